@@ -1,0 +1,198 @@
+import { Buffer } from 'node:buffer'
+import * as dnsPacket from 'dns-packet'
+import ipaddr from 'ipaddr.js'
+import { DnsQueryError } from './errors'
+import { absolute } from './name'
+import type { RecordType } from './record-types'
+
+/** The typed RDATA of a record, as the JSON output shows it. */
+export type RecordData =
+  | string
+  | string[]
+  | { preference: number; exchange: string }
+  | { priority: number; weight: number; port: number; target: string }
+  | {
+      mname: string
+      rname: string
+      serial: number
+      refresh: number
+      retry: number
+      expire: number
+      minimum: number
+    }
+  | { flags: number; tag: string; value: string }
+  | { hex: string }
+
+export type DnsRecord = {
+  /** Owner name, absolute (trailing dot), as dig prints it. */
+  name: string
+  ttl: number
+  class: string
+  type: string
+  data: RecordData
+}
+
+export type DnsFlags = {
+  aa: boolean
+  tc: boolean
+  rd: boolean
+  ra: boolean
+  ad: boolean
+  cd: boolean
+}
+
+/** One question and its decoded reply. */
+export type DnsReply = {
+  question: { name: string; type: string; class: string }
+  rcode: string
+  flags: DnsFlags
+  answer: DnsRecord[]
+  authority: DnsRecord[]
+  additional: DnsRecord[]
+}
+
+export type QueryOptions = { dnssecOk?: boolean; checkingDisabled?: boolean }
+
+/**
+ * Builds the wire-format query: ID 0 for cache friendliness (RFC 8484 §4.1), RD set, and an
+ * EDNS0 OPT record advertising 1232 bytes (the DNS flag day 2020 value dig also sends).
+ */
+export function buildQuery(name: string, type: RecordType, options: QueryOptions = {}): Uint8Array {
+  let flags = dnsPacket.RECURSION_DESIRED
+  if (options.checkingDisabled) flags |= dnsPacket.CHECKING_DISABLED
+  const packet: dnsPacket.Packet = {
+    type: 'query',
+    id: 0,
+    flags,
+    questions: [{ type, name, class: 'IN' }],
+    additionals: [
+      {
+        type: 'OPT',
+        name: '.',
+        udpPayloadSize: 1232,
+        extendedRcode: 0,
+        ednsVersion: 0,
+        flags: options.dnssecOk ? dnsPacket.DNSSEC_OK : 0,
+        flag_do: Boolean(options.dnssecOk),
+        options: [],
+      },
+    ],
+  }
+  return new Uint8Array(dnsPacket.encode(packet))
+}
+
+/**
+ * Decodes a reply and checks that it answers the question we asked. Anything that is not a DNS
+ * response to that question is a `DnsQueryError` (the route maps it to 502).
+ */
+export function parseReply(bytes: Uint8Array, asked: { name: string; type: RecordType }): DnsReply {
+  if (bytes.length < 12) {
+    throw new DnsQueryError(
+      'malformed_reply',
+      `the reply is ${bytes.length} bytes; a DNS header alone is 12`,
+    )
+  }
+  let packet: dnsPacket.DecodedPacket
+  try {
+    // dns-packet reads through Buffer methods (readUInt16BE...): a plain Uint8Array throws.
+    packet = dnsPacket.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err)
+    throw new DnsQueryError(
+      'malformed_reply',
+      `the reply is not a well-formed DNS message (${why})`,
+    )
+  }
+  if (!packet.flag_qr)
+    throw new DnsQueryError(
+      'malformed_reply',
+      'the reply has the QR bit clear: it is a query, not a response',
+    )
+  const question = packet.questions?.[0]
+  if (
+    !question ||
+    question.name.toLowerCase() !== asked.name.toLowerCase().replace(/\.$/, '') ||
+    question.type !== asked.type
+  ) {
+    const got = question ? `${question.name} ${question.type}` : 'no question'
+    throw new DnsQueryError(
+      'mismatched_reply',
+      `the reply answers ${got}, not ${asked.name} ${asked.type}`,
+    )
+  }
+  const rcode = (packet as { rcode?: string }).rcode ?? 'NOERROR'
+  return {
+    question: { name: absolute(question.name), type: question.type, class: question.class ?? 'IN' },
+    rcode,
+    flags: {
+      aa: packet.flag_aa,
+      tc: packet.flag_tc,
+      rd: packet.flag_rd,
+      ra: packet.flag_ra,
+      ad: packet.flag_ad,
+      cd: packet.flag_cd,
+    },
+    answer: (packet.answers ?? []).flatMap(toRecord),
+    authority: (packet.authorities ?? []).flatMap(toRecord),
+    // The OPT pseudo-record is transport metadata, not data (RFC 6891 §6.1.1).
+    additional: (packet.additionals ?? []).flatMap(toRecord),
+  }
+}
+
+function toRecord(a: dnsPacket.Answer): DnsRecord[] {
+  if (a.type === 'OPT') return []
+  return [
+    {
+      name: absolute(a.name),
+      ttl: a.ttl ?? 0,
+      class: a.class ?? 'IN',
+      type: a.type,
+      data: toData(a),
+    },
+  ]
+}
+
+function toData(a: Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>): RecordData {
+  switch (a.type) {
+    case 'A':
+      return a.data
+    case 'AAAA':
+      // RFC 5952 canonical text (lower case, longest zero run compressed), as dig prints.
+      return ipaddr.isValid(a.data) ? ipaddr.parse(a.data).toString() : a.data
+    case 'CNAME':
+    case 'DNAME':
+    case 'NS':
+    case 'PTR':
+      return absolute(a.data)
+    case 'MX':
+      return { preference: a.data.preference ?? 0, exchange: absolute(a.data.exchange) }
+    case 'SRV':
+      return {
+        priority: a.data.priority ?? 0,
+        weight: a.data.weight ?? 0,
+        port: a.data.port ?? 0,
+        target: absolute(a.data.target),
+      }
+    case 'SOA':
+      return {
+        mname: absolute(a.data.mname),
+        rname: absolute(a.data.rname),
+        serial: a.data.serial ?? 0,
+        refresh: a.data.refresh ?? 0,
+        retry: a.data.retry ?? 0,
+        expire: a.data.expire ?? 0,
+        minimum: a.data.minimum ?? 0,
+      }
+    case 'TXT': {
+      const parts = Array.isArray(a.data) ? a.data : [a.data]
+      return parts.map((p) => (typeof p === 'string' ? p : new TextDecoder().decode(p)))
+    }
+    case 'CAA':
+      return { flags: a.data.flags ?? 0, tag: a.data.tag, value: a.data.value }
+    default: {
+      const raw: unknown = a.data
+      const bytes = raw instanceof Uint8Array ? raw : new Uint8Array()
+      return { hex: Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('') }
+    }
+  }
+}

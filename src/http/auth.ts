@@ -1,0 +1,58 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import type { AppEnv } from '../env'
+import { ProblemError } from './problem'
+
+/**
+ * Bearer-token auth against the `API_TOKEN` secret. `detectToken` runs on every request and only
+ * records whether a valid token came; `requireToken` guards what probes caller-chosen hosts or
+ * writes state.
+ */
+export const detectToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  c.set('authenticated', await hasValidToken(c))
+  await next()
+}
+
+export const requireToken: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get('authenticated')) throw unauthorized(c)
+  await next()
+}
+
+/** For handlers where only some options need the token. */
+export function assertToken(c: Context<AppEnv>, what: string): void {
+  if (!c.get('authenticated')) throw unauthorized(c, what)
+}
+
+function unauthorized(c: Context<AppEnv>, what?: string): ProblemError {
+  const configured = Boolean(c.env.API_TOKEN)
+  return new ProblemError({
+    type: '/problems/unauthorized',
+    title: 'Unauthorized',
+    status: 401,
+    detail: configured
+      ? `${what ?? 'This endpoint'} needs the API token: send 'Authorization: Bearer <API_TOKEN>'`
+      : 'No API_TOKEN is configured on this Worker (wrangler secret put API_TOKEN, or .dev.vars locally)',
+  })
+}
+
+async function hasValidToken(c: Context<AppEnv>): Promise<boolean> {
+  const expected = c.env.API_TOKEN
+  const header = c.req.header('authorization')
+  if (!expected || !header) return false
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  if (!match?.[1]) return false
+  return constantTimeEqual(match[1], expected)
+}
+
+/** Compares SHA-256 digests byte by byte so the time taken does not leak the token. */
+async function constantTimeEqual(a: string, b: string): Promise<boolean> {
+  const enc = new TextEncoder()
+  const [da, db] = await Promise.all([
+    crypto.subtle.digest('SHA-256', enc.encode(a)),
+    crypto.subtle.digest('SHA-256', enc.encode(b)),
+  ])
+  const x = new Uint8Array(da)
+  const y = new Uint8Array(db)
+  let diff = 0
+  for (let i = 0; i < x.length; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0)
+  return diff === 0
+}

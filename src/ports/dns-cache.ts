@@ -1,0 +1,69 @@
+import { cacheLifetime, type DnsResult, type Resolve } from '../dns/resolve'
+
+export type CacheStatus = 'hit' | 'miss'
+
+export type CachedResolve = {
+  resolve: Resolve
+  /** How each question was answered, in call order. */
+  statuses: CacheStatus[]
+}
+
+/**
+ * Wraps a `Resolve` with the Workers Cache API. Entries live for at most the smallest answer TTL
+ * (RFC 8484 §5.1), and a hit has its TTLs reduced by the time spent in the cache, as a
+ * resolver's cache would. Zero-lifetime answers (SERVFAIL, TTL 0) are never stored.
+ */
+export function withCache(
+  inner: Resolve,
+  cache: Cache,
+  resolverUrl: string,
+  waitUntil: (p: Promise<unknown>) => void,
+): CachedResolve {
+  const statuses: CacheStatus[] = []
+  const resolve: Resolve = async (name, type) => {
+    const key = new Request(
+      `https://dns-cache.edgeping.invalid/v1/${encodeURIComponent(resolverUrl)}/${encodeURIComponent(name.toLowerCase())}/${type}`,
+    )
+    const hit = await cache.match(key)
+    if (hit) {
+      const storedAt = Number(hit.headers.get('x-stored-at') ?? Date.now())
+      const age = Math.max(0, Math.floor((Date.now() - storedAt) / 1000))
+      statuses.push('hit')
+      return age > 0
+        ? aged((await hit.json()) as DnsResult, age)
+        : ((await hit.json()) as DnsResult)
+    }
+    const result = await inner(name, type)
+    statuses.push('miss')
+    const lifetime = cacheLifetime(result)
+    if (lifetime > 0) {
+      const entry = new Response(JSON.stringify(result), {
+        headers: {
+          'content-type': 'application/json',
+          'cache-control': `max-age=${lifetime}`,
+          'x-stored-at': String(Date.now()),
+        },
+      })
+      waitUntil(cache.put(key, entry))
+    }
+    return result
+  }
+  return { resolve, statuses }
+}
+
+function aged(result: DnsResult, age: number): DnsResult {
+  const dec = (rs: DnsResult['answer']) => rs.map((r) => ({ ...r, ttl: Math.max(0, r.ttl - age) }))
+  return {
+    ...result,
+    answer: dec(result.answer),
+    authority: dec(result.authority),
+    additional: dec(result.additional),
+  }
+}
+
+/** One header value for several questions: hit only if every one was. */
+export function summarizeCache(statuses: CacheStatus[]): CacheStatus | 'partial' {
+  if (statuses.length > 0 && statuses.every((s) => s === 'hit')) return 'hit'
+  if (statuses.some((s) => s === 'hit')) return 'partial'
+  return 'miss'
+}

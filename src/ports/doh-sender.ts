@@ -1,0 +1,94 @@
+import { DnsQueryError } from '../dns/errors'
+import type { SendQuery } from '../dns/resolve'
+
+/** A DNS message never exceeds 65,535 bytes (RFC 1035 §4.2.2 length field). */
+const MAX_REPLY_BYTES = 65_535
+
+export type DohMethod = 'post' | 'get'
+
+/**
+ * The RFC 8484 transport over `fetch`: POST `application/dns-message` by default, or GET with
+ * the query in `?dns=` as unpadded base64url (§4.1). Anything but a 2xx `application/dns-message`
+ * body is a `DnsQueryError` naming what came back.
+ */
+export function createDohSender(url: string, method: DohMethod = 'post'): SendQuery {
+  return async (query, signal) => {
+    const headers = { accept: 'application/dns-message' }
+    const init: RequestInit =
+      method === 'post'
+        ? {
+            method: 'POST',
+            headers: { ...headers, 'content-type': 'application/dns-message' },
+            body: query,
+            signal,
+          }
+        : { method: 'GET', headers, signal }
+    const target = method === 'post' ? url : withDnsParam(url, query)
+    const res = await fetch(target, init)
+    if (!res.ok) {
+      const text = await readText(res)
+      throw new DnsQueryError(
+        'upstream_http',
+        `the resolver answered HTTP ${res.status}${text ? `: ${text}` : ''}`,
+        url,
+      )
+    }
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+    if (type !== 'application/dns-message') {
+      await res.body?.cancel()
+      throw new DnsQueryError(
+        'not_dns',
+        `the resolver answered with content-type '${type || 'none'}' instead of application/dns-message`,
+        url,
+      )
+    }
+    return readCapped(res, url)
+  }
+}
+
+function withDnsParam(url: string, query: Uint8Array): string {
+  const u = new URL(url)
+  // RFC 8484 §4.1: base64url without padding.
+  let bin = ''
+  for (const b of query) bin += String.fromCharCode(b)
+  u.searchParams.set('dns', btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''))
+  return u.toString()
+}
+
+async function readCapped(res: Response, url: string): Promise<Uint8Array> {
+  if (!res.body) return new Uint8Array()
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = res.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    total += value.byteLength
+    if (total > MAX_REPLY_BYTES) {
+      await reader.cancel()
+      throw new DnsQueryError(
+        'not_dns',
+        `the resolver's reply exceeds ${MAX_REPLY_BYTES} bytes, the DNS maximum`,
+        url,
+      )
+    }
+    chunks.push(value)
+  }
+  const out = new Uint8Array(total)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}
+
+/** The first 200 characters of an error body, on one line, for the problem detail. */
+async function readText(res: Response): Promise<string> {
+  try {
+    const text = await res.text()
+    return text.replace(/\s+/g, ' ').trim().slice(0, 200)
+  } catch {
+    return ''
+  }
+}

@@ -1,0 +1,144 @@
+import { z } from '@hono/zod-openapi'
+
+const RecordData = z
+  .union([
+    z.string(),
+    z.array(z.string()),
+    z.object({ preference: z.number(), exchange: z.string() }),
+    z.object({ priority: z.number(), weight: z.number(), port: z.number(), target: z.string() }),
+    z.object({
+      mname: z.string(),
+      rname: z.string(),
+      serial: z.number(),
+      refresh: z.number(),
+      retry: z.number(),
+      expire: z.number(),
+      minimum: z.number(),
+    }),
+    z.object({ flags: z.number(), tag: z.string(), value: z.string() }),
+    z.object({ hex: z.string() }),
+  ])
+  .openapi({
+    description:
+      'Typed RDATA: a string (A, AAAA, CNAME, NS, PTR), strings (TXT), or an object (MX, SRV, SOA, CAA; hex for others)',
+  })
+
+export const DnsRecordSchema = z
+  .object({
+    name: z.string().openapi({ example: 'www.example.test.' }),
+    ttl: z.number().int(),
+    class: z.string().openapi({ example: 'IN' }),
+    type: z.string().openapi({ example: 'CNAME' }),
+    data: RecordData,
+  })
+  .openapi('DnsRecord')
+
+export const DnsResultSchema = z
+  .object({
+    question: z.object({ name: z.string(), type: z.string(), class: z.string() }),
+    rcode: z
+      .string()
+      .openapi({ example: 'NOERROR', description: 'NXDOMAIN and SERVFAIL are answers too' }),
+    flags: z.object({
+      aa: z.boolean(),
+      tc: z.boolean(),
+      rd: z.boolean(),
+      ra: z.boolean(),
+      ad: z.boolean(),
+      cd: z.boolean(),
+    }),
+    answer: z.array(DnsRecordSchema),
+    authority: z.array(DnsRecordSchema),
+    additional: z.array(DnsRecordSchema),
+    cnameChain: z
+      .array(z.string())
+      .openapi({ example: ['www.example.test.', 'www.l.example.test.'] }),
+    elapsedMs: z.number(),
+    cache: z.enum(['hit', 'miss']),
+  })
+  .openapi('DnsResult')
+
+export const ResolverSchema = z.object({ name: z.string(), url: z.string() }).openapi('Resolver')
+
+export const LookupResponseSchema = z
+  .object({
+    name: z.string(),
+    resolver: ResolverSchema,
+    elapsedMs: z.number(),
+    cache: z.enum(['hit', 'miss', 'partial']),
+    results: z.array(DnsResultSchema),
+  })
+  .openapi('LookupResponse')
+
+const typeField = z.string().openapi({
+  description:
+    'Comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV, CAA (default A,AAAA; PTR for an IP address)',
+  example: 'A,AAAA',
+})
+const resolverField = z.string().openapi({
+  description:
+    'cloudflare, google, quad9, he, or (with the API token) an https DoH URL; default DOH_URL',
+  example: 'cloudflare',
+})
+const formatField = z.enum(['json', 'dig']).openapi({ description: 'Overrides the Accept header' })
+const transportField = z
+  .enum(['post', 'get'])
+  .openapi({ description: 'RFC 8484 method towards the resolver: POST (default) or GET ?dns=' })
+
+export const LookupQuerySchema = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(1024)
+    .openapi({ example: 'www.example.test', description: 'A domain name or an IP address' }),
+  type: typeField.optional(),
+  resolver: resolverField.optional(),
+  format: formatField.optional(),
+  transport: transportField.optional(),
+})
+
+export const LookupBodySchema = z
+  .object({
+    name: z.string().min(1).max(1024),
+    type: z.union([z.string(), z.array(z.string()).max(10)]).optional(),
+    resolver: resolverField.optional(),
+    format: formatField.optional(),
+    transport: transportField.optional(),
+  })
+  .openapi('LookupRequest')
+
+export const ReadinessQuerySchema = z.object({
+  domain: z.string().min(1).max(1024).openapi({ example: 'example.test' }),
+  resolver: resolverField.optional(),
+  format: z
+    .enum(['json', 'text'])
+    .optional()
+    .openapi({ description: 'Overrides the Accept header' }),
+  ports: z
+    .string()
+    .regex(/^\d{1,5}(,\d{1,5}){0,3}$/, 'ports must be 1 to 4 comma-separated port numbers')
+    .optional()
+    .openapi({
+      description: 'TCP ports for the web reachability check (default 80,443; max 4)',
+      example: '80,443',
+    }),
+})
+
+const CheckSchema = z.object({
+  id: z.enum(['web_aaaa_apex', 'web_aaaa_www', 'ns_aaaa', 'mx_aaaa', 'web_reach']),
+  title: z.string(),
+  verdict: z.enum(['pass', 'fail', 'warning', 'info']),
+  summary: z.string(),
+  evidence: z.array(z.string()),
+  fix: z.array(z.string()).optional(),
+})
+
+export const ReadinessResponseSchema = z
+  .object({
+    domain: z.string(),
+    score: z.number().int().min(0).max(100),
+    verdict: z.enum(['pass', 'fail', 'warning', 'info']),
+    checks: z.array(CheckSchema),
+    resolver: ResolverSchema,
+  })
+  .openapi('Ipv6ReadinessReport')

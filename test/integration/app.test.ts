@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { call, problemOf } from './helpers'
+
+describe('the app skeleton', () => {
+  it('answers /health', async () => {
+    const res = await call('/health')
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'ok', service: 'edgeping' })
+  })
+
+  it('gives every response a request id, echoed as the problem instance', async () => {
+    const res = await call('/nowhere')
+    expect(res.status).toBe(404)
+    const id = res.headers.get('x-request-id')
+    expect(id).toBeTruthy()
+    expect((await problemOf(res)).instance).toBe(id)
+  })
+
+  it('serves an OpenAPI 3.1 document where every operation documents a problem+json error', async () => {
+    const res = await call('/openapi.json')
+    const doc = (await res.json()) as {
+      openapi: string
+      paths: Record<
+        string,
+        Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>
+      >
+    }
+    expect(doc.openapi).toBe('3.1.0')
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/dns/lookup', '/dns/ipv6-readiness', '/health']),
+    )
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (path === '/health') continue
+        const problems = Object.entries(op.responses).filter(
+          ([status, r]) => Number(status) >= 400 && r.content?.['application/problem+json'],
+        )
+        expect(problems.length, `${method.toUpperCase()} ${path}`).toBeGreaterThan(0)
+      }
+    }
+  })
+
+  it('serves the docs UI', async () => {
+    const res = await call('/docs')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('/openapi.json')
+  })
+})

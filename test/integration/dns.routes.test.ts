@@ -1,0 +1,236 @@
+// Against the real unbound + dnsdist DoH server on 127.0.0.1:8054 (started by the global setup).
+import { describe, expect, it } from 'vitest'
+import { call, FAKE_DOH, problemOf } from './helpers'
+
+type Lookup = {
+  name: string
+  resolver: { name: string; url: string }
+  cache: string
+  results: {
+    question: { name: string; type: string }
+    rcode: string
+    flags: Record<string, boolean>
+    answer: { name: string; ttl: number; type: string; data: unknown }[]
+    authority: { type: string }[]
+    cnameChain: string[]
+  }[]
+}
+
+async function lookupJson(query: string): Promise<Lookup> {
+  const res = await call(`/dns/lookup?${query}`)
+  expect(res.status, await res.clone().text()).toBe(200)
+  return (await res.json()) as Lookup
+}
+
+describe('GET /dns/lookup against a real resolver', () => {
+  it('follows the www CNAME to its AAAA, with flags and TTLs', async () => {
+    const body = await lookupJson('name=www.example.test&type=AAAA')
+    const [r] = body.results
+    expect(r?.rcode).toBe('NOERROR')
+    expect(r?.flags).toMatchObject({ aa: true, rd: true, ra: true, tc: false })
+    expect(r?.cnameChain).toEqual(['www.example.test.', 'www.l.example.test.'])
+    expect(r?.answer.map((a) => [a.name, a.type, a.data])).toEqual([
+      ['www.example.test.', 'CNAME', 'www.l.example.test.'],
+      ['www.l.example.test.', 'AAAA', '2001:db8::63'],
+    ])
+    expect(body.resolver).toEqual({ name: 'default', url: 'http://127.0.0.1:8054/dns-query' })
+  })
+
+  it('follows a two-step CNAME chain', async () => {
+    const body = await lookupJson('name=a.chain.example.test&type=A')
+    expect(body.results[0]?.cnameChain).toEqual([
+      'a.chain.example.test.',
+      'b.chain.example.test.',
+      'www.example.test.',
+      'www.l.example.test.',
+    ])
+    expect(body.results[0]?.answer.at(-1)?.data).toBe('192.0.2.10')
+  })
+
+  it('answers A and AAAA by default, one result each', async () => {
+    const body = await lookupJson('name=example.test')
+    expect(body.results.map((r) => [r.question.type, r.answer.map((a) => a.data)])).toEqual([
+      ['A', ['192.0.2.1']],
+      ['AAAA', ['2001:db8::1']],
+    ])
+  })
+
+  it('tells A-only and AAAA-only hosts apart (NODATA is NOERROR with no answer)', async () => {
+    const v4 = await lookupJson('name=v4only.example.test&type=A,AAAA')
+    expect(v4.results.map((r) => [r.rcode, r.answer.length])).toEqual([
+      ['NOERROR', 1],
+      ['NOERROR', 0],
+    ])
+    expect(v4.results[1]?.authority[0]?.type).toBe('SOA')
+    const v6 = await lookupJson('name=v6only.example.test&type=A,AAAA')
+    expect(v6.results.map((r) => r.answer.length)).toEqual([0, 1])
+  })
+
+  it('returns NXDOMAIN as a 200 answer with the SOA', async () => {
+    const body = await lookupJson('name=nx.example.test&type=A')
+    expect(body.results[0]?.rcode).toBe('NXDOMAIN')
+    expect(body.results[0]?.authority[0]?.type).toBe('SOA')
+  })
+
+  it('returns a refused question (outside the test zones) as an answer', async () => {
+    const body = await lookupJson('name=example.com&type=A')
+    expect(body.results[0]?.rcode).toBe('REFUSED')
+  })
+
+  it('decodes MX, NS, TXT, SOA, CAA and SRV', async () => {
+    const body = await lookupJson('name=example.test&type=MX,NS,TXT,SOA,CAA')
+    const data = Object.fromEntries(
+      body.results.map((r) => [r.question.type, r.answer.map((a) => a.data)]),
+    )
+    expect(data.MX).toEqual([{ preference: 10, exchange: 'mail.example.test.' }])
+    expect((data.NS as string[]).sort()).toEqual(['ns1.example.test.', 'ns2.example.test.'])
+    expect(data.TXT).toEqual([['v=spf1 mx -all']])
+    expect(data.SOA?.[0]).toMatchObject({
+      mname: 'ns1.example.test.',
+      serial: 2024010101,
+      minimum: 300,
+    })
+    expect(data.CAA).toEqual([{ flags: 0, tag: 'issue', value: 'letsencrypt.org' }])
+    const srv = await lookupJson('name=_sip._tcp.example.test&type=SRV')
+    expect(srv.results[0]?.answer[0]?.data).toEqual({
+      priority: 10,
+      weight: 60,
+      port: 5060,
+      target: 'sip.example.test.',
+    })
+  })
+
+  it('does reverse lookups for IPv4 and IPv6 addresses', async () => {
+    const v4 = await lookupJson('name=192.0.2.10&type=PTR')
+    expect(v4.results[0]?.question.name).toBe('10.2.0.192.in-addr.arpa.')
+    expect(v4.results[0]?.answer[0]?.data).toBe('www.l.example.test.')
+    const v6 = await lookupJson('name=2001:db8::63')
+    expect(v6.results[0]?.question.name).toMatch(
+      /^3\.6\.0\.0\..*\.8\.b\.d\.0\.1\.0\.0\.2\.ip6\.arpa\.$/,
+    )
+    expect(v6.results[0]?.answer[0]?.data).toBe('www.l.example.test.')
+  })
+
+  it('speaks RFC 8484 GET as well as POST', async () => {
+    const body = await lookupJson('name=mail.example.test&type=AAAA&transport=get')
+    expect(body.results[0]?.answer[0]?.data).toBe('2001:db8::25')
+  })
+
+  it('prints dig ANSWER lines column for column', async () => {
+    const res = await call('/dns/lookup?name=www.example.test&type=AAAA', {
+      headers: { accept: 'text/plain' },
+    })
+    expect(res.headers.get('content-type')).toContain('text/plain')
+    const text = await res.text()
+    expect(text).toContain(
+      ';; ANSWER SECTION:\nwww.example.test.\t300\tIN\tCNAME\twww.l.example.test.\n',
+    )
+    expect(text).toMatch(/www\.l\.example\.test\.\t\d+\tIN\tAAAA\t2001:db8::63\n/)
+    expect(text).toContain(';www.example.test.\t\tIN\tAAAA')
+    const dig = await call('/dns/lookup?name=example.test&type=MX&format=dig')
+    expect(await dig.text()).toMatch(/example\.test\.\t\t\d+\tIN\tMX\t10 mail\.example\.test\.\n/)
+  })
+
+  it('caches answers for at most the smallest TTL and says hit or miss', async () => {
+    const first = await call('/dns/lookup?name=mail.example.test&type=A')
+    expect(first.headers.get('x-edgeping-cache')).toBe('miss')
+    await first.arrayBuffer()
+    // The put happens in waitUntil; give it a moment.
+    let second = await call('/dns/lookup?name=mail.example.test&type=A')
+    for (let i = 0; i < 20 && second.headers.get('x-edgeping-cache') !== 'hit'; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      second = await call('/dns/lookup?name=mail.example.test&type=A')
+    }
+    expect(second.headers.get('x-edgeping-cache')).toBe('hit')
+    const body = (await second.json()) as Lookup
+    expect(body.results[0]?.answer[0]?.ttl).toBeLessThanOrEqual(300)
+    expect(body.results[0]?.answer[0]?.data).toBe('192.0.2.25')
+  })
+
+  it('accepts the same parameters as JSON by POST', async () => {
+    const res = await call('/dns/lookup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'www.example.test', type: ['A', 'AAAA'] }),
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as Lookup
+    expect(body.results.map((r) => r.question.type)).toEqual(['A', 'AAAA'])
+  })
+})
+
+describe('lookup errors are problem+json', () => {
+  it.each([
+    ['a label over 63 characters', `name=${'a'.repeat(64)}.test`, 'label_too_long'],
+    [
+      'a name over 253 characters',
+      `name=${Array.from({ length: 5 }, () => 'a'.repeat(60)).join('.')}`,
+      'too_long',
+    ],
+    ['bad characters', 'name=bad%20name.test', 'bad_character'],
+  ])('422 for %s', async (_, query, code) => {
+    const res = await call(`/dns/lookup?${query}`)
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).code).toBe(code)
+  })
+
+  it('422 for an unknown type, naming it', async () => {
+    const res = await call('/dns/lookup?name=example.test&type=A,HTTPS')
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).detail).toContain("'HTTPS'")
+  })
+
+  it('422 for a missing name, listing the path', async () => {
+    const res = await call('/dns/lookup')
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).errors).toEqual([
+      { path: 'query.name', message: expect.any(String) },
+    ])
+  })
+
+  it('400 for a malformed JSON body', async () => {
+    const res = await call('/dns/lookup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":',
+    })
+    expect(res.status).toBe(400)
+    await problemOf(res)
+  })
+
+  it('401 for a custom resolver URL without the token', async () => {
+    const res = await call(
+      `/dns/lookup?name=example.test&resolver=${encodeURIComponent(`${FAKE_DOH}/hang`)}`,
+    )
+    expect(res.status).toBe(401)
+    await problemOf(res)
+  })
+
+  it('504 when the resolver hangs past the deadline', async () => {
+    const res = await call(
+      `/dns/lookup?name=example.test&type=A&resolver=${encodeURIComponent(`${FAKE_DOH}/hang`)}`,
+      { token: true },
+    )
+    expect(res.status).toBe(504)
+    expect((await problemOf(res)).detail).toContain('did not answer within 1500 ms')
+  })
+
+  it.each([
+    ['/garbage', 'malformed_reply', 'not a well-formed DNS message'],
+    ['/html', 'not_dns', "content-type 'text/html'"],
+    ['/503', 'upstream_http', 'HTTP 503: upstream overloaded'],
+    ['/truncated', 'malformed_reply', 'not a well-formed DNS message'],
+    ['/wrong-question', 'mismatched_reply', 'not www.example.test A'],
+  ])('502 when the resolver answers %s', async (path, code, detail) => {
+    const res = await call(
+      `/dns/lookup?name=www.example.test&type=A&resolver=${encodeURIComponent(FAKE_DOH + path)}`,
+      {
+        token: true,
+      },
+    )
+    expect(res.status).toBe(502)
+    const p = await problemOf(res)
+    expect(p.code).toBe(code)
+    expect(p.detail).toContain(detail)
+  })
+})

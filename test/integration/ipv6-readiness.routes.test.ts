@@ -1,0 +1,97 @@
+// The readiness report against the real resolver: dual.test is dual-stack with loopback web
+// addresses (so the TCP check really connects, to dnsdist's [::1]:8054), legacy.test is IPv4-only.
+import { describe, expect, it } from 'vitest'
+import { call, problemOf } from './helpers'
+
+type Report = {
+  domain: string
+  score: number
+  verdict: string
+  checks: { id: string; verdict: string; summary: string; evidence: string[]; fix?: string[] }[]
+}
+
+async function report(query: string, token = false): Promise<Report> {
+  const res = await call(`/dns/ipv6-readiness?${query}`, { token })
+  expect(res.status, await res.clone().text()).toBe(200)
+  return (await res.json()) as Report
+}
+
+const verdicts = (r: Report) => Object.fromEntries(r.checks.map((c) => [c.id, c.verdict]))
+
+describe('GET /dns/ipv6-readiness', () => {
+  it('passes the dual-stack domain, connecting to its web IPv6 address', async () => {
+    const r = await report('domain=dual.test&ports=8054', true)
+    expect(verdicts(r)).toEqual({
+      web_aaaa_apex: 'pass',
+      web_aaaa_www: 'pass',
+      ns_aaaa: 'pass',
+      mx_aaaa: 'pass',
+      web_reach: 'pass',
+    })
+    expect(r.score).toBe(100)
+    expect(r.checks.find((c) => c.id === 'web_reach')?.evidence[0]).toMatch(
+      /^\[::1\]:8054 connected in \d+ ms$/,
+    )
+  })
+
+  it('fails the web reach check when nothing listens on the port', async () => {
+    const r = await report('domain=dual.test&ports=9', true)
+    const reach = r.checks.find((c) => c.id === 'web_reach')
+    expect(reach?.verdict).toBe('fail')
+    expect(reach?.evidence[0]).toMatch(/^\[::1\]:9 /)
+  })
+
+  it('fails every check of the IPv4-only domain and says what to publish', async () => {
+    const r = await report('domain=legacy.test', true)
+    expect(verdicts(r)).toEqual({
+      web_aaaa_apex: 'fail',
+      web_aaaa_www: 'fail',
+      ns_aaaa: 'fail',
+      mx_aaaa: 'fail',
+      web_reach: 'info',
+    })
+    expect(r.score).toBe(0)
+    expect(r.checks.flatMap((c) => c.fix ?? [])).toEqual([
+      "legacy.test.\t300\tIN\tAAAA\t<the web server's IPv6 address>",
+      "www.legacy.test.\t300\tIN\tAAAA\t<the web server's IPv6 address>",
+      'ns.legacy.test.\t3600\tIN\tAAAA\t<IPv6 address of ns.legacy.test.>',
+      'mx.legacy.test.\t300\tIN\tAAAA\t<IPv6 address of mx.legacy.test.>',
+    ])
+  })
+
+  it('fails ns_aaaa for example.test (ns2 has no AAAA) and refuses documentation addresses', async () => {
+    const r = await report('domain=example.test', true)
+    expect(verdicts(r)).toMatchObject({
+      web_aaaa_apex: 'pass',
+      web_aaaa_www: 'pass',
+      ns_aaaa: 'fail',
+      mx_aaaa: 'pass',
+    })
+    const reach = r.checks.find((c) => c.id === 'web_reach')
+    expect(reach?.verdict).toBe('fail')
+    expect(reach?.evidence.join('\n')).toContain(
+      'not tried: 2001:db8::1 is a reserved or documentation address',
+    )
+  })
+
+  it('skips the TCP check without the token', async () => {
+    const r = await report('domain=dual.test')
+    expect(r.checks.find((c) => c.id === 'web_reach')?.summary).toContain('needs the API token')
+  })
+
+  it('answers in text on request', async () => {
+    const res = await call('/dns/ipv6-readiness?domain=legacy.test', {
+      headers: { accept: 'text/plain' },
+    })
+    const text = await res.text()
+    expect(text).toMatch(/^IPv6 readiness of legacy\.test\.: 0\/100 \(fail\)\n/)
+    expect(text).toContain('FAIL    mx_aaaa: no mail server has an IPv6 address')
+  })
+
+  it('rejects a bad domain and bad ports with 422', async () => {
+    expect((await call('/dns/ipv6-readiness?domain=-bad-%2F.test')).status).toBe(422)
+    const res = await call('/dns/ipv6-readiness?domain=dual.test&ports=80,99999')
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).detail).toContain('99999')
+  })
+})

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { formatQuestion, formatRecord } from '../../../src/dns/dig-format'
+import type { DnsRecord } from '../../../src/dns/message'
+
+const golden = (file: string) =>
+  readFileSync(new URL(`../../fixtures/dns/golden/${file}`, import.meta.url), 'utf8')
+
+/** The lines of one `;; NAME SECTION:` block of a real dig output. */
+function section(text: string, name: string): string[] {
+  const lines = text.split('\n')
+  const start = lines.indexOf(`;; ${name} SECTION:`)
+  if (start < 0) return []
+  const out: string[] = []
+  for (const line of lines.slice(start + 1)) {
+    if (line === '') break
+    out.push(line)
+  }
+  return out
+}
+
+describe('formatRecord matches dig 9.18 byte for byte', () => {
+  const cases: [string, string, DnsRecord[]][] = [
+    [
+      'dig_www.example.test_AAAA.txt',
+      'ANSWER',
+      [
+        {
+          name: 'www.example.test.',
+          ttl: 300,
+          class: 'IN',
+          type: 'CNAME',
+          data: 'www.l.example.test.',
+        },
+        { name: 'www.l.example.test.', ttl: 120, class: 'IN', type: 'AAAA', data: '2001:db8::63' },
+      ],
+    ],
+    [
+      'dig_example.test_NS.txt',
+      'ADDITIONAL',
+      [
+        { name: 'ns1.example.test.', ttl: 3600, class: 'IN', type: 'A', data: '192.0.2.53' },
+        { name: 'ns1.example.test.', ttl: 3600, class: 'IN', type: 'AAAA', data: '2001:db8::53' },
+        { name: 'ns2.example.test.', ttl: 3600, class: 'IN', type: 'A', data: '192.0.2.54' },
+      ],
+    ],
+    [
+      'dig_example.test_MX.txt',
+      'ANSWER',
+      [
+        {
+          name: 'example.test.',
+          ttl: 300,
+          class: 'IN',
+          type: 'MX',
+          data: { preference: 10, exchange: 'mail.example.test.' },
+        },
+      ],
+    ],
+    [
+      'dig_example.test_TXT.txt',
+      'ANSWER',
+      [{ name: 'example.test.', ttl: 300, class: 'IN', type: 'TXT', data: ['v=spf1 mx -all'] }],
+    ],
+    [
+      'dig_example.test_CAA.txt',
+      'ANSWER',
+      [
+        {
+          name: 'example.test.',
+          ttl: 300,
+          class: 'IN',
+          type: 'CAA',
+          data: { flags: 0, tag: 'issue', value: 'letsencrypt.org' },
+        },
+      ],
+    ],
+    [
+      'dig_example.test_SOA.txt',
+      'ANSWER',
+      [
+        {
+          name: 'example.test.',
+          ttl: 3600,
+          class: 'IN',
+          type: 'SOA',
+          data: {
+            mname: 'ns1.example.test.',
+            rname: 'hostmaster.example.test.',
+            serial: 2024010101,
+            refresh: 7200,
+            retry: 3600,
+            expire: 1209600,
+            minimum: 300,
+          },
+        },
+      ],
+    ],
+    [
+      'dig_10.2.0.192.in-addr.arpa_PTR.txt',
+      'ANSWER',
+      [
+        {
+          name: '10.2.0.192.in-addr.arpa.',
+          ttl: 3600,
+          class: 'IN',
+          type: 'PTR',
+          data: 'www.l.example.test.',
+        },
+      ],
+    ],
+    [
+      'dig_nx.example.test_A.txt',
+      'AUTHORITY',
+      [
+        {
+          name: 'example.test.',
+          ttl: 300,
+          class: 'IN',
+          type: 'SOA',
+          data: {
+            mname: 'ns1.example.test.',
+            rname: 'hostmaster.example.test.',
+            serial: 2024010101,
+            refresh: 7200,
+            retry: 3600,
+            expire: 1209600,
+            minimum: 300,
+          },
+        },
+      ],
+    ],
+  ]
+  for (const [file, name, records] of cases) {
+    it(`${file} ${name}`, () => {
+      expect(records.map(formatRecord)).toEqual(section(golden(file), name))
+    })
+  }
+
+  it('prints question lines as dig does', () => {
+    for (const [file, qname, type] of [
+      ['dig_www.example.test_AAAA.txt', 'www.example.test.', 'AAAA'],
+      ['dig_example.test_MX.txt', 'example.test.', 'MX'],
+      ['dig_10.2.0.192.in-addr.arpa_PTR.txt', '10.2.0.192.in-addr.arpa.', 'PTR'],
+    ] as const) {
+      expect([formatQuestion({ name: qname, type, class: 'IN' })]).toEqual(
+        section(golden(file), 'QUESTION'),
+      )
+    }
+  })
+
+  it('falls back to single spaces for long owners and TTLs', () => {
+    const long = 'a-very-long-owner-name-here-xx.long.test.'
+    expect(formatRecord({ name: long, ttl: 3600, class: 'IN', type: 'A', data: '192.0.2.7' })).toBe(
+      `${long} 3600 IN A 192.0.2.7`,
+    )
+    expect(
+      formatRecord({
+        name: 'b.long.test.',
+        ttl: 1209600,
+        class: 'IN',
+        type: 'A',
+        data: '192.0.2.8',
+      }),
+    ).toBe('b.long.test.\t\t1209600\tIN\tA\t192.0.2.8')
+    expect(formatQuestion({ name: long, class: 'IN', type: 'A' })).toBe(`;${long} IN A`)
+  })
+
+  it('escapes quotes, backslashes and non-printable bytes in TXT', () => {
+    const line = formatRecord({
+      name: 't.test.',
+      ttl: 1,
+      class: 'IN',
+      type: 'TXT',
+      data: ['say "hi"\\', 'é'],
+    })
+    expect(line.split('\t').at(-1)).toBe('"say \\"hi\\"\\\\" "\\195\\169"')
+  })
+})

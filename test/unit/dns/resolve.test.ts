@@ -1,0 +1,160 @@
+import { Buffer } from 'node:buffer'
+import * as dnsPacket from 'dns-packet'
+import { describe, expect, it } from 'vitest'
+import { DnsQueryError } from '../../../src/dns/errors'
+import { buildQuery, parseReply } from '../../../src/dns/message'
+import { cacheLifetime, resolveRecord } from '../../../src/dns/resolve'
+import { fakeSender, rr } from './fake-resolver'
+
+const zone = {
+  'www.example.test': [rr('www.example.test', 'CNAME', 'www.l.example.test')],
+  'www.l.example.test': [
+    rr('www.l.example.test', 'A', '192.0.2.10', 60),
+    rr('www.l.example.test', 'AAAA', '2001:0db8:0000::0063', 120),
+  ],
+  'a.chain.test': [rr('a.chain.test', 'CNAME', 'www.example.test', 200)],
+  'example.test': [
+    rr('example.test', 'MX', { preference: 10, exchange: 'mail.example.test' }),
+    rr('example.test', 'TXT', ['v=spf1 mx -all']),
+    rr('example.test', 'SRV', { priority: 1, weight: 2, port: 3, target: 'sip.example.test' }),
+  ],
+}
+const opts = { timeoutMs: 1000 }
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof DnsQueryError) return err.code
+    throw err
+  }
+  return 'no error'
+}
+
+describe('buildQuery', () => {
+  it('sends ID 0 with RD set and an EDNS0 OPT record (RFC 8484 §4.1)', () => {
+    const q = dnsPacket.decode(Buffer.from(buildQuery('www.example.test', 'AAAA')))
+    expect(q.id).toBe(0)
+    expect(q.flag_rd).toBe(true)
+    expect(q.questions).toEqual([{ name: 'www.example.test', type: 'AAAA', class: 'IN' }])
+    expect(q.additionals?.[0]?.type).toBe('OPT')
+  })
+  it('encodes the same bytes as the RFC 8484-style example without EDNS', () => {
+    const bytes = buildQuery('www.example.test', 'A')
+    // header + question are those of `mkq.py www.example.test A`; then the 11-byte OPT record
+    expect(Buffer.from(bytes.subarray(0, 34)).toString('base64url')).toBe(
+      'AAABAAABAAAAAAABA3d3dwdleGFtcGxlBHRlc3QAAAEAAQ',
+    )
+  })
+})
+
+describe('resolveRecord', () => {
+  it('follows a two-step CNAME chain and gives typed data', async () => {
+    const r = await resolveRecord('a.chain.test', 'AAAA', fakeSender(zone), opts)
+    expect(r.rcode).toBe('NOERROR')
+    expect(r.cnameChain).toEqual(['a.chain.test.', 'www.example.test.', 'www.l.example.test.'])
+    expect(r.answer.at(-1)).toEqual({
+      name: 'www.l.example.test.',
+      ttl: 120,
+      class: 'IN',
+      type: 'AAAA',
+      data: '2001:db8::63',
+    })
+    expect(cacheLifetime(r)).toBe(120)
+  })
+  it('decodes MX, TXT and SRV data', async () => {
+    const send = fakeSender(zone)
+    expect((await resolveRecord('example.test', 'MX', send, opts)).answer[0]?.data).toEqual({
+      preference: 10,
+      exchange: 'mail.example.test.',
+    })
+    expect((await resolveRecord('example.test', 'TXT', send, opts)).answer[0]?.data).toEqual([
+      'v=spf1 mx -all',
+    ])
+    expect((await resolveRecord('example.test', 'SRV', send, opts)).answer[0]?.data).toEqual({
+      priority: 1,
+      weight: 2,
+      port: 3,
+      target: 'sip.example.test.',
+    })
+  })
+  it('returns NXDOMAIN as an answer, cacheable for the SOA minimum', async () => {
+    const r = await resolveRecord('nope.test', 'A', fakeSender(zone), opts)
+    expect(r.rcode).toBe('NXDOMAIN')
+    expect(r.authority[0]?.type).toBe('SOA')
+    expect(cacheLifetime(r)).toBe(60)
+  })
+  it('times out on a resolver that never answers', async () => {
+    const hang = (_q: Uint8Array, signal: AbortSignal) =>
+      new Promise<Uint8Array>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason)),
+      )
+    expect(await code(resolveRecord('x.test', 'A', hang, { timeoutMs: 30 }))).toBe('timeout')
+  })
+  it('rejects garbage, short and cut replies', async () => {
+    const text = new TextEncoder().encode('this is not a DNS message at all')
+    expect(await code(resolveRecord('x.test', 'A', async () => text, opts))).toBe('malformed_reply')
+    expect(await code(resolveRecord('x.test', 'A', async () => new Uint8Array(5), opts))).toBe(
+      'malformed_reply',
+    )
+    const good = await fakeSender(zone)(
+      buildQuery('example.test', 'MX'),
+      new AbortController().signal,
+    )
+    expect(
+      await code(
+        resolveRecord('example.test', 'MX', async () => good.subarray(0, good.length - 5), opts),
+      ),
+    ).toBe('malformed_reply')
+  })
+  it('rejects a reply to another question', async () => {
+    const other = await fakeSender(zone)(
+      buildQuery('example.test', 'MX'),
+      new AbortController().signal,
+    )
+    expect(await code(resolveRecord('www.example.test', 'A', async () => other, opts))).toBe(
+      'mismatched_reply',
+    )
+  })
+  it('rejects a query echoed back (QR clear)', async () => {
+    expect(await code(resolveRecord('x.test', 'A', async (q) => q, opts))).toBe('malformed_reply')
+  })
+  it('reports a network failure', async () => {
+    expect(
+      await code(
+        resolveRecord(
+          'x.test',
+          'A',
+          async () => {
+            throw new TypeError('fetch failed')
+          },
+          opts,
+        ),
+      ),
+    ).toBe('network')
+  })
+})
+
+describe('parseReply', () => {
+  it('drops the OPT pseudo-record from the additional section', () => {
+    const reply = dnsPacket.encode({
+      type: 'response',
+      id: 0,
+      flags: 0,
+      questions: [{ name: 'a.test', type: 'A', class: 'IN' }],
+      additionals: [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 0,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ],
+    })
+    expect(parseReply(new Uint8Array(reply), { name: 'a.test', type: 'A' }).additional).toEqual([])
+  })
+})
