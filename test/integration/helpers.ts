@@ -1,7 +1,9 @@
 import { exports } from 'cloudflare:workers'
+import { inject } from 'vitest'
 
 export const TOKEN = 'test-token'
-export const FAKE_DOH = 'http://127.0.0.1:8099'
+/** The misbehaving DoH server started by test/servers/loopback-servers.ts. */
+export const FAKE_DOH = inject('fakeDohUrl')
 
 /** Calls the Worker's fetch handler as a client would. */
 export function call(

@@ -1,7 +1,7 @@
 /**
  * Starts the real loopback servers the integration tests talk to, and stops them afterwards:
  * unbound (authoritative for the test zones, :5353) behind dnsdist (plain-HTTP DoH, :8054),
- * plus a tiny misbehaving DoH server (:8099) for the failure paths. If a server already answers
+ * plus a tiny misbehaving DoH server (an ephemeral port) for the failure paths. If a server already answers
  * (started by .ci/run or by hand), it is reused and left running.
  *
  * Everything listens on 127.0.0.1 / ::1 only.
@@ -9,14 +9,17 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import type { TestProject } from 'vitest/node'
 
 export const DOH_PORT = 8054
-export const FAKE_DOH_PORT = 8099
 const REPO_ROOT = new URL('../..', import.meta.url).pathname
 // A query for example.test SOA, ID 0, RD set (RFC 8484 §4.1.1 example shape).
 const READY_QUERY = 'AAABAAABAAAAAAAAB2V4YW1wbGUEdGVzdAAABgAB'
 
-export async function startLoopbackServers(): Promise<() => Promise<void>> {
+export async function startLoopbackServers(): Promise<{
+  fakeDohUrl: string
+  stop: () => Promise<void>
+}> {
   const children: ChildProcess[] = []
   if (!(await dohAnswers())) {
     for (const bin of ['unbound', 'dnsdist']) {
@@ -48,13 +51,16 @@ export async function startLoopbackServers(): Promise<() => Promise<void>> {
     }
   }
   const fake = await startFakeDoh()
-  return async () => {
+  const address = fake.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  const stop = async () => {
     await new Promise<void>((r) => {
       fake.closeAllConnections()
       fake.close(() => r())
     })
     for (const c of children) c.kill()
   }
+  return { fakeDohUrl: `http://127.0.0.1:${port}`, stop }
 }
 
 async function dohAnswers(): Promise<boolean> {
@@ -93,8 +99,7 @@ function startFakeDoh(): Promise<Server> {
       const chunks: Buffer[] = []
       for await (const chunk of req) chunks.push(chunk as Buffer)
       const query = Buffer.concat(chunks)
-      const forwarded =
-        path === '/wrong-question' ? Buffer.from(READY_QUERY, 'base64url') : query
+      const forwarded = path === '/wrong-question' ? Buffer.from(READY_QUERY, 'base64url') : query
       const real = await fetch(`http://127.0.0.1:${DOH_PORT}/dns-query`, {
         method: 'POST',
         headers: { 'content-type': 'application/dns-message' },
@@ -109,11 +114,13 @@ function startFakeDoh(): Promise<Server> {
   })
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(FAKE_DOH_PORT, '127.0.0.1', () => resolve(server))
+    server.listen(0, '127.0.0.1', () => resolve(server))
   })
 }
 
-/** vitest globalSetup entry. */
-export default async function setup(): Promise<() => Promise<void>> {
-  return startLoopbackServers()
+/** vitest globalSetup entry: starts the servers, tells the tests where, stops them at the end. */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const { fakeDohUrl, stop } = await startLoopbackServers()
+  project.provide('fakeDohUrl', fakeDohUrl)
+  return stop
 }

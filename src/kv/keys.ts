@@ -1,0 +1,5 @@
+/** Every KV key is built here, and carries a version so a layout change never reads old data. */
+export const keys = {
+  filterSet: (name: string) => `filterset:v1:${name}`,
+  filterSetPrefix: 'filterset:v1:',
+} as const
