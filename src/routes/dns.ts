@@ -1,5 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { formatDig } from '../dns/dig-format'
 import { checkIpv6Readiness, formatReadiness } from '../dns/ipv6-readiness'
 import { lookup } from '../dns/lookup'
@@ -9,7 +10,7 @@ import { createResolve } from '../dns/resolve'
 import { chooseResolver, type Resolver } from '../dns/resolvers'
 import type { AppEnv } from '../env'
 import { wantsText } from '../http/negotiate'
-import { invalidRequest, problemResponse } from '../http/problem'
+import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { checkAddress, checkHost } from '../net/target-policy'
 import { type CacheStatus, summarizeCache, withCache } from '../ports/dns-cache'
@@ -25,7 +26,25 @@ import {
 
 export const dnsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
+/** A lookup request is a few hundred bytes; anything near this is not one. */
+const MAX_JSON_BODY = 16 * 1024
+dnsRoutes.use(
+  '/lookup',
+  bodyLimit({
+    maxSize: MAX_JSON_BODY,
+    onError: () => {
+      throw new ProblemError({
+        type: '/problems/body-too-large',
+        title: 'Request body too large',
+        status: 413,
+        detail: `a lookup request body may be at most ${MAX_JSON_BODY} bytes`,
+      })
+    },
+  }),
+)
+
 const errors = {
+  400: problemResponse('Malformed JSON body'),
   401: problemResponse('A custom resolver URL without the API token'),
   422: problemResponse('Invalid name, type or resolver'),
   502: problemResponse(
