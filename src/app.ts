@@ -7,6 +7,7 @@ import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
 import { healthRoutes, VERSION } from './routes/health'
+import { uiRoutes } from './routes/ui'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -35,8 +36,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
     security: [],
   })
   app.get('/docs', swaggerUI({ url: '/openapi.json' }))
-  app.get('/', (c) =>
+  app.get('/api', (c) =>
     c.json({ service: 'edgeping', docs: '/docs', openapi: '/openapi.json', health: '/health' }),
   )
+  // The dashboard pages (HTML) last, so API paths always win.
+  app.route('/', uiRoutes)
   return app
 }

@@ -5,5 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the misbehaving DoH server (an ephemeral port, so parallel runs do not clash). */
     fakeDohUrl: string
+    /** The Worker under `wrangler dev`, for the browser tests. */
+    baseUrl: string
+    apiToken: string
   }
 }
