@@ -48,3 +48,14 @@ export class FlowLimitError extends Error {
     super(message)
   }
 }
+
+/** A valid file asked for an output it cannot give (flow-print: "missing required field"). */
+export class FlowOutputError extends Error {
+  override name = 'FlowOutputError'
+  constructor(
+    readonly code: 'missing_field' | 'unknown_output',
+    message: string,
+  ) {
+    super(message)
+  }
+}

@@ -147,7 +147,12 @@ export async function openFtStream(
         await source.return(undefined)
       },
     })
-    const inflated = compressed.pipeThrough(new DecompressionStream('deflate'))
+    // The lib types DecompressionStream's writable as BufferSource; Uint8Array chunks are fine.
+    const inflate = new DecompressionStream('deflate') as unknown as ReadableWritablePair<
+      Uint8Array,
+      Uint8Array
+    >
+    const inflated = compressed.pipeThrough(inflate)
     const r = inflated.getReader()
     for (;;) {
       let next: ReadableStreamReadResult<Uint8Array>
