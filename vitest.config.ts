@@ -49,6 +49,8 @@ export default defineConfig({
                 DOH_URL: 'http://127.0.0.1:8054/dns-query',
                 DOH_TIMEOUT_MS: '1500',
                 ALLOW_PRIVATE_TARGETS: 'true',
+                // small, so the 413 path is testable with small files
+                ARCHIVE_MAX_FILE_BYTES: '50000',
               },
               // No test may reach the Internet: only loopback passes, anything else is a 599.
               outboundService: forwardLoopbackOnly,
@@ -58,7 +60,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/servers/loopback-servers.ts'],
+          globalSetup: ['test/servers/loopback-servers.ts', 'test/servers/flow-fixtures.ts'],
           testTimeout: 20_000,
         },
       },

@@ -6,6 +6,7 @@ import { detectToken } from './http/auth'
 import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
+import { flowArchiveRoutes } from './routes/flow-archive'
 import { healthRoutes, VERSION } from './routes/health'
 import { uiRoutes } from './routes/ui'
 
@@ -19,6 +20,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
+  app.route('/flows', flowArchiveRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

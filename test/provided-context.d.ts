@@ -8,5 +8,7 @@ declare module 'vitest' {
     /** The Worker under `wrangler dev`, for the browser tests. */
     baseUrl: string
     apiToken: string
+    /** Small flow files by fixture path, base64 (workerd tests cannot read the disk). */
+    flowFixtures: Record<string, string>
   }
 }
