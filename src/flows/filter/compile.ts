@@ -1,7 +1,7 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 import type { Expr, MatchNode } from './ast'
 import { fieldsRead, MATCH_INFO } from './match-types'
-import { lowerTerm } from './nfdump-lowering'
+import { lowerNegatedFlags, lowerTerm } from './nfdump-lowering'
 import { compilePrimitive, lookupTable } from './primitive-test'
 
 export type CompileOptions = {
@@ -29,6 +29,8 @@ function build(e: Expr, fields: Set<FlowField>, random: () => number): FlowPredi
       return () => v
     }
     case 'not': {
+      const none = lowerNegatedFlags(e.item)
+      if (none) return build(none, fields, random)
       const p = build(e.item, fields, random)
       return (b, i) => !p(b, i)
     }

@@ -173,3 +173,9 @@ function dedupe(ws: FilterWarning[]): FilterWarning[] {
     return true
   })
 }
+
+export type { ConfigNode, Expr, Loc } from './ast'
+export { parseConfig } from './config-parser'
+export { parseExpression } from './nfdump-parser'
+export { expressionToNfilter, type NfilterText } from './nfdump-to-nfilter'
+export { printConfig, printExpression } from './printer'

@@ -155,6 +155,21 @@ export function lowerTerm(t: TermNode): Expr {
   }
 }
 
+/**
+ * `not flags X`: nfdump inverts a flags test into "none of X is set" (nftree.c CMP_FLAGS with
+ * the invert bit), not "not all of X": `flags S and not flags AFRPU` is SYN-only (211 flows
+ * on the seed, = flow-tools' t20). Returns undefined for anything else.
+ */
+export function lowerNegatedFlags(e: Expr): Expr | undefined {
+  if (e.type !== 'term' || e.key !== 'flags') return undefined
+  const bits = e.values[0]?.num ?? 0
+  const p = primitive(e, 'ip-tcp-flags', [
+    { kind: 'values', items: [{ action: 'permit', lo: 0, hi: 0 }], text: '', loc: e.loc },
+  ])
+  p.mask = bits
+  return match('ip-tcp-flags', p, e.loc)
+}
+
 /** Table entries for `=`/`<`/`>`/`<=`/`>=` and `in [...]` lists; empty when nothing can match. */
 function tableItems(t: TermNode): TableItem[] {
   const max = TERM_MAX[t.key] ?? 255

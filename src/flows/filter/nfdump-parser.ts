@@ -141,6 +141,19 @@ class Parser {
     return t
   }
 
+  /** The next token as a value: end of input or punctuation here is a syntax error. */
+  value(what: string): Token {
+    const t = this.next()
+    if (t.kind !== 'word') {
+      this.fail(
+        'syntax_error',
+        `expected ${what}, found ${t.kind === 'eof' ? 'the end' : `"${t.text}"`}`,
+        t.loc,
+      )
+    }
+    return t
+  }
+
   fail(code: string, message: string, loc: Loc): never {
     throw errorAt(code, message, 'expression', this.text, loc)
   }
@@ -239,7 +252,7 @@ class Parser {
         const ipTok = this.next()
         if (!this.isWord(ipTok, 'ip'))
           this.fail('syntax_error', `expected "ip" after "${key}"`, ipTok.loc)
-        const v = this.next()
+        const v = this.value('an IP address')
         return node('=', [this.address(v)], false, v.loc)
       }
       case 'host':
@@ -251,15 +264,15 @@ class Parser {
           return node('=', values, true, end)
         }
         if (key === 'host') {
-          const v = this.next()
+          const v = this.value('an IP address')
           return node('=', [this.address(v)], false, v.loc)
         }
         const op = this.op()
-        const v = this.next()
+        const v = this.value('a number')
         return node(op, [this.number(key, v)], false, v.loc)
       }
       case 'net': {
-        const v = this.next()
+        const v = this.value('a network')
         const mask = this.peek()
         if (
           !v.text.includes('/') &&
@@ -272,11 +285,11 @@ class Parser {
         return node('=', [this.network(v)], false, v.loc)
       }
       case 'proto': {
-        const v = this.next()
+        const v = this.value('a protocol')
         return node('=', [this.protocol(v)], false, v.loc)
       }
       case 'flags': {
-        const v = this.next()
+        const v = this.value('TCP flags')
         const letters = v.text.toUpperCase()
         if (v.kind !== 'word' || !/^[AFSRPUX]+$/.test(letters)) {
           this.fail(
@@ -292,7 +305,7 @@ class Parser {
       }
       default: {
         const op = this.op()
-        const v = this.next()
+        const v = this.value('a number')
         return node(op, [this.number(key, v)], false, v.loc)
       }
     }
