@@ -7,6 +7,7 @@ import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
 import { flowArchiveRoutes } from './routes/flow-archive'
+import { flowRoutes } from './routes/flows'
 import { healthRoutes, VERSION } from './routes/health'
 import { uiRoutes } from './routes/ui'
 
@@ -20,6 +21,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
+  app.route('/flows', flowRoutes)
   app.route('/flows', flowArchiveRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

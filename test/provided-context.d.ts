@@ -8,7 +8,7 @@ declare module 'vitest' {
     /** The Worker under `wrangler dev`, for the browser tests. */
     baseUrl: string
     apiToken: string
-    /** Small flow files by fixture path, base64 (workerd tests cannot read the disk). */
+    /** Flow fixture files by path under test/fixtures/flows, base64 (test/servers/flow-fixtures.ts). */
     flowFixtures: Record<string, string>
   }
 }
