@@ -1,5 +1,6 @@
 import { DnsNameError, DnsQueryError, type DnsQueryErrorCode } from '../dns/errors'
 import { ResolverChoiceError } from '../dns/resolvers'
+import { GeneratorInputError } from '../generators/generator'
 import type { Problem } from './problem'
 
 const DNS_QUERY: Record<DnsQueryErrorCode, Pick<Problem, 'type' | 'title' | 'status'>> = {
@@ -54,6 +55,16 @@ export function domainProblem(err: unknown): Problem | undefined {
           status: 422,
           detail: err.message,
         }
+  }
+  if (err instanceof GeneratorInputError) {
+    return {
+      type: '/problems/invalid-generator-input',
+      title: 'Invalid generator input',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      errors: err.issues,
+    }
   }
   return undefined
 }
