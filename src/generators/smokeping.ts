@@ -38,19 +38,21 @@ type TargetNode = {
   children?: TargetNode[] | undefined
 }
 
-const targetNode: z.ZodType<TargetNode> = z.lazy(() =>
-  z.object({
-    name: sectionName.describe('Section name (the + line); also the RRD file name'),
-    title: safeText(100),
-    menu: safeText(40).optional(),
-    probe: z.enum(PROBES).optional().describe('Probe for this subtree (inherited)'),
-    host: hostOrAddress.optional().describe('Leaf: the host to probe (DNS: the DNS server)'),
-    port: z.number().int().min(1).max(65535).optional().describe('TCPPing only: TCP port'),
-    lookup: hostname.optional().describe('DNS only: the name to look up'),
-    urlformat: urlFormat.optional().describe('Curl only: URL template, %host% is replaced'),
-    children: z.array(targetNode).max(500).optional(),
-  }),
-)
+const targetNode: z.ZodType<TargetNode> = z
+  .lazy(() =>
+    z.object({
+      name: sectionName.describe('Section name (the + line); also the RRD file name'),
+      title: safeText(100),
+      menu: safeText(40).optional(),
+      probe: z.enum(PROBES).optional().describe('Probe for this subtree (inherited)'),
+      host: hostOrAddress.optional().describe('Leaf: the host to probe (DNS: the DNS server)'),
+      port: z.number().int().min(1).max(65535).optional().describe('TCPPing only: TCP port'),
+      lookup: hostname.optional().describe('DNS only: the name to look up'),
+      urlformat: urlFormat.optional().describe('Curl only: URL template, %host% is replaced'),
+      children: z.array(targetNode).max(500).optional(),
+    }),
+  )
+  .meta({ id: 'SmokepingTarget' }) // a named $ref lets the OpenAPI document describe the recursion
 
 const general = z
   .object({
