@@ -8,6 +8,7 @@ import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
 import { flowArchiveRoutes } from './routes/flow-archive'
 import { flowRoutes } from './routes/flows'
+import { generateRoutes } from './routes/generate'
 import { healthRoutes, VERSION } from './routes/health'
 import { uiRoutes } from './routes/ui'
 
@@ -23,6 +24,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/dns', dnsRoutes)
   app.route('/flows', flowRoutes)
   app.route('/flows', flowArchiveRoutes)
+  app.route('/generate', generateRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

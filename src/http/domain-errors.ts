@@ -3,6 +3,7 @@ import { ResolverChoiceError } from '../dns/resolvers'
 import { FilterError } from '../flows/filter/index'
 import { FilterParamError } from '../flows/filter-spec'
 import { FlowLimitError, FlowOutputError, FlowParseError } from '../flows/flow-errors'
+import { GeneratorInputError } from '../generators/generator'
 import type { Problem } from './problem'
 
 const DNS_QUERY: Record<DnsQueryErrorCode, Pick<Problem, 'type' | 'title' | 'status'>> = {
@@ -57,6 +58,16 @@ export function domainProblem(err: unknown): Problem | undefined {
           status: 422,
           detail: err.message,
         }
+  }
+  if (err instanceof GeneratorInputError) {
+    return {
+      type: '/problems/invalid-generator-input',
+      title: 'Invalid generator input',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      errors: err.issues,
+    }
   }
   return flowProblem(err)
 }
