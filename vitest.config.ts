@@ -48,7 +48,10 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/servers/loopback-servers.ts'],
+          globalSetup: [
+            'test/servers/loopback-servers.ts',
+            'test/servers/apache-modsec/apache-modsec.ts',
+          ],
           testTimeout: 20_000,
         },
       },

@@ -7,6 +7,7 @@ import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
 import { healthRoutes, VERSION } from './routes/health'
+import { probeRoutes } from './routes/probes'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -18,6 +19,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
+  app.route('/probes', probeRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -1,5 +1,6 @@
 import { DnsNameError, DnsQueryError, type DnsQueryErrorCode } from '../dns/errors'
 import { ResolverChoiceError } from '../dns/resolvers'
+import { RefererProbeError } from '../probes'
 import type { Problem } from './problem'
 
 const DNS_QUERY: Record<DnsQueryErrorCode, Pick<Problem, 'type' | 'title' | 'status'>> = {
@@ -54,6 +55,16 @@ export function domainProblem(err: unknown): Problem | undefined {
           status: 422,
           detail: err.message,
         }
+  }
+  if (err instanceof RefererProbeError) {
+    return {
+      type: err.code === 'target_refused' ? '/problems/target-refused' : '/problems/invalid-probe',
+      title: err.code === 'target_refused' ? 'Target refused' : 'Invalid probe request',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      errors: [{ path: `json.${err.path}`, message: err.message }],
+    }
   }
   return undefined
 }
