@@ -5,14 +5,15 @@ export type Fix = { rule: string; note: string } | { rule: null; note: string }
 
 export type FixOptions = Omit<RefererRuleOptions, 'baseId'>
 
+// Only gaps in an existing block get a rule: a value nothing blocks may be a control (a benign
+// referer), and pasting `fixRules` must never start blocking it.
 const NEEDS_FIX: ReadonlySet<Verdict> = new Set<Verdict>([
   'case-sensitive-gap',
   'encoding-gap',
   'partial',
-  'not-blocked',
 ])
 
-/** Whether a verdict calls for a rule: a gap, or nothing blocked at all. */
+/** Whether a verdict calls for a rule: some forms are blocked, others get through. */
 export function needsFix(verdict: Verdict): boolean {
   return NEEDS_FIX.has(verdict)
 }
@@ -49,8 +50,6 @@ export function buildFix(
   const note =
     verdict === 'encoding-gap'
       ? `${how}; also add t:urlDecode before t:lowercase (t:none,t:urlDecode,t:lowercase) so percent-encoded letters are decoded first`
-      : verdict === 'not-blocked'
-        ? `nothing blocks this ${header} yet; ${how}`
-        : how
+      : how
   return { rule, note }
 }

@@ -23,7 +23,12 @@ export function decideVerdict(variants: readonly JudgedVariant[]): {
   const blocked = variants.filter((v) => v.classification.class === 'blocked')
   const allowed = variants.filter((v) => v.classification.class === 'allowed')
   const unknown = variants.filter((v) => v.classification.class === 'unknown')
-  const list = (vs: readonly JudgedVariant[]) => vs.map((v) => `'${v.value}'`).join(', ')
+  // The report lists every variant; the summary names a few.
+  const list = (vs: readonly JudgedVariant[]) =>
+    vs
+      .slice(0, 3)
+      .map((v) => `'${v.value}'`)
+      .join(', ') + (vs.length > 3 ? ` and ${vs.length - 3} more` : '')
 
   if (allowed.length === 0 && blocked.length > 0 && unknown.length === 0) {
     return {

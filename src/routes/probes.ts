@@ -1,11 +1,12 @@
-import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
+import { wantsText } from '../http/negotiate'
 import { problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { checkHost } from '../net/target-policy'
 import { sendHttpProbe } from '../ports/http-probe'
-import { runRefererProbe } from '../probes'
+import { formatRefererReport, runRefererProbe } from '../probes'
 import { RefererProbeBodySchema, RefererProbeReportSchema } from './probes-schemas'
 
 export const probeRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -24,12 +25,21 @@ const referer = createRoute({
     'Per value: blocked and allowed variants, a verdict and a ModSecurity rule that fixes any gap.',
   security: [{ bearer: [] }],
   request: {
+    query: z.object({
+      format: z
+        .enum(['json', 'text'])
+        .optional()
+        .openapi({ description: 'text: a terminal report (also with Accept: text/plain)' }),
+    }),
     body: { content: { 'application/json': { schema: RefererProbeBodySchema } }, required: true },
   },
   responses: {
     200: {
       description: 'The report (a site that fails or times out is reported, not an error)',
-      content: { 'application/json': { schema: RefererProbeReportSchema } },
+      content: {
+        'application/json': { schema: RefererProbeReportSchema },
+        'text/plain': { schema: z.string() },
+      },
     },
     401: problemResponse('No or wrong API token'),
     422: problemResponse('Invalid request, a refused target or a probe over its limits'),
@@ -47,5 +57,8 @@ probeRoutes.openapi(referer, async (c) => {
       return verdict.allowed ? null : verdict.reason
     },
   })
+  if (wantsText(c, c.req.valid('query').format, ['text'])) {
+    return c.text(formatRefererReport(report), 200)
+  }
   return c.json(report, 200)
 })

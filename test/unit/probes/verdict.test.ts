@@ -51,3 +51,15 @@ describe('decideVerdict', () => {
     )
   })
 })
+
+describe('decideVerdict summary', () => {
+  it('names at most three values of each side', () => {
+    const r = decideVerdict([
+      v('exact', 'porn', 'blocked'),
+      ...['PORN', 'Porn', 'pOrN', 'PoRn', 'pORN'].map((x) => v('random', x, 'allowed')),
+    ])
+    expect(r.summary).toBe(
+      "blocks 'porn' but not 'PORN', 'Porn', 'pOrN' and 2 more: the match is case-sensitive",
+    )
+  })
+})
