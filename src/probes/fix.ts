@@ -20,20 +20,24 @@ export function needsFix(verdict: Verdict): boolean {
 
 /**
  * The ModSecurity rule that blocks `term` in every letter case, or null when nothing needs fixing.
- * The shared builder writes `REQUEST_HEADERS:Referer`; for another header (User-Agent) only that
- * variable name changes, and header names are RFC 9110 tokens, so swapping it is safe.
+ * Two edits of the shared builder's output, both on fixed tokens it always writes:
+ * - another header (User-Agent) swaps the variable name; header names are RFC 9110 tokens;
+ * - when percent-encoded forms got through (`urlDecode`), `t:urlDecode` goes right after
+ *   `t:none`, so the value is decoded before it is lower-cased and matched
+ *   (reference/modsecurity.md: `t:none,t:urlDecode,t:lowercase`).
  */
 export function buildFix(
   term: string,
   verdict: Verdict,
   header: string,
   id: number,
-  options: FixOptions,
+  options: FixOptions & { urlDecode: boolean },
 ): Fix | null {
   if (!NEEDS_FIX.has(verdict)) return null
   let rule: string
   try {
-    rule = renderRefererRules([term], { ...options, baseId: id })
+    const { urlDecode: _, ...ruleOptions } = options
+    rule = renderRefererRules([term], { ...ruleOptions, baseId: id })
   } catch (err) {
     return {
       rule: null,
@@ -43,13 +47,19 @@ export function buildFix(
   if (header.toLowerCase() !== 'referer') {
     rule = rule.replace(/^SecRule REQUEST_HEADERS:Referer /, `SecRule REQUEST_HEADERS:${header} `)
   }
-  const how =
+  const notes = [
     options.caseMode === 'lowercase'
       ? 't:none,t:lowercase with a lower-case pattern matches every letter case'
-      : '(?i:...) makes the PCRE match case-insensitive'
-  const note =
-    verdict === 'encoding-gap'
-      ? `${how}; also add t:urlDecode before t:lowercase (t:none,t:urlDecode,t:lowercase) so percent-encoded letters are decoded first`
-      : how
-  return { rule, note }
+      : '(?i:...) makes the PCRE match case-insensitive',
+  ]
+  if (options.urlDecode) {
+    const decoded = rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode')
+    notes.push(
+      decoded !== rule
+        ? 't:urlDecode decodes percent-encoded letters first'
+        : 'also add t:urlDecode first, so percent-encoded letters are decoded before matching',
+    )
+    rule = decoded
+  }
+  return { rule, note: notes.join('; ') }
 }

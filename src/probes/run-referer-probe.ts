@@ -181,7 +181,14 @@ function judgeReferer(
     allowed: pick('allowed'),
     unknown: pick('unknown'),
     // Ids are handed out only to terms that need a rule, so they stay consecutive.
-    fix: needsFix(verdict) ? buildFix(referer, verdict, req.header, takeId(), req.fix) : null,
+    fix: needsFix(verdict)
+      ? buildFix(referer, verdict, req.header, takeId(), {
+          ...req.fix,
+          urlDecode: judged.some(
+            (j) => j.label.startsWith('encoded') && j.classification.class === 'allowed',
+          ),
+        })
+      : null,
   }
 }
 

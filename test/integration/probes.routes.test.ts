@@ -77,7 +77,7 @@ describe('POST /probes/referer against Apache + ModSecurity', () => {
     })
     const r = byReferer(report)
     expect(r['http://example.test/?q=porn']?.verdict).toBe('encoding-gap')
-    expect(r['http://example.test/?q=porn']?.fix?.note).toContain('t:urlDecode')
+    expect(r['http://example.test/?q=porn']?.fix?.rule).toContain('t:none,t:urlDecode,t:lowercase')
     expect(r['http://example.test/?q=pillspam']?.verdict).toBe('blocked-in-every-case')
   })
 

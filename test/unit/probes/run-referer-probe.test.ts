@@ -88,7 +88,8 @@ describe('runRefererProbe', () => {
       p,
     )
     expect(report.results[0]?.verdict).toBe('encoding-gap')
-    expect(report.results[0]?.fix?.note).toMatch(/t:urlDecode/)
+    expect(report.results[0]?.fix?.rule).toContain(',t:none,t:urlDecode,t:lowercase"')
+    expect(report.results[0]?.fix?.note).toMatch(/t:urlDecode decodes/)
     const pill = await runRefererProbe({ url: URL_, referers: ['pillspam'], encodings: true }, p)
     expect(pill.results[0]?.verdict).toBe('blocked-in-every-case')
   })
