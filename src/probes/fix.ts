@@ -21,7 +21,8 @@ export function needsFix(verdict: Verdict): boolean {
 /**
  * The ModSecurity rule that blocks `term` in every letter case, or null when nothing needs fixing.
  * Two edits of the shared builder's output, both on fixed tokens it always writes:
- * - another header (User-Agent) swaps the variable name; header names are RFC 9110 tokens;
+ * - another header (User-Agent) swaps the variable name and the msg; the name is letters, digits
+ *   and hyphens (checked in request.ts), so it needs no escaping;
  * - when percent-encoded forms got through (`urlDecode`), `t:urlDecode` goes right after
  *   `t:none`, so the value is decoded before it is lower-cased and matched
  *   (reference/modsecurity.md: `t:none,t:urlDecode,t:lowercase`).
@@ -45,7 +46,9 @@ export function buildFix(
     }
   }
   if (header.toLowerCase() !== 'referer') {
-    rule = rule.replace(/^SecRule REQUEST_HEADERS:Referer /, `SecRule REQUEST_HEADERS:${header} `)
+    rule = rule
+      .replace(/^SecRule REQUEST_HEADERS:Referer /, `SecRule REQUEST_HEADERS:${header} `)
+      .replace(/msg:'Referer /, `msg:'${header} `)
   }
   const notes = [
     options.caseMode === 'lowercase'

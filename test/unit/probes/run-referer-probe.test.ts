@@ -196,6 +196,7 @@ describe('runRefererProbe', () => {
     expect(report.results[0]?.fix?.rule).toMatch(
       /^SecRule REQUEST_HEADERS:User-Agent "@rx sqlmap\/1\\.8"/,
     )
+    expect(report.results[0]?.fix?.rule).toContain("msg:'User-Agent contains sqlmap/1.8'")
     expect(sent[1]?.headers['User-Agent']).toMatch(/^Mozilla/)
   })
 
@@ -205,6 +206,7 @@ describe('runRefererProbe', () => {
     [{ url: URL_, referers: ['a\r\nX-Evil: 1'] }, 'bad_value', 'referers.0'],
     [{ url: URL_, referers: ['a'], header: 'Host' }, 'bad_header', 'header'],
     [{ url: URL_, referers: ['a'], header: 'Bad Header' }, 'bad_header', 'header'],
+    [{ url: URL_, referers: ['a'], header: "x'y" }, 'bad_header', 'header'],
     [
       { url: URL_, referers: ['a', 'b'], variants: ['A'] },
       'custom_variants_need_one_referer',
