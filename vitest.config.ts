@@ -60,7 +60,11 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/servers/loopback-servers.ts', 'test/servers/flow-fixtures.ts'],
+          globalSetup: [
+            'test/servers/loopback-servers.ts',
+            'test/servers/flow-fixtures.ts',
+            'test/servers/apache-modsec/apache-modsec.ts',
+          ],
           testTimeout: 20_000,
         },
       },

@@ -10,6 +10,7 @@ import { flowArchiveRoutes } from './routes/flow-archive'
 import { flowRoutes } from './routes/flows'
 import { generateRoutes } from './routes/generate'
 import { healthRoutes, VERSION } from './routes/health'
+import { probeRoutes } from './routes/probes'
 import { uiRoutes } from './routes/ui'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
@@ -25,6 +26,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/flows', flowRoutes)
   app.route('/flows', flowArchiveRoutes)
   app.route('/generate', generateRoutes)
+  app.route('/probes', probeRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

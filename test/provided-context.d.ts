@@ -12,3 +12,14 @@ declare module 'vitest' {
     flowFixtures: Record<string, string>
   }
 }
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Apache + ModSecurity with the fixture's rules (test/servers/apache-modsec), an ephemeral port. */
+    apacheTrapUrl: string
+    /** The same Apache on another port, with the case-sensitive rule 1001 replaced by the fix. */
+    apacheFixedUrl: string
+    /** The fix rule the fixed site loaded, as the generator renders it. */
+    apacheFixedRule: string
+  }
+}

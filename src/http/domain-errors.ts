@@ -4,6 +4,7 @@ import { FilterError } from '../flows/filter/index'
 import { FilterParamError } from '../flows/filter-spec'
 import { FlowLimitError, FlowOutputError, FlowParseError } from '../flows/flow-errors'
 import { GeneratorInputError } from '../generators/generator'
+import { RefererProbeError } from '../probes'
 import type { Problem } from './problem'
 
 const DNS_QUERY: Record<DnsQueryErrorCode, Pick<Problem, 'type' | 'title' | 'status'>> = {
@@ -58,6 +59,16 @@ export function domainProblem(err: unknown): Problem | undefined {
           status: 422,
           detail: err.message,
         }
+  }
+  if (err instanceof RefererProbeError) {
+    return {
+      type: err.code === 'target_refused' ? '/problems/target-refused' : '/problems/invalid-probe',
+      title: err.code === 'target_refused' ? 'Target refused' : 'Invalid probe request',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      errors: [{ path: `json.${err.path}`, message: err.message }],
+    }
   }
   if (err instanceof GeneratorInputError) {
     return {

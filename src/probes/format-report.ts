@@ -1,0 +1,44 @@
+import type { RefererProbeReport, VariantRecord } from './run-referer-probe'
+
+/**
+ * The report as plain text for a terminal: one block per value, the fix rules last so they can
+ * be pasted. Values are printable ASCII (checked on input), so they are printed as they are.
+ */
+export function formatRefererReport(report: RefererProbeReport): string {
+  const lines: string[] = []
+  const [plain, benign] = report.baseline.requests
+  lines.push(`${report.method} ${report.url}  header ${report.header}  seed ${report.seed}`)
+  lines.push(
+    `baseline: ${outcome(plain)} without the header, ${outcome(benign)} with '${benign.value ?? ''}'; ${report.baseline.note}`,
+  )
+  for (const r of report.results) {
+    lines.push(
+      '',
+      `${r.referer}: ${r.verdict.toUpperCase().replaceAll('-', ' ')}`,
+      `  ${r.summary}`,
+    )
+    for (const [name, list] of [
+      ['blocked', r.blocked],
+      ['allowed', r.allowed],
+      ['unknown', r.unknown],
+    ] as const) {
+      if (list.length > 0) lines.push(`  ${name.padEnd(8)}${list.map(variant).join(', ')}`)
+    }
+    if (r.fix) lines.push(`  fix: ${r.fix.rule ?? '(none)'}`, `       ${r.fix.note}`)
+  }
+  const { sent, planned, maxInFlight } = report.requests
+  lines.push(
+    '',
+    `${sent}/${planned} requests, at most ${maxInFlight} in flight, ${report.elapsedMs} ms${report.deadlineReached ? ' (deadline reached)' : ''}`,
+  )
+  if (report.fixRules) lines.push('', '# ModSecurity rules that close the gaps', report.fixRules)
+  return `${lines.join('\n')}\n`
+}
+
+function outcome(r: { status?: number; error?: string }): string {
+  return r.status !== undefined ? String(r.status) : `failed (${r.error ?? 'unknown'})`
+}
+
+function variant(v: VariantRecord): string {
+  return `${v.value} ${outcome(v)}`
+}

@@ -1,0 +1,23 @@
+/**
+ * Caps of one referer probe. Workers allow 6 simultaneous connections and, on the free plan,
+ * 50 subrequests per invocation (reference/workers-limits.md), so a whole probe, both baselines
+ * included, stays under both.
+ */
+export const REFERER_PROBE_LIMITS = {
+  maxReferers: 10,
+  /** Per referer, the term itself included. */
+  maxVariants: 16,
+  maxRandomMixes: 8,
+  defaultRandomMixes: 3,
+  /** Distinct requests of one probe, the two baselines included. */
+  maxRequests: 48,
+  maxInFlight: 6,
+  maxValueLength: 512,
+  defaultTimeoutMs: 5_000,
+  maxTimeoutMs: 10_000,
+  defaultDeadlineMs: 20_000,
+  maxDeadlineMs: 25_000,
+} as const
+
+/** The default first rule id of the fix: inside ModSecurity's 1-99,999 range for local rules. */
+export const DEFAULT_RULE_BASE_ID = 10_100

@@ -1,0 +1,216 @@
+import { mapLimit } from '../lib/map-limit'
+import { assessBaseline, type Baseline, classifyOutcome } from './classify'
+import { RefererProbeError } from './errors'
+import { buildFix, type Fix, needsFix } from './fix'
+import { REFERER_PROBE_LIMITS as L } from './limits'
+import { type CheckedRequest, checkRequest, type RefererProbeRequest } from './request'
+import type { ProbeOutcome, RefererProbePorts, Variant } from './types'
+import { generateVariants } from './variants'
+import { decideVerdict, type Verdict } from './verdict'
+
+/** One sent (or skipped) request, as the report shows it. */
+export type ProbeRecord = {
+  label: string
+  value: string | null
+  status?: number
+  elapsedMs?: number
+  fingerprint?: string
+  error?: string
+}
+
+export type VariantRecord = ProbeRecord & { reason: string }
+
+export type RefererResult = {
+  referer: string
+  verdict: Verdict
+  summary: string
+  blocked: VariantRecord[]
+  allowed: VariantRecord[]
+  unknown: VariantRecord[]
+  fix: Fix | null
+}
+
+export type RefererProbeReport = {
+  url: string
+  method: 'GET' | 'HEAD'
+  header: string
+  /** Send it back as `seed` to replay the same random case mixes. */
+  seed: number
+  baseline: {
+    usable: boolean
+    /** Why not usable, or how variants are compared. */
+    note: string
+    fingerprintStable: boolean
+    requests: [ProbeRecord, ProbeRecord]
+  }
+  results: RefererResult[]
+  /** Every fix rule, ready to paste into a ModSecurity config. */
+  fixRules: string
+  requests: { planned: number; sent: number; skipped: number; maxInFlight: number }
+  elapsedMs: number
+  deadlineReached: boolean
+}
+
+/**
+ * Tests whether a site blocks some Referer (or other header) values in every letter case:
+ * two clean baseline requests, then each value as given plus its variants, each judged against
+ * the baseline, a verdict per value and the ModSecurity rule that closes any gap.
+ *
+ * The seam for scheduled checks: a check kind calls this with its stored request and ports built
+ * from `env`, and alerts when a verdict changes. Throws RefererProbeError for bad input only; a
+ * site that fails or times out is reported, never thrown.
+ */
+export async function runRefererProbe(
+  request: RefererProbeRequest,
+  ports: RefererProbePorts,
+): Promise<RefererProbeReport> {
+  const req = checkRequest(request, ports.refuseHost)
+  const seed = (request.seed ?? ports.newSeed()) >>> 0
+  const perReferer = req.referers.map((referer) => {
+    const variants = generateVariants(referer, {
+      mode: req.variants,
+      encodings: req.encodings,
+      randomMixes: req.randomMixes,
+      seed,
+    })
+    if (variants.length > L.maxVariants) {
+      throw new RefererProbeError(
+        'too_many_variants',
+        'variants',
+        `'${referer}' has ${variants.length} variants; the cap is ${L.maxVariants}`,
+      )
+    }
+    return { referer, variants }
+  })
+  // One request per distinct value: overlapping variants of different referers are sent once.
+  const values = [...new Set(perReferer.flatMap((r) => r.variants.map((v) => v.value)))]
+  const planned = values.length + 2
+  if (planned > L.maxRequests) {
+    throw new RefererProbeError(
+      'too_many_requests',
+      'referers',
+      `this probe needs ${planned} requests (2 baselines + ${values.length} distinct values); the cap is ${L.maxRequests}: send fewer referers, fewer randomMixes or variants "none"`,
+    )
+  }
+
+  const started = ports.now()
+  const deadline = started + req.deadlineMs
+  let sent = 0
+  const send = async (value: string | null): Promise<ProbeOutcome | undefined> => {
+    const left = deadline - ports.now()
+    if (left <= 0) return undefined
+    sent++
+    const headers = value === null ? {} : { [req.header]: value }
+    return ports.send(
+      { url: req.url.href, method: req.method, headers },
+      Math.min(req.timeoutMs, left),
+    )
+  }
+
+  const [plain, benign] = await Promise.all([send(null), send(req.benign)])
+  const baseline: Baseline =
+    plain && benign
+      ? assessBaseline(plain, benign, req.blockedStatus)
+      : { usable: false, reason: 'the overall deadline was reached before the baseline' }
+  const outcomes = new Map<string, ProbeOutcome | undefined>()
+  if (baseline.usable) {
+    const results = await mapLimit(values, L.maxInFlight, (value) => send(value))
+    for (const [i, value] of values.entries()) outcomes.set(value, results[i])
+  }
+
+  let nextId = req.fixBaseId
+  const results = perReferer.map(({ referer, variants }) =>
+    judgeReferer(referer, variants, baseline, outcomes, req, () => nextId++),
+  )
+  return {
+    url: req.url.href,
+    method: req.method,
+    header: req.header,
+    seed,
+    baseline: {
+      usable: baseline.usable,
+      note: baseline.usable ? baseline.note : `no verdict: ${baseline.reason}`,
+      fingerprintStable: baseline.usable && baseline.fingerprint !== null,
+      requests: [record('without-header', null, plain), record('benign', req.benign, benign)],
+    },
+    results,
+    fixRules: results.flatMap((r) => (r.fix?.rule ? [r.fix.rule] : [])).join('\n'),
+    requests: { planned, sent, skipped: planned - sent, maxInFlight: L.maxInFlight },
+    elapsedMs: Math.round(ports.now() - started),
+    deadlineReached: ports.now() >= deadline,
+  }
+}
+
+function judgeReferer(
+  referer: string,
+  variants: readonly Variant[],
+  baseline: Baseline,
+  outcomes: ReadonlyMap<string, ProbeOutcome | undefined>,
+  req: CheckedRequest,
+  takeId: () => number,
+): RefererResult {
+  if (!baseline.usable) {
+    return {
+      referer,
+      verdict: 'inconclusive',
+      summary: `not tested: ${baseline.reason}`,
+      blocked: [],
+      allowed: [],
+      unknown: variants.map((v) => ({
+        ...record(v.label, v.value, undefined),
+        reason: 'not sent',
+      })),
+      fix: null,
+    }
+  }
+  const judged = variants.map((v) => ({
+    ...v,
+    outcome: outcomes.get(v.value),
+    classification: classifyOutcome(outcomes.get(v.value), baseline, req.blockedStatus),
+  }))
+  const { verdict, summary } = decideVerdict(judged)
+  const pick = (cls: 'blocked' | 'allowed' | 'unknown') =>
+    judged
+      .filter((j) => j.classification.class === cls)
+      .map((j) => ({ ...record(j.label, j.value, j.outcome), reason: j.classification.reason }))
+  return {
+    referer,
+    verdict,
+    summary,
+    blocked: pick('blocked'),
+    allowed: pick('allowed'),
+    unknown: pick('unknown'),
+    // Ids are handed out only to terms that need a rule, so they stay consecutive.
+    fix: needsFix(verdict)
+      ? buildFix(referer, verdict, req.header, takeId(), {
+          ...req.fix,
+          urlDecode: judged.some(
+            (j) => j.label.startsWith('encoded') && j.classification.class === 'allowed',
+          ),
+        })
+      : null,
+  }
+}
+
+function record(
+  label: string,
+  value: string | null,
+  outcome: ProbeOutcome | undefined,
+): ProbeRecord {
+  if (!outcome) return { label, value, error: 'not sent' }
+  if (outcome.kind === 'failed') {
+    return {
+      label,
+      value,
+      elapsedMs: outcome.elapsedMs,
+      error: `${outcome.reason}: ${outcome.detail}`,
+    }
+  }
+  return {
+    label,
+    value,
+    status: outcome.status,
+    elapsedMs: outcome.elapsedMs,
+    fingerprint: outcome.fingerprint,
+  }
+}

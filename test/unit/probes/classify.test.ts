@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest'
+import { assessBaseline, classifyOutcome } from '../../../src/probes/classify'
+import type { ProbeOutcome } from '../../../src/probes/types'
+
+const ok = (status: number, fingerprint: string): ProbeOutcome => ({
+  kind: 'response',
+  status,
+  elapsedMs: 3,
+  fingerprint,
+})
+const failed = (reason: 'timeout' | 'network'): ProbeOutcome => ({
+  kind: 'failed',
+  reason,
+  detail: 'boom',
+  elapsedMs: 5,
+})
+
+function usable(plain: ProbeOutcome, benign: ProbeOutcome, blockedStatus: number[] = []) {
+  const b = assessBaseline(plain, benign, blockedStatus)
+  if (!b.usable) throw new Error(`baseline unusable: ${b.reason}`)
+  return b
+}
+
+describe('assessBaseline', () => {
+  it('keeps the fingerprint when both clean requests got the same body', () => {
+    expect(usable(ok(200, 'a'), ok(200, 'a'))).toMatchObject({
+      status: 200,
+      fingerprint: 'a',
+      healthy: true,
+    })
+  })
+
+  it('drops the fingerprint of a body that changes per request', () => {
+    const b = usable(ok(200, 'a'), ok(200, 'b'))
+    expect(b.fingerprint).toBeNull()
+    expect(b.note).toMatch(/only the status class/)
+  })
+
+  it('is unusable when a clean request fails, or the header itself changes the status class', () => {
+    expect(assessBaseline(failed('timeout'), ok(200, 'a'), [])).toMatchObject({
+      usable: false,
+      reason: expect.stringMatching(/without the header failed/),
+    })
+    expect(assessBaseline(ok(200, 'a'), failed('network'), [])).toMatchObject({ usable: false })
+    expect(assessBaseline(ok(200, 'a'), ok(403, 'x'), [])).toMatchObject({
+      usable: false,
+      reason: expect.stringMatching(/reacts to the header itself/),
+    })
+  })
+
+  it('is unusable when the clean status is one the caller counts as blocked', () => {
+    expect(assessBaseline(ok(500, 'e'), ok(500, 'e'), [500])).toMatchObject({ usable: false })
+  })
+})
+
+describe('classifyOutcome', () => {
+  const healthy = usable(ok(200, 'page'), ok(200, 'page'))
+
+  it('calls a different status class blocked, whatever the status (500 from ModSecurity)', () => {
+    expect(classifyOutcome(ok(500, 'err'), healthy, [])).toMatchObject({
+      class: 'blocked',
+      reason: 'status 500 where the baseline answers 200',
+    })
+    expect(classifyOutcome(ok(302, 'redir'), healthy, []).class).toBe('blocked')
+  })
+
+  it('calls the same status with another body blocked (an error page served with 200)', () => {
+    expect(classifyOutcome(ok(200, 'denied-page'), healthy, [])).toMatchObject({
+      class: 'blocked',
+      reason: expect.stringMatching(/different body/),
+    })
+  })
+
+  it('calls an identical answer allowed', () => {
+    expect(classifyOutcome(ok(200, 'page'), healthy, []).class).toBe('allowed')
+  })
+
+  it('compares only statuses when the body changes per request', () => {
+    const unstable = usable(ok(200, 't1'), ok(200, 't2'))
+    expect(classifyOutcome(ok(200, 't3'), unstable, []).class).toBe('allowed')
+    expect(classifyOutcome(ok(403, 't4'), unstable, []).class).toBe('blocked')
+  })
+
+  it('cannot tell a block from a site that answers 500 to everything', () => {
+    const broken = usable(ok(500, 'oops'), ok(500, 'oops'))
+    expect(broken.healthy).toBe(false)
+    expect(classifyOutcome(ok(500, 'oops'), broken, [])).toMatchObject({
+      class: 'unknown',
+      reason: expect.stringMatching(/itself an error/),
+    })
+    // ...but a block that looks different is still seen.
+    expect(classifyOutcome(ok(403, 'denied'), broken, []).class).toBe('blocked')
+  })
+
+  it('counts blockedStatus as blocked even in the same class', () => {
+    const notFound = usable(ok(404, 'nf'), ok(404, 'x'))
+    expect(classifyOutcome(ok(403, 'y'), notFound, [403])).toMatchObject({
+      class: 'blocked',
+      reason: 'status 403 is listed in blockedStatus',
+    })
+  })
+
+  it('treats a closed connection as a block (ModSecurity drop) and a timeout as unknown', () => {
+    expect(classifyOutcome(failed('network'), healthy, []).class).toBe('blocked')
+    expect(classifyOutcome(failed('timeout'), healthy, []).class).toBe('unknown')
+    expect(classifyOutcome(undefined, healthy, [])).toMatchObject({
+      class: 'unknown',
+      reason: expect.stringMatching(/deadline/),
+    })
+  })
+})

@@ -1,0 +1,29 @@
+// The fix rules the probe reports, checked by the real `apache2 -t` with mod_security2 loaded.
+import { describe, expect, it } from 'vitest'
+import { buildFix } from '../../../src/probes/fix'
+import { validateModsecRules } from '../../servers/apache-modsec/apache-modsec'
+
+describe('buildFix under apache2 -t', () => {
+  it('writes valid rules for both case modes, with t:urlDecode and for User-Agent', () => {
+    const rules: string[] = []
+    let id = 10100
+    for (const caseMode of ['lowercase', 'regex-i'] as const) {
+      for (const urlDecode of [false, true]) {
+        for (const header of ['Referer', 'User-Agent']) {
+          const fix = buildFix('http://Porn.example/?q=a+b', 'case-sensitive-gap', header, id++, {
+            phase: 1,
+            status: 403,
+            caseMode,
+            urlDecode,
+          })
+          expect(fix?.rule).toBeTruthy()
+          if (urlDecode) expect(fix?.rule).toContain('t:none,t:urlDecode')
+          rules.push(fix?.rule ?? '')
+        }
+      }
+    }
+    const r = validateModsecRules(rules.join('\n'))
+    expect(r.output).toBe('Syntax OK')
+    expect(r.ok).toBe(true)
+  })
+})

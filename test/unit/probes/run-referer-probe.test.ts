@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest'
+import {
+  type ProbeOutcome,
+  type ProbeRequest,
+  RefererProbeError,
+  type RefererProbePorts,
+  runRefererProbe,
+} from '../../../src/probes'
+import { modsecLikeSite } from './fake-site'
+
+function ports(site: (req: ProbeRequest) => ProbeOutcome, extra: Partial<RefererProbePorts> = {}) {
+  const sent: ProbeRequest[] = []
+  const p: RefererProbePorts = {
+    send: async (req) => {
+      sent.push(req)
+      return site(req)
+    },
+    now: () => Date.now(),
+    newSeed: () => 7,
+    refuseHost: () => null,
+    ...extra,
+  }
+  return { ports: p, sent }
+}
+
+const URL_ = 'http://127.0.0.1:8081/'
+
+describe('runRefererProbe', () => {
+  it('finds the case-sensitive gap and the fix, and blocked-in-every-case for the fixed rules', async () => {
+    const { ports: p, sent } = ports(modsecLikeSite)
+    const report = await runRefererProbe(
+      {
+        url: URL_,
+        referers: [
+          'http://porn.example/',
+          'http://fishingscum.example/',
+          'casinospam',
+          'http://clean.example/',
+        ],
+      },
+      p,
+    )
+    expect(report.seed).toBe(7)
+    expect(report.baseline).toMatchObject({ usable: true, fingerprintStable: true })
+    expect(sent[0]?.headers).toEqual({})
+    expect(sent[1]?.headers).toEqual({ Referer: 'http://127.0.0.1:8081/' })
+    const byReferer = Object.fromEntries(report.results.map((r) => [r.referer, r]))
+    const porn = byReferer['http://porn.example/']
+    expect(porn?.verdict).toBe('case-sensitive-gap')
+    expect(porn?.blocked.map((b) => b.label)).toContain('exact')
+    expect(porn?.allowed.map((a) => a.label)).toEqual(
+      expect.arrayContaining(['upper', 'capitalized', 'alternating']),
+    )
+    expect(porn?.fix?.rule).toMatch(
+      /^SecRule REQUEST_HEADERS:Referer "@rx http:\/\/porn\\\.example\/" "id:10100,.*,t:none,t:urlDecode,t:lowercase,msg:'Referer contains http:\/\/porn\.example\/'"$/,
+    )
+    expect(byReferer['http://fishingscum.example/']?.verdict).toBe('blocked-in-every-case')
+    expect(byReferer['http://fishingscum.example/']?.fix).toBeNull()
+    expect(byReferer.casinospam?.verdict).toBe('blocked-in-every-case')
+    expect(byReferer['http://clean.example/']?.verdict).toBe('not-blocked')
+    // A value nothing blocks may be a control: no rule that would start blocking it.
+    expect(byReferer['http://clean.example/']?.fix).toBeNull()
+    expect(report.fixRules).toBe(porn?.fix?.rule)
+    expect(report.requests.sent).toBe(report.requests.planned)
+    expect(sent).toHaveLength(report.requests.planned)
+    // Every value goes out once.
+    expect(new Set(sent.map((s) => JSON.stringify(s.headers))).size).toBe(sent.length)
+  })
+
+  it('replays the same requests from the seed in the report', async () => {
+    const a = ports(modsecLikeSite, { newSeed: () => 12345 })
+    const first = await runRefererProbe(
+      { url: URL_, referers: ['casinospam'], randomMixes: 4 },
+      a.ports,
+    )
+    const b = ports(modsecLikeSite, { newSeed: () => 1 })
+    await runRefererProbe(
+      { url: URL_, referers: ['casinospam'], randomMixes: 4, seed: first.seed },
+      b.ports,
+    )
+    expect(b.sent).toEqual(a.sent)
+  })
+
+  it('finds the encoding gap of a rule without t:urlDecode', async () => {
+    const { ports: p } = ports(modsecLikeSite)
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['porn'], variants: 'none', encodings: true },
+      p,
+    )
+    expect(report.results[0]?.verdict).toBe('encoding-gap')
+    expect(report.results[0]?.fix?.rule).toContain(',t:none,t:urlDecode,t:lowercase,')
+    expect(report.results[0]?.fix?.note).toMatch(/t:urlDecode decodes/)
+    const pill = await runRefererProbe({ url: URL_, referers: ['pillspam'], encodings: true }, p)
+    expect(pill.results[0]?.verdict).toBe('blocked-in-every-case')
+  })
+
+  it('never has more than 6 requests in flight', async () => {
+    let inFlight = 0
+    let peak = 0
+    const p: RefererProbePorts = {
+      send: async (req) => {
+        inFlight++
+        peak = Math.max(peak, inFlight)
+        await new Promise((r) => setTimeout(r, 2))
+        inFlight--
+        return modsecLikeSite(req)
+      },
+      now: () => Date.now(),
+      newSeed: () => 1,
+      refuseHost: () => null,
+    }
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['fishingscum', 'casinospam', 'porn'], randomMixes: 8 },
+      p,
+    )
+    expect(report.requests.planned).toBeGreaterThan(20)
+    expect(peak).toBe(6)
+  })
+
+  it('stops sending at the overall deadline and reports what it could not judge', async () => {
+    let clock = 0
+    const p: RefererProbePorts = {
+      send: async (req) => {
+        clock += 400 // each request takes 400 ms of a fake clock
+        return modsecLikeSite(req)
+      },
+      now: () => clock,
+      newSeed: () => 1,
+      refuseHost: () => null,
+    }
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['porn', 'casinospam'], deadlineMs: 2000 },
+      p,
+    )
+    expect(report.deadlineReached).toBe(true)
+    expect(report.requests.skipped).toBeGreaterThan(0)
+    expect(report.requests.sent + report.requests.skipped).toBe(report.requests.planned)
+    const unknown = report.results.flatMap((r) => r.unknown)
+    expect(unknown.length).toBeGreaterThan(0)
+    expect(unknown[0]?.reason).toMatch(/deadline/)
+  })
+
+  it('gives no verdict for a site that answers 500 to everything (same page)', async () => {
+    const { ports: p, sent } = ports(() => ({
+      kind: 'response',
+      status: 500,
+      elapsedMs: 1,
+      fingerprint: 'err',
+    }))
+    const report = await runRefererProbe({ url: URL_, referers: ['porn'] }, p)
+    expect(report.baseline.usable).toBe(true)
+    expect(report.results[0]?.verdict).toBe('inconclusive')
+    expect(sent.length).toBe(report.requests.planned)
+  })
+
+  it('judges by status alone when the body changes per request', async () => {
+    let n = 0
+    const { ports: p } = ports((req) => {
+      const o = modsecLikeSite(req)
+      return o.kind === 'response' ? { ...o, fingerprint: `${o.fingerprint}-${n++}` } : o
+    })
+    const report = await runRefererProbe({ url: URL_, referers: ['porn'] }, p)
+    expect(report.baseline.fingerprintStable).toBe(false)
+    expect(report.results[0]?.verdict).toBe('case-sensitive-gap')
+  })
+
+  it('reports an unreachable site as inconclusive without sending variants', async () => {
+    const { ports: p, sent } = ports(() => ({
+      kind: 'failed',
+      reason: 'network',
+      detail: 'connection refused',
+      elapsedMs: 1,
+    }))
+    const report = await runRefererProbe({ url: URL_, referers: ['porn'] }, p)
+    expect(report.baseline.usable).toBe(false)
+    expect(report.baseline.note).toMatch(/no verdict: .*connection refused/)
+    expect(report.results[0]?.verdict).toBe('inconclusive')
+    expect(sent).toHaveLength(2)
+  })
+
+  it('tests User-Agent the same way, with the rule on that header', async () => {
+    const { ports: p, sent } = ports((req) => {
+      const ua = req.headers['User-Agent'] ?? ''
+      return {
+        kind: 'response',
+        status: ua.includes('sqlmap') ? 403 : 200,
+        elapsedMs: 1,
+        fingerprint: ua.includes('sqlmap') ? 'x' : 'ok',
+      }
+    })
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['sqlmap/1.8'], header: 'User-Agent' },
+      p,
+    )
+    expect(report.results[0]?.verdict).toBe('case-sensitive-gap')
+    expect(report.results[0]?.fix?.rule).toMatch(
+      /^SecRule REQUEST_HEADERS:User-Agent "@rx sqlmap\/1\\.8"/,
+    )
+    expect(report.results[0]?.fix?.rule).toContain("msg:'User-Agent contains sqlmap/1.8'")
+    expect(sent[1]?.headers['User-Agent']).toMatch(/^Mozilla/)
+  })
+
+  it.each([
+    [{ url: 'ftp://x/', referers: ['a'] }, 'bad_url', 'url'],
+    [{ url: URL_, referers: [] }, 'bad_value', 'referers'],
+    [{ url: URL_, referers: ['a\r\nX-Evil: 1'] }, 'bad_value', 'referers.0'],
+    [{ url: URL_, referers: ['a'], header: 'Host' }, 'bad_header', 'header'],
+    [{ url: URL_, referers: ['a'], header: 'Bad Header' }, 'bad_header', 'header'],
+    [{ url: URL_, referers: ['a'], header: "x'y" }, 'bad_header', 'header'],
+    [
+      { url: URL_, referers: ['a', 'b'], variants: ['A'] },
+      'custom_variants_need_one_referer',
+      'variants',
+    ],
+    [
+      { url: URL_, referers: Array.from({ length: 11 }, (_, i) => `r${i}`) },
+      'too_many_referers',
+      'referers',
+    ],
+    [
+      { url: URL_, referers: Array.from({ length: 8 }, (_, i) => `referer${i}`), randomMixes: 8 },
+      'too_many_requests',
+      'referers',
+    ],
+    [{ url: URL_, referers: ['a'], timeoutMs: 60_000 }, 'bad_limit', 'timeoutMs'],
+  ])('refuses bad input %#: %s', async (request, code, path) => {
+    const { ports: p, sent } = ports(modsecLikeSite)
+    const err = await runRefererProbe(request, p).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RefererProbeError)
+    expect(err).toMatchObject({ code, path })
+    expect(sent).toHaveLength(0)
+  })
+
+  it('refuses a host the no-open-proxy rule refuses, before sending anything', async () => {
+    const { ports: p, sent } = ports(modsecLikeSite, {
+      refuseHost: (h) => (h === '127.0.0.1' ? 'loopback' : null),
+    })
+    await expect(runRefererProbe({ url: URL_, referers: ['a'] }, p)).rejects.toMatchObject({
+      code: 'target_refused',
+    })
+    expect(sent).toHaveLength(0)
+  })
+})
