@@ -6,6 +6,7 @@ import { detectToken } from './http/auth'
 import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
+import { flowFilterRoutes } from './routes/flow-filters'
 import { healthRoutes, VERSION } from './routes/health'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
@@ -18,6 +19,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
+  app.route('/flows/filters', flowFilterRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

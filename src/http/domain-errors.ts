@@ -1,5 +1,6 @@
 import { DnsNameError, DnsQueryError, type DnsQueryErrorCode } from '../dns/errors'
 import { ResolverChoiceError } from '../dns/resolvers'
+import { FilterError } from '../flows/filter'
 import type { Problem } from './problem'
 
 const DNS_QUERY: Record<DnsQueryErrorCode, Pick<Problem, 'type' | 'title' | 'status'>> = {
@@ -54,6 +55,20 @@ export function domainProblem(err: unknown): Problem | undefined {
           status: 422,
           detail: err.message,
         }
+  }
+  if (err instanceof FilterError) {
+    // Config and filter syntax: where (line, column, a caret excerpt) and what was wrong.
+    return {
+      type: '/problems/invalid-filter',
+      title: 'Invalid flow filter',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      source: err.source,
+      ...(err.line !== undefined ? { line: err.line } : {}),
+      ...(err.column !== undefined ? { column: err.column } : {}),
+      ...(err.excerpt !== undefined ? { excerpt: err.excerpt } : {}),
+    }
   }
   return undefined
 }

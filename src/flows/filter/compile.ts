@@ -1,5 +1,5 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
-import type { Expr, MatchNode } from './ast'
+import type { Expr, MatchNode, PrimitiveNode } from './ast'
 import { fieldsRead, MATCH_INFO } from './match-types'
 import { lowerNegatedFlags, lowerTerm } from './nfdump-lowering'
 import { compilePrimitive, lookupTable } from './primitive-test'
@@ -74,6 +74,8 @@ function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
         const d = p.defaultAction === 'permit' ? 1 : 0
         return (b, i) => (table[b.cols[f][i] ?? 0] ?? d) === 1
       }
+      const direct = directColumnTest(p, f)
+      if (direct) return direct
       const test = compilePrimitive(p, random)
       return (b, i) => test(b.cols[f][i] ?? 0)
     }
@@ -108,6 +110,51 @@ function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
       return () => test(0)
     }
   }
+}
+
+/**
+ * The commonest leaves read their column without an intermediate test closure: one address
+ * (`-v ADDR=...`), a small address set, one counter comparison (`packets > 1`).
+ */
+function directColumnTest(p: PrimitiveNode, f: FlowField): FlowPredicate | undefined {
+  const yes = p.defaultAction !== 'permit'
+  if (p.primType === 'ip-address' || p.primType === 'tag') {
+    const items = p.rules.flatMap((r) => (r.kind === 'values' ? r.items : []))
+    if (
+      items.length === 0 ||
+      items.some((it) => (it.action === 'permit') !== yes || it.lo !== it.hi)
+    ) {
+      return undefined
+    }
+    const only = items[0]?.lo ?? 0
+    if (items.every((it) => it.lo === only)) {
+      return yes ? (b, i) => b.cols[f][i] === only : (b, i) => b.cols[f][i] !== only
+    }
+    const set = new Set(items.map((it) => it.lo))
+    return yes ? (b, i) => set.has(b.cols[f][i] ?? 0) : (b, i) => !set.has(b.cols[f][i] ?? 0)
+  }
+  const [rule, more] = p.rules
+  if (p.primType === 'counter' && rule?.kind === 'compare' && !more) {
+    const v = rule.value
+    const hit = rule.action === 'permit'
+    if (hit === (p.defaultAction === 'permit')) return () => hit
+    const sign = hit ? 1 : -1
+    switch (rule.op) {
+      case 'gt':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) > v : (b, i) => (b.cols[f][i] ?? 0) <= v
+      case 'lt':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) < v : (b, i) => (b.cols[f][i] ?? 0) >= v
+      case 'ge':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) >= v : (b, i) => (b.cols[f][i] ?? 0) < v
+      case 'le':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) <= v : (b, i) => (b.cols[f][i] ?? 0) > v
+      case 'eq':
+        return sign > 0 ? (b, i) => b.cols[f][i] === v : (b, i) => b.cols[f][i] !== v
+      case 'ne':
+        return sign > 0 ? (b, i) => b.cols[f][i] !== v : (b, i) => b.cols[f][i] === v
+    }
+  }
+  return undefined
 }
 
 function isPlainTable(t: string): boolean {
