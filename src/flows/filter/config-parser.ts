@@ -30,6 +30,9 @@ export type ParseConfigOptions = {
 
 export type ParsedConfig = { config: ConfigNode; warnings: FilterWarning[]; text: string }
 
+/** Values a primitive may list in all (a full ip-port table is 65,536; 16 of those). */
+const MAX_TABLE_WORK = 16 * 65536
+
 const KEYWORDS_IN_PRIMITIVE = 'type, permit, deny, default or mask'
 const KEYWORDS_IN_DEFINITION = 'match, or or invert'
 
@@ -97,7 +100,7 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
           loc: lineLoc(),
         }
         config.primitives.push(node)
-        prim = { node, typed: false, seen: new Map() }
+        prim = { node, typed: false, seen: new Map(), width: 0 }
       } else {
         prim = undefined
         def = { type: 'definition', name: nameWord.text, invert: false, groups: [], loc: lineLoc() }
@@ -159,6 +162,8 @@ type PrimitiveState = {
   typed: boolean
   /** Value → action already set, for flow-nfilter's "previously set" warning. */
   seen: Map<number, Action>
+  /** Values listed so far, ranges counted in full. */
+  width: number
 }
 
 type Ctx = {
@@ -255,16 +260,30 @@ function warnDuplicates(
 ): void {
   const type = st.node.primType
   if (TABLE_MAX[type] === undefined && type !== 'ip-address' && type !== 'tag') return
+  let first: string | undefined
+  let repeats = 0
   for (const it of items) {
+    // Every value of a range costs a table write when compiled: bound the work per primitive.
+    st.width += it.hi - it.lo + 1
+    if (st.width > MAX_TABLE_WORK) {
+      ctx.fail(
+        'too_large',
+        `primitive "${st.node.name}" lists more than ${MAX_TABLE_WORK} values in all`,
+        loc,
+      )
+    }
     for (let v = it.lo; v <= it.hi; v++) {
       const before = st.seen.get(v)
       if (before !== undefined) {
-        ctx.warn(
-          { code: 'duplicate_entry', message: `index ${v} previously set as ${before}.` },
-          loc,
-        )
+        repeats++
+        first ??= `index ${v} previously set as ${before}.`
       }
       st.seen.set(v, it.action)
     }
+  }
+  // One warning per line, as a range may repeat thousands of values.
+  if (first) {
+    const more = repeats > 1 ? ` (and ${repeats - 1} more values on this line)` : ''
+    ctx.warn({ code: 'duplicate_entry', message: `${first}${more}` }, loc)
   }
 }
