@@ -77,11 +77,11 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     if (keyword === 'filter-primitive' || keyword === 'filter-definition') {
       closeGroup()
       const kind = keyword === 'filter-primitive' ? 'primitive' : 'definition'
-      const nameWord = args[0]
-      if (!nameWord) {
-        if (skipData) continue
-        fail('missing_name', `Expecting ${kind} name.`, kw.loc)
-      }
+      // A name from a variable nobody set yet (validation of a saved set): a placeholder keeps
+      // the following lines attached to this block.
+      const nameWord =
+        args[0] ?? (skipData ? { text: `(unset name, line ${line.line})`, loc: kw.loc } : undefined)
+      if (!nameWord) fail('missing_name', `Expecting ${kind} name.`, kw.loc)
       extra(1)
       const key = nameWord.text.toLowerCase()
       if (names[kind].has(key)) {
