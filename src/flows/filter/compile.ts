@@ -3,10 +3,13 @@ import type { Expr, MatchNode, PrimitiveNode } from './ast'
 import { fieldsRead, MATCH_INFO } from './match-types'
 import { lowerNegatedFlags, lowerTerm } from './nfdump-lowering'
 import { compilePrimitive, lookupTable } from './primitive-test'
+import { type TimeZone, UTC } from './time-zone'
 
 export type CompileOptions = {
   /** Source of randomness for `random-sample` (injectable for tests). */
   random?: () => number
+  /** Zone of `time` primitives (clock time of the flow's local day); UTC by default. */
+  zone?: TimeZone
 }
 
 export type Compiled = { predicate: FlowPredicate; fields: Set<FlowField> }
@@ -18,11 +21,16 @@ export type Compiled = { predicate: FlowPredicate; fields: Set<FlowField> }
  */
 export function compileExpr(expr: Expr, opts: CompileOptions = {}): Compiled {
   const fields = new Set<FlowField>()
-  const predicate = build(expr, fields, opts.random ?? Math.random)
+  const predicate = build(expr, fields, opts.random ?? Math.random, opts.zone ?? UTC)
   return { predicate, fields }
 }
 
-function build(e: Expr, fields: Set<FlowField>, random: () => number): FlowPredicate {
+function build(
+  e: Expr,
+  fields: Set<FlowField>,
+  random: () => number,
+  zone: TimeZone,
+): FlowPredicate {
   switch (e.type) {
     case 'const': {
       const v = e.value
@@ -30,13 +38,13 @@ function build(e: Expr, fields: Set<FlowField>, random: () => number): FlowPredi
     }
     case 'not': {
       const none = lowerNegatedFlags(e.item)
-      if (none) return build(none, fields, random)
-      const p = build(e.item, fields, random)
+      if (none) return build(none, fields, random, zone)
+      const p = build(e.item, fields, random, zone)
       return (b, i) => !p(b, i)
     }
     case 'and':
     case 'or': {
-      const ps = e.items.map((x) => build(x, fields, random))
+      const ps = e.items.map((x) => build(x, fields, random, zone))
       const [a, c] = ps
       if (ps.length === 1 && a) return a
       if (ps.length === 2 && a && c) {
@@ -55,14 +63,14 @@ function build(e: Expr, fields: Set<FlowField>, random: () => number): FlowPredi
       }
     }
     case 'term':
-      return build(lowerTerm(e), fields, random)
+      return build(lowerTerm(e), fields, random, zone)
     case 'match':
       for (const f of fieldsRead(e.matchType)) fields.add(f)
-      return buildMatch(e, random)
+      return buildMatch(e, random, zone)
   }
 }
 
-function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
+function buildMatch(m: MatchNode, random: () => number, zone: TimeZone): FlowPredicate {
   const value = MATCH_INFO[m.matchType].value
   const p = m.primitive
   switch (value.kind) {
@@ -83,11 +91,13 @@ function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
     case 'end-secs': {
       const test = compilePrimitive(p, random)
       const edge = value.kind === 'start-secs' ? 'first' : 'last'
-      // `time` compares the clock time of the flow's own day (UTC), `time-date` the instant.
+      // `time` compares the clock time of the flow's own local day, `time-date` the instant.
       const ofDay = p.primType === 'time'
+      if (!ofDay) return (b, i) => test(Math.floor(flowMs(b, i, edge) / 1000))
       return (b, i) => {
         const s = Math.floor(flowMs(b, i, edge) / 1000)
-        return test(ofDay ? ((s % 86400) + 86400) % 86400 : s)
+        const local = s + zone.offsetAt(s)
+        return test(((local % 86400) + 86400) % 86400)
       }
     }
     case 'duration': {

@@ -26,6 +26,8 @@ export type ParseConfigOptions = {
    * uses an unset variable without a default has its data skipped instead of refused.
    */
   validateOnly?: boolean
+  /** Wall clock → UTC for time-date values written without a zone (UTC by default). */
+  wallToUtc?: (wallSecs: number) => number
 }
 
 export type ParsedConfig = { config: ConfigNode; warnings: FilterWarning[]; text: string }
@@ -109,7 +111,11 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
       continue
     }
     if (prim) {
-      parsePrimitiveLine(prim, keyword, kw, args, line, skipData, { fail, warn })
+      parsePrimitiveLine(prim, keyword, kw, args, line, skipData, {
+        fail,
+        warn,
+        ...(opts.wallToUtc ? { wallToUtc: opts.wallToUtc } : {}),
+      })
       prim.node.loc = { start: prim.node.loc.start, end: lineLoc().end }
       continue
     }
@@ -167,6 +173,7 @@ type PrimitiveState = {
 }
 
 type Ctx = {
+  wallToUtc?: (wallSecs: number) => number
   fail: Fail
   warn: (w: FilterWarning, loc: Loc) => void
 }

@@ -111,6 +111,41 @@ describe('time primitives', () => {
     expect(rows(b, cfg)).toEqual([13, 14])
   })
 
+  it('reads times in the zone the caller names (flow-nfilter under TZ=...)', () => {
+    const zoned = (config: string) =>
+      selectRows(
+        b,
+        compileFilterChain({
+          config,
+          stages: [{ kind: 'definition', name: 'd', vars: {} }],
+          timeZone: 'America/Sao_Paulo', // UTC-2 in November 2010 (summer time)
+        }),
+      )
+    expect(zoned(`filter-primitive p\n  type time\n  permit ge 22:00\n${def('end-time')}`)).toEqual(
+      [11, 12],
+    )
+    expect(
+      zoned(
+        `filter-primitive p\n  type time-date\n  permit lt November 9, 2010 00:00:00\n${def('start-time')}`,
+      ),
+    ).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23])
+    // An explicit zone in the date wins.
+    expect(
+      zoned(
+        `filter-primitive p\n  type time-date\n  permit lt November 9, 2010 00:00:00 UTC\n${def('start-time')}`,
+      ),
+    ).toEqual([13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23])
+  })
+
+  it('refuses an unknown time zone', () => {
+    expect(() =>
+      compileFilterChain({
+        stages: [{ kind: 'expression', text: 'any' }],
+        timeZone: 'Mars/Olympus',
+      }),
+    ).toThrow(/unknown time zone/)
+  })
+
   it('refuses a relative date', () => {
     expect(() =>
       rows(b, `filter-primitive p\n  type time-date\n  permit ge yesterday\n${def('start-time')}`),
