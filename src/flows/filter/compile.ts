@@ -44,6 +44,8 @@ function build(
     }
     case 'and':
     case 'or': {
+      const pair = e.items.length === 2 ? bothSides(e.type, e.items, fields) : undefined
+      if (pair) return pair
       const ps = e.items.map((x) => build(x, fields, random, zone))
       const [a, c] = ps
       if (ps.length === 1 && a) return a
@@ -120,6 +122,52 @@ function buildMatch(m: MatchNode, random: () => number, zone: TimeZone): FlowPre
       return () => test(0)
     }
   }
+}
+
+/**
+ * `host A`, `port N`, `ip-addr`, `not-ip-port`: one primitive tested on two columns (source and
+ * destination). Fused into one closure that reads both columns, the common case of every
+ * investigation.
+ */
+function bothSides(
+  type: 'and' | 'or',
+  items: Expr[],
+  fields: Set<FlowField>,
+): FlowPredicate | undefined {
+  const [x, y] = items
+  if (x?.type !== 'match' || y?.type !== 'match' || x.primitive !== y.primitive) return undefined
+  const vx = MATCH_INFO[x.matchType].value
+  const vy = MATCH_INFO[y.matchType].value
+  if (vx.kind !== 'column' || vy.kind !== 'column') return undefined
+  const p = x.primitive
+  const [f1, f2] = [vx.field, vy.field]
+  let pred: FlowPredicate | undefined
+  const items1 = p.rules.flatMap((r) => (r.kind === 'values' ? r.items : []))
+  const single = items1[0]
+  if (
+    p.primType === 'ip-address' &&
+    p.defaultAction === 'deny' &&
+    items1.length === 1 &&
+    single?.action === 'permit'
+  ) {
+    const a = single.lo
+    pred =
+      type === 'or'
+        ? (b, i) => b.cols[f1][i] === a || b.cols[f2][i] === a
+        : (b, i) => b.cols[f1][i] === a && b.cols[f2][i] === a
+  } else if (p.mask === 0xff && isPlainTable(p.primType)) {
+    const t = lookupTable(p)
+    const d = p.defaultAction === 'permit' ? 1 : 0
+    pred =
+      type === 'or'
+        ? (b, i) => (t[b.cols[f1][i] ?? 0] ?? d) === 1 || (t[b.cols[f2][i] ?? 0] ?? d) === 1
+        : (b, i) => (t[b.cols[f1][i] ?? 0] ?? d) === 1 && (t[b.cols[f2][i] ?? 0] ?? d) === 1
+  }
+  if (pred) {
+    fields.add(f1)
+    fields.add(f2)
+  }
+  return pred
 }
 
 /**
