@@ -7,6 +7,7 @@ import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
 import { flowArchiveRoutes } from './routes/flow-archive'
+import { flowFilterRoutes } from './routes/flow-filters'
 import { flowRoutes } from './routes/flows'
 import { generateRoutes } from './routes/generate'
 import { healthRoutes, VERSION } from './routes/health'
@@ -29,6 +30,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/generate/*', generatorPages)
   app.route('/generate', generateRoutes)
   app.route('/probes', probeRoutes)
+  app.route('/flows/filters', flowFilterRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

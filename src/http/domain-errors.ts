@@ -133,17 +133,9 @@ function flowProblem(err: unknown): Problem | undefined {
     }
   }
   if (err instanceof FilterError) {
-    if (err.code === 'not_implemented') {
-      return {
-        type: '/problems/not-implemented',
-        title: 'Filters not available yet',
-        status: 501,
-        detail: err.message,
-        code: err.code,
-      }
-    }
+    // Config and filter syntax: where (line, column, a caret excerpt) and what was wrong.
     return {
-      type: '/problems/bad-filter',
+      type: '/problems/invalid-filter',
       title: 'Invalid flow filter',
       status: 422,
       detail: err.message,

@@ -1,5 +1,4 @@
 import { describe, expect, inject, it } from 'vitest'
-import { compileFilterChain, FilterError } from '../../src/flows/filter/index'
 import { call, problemOf } from './helpers'
 
 const FIXTURES = inject('flowFixtures')
@@ -31,16 +30,6 @@ const SEED_FILES = [
   '2010-11-09/ft-v05.2010-11-09.120000+0000',
   '2010-11-09/ft-v05.2010-11-09.180000+0000',
 ].map((p): [string, string] => ['f', `seed/${p}`])
-
-/** True once the filter languages are merged: a trivial definition chain then compiles. */
-const filtersReady = (() => {
-  try {
-    compileFilterChain({ stages: [{ kind: 'definition', name: 'tcp', vars: {} }] })
-    return true
-  } catch (err) {
-    return !(err instanceof FilterError && err.code === 'not_implemented')
-  }
-})()
 
 describe('POST /flows/print', () => {
   it('prints a raw ft upload exactly like flow-print', async () => {
@@ -240,43 +229,26 @@ describe('POST /flows/timeline', () => {
   })
 })
 
-describe.skipIf(!filtersReady)(
-  'filters through the routes (run once the filter languages land)',
-  () => {
-    it('reproduces the seed pipeline ip-addr | not-ip-port 80 | flow-print', async () => {
-      const res = await call(
-        '/flows/print?def=ip-addr:ADDR=189.22.36.165&def=not-ip-port:PORT=80',
-        { method: 'POST', body: form(SEED_FILES, [['filter.cfg', text('filter-extended.cfg')]]) },
-      )
-      expect(await res.text()).toBe(text('expected/pipelines/seed-all/ip-addr_not-ip-port-80.txt'))
-    })
-
-    it('answers "when did port 6667 or 7000 first appear?" in one call', async () => {
-      const res = await call(
-        `/flows/timeline?expr=${encodeURIComponent('port 6667 or port 7000')}`,
-        {
-          method: 'POST',
-          body: form(SEED_FILES),
-        },
-      )
-      const body = (await res.json()) as { firstSeen: Record<string, unknown> }
-      expect(body.firstSeen).toMatchObject({
-        time: '2010-11-09T01:25:41.000Z',
-        srcaddr: '189.22.36.165',
-        dstaddr: '208.83.20.130',
-        dstport: 6667,
-      })
-    })
-  },
-)
-
-describe.skipIf(filtersReady)('filters before the filter languages land', () => {
-  it('says the filters are not implemented yet, not a 500', async () => {
-    const res = await call('/flows/print?def=ip-addr:ADDR=189.22.36.165', {
+describe('filters through the routes', () => {
+  it('reproduces the seed pipeline ip-addr | not-ip-port 80 | flow-print', async () => {
+    const res = await call('/flows/print?def=ip-addr:ADDR=189.22.36.165&def=not-ip-port:PORT=80', {
       method: 'POST',
-      body: bytes('seed-all.z.ft'),
+      body: form(SEED_FILES, [['filter.cfg', text('filter-extended.cfg')]]),
     })
-    expect(res.status).toBe(501)
-    expect((await problemOf(res)).code).toBe('not_implemented')
+    expect(await res.text()).toBe(text('expected/pipelines/seed-all/ip-addr_not-ip-port-80.txt'))
+  })
+
+  it('answers "when did port 6667 or 7000 first appear?" in one call', async () => {
+    const res = await call(`/flows/timeline?expr=${encodeURIComponent('port 6667 or port 7000')}`, {
+      method: 'POST',
+      body: form(SEED_FILES),
+    })
+    const body = (await res.json()) as { firstSeen: Record<string, unknown> }
+    expect(body.firstSeen).toMatchObject({
+      time: '2010-11-09T01:25:41.000Z',
+      srcaddr: '189.22.36.165',
+      dstaddr: '208.83.20.130',
+      dstport: 6667,
+    })
   })
 })

@@ -1,12 +1,15 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
-import type { Expr, MatchNode } from './ast'
+import type { Expr, MatchNode, PrimitiveNode } from './ast'
 import { fieldsRead, MATCH_INFO } from './match-types'
 import { lowerNegatedFlags, lowerTerm } from './nfdump-lowering'
 import { compilePrimitive, lookupTable } from './primitive-test'
+import { type TimeZone, UTC } from './time-zone'
 
 export type CompileOptions = {
   /** Source of randomness for `random-sample` (injectable for tests). */
   random?: () => number
+  /** Zone of `time` primitives (clock time of the flow's local day); UTC by default. */
+  zone?: TimeZone
 }
 
 export type Compiled = { predicate: FlowPredicate; fields: Set<FlowField> }
@@ -18,11 +21,16 @@ export type Compiled = { predicate: FlowPredicate; fields: Set<FlowField> }
  */
 export function compileExpr(expr: Expr, opts: CompileOptions = {}): Compiled {
   const fields = new Set<FlowField>()
-  const predicate = build(expr, fields, opts.random ?? Math.random)
+  const predicate = build(expr, fields, opts.random ?? Math.random, opts.zone ?? UTC)
   return { predicate, fields }
 }
 
-function build(e: Expr, fields: Set<FlowField>, random: () => number): FlowPredicate {
+function build(
+  e: Expr,
+  fields: Set<FlowField>,
+  random: () => number,
+  zone: TimeZone,
+): FlowPredicate {
   switch (e.type) {
     case 'const': {
       const v = e.value
@@ -30,13 +38,15 @@ function build(e: Expr, fields: Set<FlowField>, random: () => number): FlowPredi
     }
     case 'not': {
       const none = lowerNegatedFlags(e.item)
-      if (none) return build(none, fields, random)
-      const p = build(e.item, fields, random)
+      if (none) return build(none, fields, random, zone)
+      const p = build(e.item, fields, random, zone)
       return (b, i) => !p(b, i)
     }
     case 'and':
     case 'or': {
-      const ps = e.items.map((x) => build(x, fields, random))
+      const pair = e.items.length === 2 ? bothSides(e.type, e.items, fields) : undefined
+      if (pair) return pair
+      const ps = e.items.map((x) => build(x, fields, random, zone))
       const [a, c] = ps
       if (ps.length === 1 && a) return a
       if (ps.length === 2 && a && c) {
@@ -55,14 +65,14 @@ function build(e: Expr, fields: Set<FlowField>, random: () => number): FlowPredi
       }
     }
     case 'term':
-      return build(lowerTerm(e), fields, random)
+      return build(lowerTerm(e), fields, random, zone)
     case 'match':
       for (const f of fieldsRead(e.matchType)) fields.add(f)
-      return buildMatch(e, random)
+      return buildMatch(e, random, zone)
   }
 }
 
-function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
+function buildMatch(m: MatchNode, random: () => number, zone: TimeZone): FlowPredicate {
   const value = MATCH_INFO[m.matchType].value
   const p = m.primitive
   switch (value.kind) {
@@ -74,6 +84,8 @@ function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
         const d = p.defaultAction === 'permit' ? 1 : 0
         return (b, i) => (table[b.cols[f][i] ?? 0] ?? d) === 1
       }
+      const direct = directColumnTest(p, f)
+      if (direct) return direct
       const test = compilePrimitive(p, random)
       return (b, i) => test(b.cols[f][i] ?? 0)
     }
@@ -81,11 +93,13 @@ function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
     case 'end-secs': {
       const test = compilePrimitive(p, random)
       const edge = value.kind === 'start-secs' ? 'first' : 'last'
-      // `time` compares the clock time of the flow's own day (UTC), `time-date` the instant.
+      // `time` compares the clock time of the flow's own local day, `time-date` the instant.
       const ofDay = p.primType === 'time'
+      if (!ofDay) return (b, i) => test(Math.floor(flowMs(b, i, edge) / 1000))
       return (b, i) => {
         const s = Math.floor(flowMs(b, i, edge) / 1000)
-        return test(ofDay ? ((s % 86400) + 86400) % 86400 : s)
+        const local = s + zone.offsetAt(s)
+        return test(((local % 86400) + 86400) % 86400)
       }
     }
     case 'duration': {
@@ -108,6 +122,97 @@ function buildMatch(m: MatchNode, random: () => number): FlowPredicate {
       return () => test(0)
     }
   }
+}
+
+/**
+ * `host A`, `port N`, `ip-addr`, `not-ip-port`: one primitive tested on two columns (source and
+ * destination). Fused into one closure that reads both columns, the common case of every
+ * investigation.
+ */
+function bothSides(
+  type: 'and' | 'or',
+  items: Expr[],
+  fields: Set<FlowField>,
+): FlowPredicate | undefined {
+  const [x, y] = items
+  if (x?.type !== 'match' || y?.type !== 'match' || x.primitive !== y.primitive) return undefined
+  const vx = MATCH_INFO[x.matchType].value
+  const vy = MATCH_INFO[y.matchType].value
+  if (vx.kind !== 'column' || vy.kind !== 'column') return undefined
+  const p = x.primitive
+  const [f1, f2] = [vx.field, vy.field]
+  let pred: FlowPredicate | undefined
+  const items1 = p.rules.flatMap((r) => (r.kind === 'values' ? r.items : []))
+  const single = items1[0]
+  if (
+    p.primType === 'ip-address' &&
+    p.defaultAction === 'deny' &&
+    items1.length === 1 &&
+    single?.action === 'permit'
+  ) {
+    const a = single.lo
+    pred =
+      type === 'or'
+        ? (b, i) => b.cols[f1][i] === a || b.cols[f2][i] === a
+        : (b, i) => b.cols[f1][i] === a && b.cols[f2][i] === a
+  } else if (p.mask === 0xff && isPlainTable(p.primType)) {
+    const t = lookupTable(p)
+    const d = p.defaultAction === 'permit' ? 1 : 0
+    pred =
+      type === 'or'
+        ? (b, i) => (t[b.cols[f1][i] ?? 0] ?? d) === 1 || (t[b.cols[f2][i] ?? 0] ?? d) === 1
+        : (b, i) => (t[b.cols[f1][i] ?? 0] ?? d) === 1 && (t[b.cols[f2][i] ?? 0] ?? d) === 1
+  }
+  if (pred) {
+    fields.add(f1)
+    fields.add(f2)
+  }
+  return pred
+}
+
+/**
+ * The commonest leaves read their column without an intermediate test closure: one address
+ * (`-v ADDR=...`), a small address set, one counter comparison (`packets > 1`).
+ */
+function directColumnTest(p: PrimitiveNode, f: FlowField): FlowPredicate | undefined {
+  const yes = p.defaultAction !== 'permit'
+  if (p.primType === 'ip-address' || p.primType === 'tag') {
+    const items = p.rules.flatMap((r) => (r.kind === 'values' ? r.items : []))
+    if (
+      items.length === 0 ||
+      items.some((it) => (it.action === 'permit') !== yes || it.lo !== it.hi)
+    ) {
+      return undefined
+    }
+    const only = items[0]?.lo ?? 0
+    if (items.every((it) => it.lo === only)) {
+      return yes ? (b, i) => b.cols[f][i] === only : (b, i) => b.cols[f][i] !== only
+    }
+    const set = new Set(items.map((it) => it.lo))
+    return yes ? (b, i) => set.has(b.cols[f][i] ?? 0) : (b, i) => !set.has(b.cols[f][i] ?? 0)
+  }
+  const [rule, more] = p.rules
+  if (p.primType === 'counter' && rule?.kind === 'compare' && !more) {
+    const v = rule.value
+    const hit = rule.action === 'permit'
+    if (hit === (p.defaultAction === 'permit')) return () => hit
+    const sign = hit ? 1 : -1
+    switch (rule.op) {
+      case 'gt':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) > v : (b, i) => (b.cols[f][i] ?? 0) <= v
+      case 'lt':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) < v : (b, i) => (b.cols[f][i] ?? 0) >= v
+      case 'ge':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) >= v : (b, i) => (b.cols[f][i] ?? 0) < v
+      case 'le':
+        return sign > 0 ? (b, i) => (b.cols[f][i] ?? 0) <= v : (b, i) => (b.cols[f][i] ?? 0) > v
+      case 'eq':
+        return sign > 0 ? (b, i) => b.cols[f][i] === v : (b, i) => b.cols[f][i] !== v
+      case 'ne':
+        return sign > 0 ? (b, i) => b.cols[f][i] !== v : (b, i) => b.cols[f][i] === v
+    }
+  }
+  return undefined
 }
 
 function isPlainTable(t: string): boolean {

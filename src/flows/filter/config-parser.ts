@@ -26,9 +26,14 @@ export type ParseConfigOptions = {
    * uses an unset variable without a default has its data skipped instead of refused.
    */
   validateOnly?: boolean
+  /** Wall clock → UTC for time-date values written without a zone (UTC by default). */
+  wallToUtc?: (wallSecs: number) => number
 }
 
 export type ParsedConfig = { config: ConfigNode; warnings: FilterWarning[]; text: string }
+
+/** Values a primitive may list in all (a full ip-port table is 65,536; 16 of those). */
+const MAX_TABLE_WORK = 16 * 65536
 
 const KEYWORDS_IN_PRIMITIVE = 'type, permit, deny, default or mask'
 const KEYWORDS_IN_DEFINITION = 'match, or or invert'
@@ -74,11 +79,11 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     if (keyword === 'filter-primitive' || keyword === 'filter-definition') {
       closeGroup()
       const kind = keyword === 'filter-primitive' ? 'primitive' : 'definition'
-      const nameWord = args[0]
-      if (!nameWord) {
-        if (skipData) continue
-        fail('missing_name', `Expecting ${kind} name.`, kw.loc)
-      }
+      // A name from a variable nobody set yet (validation of a saved set): a placeholder keeps
+      // the following lines attached to this block.
+      const nameWord =
+        args[0] ?? (skipData ? { text: `(unset name, line ${line.line})`, loc: kw.loc } : undefined)
+      if (!nameWord) fail('missing_name', `Expecting ${kind} name.`, kw.loc)
       extra(1)
       const key = nameWord.text.toLowerCase()
       if (names[kind].has(key)) {
@@ -97,7 +102,7 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
           loc: lineLoc(),
         }
         config.primitives.push(node)
-        prim = { node, typed: false, seen: new Map() }
+        prim = { node, typed: false, seen: new Map(), width: 0 }
       } else {
         prim = undefined
         def = { type: 'definition', name: nameWord.text, invert: false, groups: [], loc: lineLoc() }
@@ -106,7 +111,11 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
       continue
     }
     if (prim) {
-      parsePrimitiveLine(prim, keyword, kw, args, line, skipData, { fail, warn })
+      parsePrimitiveLine(prim, keyword, kw, args, line, skipData, {
+        fail,
+        warn,
+        ...(opts.wallToUtc ? { wallToUtc: opts.wallToUtc } : {}),
+      })
       prim.node.loc = { start: prim.node.loc.start, end: lineLoc().end }
       continue
     }
@@ -159,9 +168,12 @@ type PrimitiveState = {
   typed: boolean
   /** Value → action already set, for flow-nfilter's "previously set" warning. */
   seen: Map<number, Action>
+  /** Values listed so far, ranges counted in full. */
+  width: number
 }
 
 type Ctx = {
+  wallToUtc?: (wallSecs: number) => number
   fail: Fail
   warn: (w: FilterWarning, loc: Loc) => void
 }
@@ -255,16 +267,30 @@ function warnDuplicates(
 ): void {
   const type = st.node.primType
   if (TABLE_MAX[type] === undefined && type !== 'ip-address' && type !== 'tag') return
+  let first: string | undefined
+  let repeats = 0
   for (const it of items) {
+    // Every value of a range costs a table write when compiled: bound the work per primitive.
+    st.width += it.hi - it.lo + 1
+    if (st.width > MAX_TABLE_WORK) {
+      ctx.fail(
+        'too_large',
+        `primitive "${st.node.name}" lists more than ${MAX_TABLE_WORK} values in all`,
+        loc,
+      )
+    }
     for (let v = it.lo; v <= it.hi; v++) {
       const before = st.seen.get(v)
       if (before !== undefined) {
-        ctx.warn(
-          { code: 'duplicate_entry', message: `index ${v} previously set as ${before}.` },
-          loc,
-        )
+        repeats++
+        first ??= `index ${v} previously set as ${before}.`
       }
       st.seen.set(v, it.action)
     }
+  }
+  // One warning per line, as a range may repeat thousands of values.
+  if (first) {
+    const more = repeats > 1 ? ` (and ${repeats - 1} more values on this line)` : ''
+    ctx.warn({ code: 'duplicate_entry', message: `${first}${more}` }, loc)
   }
 }

@@ -13,6 +13,7 @@ import { FilterError, type FilterWarning } from './filter-error'
 import { buildLibrary, type ConfigLayer, definitionExpr, findDefinition } from './filter-library'
 import { parseExpression } from './nfdump-parser'
 import { BUILTIN_FILTER_CFG } from './stock-config'
+import { type TimeZone, timeZoneOf } from './time-zone'
 
 export { FilterError, type FilterWarning } from './filter-error'
 
@@ -28,6 +29,11 @@ export type FilterSpec = {
   stages: FilterStage[]
   /** Randomness for `random-sample` primitives (defaults to Math.random). */
   random?: () => number
+  /**
+   * IANA zone of `time`/`time-date` primitives, flow-nfilter's TZ (default UTC: a Worker has
+   * no local zone). Dates with an explicit zone (`… UTC`, `… -0300`) keep theirs.
+   */
+  timeZone?: string
 }
 
 export type CompiledFilter = {
@@ -58,11 +64,12 @@ export function compileFilterChain(spec: FilterSpec): FlowPredicate {
  */
 export function compileFilter(spec: FilterSpec): CompiledFilter {
   const warnings: FilterWarning[] = []
-  const stages = spec.stages.map((stage) => stageExpr(stage, spec.config, warnings))
+  const zone = timeZoneOf(spec.timeZone)
+  const stages = spec.stages.map((stage) => stageExpr(stage, spec.config, warnings, zone))
   const fields = new Set<FlowField>()
   const preds: FlowPredicate[] = []
   for (const e of stages) {
-    const c = compileExpr(e, spec.random ? { random: spec.random } : {})
+    const c = compileExpr(e, { zone, ...(spec.random ? { random: spec.random } : {}) })
     for (const f of c.fields) fields.add(f)
     preds.push(c.predicate)
   }
@@ -125,17 +132,19 @@ function stageExpr(
   stage: FilterStage,
   config: string | undefined,
   warnings: FilterWarning[],
+  zone: TimeZone,
 ): Expr {
   if (stage.kind === 'expression') return parseExpression(stage.text)
   const layers: ConfigLayer[] = []
   const builtin = parseConfig(BUILTIN_FILTER_CFG, {
     vars: stage.vars,
+    wallToUtc: zone.wallToUtc,
     label: 'built-in filter.cfg ',
     source: 'definition',
   })
   layers.push({ parsed: builtin, label: 'built-in filter.cfg ', source: 'definition' })
   if (config !== undefined) {
-    const user = parseConfig(config, { vars: stage.vars })
+    const user = parseConfig(config, { vars: stage.vars, wallToUtc: zone.wallToUtc })
     warnings.push(...user.warnings)
     layers.push({ parsed: user, label: '', source: 'config' })
   }
@@ -179,3 +188,4 @@ export { parseConfig } from './config-parser'
 export { parseExpression } from './nfdump-parser'
 export { expressionToNfilter, type NfilterText } from './nfdump-to-nfilter'
 export { printConfig, printExpression } from './printer'
+export { parseDefinitionStage } from './stage-param'

@@ -10,7 +10,7 @@ import type {
   TermNode,
   TermOp,
 } from './ast'
-import { TERM_MAX } from './nfdump-parser'
+import { TERM_MAX } from './nfdump-values'
 
 const COUNTER_OP: Record<TermOp, CompareOp> = {
   '=': 'eq',

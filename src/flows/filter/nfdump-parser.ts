@@ -1,9 +1,8 @@
-import ipaddr from 'ipaddr.js'
 import type { Expr, Loc, TermDir, TermKey, TermNode, TermOp, TermValue } from './ast'
 import { lexExpression, type Token } from './nfdump-lexer'
-import { formatIpv4, prefixMask } from './scalar-values'
+import { readAddress, readNetwork, readNumber, readProtocol } from './nfdump-values'
+import type { Fail } from './primitive-rules'
 import { errorAt } from './source-excerpt'
-import { protocolName, protocolNumber } from './symbol-names'
 
 /** Longest expression accepted (a filter, not a program). */
 const MAX_EXPRESSION = 16 * 1024
@@ -48,24 +47,6 @@ const DIRS: Partial<Record<TermKey, readonly TermDir[]>> = {
   as: ['src', 'dst'],
   mask: ['src', 'dst'],
   if: ['in', 'out'],
-}
-
-/** Largest value of each numeric key (ft fields: 16-bit ports, AS and ifIndex; 8-bit others). */
-export const TERM_MAX: Partial<Record<TermKey, number>> = {
-  port: 65535,
-  proto: 255,
-  as: 65535,
-  if: 65535,
-  tos: 255,
-  mask: 32,
-  'engine-type': 255,
-  'engine-id': 255,
-  'icmp-type': 255,
-  'icmp-code': 255,
-  packets: 0xffffffff,
-  bytes: 0xffffffff,
-  flows: 0xffffffff,
-  duration: 0xffffffff,
 }
 
 const FLAG_BITS: Record<string, number> = {
@@ -153,6 +134,9 @@ class Parser {
     }
     return t
   }
+
+  /** `fail` as a plain function, for the value readers. */
+  readonly failer: Fail = (code, message, loc) => this.fail(code, message, loc)
 
   fail(code: string, message: string, loc: Loc): never {
     throw errorAt(code, message, 'expression', this.text, loc)
@@ -253,7 +237,7 @@ class Parser {
         if (!this.isWord(ipTok, 'ip'))
           this.fail('syntax_error', `expected "ip" after "${key}"`, ipTok.loc)
         const v = this.value('an IP address')
-        return node('=', [this.address(v)], false, v.loc)
+        return node('=', [readAddress(v, this.failer)], false, v.loc)
       }
       case 'host':
       case 'port':
@@ -265,11 +249,11 @@ class Parser {
         }
         if (key === 'host') {
           const v = this.value('an IP address')
-          return node('=', [this.address(v)], false, v.loc)
+          return node('=', [readAddress(v, this.failer)], false, v.loc)
         }
         const op = this.op()
         const v = this.value('a number')
-        return node(op, [this.number(key, v)], false, v.loc)
+        return node(op, [readNumber(key, v, this.failer)], false, v.loc)
       }
       case 'net': {
         const v = this.value('a network')
@@ -280,13 +264,13 @@ class Parser {
           /^\d+\.\d+\.\d+\.\d+$/.test(mask.text)
         ) {
           this.next()
-          return node('=', [this.network(v, mask)], false, mask.loc)
+          return node('=', [readNetwork(v, this.failer, mask)], false, mask.loc)
         }
-        return node('=', [this.network(v)], false, v.loc)
+        return node('=', [readNetwork(v, this.failer)], false, v.loc)
       }
       case 'proto': {
         const v = this.value('a protocol')
-        return node('=', [this.protocol(v)], false, v.loc)
+        return node('=', [readProtocol(v, this.failer)], false, v.loc)
       }
       case 'flags': {
         const v = this.value('TCP flags')
@@ -306,7 +290,7 @@ class Parser {
       default: {
         const op = this.op()
         const v = this.value('a number')
-        return node(op, [this.number(key, v)], false, v.loc)
+        return node(op, [readNumber(key, v, this.failer)], false, v.loc)
       }
     }
   }
@@ -334,102 +318,9 @@ class Parser {
       }
       if (t.kind === ',') continue
       if (t.kind === 'eof') this.fail('syntax_error', 'expected "]" to close the list', t.loc)
-      values.push(key === 'host' ? this.address(t) : this.number(key, t))
+      values.push(key === 'host' ? readAddress(t, this.failer) : readNumber(key, t, this.failer))
     }
   }
-
-  private address(t: Token): TermValue {
-    const v4 = parseStrictIpv4(t.text)
-    if (v4 !== undefined) return { text: formatIpv4(v4), num: v4 }
-    if (t.kind === 'word' && ipaddr.IPv6.isValid(t.text)) {
-      // ft records are IPv4 only: an IPv6 address is valid but matches no flow.
-      return { text: ipaddr.IPv6.parse(t.text).toString(), num: Number.NaN }
-    }
-    const hint = /[a-z]/i.test(t.text) ? ' (host names are not resolved)' : ''
-    return this.fail('bad_value', `"${t.text}" is not an IP address${hint}`, t.loc)
-  }
-
-  private network(t: Token, maskTok?: Token): TermValue {
-    const [addrText = '', lenText] = t.text.split('/', 2)
-    const v4 = parseStrictIpv4(addrText) ?? parseShortIpv4(addrText)
-    if (v4 !== undefined) {
-      let len = 32
-      if (maskTok) {
-        const m = parseStrictIpv4(maskTok.text) ?? 0
-        len = 32 - Math.log2((~m >>> 0) + 1 || 2 ** 32)
-        if (!Number.isInteger(len) || prefixMask(len) !== m)
-          this.fail('bad_value', `"${maskTok.text}" is not a netmask`, maskTok.loc)
-      } else if (lenText !== undefined) {
-        len = /^\d{1,2}$/.test(lenText) ? Number(lenText) : 99
-        if (len > 32) this.fail('bad_value', `"/${lenText}" is not a prefix length 0-32`, t.loc)
-      } else {
-        this.fail(
-          'bad_value',
-          `"${t.text}" needs a prefix length (a.b.c.d/len) or a netmask`,
-          t.loc,
-        )
-      }
-      // nfdump masks the address: `net 10.1.2.3/8` is 10.0.0.0/8.
-      const addr = (v4 & prefixMask(len)) >>> 0
-      return { text: `${formatIpv4(addr)}/${len}`, num: addr, len }
-    }
-    if (
-      lenText !== undefined &&
-      ipaddr.IPv6.isValid(addrText) &&
-      /^\d{1,3}$/.test(lenText) &&
-      Number(lenText) <= 128
-    ) {
-      return {
-        text: `${ipaddr.IPv6.parse(addrText).toString()}/${lenText}`,
-        num: Number.NaN,
-        len: Number(lenText),
-      }
-    }
-    return this.fail('bad_value', `"${t.text}" is not a network (a.b.c.d/len)`, t.loc)
-  }
-
-  private protocol(t: Token): TermValue {
-    const name = t.text.toLowerCase()
-    const n = /^\d+$/.test(name) ? Number(name) : protocolNumber(name)
-    if (t.kind !== 'word' || n === undefined || n > 255) {
-      this.fail('bad_value', `"${t.text}" is not a protocol (tcp, udp, icmp, ... or 0-255)`, t.loc)
-    }
-    return { text: /^\d+$/.test(name) ? String(n) : (protocolName(n) ?? name), num: n }
-  }
-
-  private number(key: TermKey, t: Token): TermValue {
-    const m = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(t.text)
-    if (t.kind !== 'word' || !m) {
-      this.fail('bad_value', `"${t.text}" is not a number for "${key}"`, t.loc)
-    }
-    // nfdump scales by 1000 (k, M, G), not 1024.
-    const scale = { '': 1, k: 1e3, m: 1e6, g: 1e9 }[(m[2] ?? '').toLowerCase()] ?? 1
-    const n = Number(m[1]) * scale
-    const fractional = key === 'pps' || key === 'bps'
-    if (!fractional && !Number.isInteger(n))
-      this.fail('bad_value', `"${t.text}" is not a whole number`, t.loc)
-    const max = TERM_MAX[key]
-    if (max !== undefined && n > max)
-      this.fail('value_out_of_range', `${t.text} is out of range for "${key}" (0-${max})`, t.loc)
-    return { text: String(n), num: n }
-  }
-}
-
-function parseStrictIpv4(text: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)
-  if (!m) return undefined
-  const parts = m.slice(1).map(Number)
-  if (parts.some((p) => p > 255)) return undefined
-  return parts.reduce((a, p) => a * 256 + p, 0)
-}
-
-/** nfdump accepts `net 10/8` and `net 172.16/12`. */
-function parseShortIpv4(text: string): number | undefined {
-  if (!/^\d{1,3}(\.\d{1,3}){0,2}$/.test(text)) return undefined
-  const parts = text.split('.').map(Number)
-  if (parts.some((p) => p > 255)) return undefined
-  while (parts.length < 4) parts.push(0)
-  return parts.reduce((a, p) => a * 256 + p, 0)
 }
 
 function span(items: Expr[]): Loc {

@@ -21,7 +21,12 @@ const COMPARE_OPS: ReadonlySet<string> = new Set(['lt', 'gt', 'eq', 'ne', 'le', 
 /** Reports a problem at a location (the parser turns it into a FilterError). */
 export type Fail = (code: string, message: string, loc: Loc) => never
 
-export type RuleContext = { fail: Fail; warn: (w: FilterWarning, loc: Loc) => void }
+export type RuleContext = {
+  fail: Fail
+  warn: (w: FilterWarning, loc: Loc) => void
+  /** Wall-clock seconds in the filter's time zone → UTC seconds (time-date without a zone). */
+  wallToUtc?: (wallSecs: number) => number
+}
 
 /**
  * Parses the data of one `permit`/`deny` line for a primitive of type `type`. `words` are the
@@ -98,7 +103,7 @@ export function parseRule(
       const argLoc: Loc = { start: arg.loc.start, end: last.loc.end }
       let value: number | undefined
       if (type === 'time-date') {
-        value = parseDate(restAfterFirst(rest))
+        value = parseDate(restAfterFirst(rest), ctx.wallToUtc)
         if (value === undefined) {
           ctx.fail(
             'bad_date',

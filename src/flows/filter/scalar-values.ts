@@ -76,11 +76,14 @@ const WEEKDAYS = /^(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?$/i
 /**
  * A free-form date as flow-nfilter's getdate() reads it, for the forms people write: `November 9,
  * 2010 00:00:00`, `9 Nov 2010`, `2010-11-09 00:00`, `2010-11-09T00:00:00Z`, `11/09/2010 10:00:07`,
- * `@1289260800`; an optional leading weekday and a trailing `UTC`, `GMT`, `Z` or `±HHMM`. Times are
- * UTC unless a zone is given (a Worker has no local zone). Relative dates (`yesterday`) are
+ * `@1289260800`; an optional leading weekday and a trailing `UTC`, `GMT`, `Z` or `±HHMM`. Without
+ * one, the date is a wall-clock time converted by `wallToUtc` (UTC by default). Relative dates (`yesterday`) are
  * refused: a saved filter must not change meaning with the clock. Returns unix seconds.
  */
-export function parseDate(text: string): number | undefined {
+export function parseDate(
+  text: string,
+  wallToUtc: (wallSecs: number) => number = (s) => s,
+): number | undefined {
   const at = /^@(-?[0-9]+)$/.exec(text.trim())
   if (at) return Number(at[1])
   let words = text
@@ -89,14 +92,17 @@ export function parseDate(text: string): number | undefined {
     .split(/\s+/)
   if (words[0] && WEEKDAYS.test(words[0])) words = words.slice(1)
   let offset = 0
+  let zoned = false
   const last = words[words.length - 1]
   if (last !== undefined) {
     const zone = /^(?:(utc|gmt|z)|([+-])([0-9]{2}):?([0-9]{2}))$/i.exec(last)
     const zulu = /^(.*[0-9])z$/i.exec(last)
     if (zone) {
+      zoned = true
       words = words.slice(0, -1)
       if (zone[2]) offset = (zone[2] === '-' ? -1 : 1) * (Number(zone[3]) * 60 + Number(zone[4]))
     } else if (zulu?.[1]) {
+      zoned = true
       words[words.length - 1] = zulu[1]
     }
   }
@@ -136,5 +142,7 @@ export function parseDate(text: string): number | undefined {
   if (mo < 1 || mo > 12 || d < 1 || d > 31) return undefined
   const ms = Date.UTC(y, mo - 1, d)
   if (new Date(ms).getUTCDate() !== d) return undefined
-  return ms / 1000 + clock - offset * 60
+  const wall = ms / 1000 + clock
+  // Without an explicit zone the date is local time of the filter's zone (UTC by default).
+  return zoned ? wall - offset * 60 : wallToUtc(wall)
 }

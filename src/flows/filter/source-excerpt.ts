@@ -29,7 +29,9 @@ export function caretExcerpt(text: string, loc: Loc): string {
     out += `${String(n).padStart(width)} | ${l}\n`
     if (n === line) {
       const span = Math.max(1, Math.min(loc.end, loc.start + l.length - column + 1) - loc.start)
-      out += `${' '.repeat(width)} | ${' '.repeat(column - 1)}${'^'.repeat(span)}\n`
+      // Keep the line's tabs in the padding so the caret lines up under tab-indented text.
+      const pad = l.slice(0, column - 1).replace(/[^\t]/g, ' ')
+      out += `${' '.repeat(width)} | ${pad}${'^'.repeat(span)}\n`
     }
   }
   return out
