@@ -12,8 +12,9 @@ import { ProblemError } from '../http/problem'
 import { runRefererProbe } from '../probes'
 import { Layout } from '../ui/layout'
 import { DnsPage, type DnsPageState } from '../ui/pages/dns-page'
+import { FlowsPage } from '../ui/pages/flows-page'
 import { formFields, GeneratorForm, GeneratorList } from '../ui/pages/generate-pages'
-import { HomePage, NotYetPage } from '../ui/pages/home-page'
+import { HomePage } from '../ui/pages/home-page'
 import { LoginPage } from '../ui/pages/login-page'
 import { ProbePage, type ProbePageState } from '../ui/pages/probe-page'
 import {
@@ -95,7 +96,7 @@ uiRoutes.get('/dns', async (c) => {
 
 uiRoutes.get('/flows', async (c) => {
   await withSession(c)
-  return render(c, 'Flows', <NotYetPage what="flow analyzer" />)
+  return render(c, 'Flow analyzer', <FlowsPage />)
 })
 
 uiRoutes.get('/probes', async (c) => {

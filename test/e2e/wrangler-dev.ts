@@ -4,7 +4,7 @@
  * The tests get its URL and token via inject('baseUrl'), inject('apiToken').
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, openSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -46,6 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const servers = await startLoopbackServers()
   const port = await freePort()
   const state = mkdtempSync(join(tmpdir(), 'edgeping-e2e-'))
+  mkdirSync(`${REPO_ROOT}.fixtures`, { recursive: true })
   const log = openSync(`${REPO_ROOT}.fixtures/wrangler-e2e.log`, 'w')
   const child = spawn(
     `${REPO_ROOT}node_modules/.bin/wrangler`,

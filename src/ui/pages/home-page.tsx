@@ -34,13 +34,3 @@ export function HomePage() {
     </>
   )
 }
-
-/** A tool whose page is not built yet: say so plainly and point to the API. */
-export function NotYetPage(props: { what: string }) {
-  return (
-    <p>
-      The {props.what} page is not available yet. See <a href="/docs">the API documentation</a> for
-      what the Worker can already do.
-    </p>
-  )
-}

@@ -1,0 +1,225 @@
+/**
+ * The flow analyzer for people. The upload is streamed by the browser straight to the API
+ * (report, timeline and print in parallel, the same FormData each time), so the Worker never
+ * buffers a file; the page's script only draws what the API answers, with textContent (never
+ * innerHTML), so nothing in a flow file can inject markup.
+ */
+export function FlowsPage() {
+  return (
+    <>
+      <form class="card" id="flows-form" aria-labelledby="flows-h">
+        <h2 id="flows-h">Upload flow files</h2>
+        <div class="fields">
+          <div class="field">
+            <label for="files">
+              flow-tools files (several = flow-cat, in order) or flow-export CSV
+            </label>
+            <input id="files" name="files" type="file" multiple required />
+          </div>
+        </div>
+        <div class="fields">
+          <div class="field">
+            <label for="expr">nfdump expression</label>
+            <input
+              id="expr"
+              name="expr"
+              placeholder="host 189.22.36.165 and not port 80"
+              size={40}
+            />
+          </div>
+          <div class="field">
+            <label for="def">flow-nfilter definitions, one per line (NAME:VAR=value)</label>
+            <textarea
+              id="def"
+              name="def"
+              rows={2}
+              cols={36}
+              placeholder="ip-addr:ADDR=189.22.36.165"
+            />
+          </div>
+          <div class="field">
+            <label for="filters">Saved filter set</label>
+            <input id="filters" name="filters" size={16} />
+          </div>
+          <div class="field">
+            <label for="bucket">Timeline</label>
+            <select id="bucket" name="bucket">
+              <option value="hour">per hour</option>
+              <option value="day">per day</option>
+            </select>
+          </div>
+          <button type="submit">Analyze</button>
+        </div>
+      </form>
+      <div id="flows-error" class="error" role="alert" hidden />
+      <div id="flows-results" hidden>
+        <section class="card" aria-label="Summary">
+          <h2>Summary</h2>
+          <p id="flows-totals" />
+          <div class="table-wrap">
+            <table id="flows-files">
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Flows</th>
+                  <th scope="col">Matched</th>
+                  <th scope="col">First</th>
+                  <th scope="col">Last</th>
+                </tr>
+              </thead>
+              <tbody />
+            </table>
+          </div>
+        </section>
+        <section class="card" aria-label="Timeline">
+          <h2>Timeline</h2>
+          <p id="flows-seen" />
+          <div id="flows-chart" class="table-wrap" />
+        </section>
+        <section class="card" aria-label="Top talkers">
+          <h2>Top talkers (by octets)</h2>
+          <div id="flows-top" class="tiles" />
+        </section>
+        <section class="card" aria-label="Flows">
+          <h2>Flows</h2>
+          <p>
+            <button type="button" id="flows-prev">
+              Previous
+            </button>{' '}
+            <span id="flows-page" role="status" />{' '}
+            <button type="button" id="flows-next">
+              Next
+            </button>{' '}
+            <button type="button" id="flows-csv">
+              Download CSV
+            </button>
+          </p>
+          <pre id="flows-print" tabindex={0} />
+        </section>
+      </div>
+      <script dangerouslySetInnerHTML={{ __html: FLOWS_SCRIPT }} />
+    </>
+  )
+}
+
+const FLOWS_SCRIPT = `(() => {
+  const $ = (id) => document.getElementById(id)
+  const form = $('flows-form')
+  const PAGE = 100
+  let lines = []
+  let page = 0
+  function query(extra) {
+    const q = new URLSearchParams(extra)
+    const expr = $('expr').value.trim()
+    if (expr) q.set('expr', expr)
+    for (const d of $('def').value.split(/\\r?\\n/).map((s) => s.trim()).filter(Boolean)) q.append('def', d)
+    const filters = $('filters').value.trim()
+    if (filters) q.set('filters', filters)
+    return q.toString()
+  }
+  function body() {
+    const fd = new FormData()
+    for (const f of $('files').files) fd.append('f', f, f.name)
+    return fd
+  }
+  async function call(path, extra, accept) {
+    const res = await fetch(path + '?' + query(extra), { method: 'POST', body: body(), headers: { accept } })
+    if (!res.ok) {
+      let detail = res.status + ' ' + res.statusText
+      try { const p = await res.json(); detail = (p.title || '') + ': ' + (p.detail || '') } catch {}
+      throw new Error(detail)
+    }
+    return accept === 'application/json' ? res.json() : res.text()
+  }
+  function cell(tr, text) { const td = document.createElement('td'); td.textContent = String(text); tr.append(td) }
+  function showPage() {
+    const pages = Math.max(1, Math.ceil(lines.length / PAGE))
+    page = Math.min(Math.max(page, 0), pages - 1)
+    $('flows-print').textContent = lines.slice(page * PAGE, (page + 1) * PAGE).join('\\n')
+    $('flows-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + lines.length + ' lines)'
+  }
+  function chart(buckets) {
+    const box = $('flows-chart')
+    box.textContent = ''
+    if (buckets.length === 0) { box.textContent = 'No matching flows.'; return }
+    const max = Math.max(...buckets.map((b) => b.flows))
+    const w = 14, h = 160, ns = 'http://www.w3.org/2000/svg'
+    const svg = document.createElementNS(ns, 'svg')
+    svg.setAttribute('width', String(buckets.length * w + 40))
+    svg.setAttribute('height', String(h + 20))
+    svg.setAttribute('role', 'img')
+    svg.setAttribute('aria-label', 'Matching flows per bucket, ' + buckets.length + ' buckets, peak ' + max)
+    buckets.forEach((b, i) => {
+      const bh = Math.max(1, Math.round((b.flows / max) * h))
+      const r = document.createElementNS(ns, 'rect')
+      r.setAttribute('x', String(40 + i * w)); r.setAttribute('y', String(h - bh))
+      r.setAttribute('width', String(w - 2)); r.setAttribute('height', String(bh))
+      r.setAttribute('fill', 'currentColor')
+      const t = document.createElementNS(ns, 'title')
+      t.textContent = b.start + ': ' + b.flows + ' flows, ' + b.octets + ' octets, ' + b.packets + ' packets'
+      r.append(t)
+      svg.append(r)
+    })
+    const label = document.createElementNS(ns, 'text')
+    label.setAttribute('x', '0'); label.setAttribute('y', '12'); label.setAttribute('fill', 'currentColor')
+    label.textContent = String(max)
+    svg.append(label)
+    box.append(svg)
+  }
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault()
+    $('flows-error').hidden = true
+    try {
+      const [report, timeline, printed] = await Promise.all([
+        call('/flows/report', { top: '10' }, 'application/json'),
+        call('/flows/timeline', { bucket: $('bucket').value }, 'application/json'),
+        call('/flows/print', {}, 'text/plain'),
+      ])
+      const t = report.totals
+      $('flows-totals').textContent = t.files + ' file(s), ' + t.flows + ' flows, ' + t.matched + ' matched, ' + t.octets + ' octets, ' + t.packets + ' packets'
+      const tbody = $('flows-files').querySelector('tbody')
+      tbody.textContent = ''
+      for (const f of report.files) {
+        const tr = document.createElement('tr')
+        for (const v of [f.name, f.recordVersion, f.flows, f.matched, f.firstFlowStart || '', f.lastFlowEnd || '']) cell(tr, v)
+        tbody.append(tr)
+      }
+      const seen = (s) => s ? s.time + ' ' + (s.srcaddr || '') + ':' + (s.srcport ?? '') + ' → ' + (s.dstaddr || '') + ':' + (s.dstport ?? '') : 'none'
+      $('flows-seen').textContent = 'first seen ' + seen(timeline.firstSeen) + '; last seen ' + seen(timeline.lastSeen)
+      chart(timeline.buckets)
+      const top = $('flows-top')
+      top.textContent = ''
+      for (const [key, rows] of Object.entries(report.top)) {
+        const table = document.createElement('table')
+        const cap = document.createElement('caption'); cap.textContent = key; table.append(cap)
+        const head = document.createElement('tr')
+        for (const h of [key, 'flows', 'octets', 'packets']) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; head.append(th) }
+        table.append(head)
+        for (const r of rows) { const tr = document.createElement('tr'); for (const v of [r.key, r.flows, r.octets, r.packets]) cell(tr, v); table.append(tr) }
+        top.append(table)
+      }
+      lines = printed.replace(/\\n$/, '').split('\\n')
+      page = 0
+      showPage()
+      $('flows-results').hidden = false
+    } catch (err) {
+      $('flows-error').textContent = String(err.message || err)
+      $('flows-error').hidden = false
+    }
+  })
+  $('flows-prev').addEventListener('click', () => { page--; showPage() })
+  $('flows-next').addEventListener('click', () => { page++; showPage() })
+  $('flows-csv').addEventListener('click', async () => {
+    try {
+      const csv = await call('/flows/print', { output: 'csv' }, 'text/plain')
+      const a = document.createElement('a')
+      a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }))
+      a.download = 'flows.csv'
+      a.click()
+    } catch (err) {
+      $('flows-error').textContent = String(err.message || err)
+      $('flows-error').hidden = false
+    }
+  })
+})()`
