@@ -82,6 +82,15 @@ describe('GET /generate/{kind}', () => {
     expect(p.errors).toEqual([{ path: 'localIpv4', message: 'must be a dotted-quad IPv4 address' }])
   })
 
+  it('returns a 422 problem naming the field for a newline injection, and never echoes the value', async () => {
+    const res = await call(`/generate/freebsd?${SEED}&interface=gif0%0Aifconfig_em0%3D%22DHCP%22`)
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p.type).toBe('/problems/invalid-generator-input')
+    expect(p.errors).toEqual([{ path: 'interface', message: 'must be gifN (gif(4) interface)' }])
+    expect(JSON.stringify(p)).not.toContain('DHCP')
+  })
+
   it('returns a 422 problem for an unknown parameter', async () => {
     const res = await call(`/generate/freebsd?${SEED}&locl=1`)
     expect(res.status).toBe(422)
