@@ -5,5 +5,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the misbehaving DoH server (an ephemeral port, so parallel runs do not clash). */
     fakeDohUrl: string
+    /** Apache + ModSecurity on an ephemeral port serving generated rules (test/servers/generated-apache.ts). */
+    generatedApacheUrl: string
   }
 }
