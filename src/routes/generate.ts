@@ -137,6 +137,7 @@ generateRoutes.post(
       throw invalidRequest(`body larger than ${MAX_BODY} bytes`, {
         status: 413,
         title: 'Payload Too Large',
+        type: '/problems/payload-too-large',
       })
     },
   }),

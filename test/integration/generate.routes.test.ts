@@ -132,7 +132,7 @@ describe('POST /generate/{kind}', () => {
       body: JSON.stringify({ terms: Array.from({ length: 9000 }, (_, i) => `term${i}`) }),
     })
     expect(res.status).toBe(413)
-    await problemOf(res)
+    expect((await problemOf(res)).type).toBe('/problems/payload-too-large')
   })
 })
 
