@@ -11,11 +11,11 @@ import { defineGenerator } from './generator'
  * it lands; until then only the JSON description is accepted.
  */
 
-const primitive = z.object({
+const primitive = z.strictObject({
   name: filterName,
   type: z.enum(PRIMITIVE_TYPES),
   rules: z
-    .array(z.object({ action: z.enum(['permit', 'deny']), value: z.string().max(200) }))
+    .array(z.strictObject({ action: z.enum(['permit', 'deny']), value: z.string().max(200) }))
     .min(1)
     .max(500)
     .describe(
@@ -28,14 +28,14 @@ const primitive = z.object({
   mask: z.number().int().min(0).max(255).optional().describe('ip-tos / ip-tcp-flags only'),
 })
 
-const definition = z.object({
+const definition = z.strictObject({
   name: filterName,
   invert: z.boolean().default(false),
   groups: z
     .array(
       z
         .array(
-          z.object({
+          z.strictObject({
             match: z.enum(Object.keys(MATCHES) as [string, ...string[]]),
             primitive: filterName,
           }),

@@ -44,7 +44,7 @@ export type TargetNode = {
 
 const targetNode: z.ZodType<TargetNode> = z
   .lazy(() =>
-    z.object({
+    z.strictObject({
       name: sectionName.describe('Section name (the + line); also the RRD file name'),
       title: safeText(100),
       menu: safeText(40).optional(),
@@ -59,7 +59,7 @@ const targetNode: z.ZodType<TargetNode> = z
   .meta({ id: 'SmokepingTarget' }) // a named $ref lets the OpenAPI document describe the recursion
 
 const general = z
-  .object({
+  .strictObject({
     owner: safeText(60).default('edgeping'),
     contact: z
       .string()
@@ -113,7 +113,7 @@ export const smokepingSchema = z
       .partialRecord(z.enum(PROBES), absPath)
       .optional()
       .describe('Override probe binaries (Debian paths by default; tcpping is not packaged)'),
-    targets: z.object({
+    targets: z.strictObject({
       title: safeText(100).default('Network latency'),
       menu: safeText(40).default('Top'),
       children: z.array(targetNode).min(1).max(500),

@@ -119,6 +119,34 @@ describe('POST /generate/{kind}', () => {
     )
   })
 
+  it('returns a 422 problem for a misspelt field instead of silently using the default', async () => {
+    const res = await call('/generate/modsecurity', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ terms: ['porn'], baseID: 2001 }),
+    })
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).errors).toEqual([
+      { path: 'json.baseID', message: 'unknown field' },
+    ])
+  })
+
+  it('takes nested JSON in the query string', async () => {
+    const primitives = JSON.stringify([
+      { name: 'WEB', type: 'ip-port', rules: [{ action: 'permit', value: '80,443' }] },
+    ])
+    const definitions = JSON.stringify([
+      { name: 'web', groups: [[{ match: 'ip-destination-port', primitive: 'WEB' }]] },
+    ])
+    const res = await call(
+      `/generate/flow-filter?primitives=${encodeURIComponent(primitives)}&definitions=${encodeURIComponent(definitions)}`,
+    )
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain(
+      'filter-primitive WEB\n  type ip-port\n  permit 80,443\n\nfilter-definition web\n  match ip-destination-port WEB\n',
+    )
+  })
+
   it('returns a 422 problem for a body that is not JSON', async () => {
     const res = await call('/generate/modsecurity', { method: 'POST', body: '{"terms": [' })
     expect(res.status).toBe(422)
