@@ -164,6 +164,7 @@ describe('router and other OS outputs', () => {
     expect(text).toContain(
       'netsh interface ipv6 add v6v4tunnel interface=IP6Tunnel localaddress=198.22.63.8 remoteaddress=209.51.181.2\r\n',
     )
+    expect(text.replaceAll('\r\n', '')).not.toContain('\n')
     expect(
       text.split('\r\n').every((l) => l === '' || l.startsWith('netsh ') || l.startsWith('REM')),
     ).toBe(true)
