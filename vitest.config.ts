@@ -27,6 +27,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/servers/generated-apache.ts'],
         },
       },
       {

@@ -21,5 +21,7 @@ declare module 'vitest' {
     apacheFixedUrl: string
     /** The fix rule the fixed site loaded, as the generator renders it. */
     apacheFixedRule: string
+    /** Apache + ModSecurity on an ephemeral port serving generated rules (test/servers/generated-apache.ts). */
+    generatedApacheUrl: string
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { filterName, MATCHES, outOfRange, PRIMITIVE_TYPES, TYPES } from './flow-filter-syntax'
 import { defineGenerator } from './generator'
 
 /*
@@ -10,90 +11,11 @@ import { defineGenerator } from './generator'
  * it lands; until then only the JSON description is accepted.
  */
 
-const NAME = /^[A-Za-z0-9_-]{1,64}$/
-const name = z.string().regex(NAME, 'must be 1-64 letters, digits, _ or -')
-
-const DOTTED = String.raw`(?:\d{1,3}\.){3}\d{1,3}`
-const LIST = (max: number, names: boolean) => ({
-  re: new RegExp(
-    String.raw`^(?:\d+(?:-\d+)?${names ? '|[a-z][a-z0-9-]*' : ''})(?:,(?:\d+(?:-\d+)?${names ? '|[a-z][a-z0-9-]*' : ''}))*$`,
-  ),
-  max,
-})
-const OP = '(?:lt|gt|eq|ne|le|ge)'
-
-// Value syntax per primitive type (flow-tools reference §5.3). `max` bounds table indexes.
-const TYPES: Record<string, { re: RegExp; max?: number; hint: string }> = {
-  'ip-address': { re: new RegExp(`^${DOTTED}$`), hint: 'an IPv4 address' },
-  'ip-address-mask': {
-    re: new RegExp(`^${DOTTED} ${DOTTED}$`),
-    hint: "'ADDRESS MASK', both dotted quads",
-  },
-  'ip-address-prefix': {
-    re: new RegExp(`^${DOTTED}/\\d{1,2}$`),
-    hint: 'an IPv4 prefix a.b.c.d/len',
-  },
-  'ip-address-prefix-len': { ...LIST(32, false), hint: 'numbers/ranges 0-32, comma-separated' },
-  'ip-protocol': { ...LIST(255, true), hint: 'protocol numbers/ranges or names (tcp,udp)' },
-  'ip-port': {
-    ...LIST(65535, true),
-    hint: 'port numbers/ranges or service names (22,53,6000-7000,ssh)',
-  },
-  'ip-tos': { ...LIST(255, false), hint: 'numbers/ranges 0-255' },
-  'ip-tcp-flags': { ...LIST(255, false), hint: 'numbers/ranges 0-255' },
-  ifindex: { ...LIST(65535, false), hint: 'numbers/ranges 0-65535' },
-  engine: { ...LIST(255, false), hint: 'numbers/ranges 0-255' },
-  as: { ...LIST(65535, false), hint: 'AS numbers/ranges 0-65535' },
-  tag: { re: /^\d{1,10}$/, hint: 'a tag number' },
-  'tag-mask': { re: /^\d{1,10} \d{1,10}$/, hint: "'TAG MASK'" },
-  counter: { re: new RegExp(`^${OP} \\d{1,10}$`), hint: "'OP N', OP one of lt gt eq ne le ge" },
-  double: { re: new RegExp(`^${OP} \\d{1,12}(?:\\.\\d{1,6})?$`), hint: "'OP number'" },
-  time: { re: new RegExp(`^${OP} \\d{1,2}(?::\\d{2}){0,2}$`), hint: "'OP H[:M[:S]]'" },
-  'time-date': {
-    re: new RegExp(`^${OP} \\d{4}-\\d{2}-\\d{2}(?: \\d{2}:\\d{2}:\\d{2})?$`),
-    hint: "'OP YYYY-MM-DD[ HH:MM:SS]' (local time)",
-  },
-  rate: { re: /^\d{1,9}$/, hint: 'N: pass one flow in N' },
-}
-const PRIMITIVE_TYPES = Object.keys(TYPES) as [string, ...string[]]
-
-const ADDR = ['ip-address', 'ip-address-mask', 'ip-address-prefix']
-// Match types and the primitive types they accept (reference §5.4).
-const MATCHES: Record<string, string[]> = {
-  'ip-source-address': ADDR,
-  'ip-destination-address': ADDR,
-  'ip-exporter-address': ADDR,
-  'ip-nexthop-address': ADDR,
-  'ip-source-address-prefix-len': ['ip-address-prefix-len'],
-  'ip-destination-address-prefix-len': ['ip-address-prefix-len'],
-  'ip-protocol': ['ip-protocol'],
-  'ip-source-port': ['ip-port'],
-  'ip-destination-port': ['ip-port'],
-  'ip-tos': ['ip-tos'],
-  'ip-tcp-flags': ['ip-tcp-flags'],
-  'input-interface': ['ifindex'],
-  'output-interface': ['ifindex'],
-  'source-as': ['as'],
-  'destination-as': ['as'],
-  'engine-id': ['engine'],
-  'engine-type': ['engine'],
-  'start-time': ['time', 'time-date'],
-  'end-time': ['time', 'time-date'],
-  octets: ['counter'],
-  packets: ['counter'],
-  duration: ['counter'],
-  pps: ['double'],
-  bps: ['double'],
-  'source-tag': ['tag', 'tag-mask'],
-  'destination-tag': ['tag', 'tag-mask'],
-  'random-sample': ['rate'],
-}
-
-const primitive = z.object({
-  name,
+const primitive = z.strictObject({
+  name: filterName,
   type: z.enum(PRIMITIVE_TYPES),
   rules: z
-    .array(z.object({ action: z.enum(['permit', 'deny']), value: z.string().max(200) }))
+    .array(z.strictObject({ action: z.enum(['permit', 'deny']), value: z.string().max(200) }))
     .min(1)
     .max(500)
     .describe(
@@ -106,16 +28,16 @@ const primitive = z.object({
   mask: z.number().int().min(0).max(255).optional().describe('ip-tos / ip-tcp-flags only'),
 })
 
-const definition = z.object({
-  name,
+const definition = z.strictObject({
+  name: filterName,
   invert: z.boolean().default(false),
   groups: z
     .array(
       z
         .array(
-          z.object({
+          z.strictObject({
             match: z.enum(Object.keys(MATCHES) as [string, ...string[]]),
-            primitive: name,
+            primitive: filterName,
           }),
         )
         .min(1)
@@ -189,23 +111,6 @@ const schema = z
       })
     })
   })
-
-function outOfRange(value: string, type: string, max: number | undefined): string | null {
-  if (type.startsWith('ip-address')) {
-    const octets = value.split(/[ /]/)[0]?.split('.').map(Number) ?? []
-    const mask = value.includes(' ') ? (value.split(' ')[1]?.split('.').map(Number) ?? []) : []
-    if ([...octets, ...mask].some((o) => o > 255)) return 'octets must be 0-255'
-    const len = value.includes('/') ? Number(value.split('/')[1]) : 0
-    if (len > 32) return 'prefix length must be 0-32'
-    return null
-  }
-  if (max === undefined) return null
-  const numbers = value
-    .split(/[,-]/)
-    .filter((p) => /^\d+$/.test(p))
-    .map(Number)
-  return numbers.some((n) => n > max) ? `values must be 0-${max}` : null
-}
 
 /** flow-nfilter filter.cfg text: primitives first, then definitions. */
 export const flowFilter = defineGenerator({

@@ -103,7 +103,9 @@ export function withHeader(
     spec.purpose,
     'Generated text: review it before use.',
   ]
-  return `${commentLines(spec.comment, head).join('\n')}\n${body.endsWith('\n') ? body : `${body}\n`}`
+  // Keep one line ending per file: Windows batch output uses CRLF throughout.
+  const eol = body.includes('\r\n') ? '\r\n' : '\n'
+  return `${commentLines(spec.comment, head).join(eol)}${eol}${body.endsWith(eol) ? body : `${body}${eol}`}`
 }
 
 /** Turns lines into whole-line comments in a given style. */

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { absPath, hostname } from './fields'
 import { commentLines, defineGenerator } from './generator'
-import { checkRefererRules, REFERER_TERM, renderRefererRules } from './modsecurity-rules'
+import { REFERER_TERM, renderRefererRules } from './modsecurity-rules'
 
 /** The referer block-list input shared by the ModSecurity, nginx and mod_rewrite generators. */
 export const refererTerms = z
@@ -61,7 +61,6 @@ export const modsecurity = defineGenerator({
   schema,
   render(m) {
     const options = { baseId: m.baseId, phase: m.phase, status: m.status, caseMode: m.caseMode }
-    checkRefererRules(m.terms, options)
     const lines: string[] = []
     if (m.debugLog) {
       lines.push(`SecDebugLog ${m.debugLog}`, `SecDebugLogLevel ${m.debugLogLevel}`)

@@ -13,7 +13,7 @@ const owner = z
   )
   .transform((s) => s.toLowerCase())
 
-const host = z.object({
+const host = z.strictObject({
   name: owner.describe('Owner name relative to the origin, or @ for the apex'),
   ipv4: z.array(ipv4).max(16).default([]),
   ipv6: z.array(ipv6).max(16).default([]),

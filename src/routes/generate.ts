@@ -133,6 +133,7 @@ generateRoutes.post(
       throw invalidRequest(`body larger than ${MAX_BODY} bytes`, {
         status: 413,
         title: 'Payload Too Large',
+        type: '/problems/payload-too-large',
       })
     },
   }),
@@ -155,9 +156,23 @@ generateRoutes.post(
         errors: [{ path: 'json', message: 'not valid JSON' }],
       })
     }
+    rejectUnknownFields(g, body)
     return answer(c, g, body)
   },
 )
+
+/** A misspelt top-level key would otherwise be dropped silently and its default used. */
+function rejectUnknownFields(g: Generator, body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return // the schema says why
+  const fields = topLevelFields(g.schema)
+  const unknown = Object.keys(body).filter((k) => !Object.hasOwn(fields, k))
+  if (unknown.length > 0) {
+    throw invalidRequest(
+      `unknown field '${unknown[0]}'; this generator takes: ${Object.keys(fields).join(', ')}`,
+      { errors: unknown.map((k) => ({ path: `json.${k}`, message: 'unknown field' })) },
+    )
+  }
+}
 
 function generatorOf(kind: string): Generator {
   const g = findGenerator(kind)

@@ -82,6 +82,15 @@ describe('GET /generate/{kind}', () => {
     expect(p.errors).toEqual([{ path: 'localIpv4', message: 'must be a dotted-quad IPv4 address' }])
   })
 
+  it('returns a 422 problem naming the field for a newline injection, and never echoes the value', async () => {
+    const res = await call(`/generate/freebsd?${SEED}&interface=gif0%0Aifconfig_em0%3D%22DHCP%22`)
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p.type).toBe('/problems/invalid-generator-input')
+    expect(p.errors).toEqual([{ path: 'interface', message: 'must be gifN (gif(4) interface)' }])
+    expect(JSON.stringify(p)).not.toContain('DHCP')
+  })
+
   it('returns a 422 problem for an unknown parameter', async () => {
     const res = await call(`/generate/freebsd?${SEED}&locl=1`)
     expect(res.status).toBe(422)
@@ -110,6 +119,34 @@ describe('POST /generate/{kind}', () => {
     )
   })
 
+  it('returns a 422 problem for a misspelt field instead of silently using the default', async () => {
+    const res = await call('/generate/modsecurity', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ terms: ['porn'], baseID: 2001 }),
+    })
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).errors).toEqual([
+      { path: 'json.baseID', message: 'unknown field' },
+    ])
+  })
+
+  it('takes nested JSON in the query string', async () => {
+    const primitives = JSON.stringify([
+      { name: 'WEB', type: 'ip-port', rules: [{ action: 'permit', value: '80,443' }] },
+    ])
+    const definitions = JSON.stringify([
+      { name: 'web', groups: [[{ match: 'ip-destination-port', primitive: 'WEB' }]] },
+    ])
+    const res = await call(
+      `/generate/flow-filter?primitives=${encodeURIComponent(primitives)}&definitions=${encodeURIComponent(definitions)}`,
+    )
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain(
+      'filter-primitive WEB\n  type ip-port\n  permit 80,443\n\nfilter-definition web\n  match ip-destination-port WEB\n',
+    )
+  })
+
   it('returns a 422 problem for a body that is not JSON', async () => {
     const res = await call('/generate/modsecurity', { method: 'POST', body: '{"terms": [' })
     expect(res.status).toBe(422)
@@ -123,7 +160,7 @@ describe('POST /generate/{kind}', () => {
       body: JSON.stringify({ terms: Array.from({ length: 9000 }, (_, i) => `term${i}`) }),
     })
     expect(res.status).toBe(413)
-    await problemOf(res)
+    expect((await problemOf(res)).type).toBe('/problems/payload-too-large')
   })
 })
 

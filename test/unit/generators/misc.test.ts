@@ -143,3 +143,15 @@ describe('syslog-conf', () => {
     ).rejects.toMatchObject({ issues: [{ path: 'file' }] })
   })
 })
+
+describe('nested objects are strict', () => {
+  it('names a misspelt key inside a SmokePing target', async () => {
+    await expect(
+      generate('smokeping', {
+        targets: { children: [{ name: 'R', title: 'Router', host: '192.0.2.1', hots: 'x' }] },
+      }),
+    ).rejects.toMatchObject({
+      issues: [{ path: 'targets.children.0', message: expect.stringContaining('hots') }],
+    })
+  })
+})

@@ -108,4 +108,18 @@ describe('smokeping', () => {
       issues: [{ path: 'targets.children.0.name' }, { path: 'targets.children.1.port' }],
     })
   })
+
+  it('refuses more than 1000 targets in all, naming targets', async () => {
+    const leaf = (i: number) => ({ name: `h${i}`, title: `Host ${i}`, host: '192.0.2.1' })
+    const group = (g: number) => ({
+      name: `g${g}`,
+      title: `Group ${g}`,
+      children: Array.from({ length: 250 }, (_, i) => leaf(i)),
+    })
+    await expect(
+      generate('smokeping', { targets: { children: [0, 1, 2, 3].map(group) } }),
+    ).rejects.toMatchObject({
+      issues: [{ path: 'targets', message: 'at most 1000 targets in all' }],
+    })
+  })
 })

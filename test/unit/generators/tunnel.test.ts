@@ -29,6 +29,12 @@ describe('freebsd', () => {
     expect(body(text)).toEqual(template)
   })
 
+  it('prints the legacy template lines, plus the MTU line', async () => {
+    const text = await generate('freebsd', { ...DOC_TUNNEL, style: 'rc.conf-legacy' })
+    const template = body(readFileSync(`${FIXTURES}he-templates/freebsd-rc.conf.legacy`, 'utf8'))
+    expect(body(text).filter((l) => l !== 'ifconfig_gif0="mtu 1480"')).toEqual(template)
+  })
+
   it('prints the one-shot ifconfig commands of the HE template, plus the MTU', async () => {
     const text = await generate('freebsd', { ...DOC_TUNNEL, style: 'commands' })
     const template = body(readFileSync(`${FIXTURES}he-templates/freebsd-commands.sh`, 'utf8'))
@@ -158,6 +164,7 @@ describe('router and other OS outputs', () => {
     expect(text).toContain(
       'netsh interface ipv6 add v6v4tunnel interface=IP6Tunnel localaddress=198.22.63.8 remoteaddress=209.51.181.2\r\n',
     )
+    expect(text.replaceAll('\r\n', '')).not.toContain('\n')
     expect(
       text.split('\r\n').every((l) => l === '' || l.startsWith('netsh ') || l.startsWith('REM')),
     ).toBe(true)
