@@ -30,6 +30,16 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/e2e/wrangler-dev.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
+        },
+      },
+      {
         plugins: [
           cloudflareTest({
             wrangler: { configPath: './wrangler.toml' },
@@ -39,6 +49,8 @@ export default defineConfig({
                 DOH_URL: 'http://127.0.0.1:8054/dns-query',
                 DOH_TIMEOUT_MS: '1500',
                 ALLOW_PRIVATE_TARGETS: 'true',
+                // small, so the 413 path is testable with small files
+                ARCHIVE_MAX_FILE_BYTES: '50000',
               },
               // No test may reach the Internet: only loopback passes, anything else is a 599.
               outboundService: forwardLoopbackOnly,
@@ -50,6 +62,7 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           globalSetup: [
             'test/servers/loopback-servers.ts',
+            'test/servers/flow-fixtures.ts',
             'test/servers/apache-modsec/apache-modsec.ts',
           ],
           testTimeout: 20_000,

@@ -6,8 +6,12 @@ import { detectToken } from './http/auth'
 import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { dnsRoutes } from './routes/dns'
+import { flowArchiveRoutes } from './routes/flow-archive'
+import { flowRoutes } from './routes/flows'
+import { generateRoutes } from './routes/generate'
 import { healthRoutes, VERSION } from './routes/health'
 import { probeRoutes } from './routes/probes'
+import { uiRoutes } from './routes/ui'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -19,6 +23,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
+  app.route('/flows', flowRoutes)
+  app.route('/flows', flowArchiveRoutes)
+  app.route('/generate', generateRoutes)
   app.route('/probes', probeRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
@@ -37,8 +44,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
     security: [],
   })
   app.get('/docs', swaggerUI({ url: '/openapi.json' }))
-  app.get('/', (c) =>
+  app.get('/api', (c) =>
     c.json({ service: 'edgeping', docs: '/docs', openapi: '/openapi.json', health: '/health' }),
   )
+  // The dashboard pages (HTML) last, so API paths always win.
+  app.route('/', uiRoutes)
   return app
 }

@@ -44,7 +44,7 @@ async function hasValidToken(c: Context<AppEnv>): Promise<boolean> {
 }
 
 /** Compares SHA-256 digests byte by byte so the time taken does not leak the token. */
-async function constantTimeEqual(a: string, b: string): Promise<boolean> {
+export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
   const enc = new TextEncoder()
   const [da, db] = await Promise.all([
     crypto.subtle.digest('SHA-256', enc.encode(a)),

@@ -1,5 +1,9 @@
 import { DnsNameError, DnsQueryError, type DnsQueryErrorCode } from '../dns/errors'
 import { ResolverChoiceError } from '../dns/resolvers'
+import { FilterError } from '../flows/filter/index'
+import { FilterParamError } from '../flows/filter-spec'
+import { FlowLimitError, FlowOutputError, FlowParseError } from '../flows/flow-errors'
+import { GeneratorInputError } from '../generators/generator'
 import { RefererProbeError } from '../probes'
 import type { Problem } from './problem'
 
@@ -64,6 +68,90 @@ export function domainProblem(err: unknown): Problem | undefined {
       detail: err.message,
       code: err.code,
       errors: [{ path: `json.${err.path}`, message: err.message }],
+    }
+  }
+  if (err instanceof GeneratorInputError) {
+    return {
+      type: '/problems/invalid-generator-input',
+      title: 'Invalid generator input',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      errors: err.issues,
+    }
+  }
+  return flowProblem(err)
+}
+
+/** Flow analyzer errors: unreadable files name the file and byte offset (or line); filters their position. */
+function flowProblem(err: unknown): Problem | undefined {
+  if (err instanceof FlowParseError) {
+    const where =
+      err.extra.line !== undefined
+        ? `line ${err.extra.line}`
+        : `${err.extra.inflated ? 'inflated byte offset' : 'byte offset'} ${err.offset}`
+    return {
+      type: '/problems/bad-flow-file',
+      title: 'Unreadable flow file',
+      status: 422,
+      detail: `${err.file ? `${err.file}: ` : ''}${err.message} (${where})`,
+      code: err.code,
+      offset: err.offset,
+      ...(err.file ? { file: err.file } : {}),
+      ...(err.extra.line !== undefined ? { line: err.extra.line } : {}),
+      ...(err.extra.inflated ? { inflated: true } : {}),
+      ...(err.extra.flowsRead !== undefined ? { flowsRead: err.extra.flowsRead } : {}),
+    }
+  }
+  if (err instanceof FlowLimitError) {
+    return {
+      type: '/problems/flow-limit',
+      title: 'Flow upload over a limit',
+      status: 413,
+      detail: `${err.file ? `${err.file}: ` : ''}${err.message}`,
+      code: err.code,
+      limit: err.limit,
+      ...(err.file ? { file: err.file } : {}),
+    }
+  }
+  if (err instanceof FlowOutputError) {
+    return {
+      type: '/problems/unsupported-output',
+      title: 'Output not possible for these records',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+    }
+  }
+  if (err instanceof FilterParamError) {
+    return {
+      type: '/problems/invalid-request',
+      title: 'Invalid request',
+      status: 422,
+      detail: err.message,
+      errors: [{ path: 'query.def', message: err.message }],
+    }
+  }
+  if (err instanceof FilterError) {
+    if (err.code === 'not_implemented') {
+      return {
+        type: '/problems/not-implemented',
+        title: 'Filters not available yet',
+        status: 501,
+        detail: err.message,
+        code: err.code,
+      }
+    }
+    return {
+      type: '/problems/bad-filter',
+      title: 'Invalid flow filter',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      source: err.source,
+      ...(err.line !== undefined ? { line: err.line } : {}),
+      ...(err.column !== undefined ? { column: err.column } : {}),
+      ...(err.excerpt !== undefined ? { excerpt: err.excerpt } : {}),
     }
   }
   return undefined

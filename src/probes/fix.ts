@@ -38,7 +38,8 @@ export function buildFix(
   let rule: string
   try {
     const { urlDecode: _, ...ruleOptions } = options
-    rule = renderRefererRules([term], { ...ruleOptions, baseId: id })
+    // One rule; the builder may end it with a newline.
+    rule = renderRefererRules([term], { ...ruleOptions, baseId: id }).trimEnd()
   } catch (err) {
     return {
       rule: null,
@@ -56,9 +57,11 @@ export function buildFix(
       : '(?i:...) makes the PCRE match case-insensitive',
   ]
   if (options.urlDecode) {
-    const decoded = rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode')
+    const decoded = rule.includes('t:urlDecode')
+      ? rule
+      : rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode')
     notes.push(
-      decoded !== rule
+      decoded.includes('t:urlDecode')
         ? 't:urlDecode decodes percent-encoded letters first'
         : 'also add t:urlDecode first, so percent-encoded letters are decoded before matching',
     )

@@ -198,6 +198,27 @@ describe('lookup errors are problem+json', () => {
     await problemOf(res)
   })
 
+  it('413 for an oversized JSON body', async () => {
+    const res = await call('/dns/lookup', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'example.test', pad: 'x'.repeat(20_000) }),
+    })
+    expect(res.status).toBe(413)
+    expect((await problemOf(res)).type).toBe('/problems/body-too-large')
+  })
+
+  it('502 naming the HTTP status when the real resolver answers 404 (wrong path)', async () => {
+    const wrongPath = encodeURIComponent('http://127.0.0.1:8054/not-dns-query')
+    const res = await call(`/dns/lookup?name=example.test&type=A&resolver=${wrongPath}`, {
+      token: true,
+    })
+    expect(res.status).toBe(502)
+    const p = await problemOf(res)
+    expect(p.code).toBe('upstream_http')
+    expect(p.detail).toContain('HTTP 404')
+  })
+
   it('401 for a custom resolver URL without the token', async () => {
     const res = await call(
       `/dns/lookup?name=example.test&resolver=${encodeURIComponent(`${FAKE_DOH}/hang`)}`,

@@ -34,7 +34,7 @@ export const FIXED_RULE = renderRefererRules([TRAP_REFERER], {
   phase: 1,
   status: 403,
   caseMode: 'lowercase',
-})
+}).trimEnd()
 
 export function apacheBinary(): string {
   for (const bin of ['apache2', '/usr/sbin/apache2']) {

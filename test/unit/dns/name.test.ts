@@ -32,8 +32,8 @@ describe('normalizeName', () => {
   })
   it('refuses empty labels', () => expect(nameError('a..b')).toBe('empty_label'))
   it('refuses spaces, slashes and quotes', () => {
-    for (const bad of ['a b.test', 'a/b.test', 'a"b.test', 'evil.test\n']) {
-      expect(nameError(bad.trimEnd() === bad ? bad : `${bad}x`)).toBe('bad_character')
+    for (const bad of ['a b.test', 'a/b.test', 'a"b.test', 'evil.test\nx', 'semi;colon.test']) {
+      expect(nameError(bad)).toBe('bad_character')
     }
   })
   it('refuses an empty name', () => expect(nameError('  ')).toBe('empty'))

@@ -1,0 +1,123 @@
+import type { FtHeader } from '../ft-header'
+
+/**
+ * Where an archived flow file lives and what time it covers. The R2 key sorts by router, then
+ * UTC day, then name, so "router X between day A and day B" is one ordered key range, and the
+ * time span travels with the object as metadata: a time range selects files without opening them.
+ */
+
+export const ROUTER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+/** Plain file names only (no slashes, no dot-dot): they become part of a storage key. */
+export const FILE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/
+
+export type FileSpan = {
+  /** Unix seconds of the first flow (capture start). */
+  start: number
+  /** Unix seconds of the last flow (capture end). */
+  end: number
+  /** The end is a guess (the file was still open: no DONE flag, no capture end). */
+  endEstimated: boolean
+  /** Where the span came from. */
+  source: 'header' | 'name'
+}
+
+export class ArchiveNameError extends Error {
+  override name = 'ArchiveNameError'
+  constructor(
+    readonly field: 'router' | 'path',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * Reads flow-capture's file name: `ft-v05.2010-11-09.000000+0000` is version 5, started
+ * 2010-11-09 00:00:00 at UTC offset +00:00 (flow-capture names files in local time with the
+ * offset, see flow-capture(1) "-n"). In-progress files start with `tmp-` and are refused by the
+ * caller. Returns the start in unix seconds, or null when the name is not flow-capture's.
+ *
+ * @example captureNameStart('ft-v05.2010-11-09.013000+0100') // 1289262600 (00:30 UTC)
+ */
+export function captureNameStart(name: string): number | null {
+  const m =
+    /^ft-v\d{2,4}\.(\d{4})-(\d{2})-(\d{2})\.(\d{2})(\d{2})(\d{2})([+-])(\d{2})(\d{2})$/.exec(name)
+  if (!m) return null
+  const [, y, mo, d, h, mi, s, , oh, om] = m.map(Number) as number[]
+  const local = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0) / 1000
+  const offset = ((oh ?? 0) * 60 + (om ?? 0)) * 60 * (m[7] === '-' ? -1 : 1)
+  const utc = local - offset
+  // Date.UTC silently rolls 2010-02-31 into March: a name must round-trip.
+  const back = new Date(local * 1000)
+  if (back.getUTCDate() !== d || back.getUTCMonth() + 1 !== mo) return null
+  return utc
+}
+
+/**
+ * The time span of a file: the header's capture start/end when the writer closed it (DONE or
+ * PRELOADED: flow-tools itself trusts the totals only then), otherwise the start from the
+ * flow-capture name and an estimated end one rotation later (a day when the header names no
+ * rotation schedule).
+ */
+export function fileSpan(name: string, header: FtHeader): FileSpan | null {
+  if (
+    header.final &&
+    header.capStart !== undefined &&
+    header.capEnd !== undefined &&
+    header.capEnd >= header.capStart
+  ) {
+    return { start: header.capStart, end: header.capEnd, endEstimated: false, source: 'header' }
+  }
+  const start = captureNameStart(name)
+  if (start === null) return null
+  const rotation =
+    header.rotSchedule && header.rotSchedule > 0 ? Math.ceil(86400 / header.rotSchedule) : 86400
+  return { start, end: start + rotation, endEstimated: true, source: 'name' }
+}
+
+/** `flows/v1/{router}/{YYYY-MM-DD of the start, UTC}/{name}` */
+export function archiveKey(router: string, start: number, name: string): string {
+  return `${routerPrefix(router)}${utcDay(start)}/${name}`
+}
+
+export function routerPrefix(router: string): string {
+  return `flows/v1/${router}/`
+}
+
+export function utcDay(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10)
+}
+
+/** Checks a router name and an upload path; returns the file's base name. */
+export function checkArchivePath(router: string, path: string): string {
+  checkRouter(router)
+  const parts = path.split('/').filter((p) => p !== '')
+  const name = parts.at(-1) ?? ''
+  if (parts.some((p) => p === '..' || p === '.') || !FILE_NAME_PATTERN.test(name)) {
+    throw new ArchiveNameError(
+      'path',
+      `'${path.slice(0, 140)}' must end in a plain file name (letters, digits, '.', '_', '+', '-'), without '..'`,
+    )
+  }
+  if (name.startsWith('tmp-')) {
+    throw new ArchiveNameError(
+      'path',
+      `'${name}' is flow-capture's in-progress file; upload it once it is renamed ft-...`,
+    )
+  }
+  return name
+}
+
+export function checkRouter(router: string): void {
+  if (!ROUTER_PATTERN.test(router)) {
+    throw new ArchiveNameError(
+      'router',
+      `router '${router.slice(0, 70)}' must be 1-64 letters, digits, '.', '_' or '-'`,
+    )
+  }
+}
+
+/** Does [start, end] meet [from, to]? (All unix seconds, inclusive.) */
+export function overlaps(span: { start: number; end: number }, from: number, to: number): boolean {
+  return span.start <= to && span.end >= from
+}

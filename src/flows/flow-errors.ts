@@ -1,0 +1,61 @@
+/** Why a flow file could not be read. Offsets are bytes from the start of the file. */
+export type FlowParseErrorCode =
+  | 'empty_file'
+  | 'bad_magic'
+  | 'bad_byte_order'
+  | 'unsupported_stream_version'
+  | 'truncated_header'
+  | 'bad_header'
+  | 'unsupported_version'
+  | 'truncated_record'
+  | 'corrupt_zlib'
+  | 'mixed_versions'
+  | 'unknown_format'
+  | 'bad_csv'
+  | 'bad_text'
+
+/**
+ * A file that is not what it claims to be. `offset` is a byte offset in the file; for a
+ * compressed file's records it counts inflated bytes after the header (`inflated` is then true).
+ */
+export class FlowParseError extends Error {
+  override name = 'FlowParseError'
+  /** The uploaded file the error is in (multipart part name or file name), when known. */
+  file: string | undefined
+  constructor(
+    readonly code: FlowParseErrorCode,
+    readonly offset: number,
+    message: string,
+    readonly extra: { inflated?: boolean; line?: number; flowsRead?: number } = {},
+  ) {
+    super(message)
+  }
+}
+
+/** A configured limit was crossed: the upload is too big for one request, not malformed. */
+export class FlowLimitError extends Error {
+  override name = 'FlowLimitError'
+  file: string | undefined
+  constructor(
+    readonly code:
+      | 'too_many_bytes'
+      | 'too_many_inflated_bytes'
+      | 'too_many_flows'
+      | 'too_many_files',
+    readonly limit: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** A valid file asked for an output it cannot give (flow-print: "missing required field"). */
+export class FlowOutputError extends Error {
+  override name = 'FlowOutputError'
+  constructor(
+    readonly code: 'missing_field' | 'unknown_output',
+    message: string,
+  ) {
+    super(message)
+  }
+}

@@ -1,0 +1,137 @@
+import type { FlowBatch, FlowPredicate } from './flow-batch'
+import { type OpenedFile, versionName } from './flow-cat'
+import { FT_FLAG } from './ft-header'
+import { formatIpv4 } from './ipv4'
+import { ftlTimeMs } from './print/flow-time'
+
+/** What one uploaded file holds: its header facts and what was read from it. */
+export type FileSummary = {
+  name: string
+  format: string
+  recordVersion: string
+  flows: number
+  matched: number
+  bytes: number
+  octets: number
+  packets: number
+  firstFlowStart: string | null
+  lastFlowEnd: string | null
+  header: Record<string, unknown> | null
+  truncated?: { offset: number; bytesLost: number; message: string }
+}
+
+function iso(secs: number | undefined): string | undefined {
+  return secs === undefined ? undefined : new Date(secs * 1000).toISOString()
+}
+
+/** ft header facts; counters and capture times only when the writer finished the file. */
+export function headerFacts(file: OpenedFile): Record<string, unknown> | null {
+  const h = file.header
+  if (!h) return null
+  const flags: string[] = []
+  for (const [name, bit] of Object.entries(FT_FLAG))
+    if (h.flags & bit) flags.push(name.toLowerCase())
+  const facts: Record<string, unknown> = {
+    mode: h.streaming && !h.final ? 'streaming' : 'normal',
+    streamVersion: h.streamVersion,
+    byteOrder: h.byteOrder,
+    compressed: h.compressed,
+    exportVersion: h.dVersion,
+    flags,
+  }
+  if (h.dVersion === 8) {
+    facts.aggVersion = h.aggVersion
+    facts.aggMethod = h.aggMethod
+  }
+  if (h.exporterIp !== undefined) facts.exporter = formatIpv4(h.exporterIp)
+  if (h.hostname) facts.hostname = h.hostname
+  if (h.comments) facts.comments = h.comments
+  if (h.final) {
+    facts.captureStart = iso(h.capStart)
+    facts.captureEnd = iso(h.capEnd)
+    if (h.capStart !== undefined && h.capEnd !== undefined)
+      facts.capturePeriodSeconds = h.capEnd - h.capStart
+    facts.flowCount = h.flowCount
+    facts.lostFlows = h.flowsLost
+    facts.corruptPackets = h.pktsCorrupt
+  } else facts.note = 'incomplete flow file: no capture times or flow count in a streaming header'
+  return facts
+}
+
+export type SummaryAccumulator = {
+  file: OpenedFile
+  matched: number
+  octets: number
+  packets: number
+  firstMs: number
+  lastMs: number
+}
+
+export function startFileSummary(file: OpenedFile): SummaryAccumulator {
+  return {
+    file,
+    matched: 0,
+    octets: 0,
+    packets: 0,
+    firstMs: Number.POSITIVE_INFINITY,
+    lastMs: Number.NEGATIVE_INFINITY,
+  }
+}
+
+export function addToFileSummary(s: SummaryAccumulator, b: FlowBatch, keep: FlowPredicate): void {
+  const c = b.cols
+  const times = b.present.has('first') && b.present.has('unix_secs')
+  const hasFlows = b.present.has('dflows')
+  for (let i = 0; i < b.length; i++) {
+    if (!keep(b, i)) continue
+    s.matched += hasFlows ? (c.dflows[i] as number) : 1
+    s.octets += c.doctets[i] as number
+    s.packets += c.dpkts[i] as number
+    if (times) {
+      const st = ftlTimeMs(b, i, c.first[i] as number)
+      const en = ftlTimeMs(b, i, c.last[i] as number)
+      if (st < s.firstMs) s.firstMs = st
+      if (en > s.lastMs) s.lastMs = en
+    }
+  }
+}
+
+export function finishFileSummary(s: SummaryAccumulator): FileSummary {
+  const f = s.file
+  return {
+    name: f.name,
+    format: f.format,
+    recordVersion: versionName(f),
+    flows: f.stats.flows,
+    matched: s.matched,
+    bytes: f.stats.bytes,
+    octets: s.octets,
+    packets: s.packets,
+    firstFlowStart: Number.isFinite(s.firstMs) ? new Date(s.firstMs).toISOString() : null,
+    lastFlowEnd: Number.isFinite(s.lastMs) ? new Date(s.lastMs).toISOString() : null,
+    header: headerFacts(f),
+    ...(f.stats.truncated ? { truncated: f.stats.truncated } : {}),
+  }
+}
+
+/** Totals over every file of an upload. */
+export function totalsOf(files: readonly FileSummary[]) {
+  const starts = files
+    .map((f) => f.firstFlowStart)
+    .filter((t): t is string => t !== null)
+    .sort()
+  const ends = files
+    .map((f) => f.lastFlowEnd)
+    .filter((t): t is string => t !== null)
+    .sort()
+  return {
+    files: files.length,
+    flows: files.reduce((n, f) => n + f.flows, 0),
+    matched: files.reduce((n, f) => n + f.matched, 0),
+    octets: files.reduce((n, f) => n + f.octets, 0),
+    packets: files.reduce((n, f) => n + f.packets, 0),
+    bytes: files.reduce((n, f) => n + f.bytes, 0),
+    firstFlowStart: starts[0] ?? null,
+    lastFlowEnd: ends[ends.length - 1] ?? null,
+  }
+}

@@ -1,0 +1,273 @@
+import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
+import { FlowLimitError, FlowParseError } from './flow-errors'
+import { type FtHeader, headerLengthOf, parseFtHeader, truncatedHeader } from './ft-header'
+import type { FieldSpec } from './record-layouts'
+
+export type FtReadOptions = {
+  /** Rows per yielded batch (the batch object is reused: consume it before the next one). */
+  batchSize?: number
+  /** More flows than this → FlowLimitError('too_many_flows'). */
+  maxFlows?: number
+  /** More raw (possibly compressed) bytes than this → FlowLimitError('too_many_bytes'). */
+  maxBytes?: number
+  /** More inflated record bytes than this → FlowLimitError (decompression bombs). */
+  maxInflatedBytes?: number
+  /**
+   * Keep the records before a truncation instead of failing (flow-tools' behaviour, exit 0 with a
+   * warning); the loss is reported in `FtStats.truncated`.
+   */
+  allowPartial?: boolean
+}
+
+export type FtStats = {
+  flows: number
+  /** Raw bytes read from the stream, header included. */
+  bytes: number
+  /** Record bytes after inflating. */
+  recordBytes: number
+  /** Set when `allowPartial` kept a truncated file's complete records. */
+  truncated?: { offset: number; bytesLost: number; message: string }
+}
+
+export type FtFile = {
+  header: FtHeader
+  /** The fields this file's records carry. */
+  present: ReadonlySet<FlowField>
+  /** Batches of decoded flows; `stats` is complete once the generator is done. */
+  batches: AsyncGenerator<FlowBatch, void, void>
+  stats: FtStats
+}
+
+// s_version 1 files hold 60-byte fts1rec_compat records (ftio.c), converted to v1/v5 on read.
+const COMPAT_FIELDS: FieldSpec[] = [
+  ['unix_secs', 0, 4],
+  ['unix_nsecs', 4, 4], // unix_msecs here; scaled to nanoseconds after decoding
+  ['srcaddr', 8, 4],
+  ['dstaddr', 12, 4],
+  ['nexthop', 16, 4],
+  ['input', 20, 2],
+  ['output', 22, 2],
+  ['dpkts', 24, 4],
+  ['doctets', 28, 4],
+  ['first', 32, 4],
+  ['last', 36, 4],
+  ['srcport', 40, 2],
+  ['dstport', 42, 2],
+  ['prot', 46, 1],
+  ['tos', 47, 1],
+  ['tcp_flags', 48, 1],
+  ['src_as', 52, 2],
+  ['dst_as', 54, 2],
+  ['src_mask', 56, 1],
+  ['dst_mask', 57, 1],
+]
+
+/**
+ * Opens an ft stream (flow-tools' file format): reads and checks the header, then decodes the
+ * records lazily, inflating them when the header says COMPRESS. Memory stays bounded by one chunk
+ * plus one batch whatever the file size.
+ *
+ * @example
+ * const file = await openFtStream(req.body)
+ * for await (const batch of file.batches) count += batch.length
+ */
+export async function openFtStream(
+  stream: ReadableStream<Uint8Array>,
+  options: FtReadOptions = {},
+): Promise<FtFile> {
+  const reader = stream.getReader()
+  const stats: FtStats = { flows: 0, bytes: 0, recordBytes: 0 }
+  const countBytes = (n: number) => {
+    stats.bytes += n
+    if (options.maxBytes !== undefined && stats.bytes > options.maxBytes) {
+      throw new FlowLimitError(
+        'too_many_bytes',
+        options.maxBytes,
+        `file is larger than the limit of ${options.maxBytes} bytes`,
+      )
+    }
+  }
+  // Header: pull chunks until the whole header is in `head`.
+  let head: Uint8Array = new Uint8Array(0)
+  let ended = false
+  const fill = async (n: number) => {
+    while (head.length < n && !ended) {
+      const r = await reader.read()
+      if (r.done) ended = true
+      else {
+        countBytes(r.value.length)
+        head = concat(head, r.value)
+      }
+    }
+  }
+  await fill(8)
+  // Throws for an empty file, bad magic, bad byte order, unknown s_version or < 8 bytes.
+  const wanted = headerLengthOf(head)
+  await fill(wanted)
+  if (head.length < wanted) throw truncatedHeader(head.length, wanted)
+  const headerLength = headerLengthOf(head)
+  const header = parseFtHeader(head.subarray(0, headerLength))
+  const leftover = head.subarray(headerLength)
+  const layout = header.layout
+  const compat = header.streamVersion === 1
+  const recSize = compat ? 60 : layout.size
+  const fields = compat
+    ? COMPAT_FIELDS.filter(([f]) => layout.fields.some(([g]) => g === f))
+    : layout.fields
+  const present = new Set<FlowField>(layout.fields.map(([f]) => f))
+
+  async function* rawChunks(): AsyncGenerator<Uint8Array> {
+    if (leftover.length > 0) yield leftover
+    for (;;) {
+      const r = await reader.read()
+      if (r.done) return
+      countBytes(r.value.length)
+      yield r.value
+    }
+  }
+
+  async function* recordChunks(): AsyncGenerator<Uint8Array> {
+    if (!header.compressed) {
+      yield* rawChunks()
+      return
+    }
+    // COMPRESS: everything after the header is one zlib stream (RFC 1950), not per record.
+    const source = rawChunks()
+    const compressed = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const n = await source.next()
+          if (n.done) controller.close()
+          else controller.enqueue(n.value)
+        } catch (err) {
+          controller.error(err)
+        }
+      },
+      async cancel() {
+        await source.return(undefined)
+      },
+    })
+    // The lib types DecompressionStream's writable as BufferSource; Uint8Array chunks are fine.
+    const inflate = new DecompressionStream('deflate') as unknown as ReadableWritablePair<
+      Uint8Array,
+      Uint8Array
+    >
+    const inflated = compressed.pipeThrough(inflate)
+    const r = inflated.getReader()
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>
+      try {
+        next = await r.read()
+      } catch (err) {
+        if (err instanceof FlowLimitError || err instanceof FlowParseError) throw err
+        throw new FlowParseError(
+          'corrupt_zlib',
+          header.headerLength + stats.recordBytes,
+          `corrupt or truncated zlib stream after ${stats.flows} complete records (${String(
+            (err as Error).message ?? err,
+          )})`,
+          { inflated: true, flowsRead: stats.flows },
+        )
+      }
+      if (next.done) return
+      yield next.value
+    }
+  }
+
+  const batchSize = options.batchSize ?? 4096
+  const batch = createFlowBatch(batchSize, present)
+
+  async function* decode(): AsyncGenerator<FlowBatch, void, void> {
+    const le = header.byteOrder === 'little'
+    const carry = new Uint8Array(recSize)
+    let carryLen = 0
+    const cols = fields.map(([f]) => batch.cols[f])
+    const offs = fields.map(([, o]) => o)
+    const sizes = fields.map(([, , s]) => s)
+    const nf = fields.length
+    const nsecs = batch.cols.unix_nsecs
+    const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
+    const maxInflated = options.maxInflatedBytes ?? Number.POSITIVE_INFINITY
+    const decodeOne = (dv: DataView, base: number) => {
+      const row = batch.length
+      for (let k = 0; k < nf; k++) {
+        const size = sizes[k]
+        const at = base + (offs[k] as number)
+        const col = cols[k] as Uint32Array
+        col[row] =
+          size === 4 ? dv.getUint32(at, le) : size === 2 ? dv.getUint16(at, le) : dv.getUint8(at)
+      }
+      if (compat) nsecs[row] = ((nsecs[row] as number) % 1000) * 1_000_000
+      batch.length = row + 1
+      stats.flows++
+      if (stats.flows > maxFlows) {
+        throw new FlowLimitError('too_many_flows', maxFlows, `more than ${maxFlows} flows`)
+      }
+    }
+    const carryView = new DataView(carry.buffer)
+    for await (const chunk of recordChunks()) {
+      stats.recordBytes += chunk.length
+      if (stats.recordBytes > maxInflated) {
+        throw new FlowLimitError(
+          'too_many_inflated_bytes',
+          maxInflated,
+          `records inflate to more than ${maxInflated} bytes (decompression bomb?)`,
+        )
+      }
+      let pos = 0
+      if (carryLen > 0) {
+        const take = Math.min(recSize - carryLen, chunk.length)
+        carry.set(chunk.subarray(0, take), carryLen)
+        carryLen += take
+        pos = take
+        if (carryLen < recSize) continue
+        decodeOne(carryView, 0)
+        carryLen = 0
+        if (batch.length === batchSize) {
+          yield batch
+          batch.length = 0
+        }
+      }
+      const dv = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+      while (chunk.length - pos >= recSize) {
+        decodeOne(dv, pos)
+        pos += recSize
+        if (batch.length === batchSize) {
+          yield batch
+          batch.length = 0
+        }
+      }
+      if (pos < chunk.length) {
+        carry.set(chunk.subarray(pos), 0)
+        carryLen = chunk.length - pos
+      }
+    }
+    if (carryLen > 0) {
+      const offset = header.headerLength + stats.recordBytes - carryLen
+      const message = `truncated record: ${carryLen} of ${recSize} bytes${
+        header.compressed ? ' (inflated)' : ''
+      } before the end of the stream, after ${stats.flows} complete records`
+      if (!options.allowPartial) {
+        throw new FlowParseError('truncated_record', offset, message, {
+          inflated: header.compressed,
+          flowsRead: stats.flows,
+        })
+      }
+      stats.truncated = { offset, bytesLost: carryLen, message }
+    }
+    if (batch.length > 0) {
+      yield batch
+      batch.length = 0
+    }
+  }
+
+  return { header, present, batches: decode(), stats }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a, 0)
+  out.set(b, a.length)
+  return out
+}

@@ -1,0 +1,60 @@
+/** Input formats the analyzer reads. */
+export type InputFormat = 'ft' | 'flow-export-csv'
+
+export const INPUT_FORMATS: readonly InputFormat[] = ['ft', 'flow-export-csv']
+
+/** Guesses the format from the first bytes: ft magic CF 10, or flow-export's `#:` CSV header. */
+export function sniffFormat(head: Uint8Array): InputFormat | undefined {
+  if (head[0] === 0xcf) return 'ft'
+  if (head[0] === 0x23 && head[1] === 0x3a) return 'flow-export-csv'
+  return undefined
+}
+
+/** Reads at least `n` bytes (or all) from a stream and gives back the bytes plus the whole stream. */
+export async function peekStream(
+  stream: ReadableStream<Uint8Array>,
+  n: number,
+): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array> }> {
+  const reader = stream.getReader()
+  const seen: Uint8Array[] = []
+  let have = 0
+  let done = false
+  while (have < n) {
+    const r = await reader.read()
+    if (r.done) {
+      done = true
+      break
+    }
+    seen.push(r.value)
+    have += r.value.length
+  }
+  const head = new Uint8Array(have)
+  let off = 0
+  for (const c of seen) {
+    head.set(c, off)
+    off += c.length
+  }
+  let replayed = false
+  const whole = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!replayed) {
+        replayed = true
+        if (head.length > 0) {
+          controller.enqueue(head)
+          return
+        }
+      }
+      if (done) {
+        controller.close()
+        return
+      }
+      const r = await reader.read()
+      if (r.done) controller.close()
+      else controller.enqueue(r.value)
+    },
+    async cancel(reason) {
+      await reader.cancel(reason)
+    },
+  })
+  return { head, stream: whole }
+}

@@ -1,0 +1,151 @@
+/**
+ * A streaming multipart/form-data splitter (RFC 7578, RFC 2046 §5.1.1): yields each part with
+ * its body as a stream, never holding more than one chunk plus a boundary in memory. The
+ * consumer must read (or cancel) each part's body before asking for the next part.
+ */
+export type MultipartPart = {
+  name: string
+  filename: string | undefined
+  contentType: string | undefined
+  body: ReadableStream<Uint8Array>
+}
+
+export class MultipartError extends Error {
+  override name = 'MultipartError'
+}
+
+const MAX_HEADER_BYTES = 8192
+const CRLF2 = new Uint8Array([13, 10, 13, 10])
+
+/** The boundary parameter of a multipart Content-Type, or undefined. */
+export function multipartBoundary(contentType: string | undefined): string | undefined {
+  if (!contentType || !/^multipart\/form-data\s*;/i.test(contentType)) return undefined
+  const m = /;\s*boundary=(?:"([^"]{1,70})"|([^\s;]{1,70}))/i.exec(contentType)
+  return m ? (m[1] ?? m[2]) : undefined
+}
+
+function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
+  const first = needle[0] as number
+  const last = hay.length - needle.length
+  for (let i = hay.indexOf(first, from); i !== -1 && i <= last; i = hay.indexOf(first, i + 1)) {
+    let k = 1
+    while (k < needle.length && hay[i + k] === needle[k]) k++
+    if (k === needle.length) return i
+  }
+  return -1
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b
+  const out = new Uint8Array(a.length + b.length)
+  out.set(a)
+  out.set(b, a.length)
+  return out
+}
+
+function parsePartHeaders(text: string): Omit<MultipartPart, 'body'> {
+  let name: string | undefined
+  let filename: string | undefined
+  let contentType: string | undefined
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':')
+    if (colon < 0) continue
+    const key = line.slice(0, colon).trim().toLowerCase()
+    const value = line.slice(colon + 1).trim()
+    if (key === 'content-type') contentType = value
+    if (key === 'content-disposition') {
+      name = /;\s*name="([^"]*)"/i.exec(value)?.[1] ?? /;\s*name=([^;\s]+)/i.exec(value)?.[1]
+      filename =
+        /;\s*filename="([^"]*)"/i.exec(value)?.[1] ?? /;\s*filename=([^;\s]+)/i.exec(value)?.[1]
+    }
+  }
+  if (name === undefined)
+    throw new MultipartError('multipart part without a Content-Disposition name')
+  return { name, filename, contentType }
+}
+
+/**
+ * Splits a multipart body into parts.
+ *
+ * @example
+ * for await (const part of splitMultipart(req.body, boundary)) await consume(part.body)
+ */
+export async function* splitMultipart(
+  stream: ReadableStream<Uint8Array>,
+  boundary: string,
+): AsyncGenerator<MultipartPart, void, void> {
+  const reader = stream.getReader()
+  // With a CRLF in front of the body, every delimiter (the first included) is CRLF--boundary.
+  const delim = new TextEncoder().encode(`\r\n--${boundary}`)
+  let buf: Uint8Array = new Uint8Array([13, 10])
+  let ended = false
+  const more = async (): Promise<boolean> => {
+    if (ended) return false
+    const r = await reader.read()
+    if (r.done) {
+      ended = true
+      return false
+    }
+    buf = concat(buf, r.value)
+    return true
+  }
+  // Preamble: skip to the first delimiter.
+  for (;;) {
+    const at = indexOf(buf, delim, 0)
+    if (at >= 0) {
+      buf = buf.subarray(at + delim.length)
+      break
+    }
+    buf = buf.subarray(Math.max(0, buf.length - delim.length))
+    if (!(await more())) throw new MultipartError('multipart body without its boundary')
+  }
+  for (;;) {
+    while (buf.length < 2)
+      if (!(await more())) throw new MultipartError('multipart body ends early')
+    if (buf[0] === 45 && buf[1] === 45) return // "--": the closing delimiter
+    // Headers end with an empty line.
+    let end = indexOf(buf, CRLF2, 0)
+    while (end < 0) {
+      if (buf.length > MAX_HEADER_BYTES)
+        throw new MultipartError('multipart part headers too large')
+      if (!(await more())) throw new MultipartError('multipart body ends inside part headers')
+      end = indexOf(buf, CRLF2, 0)
+    }
+    const head = parsePartHeaders(new TextDecoder().decode(buf.subarray(2, end)))
+    buf = buf.subarray(end + 4)
+    let partDone = false
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        for (;;) {
+          const at = indexOf(buf, delim, 0)
+          if (at >= 0) {
+            if (at > 0) controller.enqueue(buf.slice(0, at))
+            buf = buf.subarray(at + delim.length)
+            partDone = true
+            controller.close()
+            return
+          }
+          // Keep a tail that may be the start of a delimiter split across chunks.
+          const safe = buf.length - (delim.length - 1)
+          if (safe > 0) {
+            controller.enqueue(buf.slice(0, safe))
+            buf = buf.subarray(safe)
+            return
+          }
+          if (!(await more())) {
+            controller.error(new MultipartError('multipart body ends inside a part'))
+            return
+          }
+        }
+      },
+    })
+    yield { ...head, body }
+    // Drain what the consumer left unread so the next part starts at its headers.
+    if (!partDone) {
+      const r = body.getReader()
+      while (!(await r.read()).done) {
+        /* discard */
+      }
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { z } from 'zod'
+import { absPath, hostname } from './fields'
+import { commentLines, defineGenerator } from './generator'
+import { checkRefererRules, REFERER_TERM, renderRefererRules } from './modsecurity-rules'
+
+/** The referer block-list input shared by the ModSecurity, nginx and mod_rewrite generators. */
+export const refererTerms = z
+  .array(
+    z
+      .string()
+      .regex(
+        REFERER_TERM,
+        'may contain only letters, digits and . _ ~ : / ? = & + @ * - (1 to 100 characters, not starting with -)',
+      ),
+  )
+  .min(1)
+  .max(1000)
+  .describe('Words or host names to block in the Referer header (matched as substrings)')
+
+const schema = z.object({
+  terms: refererTerms,
+  baseId: z
+    .number()
+    .int()
+    .min(1)
+    .max(4_294_000_000)
+    .default(1_000_100)
+    .describe('Id of the first rule; the next ones count up'),
+  phase: z
+    .union([z.literal(1), z.literal(2)])
+    .default(1)
+    .describe('1 = request headers (earliest)'),
+  status: z.number().int().min(400).max(599).default(403),
+  caseMode: z
+    .enum(['lowercase', 'regex-i'])
+    .default('lowercase')
+    .describe('lowercase: t:lowercase with a lowercase pattern; regex-i: PCRE (?i:...)'),
+  rbl: hostname
+    .optional()
+    .describe('DNSBL zone for an @rbl rule on REMOTE_ADDR, e.g. zen.spamhaus.org'),
+  debugLog: absPath
+    .optional()
+    .describe('Path for SecDebugLog (adds SecDebugLog and SecDebugLogLevel)'),
+  debugLogLevel: z
+    .number()
+    .int()
+    .min(0)
+    .max(9)
+    .default(3)
+    .describe('0 none, 3 rule matches, 9 everything'),
+})
+
+/** ModSecurity 2: referer rules, an optional DNSBL rule and debug-log lines. */
+export const modsecurity = defineGenerator({
+  kind: 'modsecurity',
+  title: 'ModSecurity referer block rules',
+  purpose:
+    'Include from the Apache config inside <IfModule security2_module> (SecRuleEngine On); then: apachectl configtest',
+  comment: '#',
+  filename: 'referer-rules.conf',
+  schema,
+  render(m) {
+    const options = { baseId: m.baseId, phase: m.phase, status: m.status, caseMode: m.caseMode }
+    checkRefererRules(m.terms, options)
+    const lines: string[] = []
+    if (m.debugLog) {
+      lines.push(`SecDebugLog ${m.debugLog}`, `SecDebugLogLevel ${m.debugLogLevel}`)
+    }
+    lines.push(renderRefererRules(m.terms, options).trimEnd())
+    if (m.rbl) {
+      // @rbl looks REMOTE_ADDR up in the DNSBL zone: one DNS query per request, so keep it in phase 1
+      // and put a caching resolver next to the web server.
+      lines.push(
+        ...commentLines('#', [`DNSBL: deny clients listed in ${m.rbl}`]),
+        `SecRule REMOTE_ADDR "@rbl ${m.rbl}" "id:${m.baseId + m.terms.length},phase:1,deny,status:${m.status},log,msg:'Client address listed in ${m.rbl}'"`,
+      )
+    }
+    return lines.join('\n')
+  },
+})
+
+const equivalentSchema = z.object({
+  terms: refererTerms,
+  status: z.number().int().min(400).max(599).default(403),
+})
+
+function alternation(terms: readonly string[]): string {
+  return terms.map((t) => t.replace(/[.?+*]/g, (c) => `\\${c}`)).join('|')
+}
+
+/** nginx: a `map $http_referer` (case-insensitive `~*`) plus the `if` that uses it. */
+export const nginxRefererMap = defineGenerator({
+  kind: 'nginx-referer-map',
+  title: 'nginx referer block map',
+  purpose:
+    'Put the map in the http {} block and the if line in each server {} to protect; then: nginx -t',
+  comment: '#',
+  filename: 'referer-block.conf',
+  schema: equivalentSchema,
+  render(n) {
+    return [
+      'map $http_referer $edgeping_bad_referer {',
+      '    default 0;',
+      ...n.terms.map((t) => `    "~*${alternation([t])}" 1;`),
+      '}',
+      ...commentLines('#', [
+        'in each server {} block:',
+        `if ($edgeping_bad_referer) { return ${n.status}; }`,
+      ]),
+    ].join('\n')
+  },
+})
+
+/** Apache mod_rewrite: RewriteCond per term, [NC] makes it case-insensitive. */
+export const apacheRefererRewrite = defineGenerator({
+  kind: 'apache-referer-rewrite',
+  title: 'Apache mod_rewrite referer block',
+  purpose:
+    'Put in the VirtualHost (or .htaccess with AllowOverride FileInfo); needs mod_rewrite; then: apachectl configtest',
+  comment: '#',
+  filename: 'referer-rewrite.conf',
+  schema: equivalentSchema,
+  render(r) {
+    const conds = r.terms.map(
+      (t, i) =>
+        `RewriteCond %{HTTP_REFERER} (${alternation([t])}) [NC${i < r.terms.length - 1 ? ',OR' : ''}]`,
+    )
+    // A status outside 300-399 drops the substitution and stops rewriting (mod_rewrite R flag).
+    return ['RewriteEngine On', ...conds, `RewriteRule ^ - [R=${r.status},L]`].join('\n')
+  },
+})

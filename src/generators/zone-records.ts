@@ -1,0 +1,132 @@
+import ipaddr from 'ipaddr.js'
+import { z } from 'zod'
+import { hostname, ipv4, ipv6 } from './fields'
+import { commentLines, defineGenerator, type GeneratorPorts } from './generator'
+
+// An owner name relative to the origin: `@` or RFC 1123 labels (no trailing dot, no wildcards).
+const owner = z
+  .string()
+  .max(200)
+  .regex(
+    /^(@|(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*)$/i,
+    'must be @ or a relative host name (letters, digits, hyphens, dots)',
+  )
+  .transform((s) => s.toLowerCase())
+
+const host = z.object({
+  name: owner.describe('Owner name relative to the origin, or @ for the apex'),
+  ipv4: z.array(ipv4).max(16).default([]),
+  ipv6: z.array(ipv6).max(16).default([]),
+})
+
+const schema = z
+  .object({
+    origin: hostname.describe('The zone, e.g. example.com'),
+    ttl: z.number().int().min(0).max(2147483647).default(300),
+    hosts: z.array(host).min(1).max(200),
+    include: z
+      .enum(['forward', 'reverse', 'both'])
+      .default('forward')
+      .describe('forward: A/AAAA; reverse: in-addr.arpa/ip6.arpa PTR; both: two sections'),
+    lookup: z
+      .boolean()
+      .default(false)
+      .describe('Fill hosts that list no address from a live A/AAAA lookup (needs the API token)'),
+  })
+  .superRefine((z0, ctx) => {
+    if (z0.lookup) return
+    z0.hosts.forEach((h, i) => {
+      if (h.ipv4.length + h.ipv6.length === 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', i, 'ipv4'],
+          message: 'a host needs at least one address (or set lookup=true)',
+        })
+      }
+    })
+  })
+
+type ZoneInput = z.output<typeof schema>
+
+function fqdn(name: string, origin: string): string {
+  const zone = origin.endsWith('.') ? origin : `${origin}.`
+  return name === '@' ? zone : `${name}.${zone}`
+}
+
+/** Forward records, then (if asked) PTR records with absolute ip6.arpa / in-addr.arpa owners. */
+function renderZone(z0: ZoneInput): string {
+  const width = Math.max(...z0.hosts.map((h) => h.name.length), 1)
+  const out: string[] = []
+  if (z0.include !== 'reverse') {
+    out.push(...commentLines(';', [`A/AAAA records for ${fqdn('@', z0.origin)}`]))
+    for (const h of z0.hosts) {
+      for (const a of h.ipv4) out.push(`${h.name.padEnd(width)} ${z0.ttl} IN A     ${a}`)
+      for (const a of h.ipv6) out.push(`${h.name.padEnd(width)} ${z0.ttl} IN AAAA  ${a}`)
+    }
+  }
+  if (z0.include !== 'forward') {
+    out.push(
+      ...commentLines(';', [
+        'PTR records: paste into the reverse zone(s) that hold these addresses (absolute names)',
+      ]),
+    )
+    for (const h of z0.hosts) {
+      const target = fqdn(h.name, z0.origin)
+      for (const a of [...h.ipv4, ...h.ipv6]) {
+        out.push(`${reverseName(a)} ${z0.ttl} IN PTR ${target}`)
+      }
+    }
+  }
+  return out.join('\n')
+}
+
+/** RFC 3596 §2.5 nibble form for IPv6, RFC 1035 §3.5 in-addr.arpa for IPv4. */
+export function reverseName(address: string): string {
+  const ip = ipaddr.parse(address)
+  if (ip.kind() === 'ipv4') return `${ip.toByteArray().reverse().join('.')}.in-addr.arpa.`
+  const nibbles = ip
+    .toByteArray()
+    .flatMap((b) => [b >> 4, b & 0xf])
+    .map((n) => n.toString(16))
+  return `${nibbles.reverse().join('.')}.ip6.arpa.`
+}
+
+async function fillFromLookup(z0: ZoneInput, ports: GeneratorPorts): Promise<ZoneInput> {
+  const look = ports.lookupAddresses
+  if (!look) throw new Error('zone-records: lookup requested but no lookup port given')
+  const hosts = await Promise.all(
+    z0.hosts.map(async (h) => {
+      if (h.ipv4.length + h.ipv6.length > 0) return h
+      const found = await look(fqdn(h.name, z0.origin))
+      // Only values that pass the same validation as caller input reach the zone text.
+      const v4 = found.a.filter((a) => ipv4.safeParse(a).success)
+      const v6 = found.aaaa
+        .map((a) => ipv6.safeParse(a))
+        .flatMap((r) => (r.success ? [r.data] : []))
+      return { ...h, ipv4: v4, ipv6: v6 }
+    }),
+  )
+  return { ...z0, hosts }
+}
+
+/** A/AAAA (and PTR) records in BIND zone-file syntax, optionally filled from a live lookup. */
+export const zoneRecords = defineGenerator({
+  kind: 'zone-records',
+  title: 'DNS zone records (BIND syntax)',
+  purpose:
+    'Paste into the zone file of the origin (bump the SOA serial), then: named-checkzone ORIGIN FILE',
+  comment: ';',
+  filename: 'zone-records.txt',
+  schema,
+  render: renderZone,
+  usesNetwork: (z0) => z0.lookup && z0.hosts.some((h) => h.ipv4.length + h.ipv6.length === 0),
+  renderAsync: async (z0, ports) => {
+    const filled = await fillFromLookup(z0, ports)
+    const empty = filled.hosts.filter((h) => h.ipv4.length + h.ipv6.length === 0).map((h) => h.name)
+    const note =
+      empty.length > 0
+        ? `\n${commentLines(';', [`no A/AAAA found for: ${empty.join(', ')}`])[0]}`
+        : ''
+    return renderZone(filled) + note
+  },
+})

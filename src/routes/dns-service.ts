@@ -1,0 +1,132 @@
+import type { Context } from 'hono'
+import { checkIpv6Readiness, type ReadinessReport } from '../dns/ipv6-readiness'
+import { lookup } from '../dns/lookup'
+import { normalizeName } from '../dns/name'
+import { parseTypeList, type RecordType } from '../dns/record-types'
+import { createResolve, type DnsResult } from '../dns/resolve'
+import { chooseResolver, type Resolver } from '../dns/resolvers'
+import type { AppEnv } from '../env'
+import { invalidRequest } from '../http/problem'
+import { checkAddress, checkHost } from '../net/target-policy'
+import { type CacheStatus, summarizeCache, withCache } from '../ports/dns-cache'
+import { createDohSender, type DohMethod } from '../ports/doh-sender'
+import { tcpConnect } from '../ports/tcp-connect'
+
+/**
+ * The DNS use cases as the HTTP edges (API routes and UI pages) run them: build the ports from
+ * the request's env and auth, call the domain, hand back plain data.
+ */
+
+export type LookupParams = {
+  name: string
+  type?: string | string[] | undefined
+  resolver?: string | undefined
+  transport?: DohMethod | undefined
+}
+
+export type LookupOutcome = {
+  name: string
+  types: RecordType[]
+  resolver: Resolver
+  elapsedMs: number
+  cache: CacheStatus | 'partial'
+  results: (DnsResult & { cache: CacheStatus })[]
+}
+
+export async function runLookup(c: Context<AppEnv>, params: LookupParams): Promise<LookupOutcome> {
+  const types = recordTypes(params.type, params.name)
+  const { resolver, cached } = dnsPorts(c, params.resolver, params.transport)
+  const started = performance.now()
+  const result = await lookup(params.name, types, cached.resolve)
+  return {
+    name: result.name,
+    types,
+    resolver,
+    elapsedMs: Math.round(performance.now() - started),
+    cache: summarizeCache(cached.statuses),
+    results: result.results.map((r, i) => ({ ...r, cache: cached.statuses[i] ?? 'miss' })),
+  }
+}
+
+export type ReadinessParams = {
+  domain: string
+  resolver?: string | undefined
+  ports?: string | undefined
+}
+
+export async function runReadiness(
+  c: Context<AppEnv>,
+  params: ReadinessParams,
+): Promise<{ report: ReadinessReport; resolver: Resolver; cache: CacheStatus | 'partial' }> {
+  const domain = normalizeName(params.domain)
+  const ports = parsePorts(params.ports ?? '80,443')
+  const { resolver, cached, allowPrivate } = dnsPorts(c, params.resolver, 'post')
+  const report = await checkIpv6Readiness(domain, {
+    resolve: cached.resolve,
+    ...(c.get('authenticated')
+      ? { connect: tcpConnect }
+      : { skipReachReason: 'it opens TCP connections, so it needs the API token' }),
+    ports,
+    connectTimeoutMs: 3000,
+    refuseAddress: (address) => {
+      const v = checkAddress(address, allowPrivate)
+      return v.allowed ? null : v.reason
+    },
+  })
+  return { report, resolver, cache: summarizeCache(cached.statuses) }
+}
+
+function parsePorts(text: string): number[] {
+  if (!/^\d{1,5}(,\d{1,5}){0,3}$/.test(text)) {
+    throw invalidRequest('ports must be 1 to 4 comma-separated port numbers', {
+      errors: [{ path: 'ports', message: 'expected e.g. 80,443' }],
+    })
+  }
+  const ports = text.split(',').map(Number)
+  const bad = ports.find((p) => p < 1 || p > 65535)
+  if (bad !== undefined) {
+    throw invalidRequest(`port ${bad} is out of range 1-65535`, {
+      errors: [{ path: 'ports', message: 'out of range' }],
+    })
+  }
+  return ports
+}
+
+function recordTypes(param: string | string[] | undefined, name: string): RecordType[] {
+  const text = Array.isArray(param) ? param.join(',') : param
+  if (text === undefined || text.trim() === '') {
+    // An address asks for its reverse name by default.
+    return /^[\d.]+$|:/.test(name.trim()) ? ['PTR'] : ['A', 'AAAA']
+  }
+  const { types, unknown } = parseTypeList(text)
+  if (unknown.length > 0 || types.length === 0) {
+    throw invalidRequest(
+      `unknown record type ${unknown.map((u) => `'${u}'`).join(', ') || "''"}; use A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV or CAA (HTTPS/SVCB are not supported)`,
+      { errors: [{ path: 'type', message: `unknown type: ${unknown.join(', ')}` }] },
+    )
+  }
+  return types
+}
+
+/** Builds the ports for one request: the chosen resolver, its DoH sender, the cache around it. */
+function dnsPorts(
+  c: Context<AppEnv>,
+  requested: string | undefined,
+  transport: DohMethod | undefined,
+) {
+  const allowPrivate = c.env.ALLOW_PRIVATE_TARGETS === 'true'
+  const resolver: Resolver = chooseResolver(requested, c.env.DOH_URL, {
+    authenticated: c.get('authenticated'),
+    allowPrivate,
+    checkHost: (host) => {
+      const v = checkHost(host, allowPrivate)
+      return v.allowed ? null : v.reason
+    },
+  })
+  const timeoutMs = Number(c.env.DOH_TIMEOUT_MS) > 0 ? Number(c.env.DOH_TIMEOUT_MS) : 5000
+  const resolve = createResolve(createDohSender(resolver.url, transport ?? 'post'), { timeoutMs })
+  const cached = withCache(resolve, caches.default, resolver.url, (p) =>
+    c.executionCtx.waitUntil(p),
+  )
+  return { resolver, cached, allowPrivate }
+}

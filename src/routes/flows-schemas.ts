@@ -1,0 +1,146 @@
+import { z } from '@hono/zod-openapi'
+import { INPUT_FORMATS } from '../flows/input-sniff'
+import { TOP_SORTS } from '../flows/report/top-talkers'
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes')
+
+/** Query parameters shared by every /flows endpoint: input format and filters. */
+const common = {
+  format: z
+    .enum(INPUT_FORMATS as [string, ...string[]])
+    .optional()
+    .openapi({ description: 'Input format when not sniffed: ft (flow-tools) or flow-export-csv' }),
+  expr: z.string().max(4096).optional().openapi({
+    description: 'nfdump-style filter expression',
+    example: 'host 189.22.36.165 and not port 80',
+  }),
+  def: z
+    .union([z.string().max(1024), z.array(z.string().max(1024)).max(32)])
+    .optional()
+    .openapi({
+      description:
+        'flow-nfilter definition with its own variables, NAME:VAR=value,...; repeat to chain stages in order',
+      example: 'ip-addr:ADDR=189.22.36.165',
+    }),
+  filters: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+    .optional()
+    .openapi({ description: 'Name of a saved filter set (its filter.cfg text)' }),
+  partial: flag.openapi({
+    description: 'Keep the complete records of a truncated file (reported, never silent)',
+  }),
+}
+
+export const PrintQuerySchema = z.object({
+  ...common,
+  output: z
+    .string()
+    .regex(/^(f?([0-9]|1[0-9]|2[0-4])|csv|ndjson)$/)
+    .optional()
+    .openapi({
+      description: 'f0 ... f24 (flow-print -f N), csv (flow-export -f 2) or ndjson',
+      example: 'f5',
+    }),
+  wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
+})
+
+export const ReportQuerySchema = z.object({
+  ...common,
+  top: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .openapi({ description: 'Rows per top-N table' }),
+  sort: z.enum(TOP_SORTS).default('octets').openapi({ description: 'Top-N order: largest first' }),
+})
+
+export const TimelineQuerySchema = z.object({
+  ...common,
+  bucket: z.enum(['hour', 'day']).default('hour'),
+})
+
+export const SummaryQuerySchema = z.object({ ...common })
+
+const FileSummarySchema = z
+  .object({
+    name: z.string(),
+    format: z.string(),
+    recordVersion: z.string(),
+    flows: z.number(),
+    matched: z.number(),
+    bytes: z.number(),
+    octets: z.number(),
+    packets: z.number(),
+    firstFlowStart: z.string().nullable(),
+    lastFlowEnd: z.string().nullable(),
+    header: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('FlowFileSummary')
+
+const TotalsSchema = z.object({
+  files: z.number(),
+  flows: z.number(),
+  matched: z.number(),
+  octets: z.number(),
+  packets: z.number(),
+  bytes: z.number(),
+  firstFlowStart: z.string().nullable(),
+  lastFlowEnd: z.string().nullable(),
+})
+
+export const SummaryResponseSchema = z
+  .object({ files: z.array(FileSummarySchema), totals: TotalsSchema })
+  .openapi('FlowSummary')
+
+const TopRowSchema = z.object({
+  key: z.string(),
+  flows: z.number(),
+  octets: z.number(),
+  packets: z.number(),
+})
+
+export const ReportResponseSchema = z
+  .object({
+    stat: z.object({
+      flows: z.number(),
+      octets: z.number(),
+      packets: z.number(),
+      text: z.string().openapi({ description: 'flow-stat -f 0, byte for byte' }),
+    }),
+    sort: z.enum(TOP_SORTS),
+    top: z.record(z.string(), z.array(TopRowSchema)),
+    files: z.array(FileSummarySchema),
+    totals: TotalsSchema,
+  })
+  .openapi('FlowReport')
+
+const SeenSchema = z
+  .object({
+    time: z.string(),
+    file: z.string(),
+    srcaddr: z.string().optional(),
+    srcport: z.number().optional(),
+    dstaddr: z.string().optional(),
+    dstport: z.number().optional(),
+    prot: z.number().optional(),
+  })
+  .nullable()
+
+export const TimelineResponseSchema = z
+  .object({
+    bucket: z.enum(['hour', 'day']),
+    flows: z.number(),
+    firstSeen: SeenSchema,
+    lastSeen: SeenSchema,
+    buckets: z.array(
+      z.object({ start: z.string(), flows: z.number(), octets: z.number(), packets: z.number() }),
+    ),
+    files: z.array(FileSummarySchema),
+  })
+  .openapi('FlowTimeline')

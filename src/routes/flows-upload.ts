@@ -1,0 +1,121 @@
+import type { Context } from 'hono'
+import type { AppEnv } from '../env'
+import { compileFilterChain } from '../flows/filter/index'
+import { buildFilterSpec } from '../flows/filter-spec'
+import type { FlowPredicate } from '../flows/flow-batch'
+import { type CatEvent, catFlows, type FlowInput, type FlowLimits } from '../flows/flow-cat'
+import type { InputFormat } from '../flows/input-sniff'
+import { MultipartError, multipartBoundary, splitMultipart } from '../flows/multipart-stream'
+import { invalidRequest } from '../http/problem'
+import { getFilterSet } from '../kv/filter-sets'
+
+/** Per-request limits: the Workers body limit (100 MB), files per upload, flows per request. */
+export const FLOW_LIMITS: FlowLimits = {
+  maxFiles: 64,
+  maxFlows: 20_000_000,
+  maxBytes: 100 * 1024 * 1024,
+  maxInflatedBytes: 1024 * 1024 * 1024,
+}
+const MAX_FILTER_CFG_BYTES = 256 * 1024
+export const FILTER_CFG_PART = 'filter.cfg'
+
+export type FlowQuery = {
+  format?: string | undefined
+  expr?: string | undefined
+  def?: string | string[] | undefined
+  filters?: string | undefined
+  partial?: boolean | undefined
+}
+
+async function readText(
+  stream: ReadableStream<Uint8Array>,
+  max: number,
+  what: string,
+): Promise<string> {
+  const reader = stream.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  let size = 0
+  for (;;) {
+    const r = await reader.read()
+    if (r.done) return text + decoder.decode()
+    size += r.value.length
+    if (size > max) throw invalidRequest(`${what} is larger than ${max} bytes`)
+    text += decoder.decode(r.value, { stream: true })
+  }
+}
+
+/**
+ * The flows of one request: the upload (raw body = one file; multipart = several files in order,
+ * flow-cat style, plus an optional `filter.cfg` part before them), filtered by the request's
+ * filter chain. Yields flow-cat events; the predicate is ready before the first batch.
+ */
+export async function* requestFlows(
+  c: Context<AppEnv>,
+  q: FlowQuery,
+): AsyncGenerator<CatEvent & { keep: FlowPredicate }, void, void> {
+  const body = c.req.raw.body
+  if (!body)
+    throw invalidRequest(
+      'empty request body: upload one flow file, or several as multipart/form-data',
+    )
+  let config: string | undefined
+  if (q.filters !== undefined) {
+    const set = await getFilterSet(c.env.EDGEPING_KV, q.filters)
+    if (!set)
+      throw invalidRequest(`no saved filter set named "${q.filters}"`, {
+        errors: [{ path: 'query.filters', message: 'not found' }],
+      })
+    config = set.config
+  }
+  const contentType = c.req.header('content-type')
+  const boundary = multipartBoundary(contentType)
+  if (contentType?.toLowerCase().startsWith('multipart/') && !boundary) {
+    throw invalidRequest(
+      'multipart upload without a usable boundary: send multipart/form-data (curl -F)',
+    )
+  }
+  let filesSeen = 0
+  async function* inputs(): AsyncGenerator<FlowInput> {
+    if (!body) return
+    if (!boundary) {
+      filesSeen++
+      yield { name: 'body', stream: body }
+      return
+    }
+    for await (const part of splitMultipart(body, boundary)) {
+      if (
+        part.name === FILTER_CFG_PART && part.filename === undefined
+          ? true
+          : part.name === FILTER_CFG_PART
+      ) {
+        if (filesSeen > 0) {
+          throw invalidRequest(`put the "${FILTER_CFG_PART}" part before the flow files`)
+        }
+        const text = await readText(part.body, MAX_FILTER_CFG_BYTES, `the ${FILTER_CFG_PART} part`)
+        config = config === undefined ? text : `${config}\n${text}`
+        continue
+      }
+      filesSeen++
+      yield { name: part.filename ?? part.name, stream: part.body }
+    }
+  }
+  const defs = q.def === undefined ? [] : Array.isArray(q.def) ? q.def : [q.def]
+  let keep: FlowPredicate | undefined
+  const events = catFlows(inputs(), {
+    limits: FLOW_LIMITS,
+    format: q.format as InputFormat | undefined,
+    ...(q.partial ? { allowPartial: true } : {}),
+  })
+  try {
+    for await (const ev of events) {
+      // The config (a filter.cfg part) is complete before the first file opens.
+      keep ??= compileFilterChain(buildFilterSpec(defs, q.expr, config))
+      yield { ...ev, keep }
+    }
+  } catch (err) {
+    if (err instanceof MultipartError) throw invalidRequest(`bad multipart body: ${err.message}`)
+    throw err
+  }
+  if (filesSeen === 0) throw invalidRequest('the upload holds no flow file')
+}

@@ -1,0 +1,327 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context, TypedResponse } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { AppEnv } from '../env'
+import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
+import type { FlowBatch, FlowPredicate } from '../flows/flow-batch'
+import {
+  addToFileSummary,
+  type FileSummary,
+  finishFileSummary,
+  type SummaryAccumulator,
+  startFileSummary,
+  totalsOf,
+} from '../flows/flow-summary'
+import { ndjsonLines } from '../flows/ndjson'
+import { choosePrintFormat, printBatch } from '../flows/print/flow-print'
+import type { PrintFormat } from '../flows/print/print-formats'
+import {
+  addToStatSummary,
+  createStatSummary,
+  renderStatSummary,
+} from '../flows/report/stat-summary'
+import {
+  addToTimeline,
+  createTimeline,
+  renderTimeline,
+  timelineResult,
+} from '../flows/report/timeline'
+import {
+  addToTopTalkers,
+  createTopTalkers,
+  renderTopRows,
+  TOP_KEYS,
+  type TopRow,
+  topRows,
+} from '../flows/report/top-talkers'
+import { wantsText } from '../http/negotiate'
+import { ProblemError, problemResponse } from '../http/problem'
+import { validationHook } from '../http/validation'
+import {
+  PrintQuerySchema,
+  ReportQuerySchema,
+  ReportResponseSchema,
+  SummaryQuerySchema,
+  SummaryResponseSchema,
+  TimelineQuerySchema,
+  TimelineResponseSchema,
+} from './flows-schemas'
+import { FLOW_LIMITS, type FlowQuery, requestFlows } from './flows-upload'
+
+export const flowRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+// Workers accept bodies up to 100 MB; past that the platform refuses, so we say so first.
+flowRoutes.use(
+  '*',
+  bodyLimit({
+    maxSize: FLOW_LIMITS.maxBytes,
+    onError: () => {
+      throw new ProblemError({
+        type: '/problems/flow-limit',
+        title: 'Upload too large',
+        status: 413,
+        detail: `the upload is larger than ${FLOW_LIMITS.maxBytes} bytes`,
+        limit: FLOW_LIMITS.maxBytes,
+      })
+    },
+  }),
+)
+
+const UPLOAD =
+  'The body is one flow file (flow-tools ft, any version, byte order or compression; or flow-export -f 2 CSV), or multipart/form-data with several files read in order like flow-cat, plus an optional `filter.cfg` part placed before them.'
+
+const errors = {
+  400: problemResponse('Malformed multipart body'),
+  413: problemResponse('Too many bytes, files or flows (limits), or an inflate bomb'),
+  422: problemResponse(
+    'Unreadable flow file (names the file and byte offset or line), mixed record versions, a bad filter (line, column, excerpt) or an output the records cannot give',
+  ),
+  501: problemResponse('Filters are not available in this build'),
+}
+
+const printRoute = createRoute({
+  method: 'post',
+  path: '/print',
+  tags: ['Flows'],
+  summary: 'flow-cat | flow-nfilter | flow-print (or flow-export -f 2, or NDJSON)',
+  description: `${UPLOAD} Text by default; \`Accept: application/json\` gives NDJSON.`,
+  request: { query: PrintQuerySchema },
+  responses: {
+    200: {
+      description: 'flow-print text, CSV or NDJSON',
+      content: {
+        'text/plain': { schema: z.string() },
+        'application/x-ndjson': { schema: z.string() },
+      },
+    },
+    ...errors,
+  },
+})
+
+const summaryRoute = createRoute({
+  method: 'post',
+  path: '/summary',
+  tags: ['Flows'],
+  summary: 'Header facts and counts per uploaded file, and totals',
+  description: UPLOAD,
+  request: { query: SummaryQuerySchema },
+  responses: {
+    200: {
+      description: 'JSON by default; text with Accept: text/plain',
+      content: {
+        'application/json': { schema: SummaryResponseSchema },
+        'text/plain': { schema: z.string() },
+      },
+    },
+    ...errors,
+  },
+})
+
+const reportRoute = createRoute({
+  method: 'post',
+  path: '/report',
+  tags: ['Flows'],
+  summary: 'flow-stat -f 0 summary and top-N by address, port, protocol and address pair',
+  description: UPLOAD,
+  request: { query: ReportQuerySchema },
+  responses: {
+    200: {
+      description:
+        'JSON by default; text (flow-stat -f 0 then the top-N tables) with Accept: text/plain',
+      content: {
+        'application/json': { schema: ReportResponseSchema },
+        'text/plain': { schema: z.string() },
+      },
+    },
+    ...errors,
+  },
+})
+
+const timelineRoute = createRoute({
+  method: 'post',
+  path: '/timeline',
+  tags: ['Flows'],
+  summary: 'Matching flows, octets and packets per hour or day, with first and last seen',
+  description: UPLOAD,
+  request: { query: TimelineQuerySchema },
+  responses: {
+    200: {
+      description: 'JSON by default; text with Accept: text/plain',
+      content: {
+        'application/json': { schema: TimelineResponseSchema },
+        'text/plain': { schema: z.string() },
+      },
+    },
+    ...errors,
+  },
+})
+
+/** Output buffered before the response starts, so errors in small uploads are clean 4xx. */
+const BUFFER_BEFORE_STREAMING = 1024 * 1024
+
+type Printer = { head: string; body: (b: FlowBatch, keep: FlowPredicate, file: string) => string }
+
+function printer(
+  output: string | undefined,
+  wide: boolean,
+  json: boolean,
+  ev: {
+    present: ReadonlySet<import('../flows/flow-batch').FlowField>
+    dVersion: number
+    aggMethod: number
+  },
+): Printer {
+  if (output === 'ndjson' || (output === undefined && json)) {
+    return { head: '', body: (b, keep, file) => ndjsonLines(b, keep, file) }
+  }
+  if (output === 'csv') {
+    const columns = csvColumns(ev.present)
+    const rows = function* (b: FlowBatch, keep: FlowPredicate) {
+      for (let i = 0; i < b.length; i++) if (keep(b, i)) yield i
+    }
+    return { head: csvHeader(columns), body: (b, keep) => csvLines(b, columns, rows(b, keep)) }
+  }
+  const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
+  const f: PrintFormat = choosePrintFormat(ev.present, ev.dVersion, ev.aggMethod, n)
+  return { head: f.header(wide), body: (b, keep) => printBatch(f, b, wide, keep).text }
+}
+
+flowRoutes.openapi(printRoute, async (c) => {
+  const q = c.req.valid('query')
+  const json =
+    q.output === 'ndjson' ||
+    (q.output === undefined &&
+      !wantsText(c, undefined, []) &&
+      /json/.test(c.req.header('accept') ?? ''))
+  const contentType = json
+    ? 'application/x-ndjson'
+    : q.output === 'csv'
+      ? 'text/csv; charset=utf-8'
+      : 'text/plain; charset=utf-8'
+  const events = requestFlows(c, q)
+  let p: Printer | undefined
+  const encoder = new TextEncoder()
+  async function next(): Promise<string | undefined> {
+    for (;;) {
+      const r = await events.next()
+      if (r.done) return undefined
+      const ev = r.value
+      if (ev.kind === 'open' && !p) {
+        p = printer(q.output, q.wide, json, ev.file)
+        return p.head
+      }
+      if (ev.kind === 'batch' && p) return p.body(ev.batch, ev.keep, ev.file.name)
+    }
+  }
+  // Collect up to BUFFER_BEFORE_STREAMING first: any error so far is a clean problem response.
+  let buffered = ''
+  let finished = false
+  while (buffered.length < BUFFER_BEFORE_STREAMING) {
+    const t = await next()
+    if (t === undefined) {
+      finished = true
+      break
+    }
+    buffered += t
+  }
+  if (finished) return c.text(buffered, 200, { 'content-type': contentType })
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(buffered))
+    },
+    async pull(controller) {
+      try {
+        const t = await next()
+        if (t === undefined) controller.close()
+        else controller.enqueue(encoder.encode(t))
+      } catch (err) {
+        // Headers are gone: end with a marked line rather than pass a partial result off as whole.
+        const msg = err instanceof Error ? err.message : String(err)
+        controller.enqueue(encoder.encode(`# ERROR: output incomplete: ${msg}\n`))
+        controller.close()
+      }
+    },
+    async cancel() {
+      await events.return(undefined)
+    },
+  })
+  // A streamed body has no typed-response helper; the status and media type are the documented ones.
+  const streamed = new Response(stream, { status: 200, headers: { 'content-type': contentType } })
+  return streamed as unknown as TypedResponse<string, 200, 'text'>
+})
+
+/** Runs the upload through per-file summaries plus one extra sink. */
+async function summarize(
+  c: Context<AppEnv>,
+  q: FlowQuery,
+  sink: (b: FlowBatch, keep: FlowPredicate, file: string) => void = () => {},
+): Promise<FileSummary[]> {
+  const files: FileSummary[] = []
+  let acc: SummaryAccumulator | undefined
+  for await (const ev of requestFlows(c, q)) {
+    if (ev.kind === 'open') acc = startFileSummary(ev.file)
+    else if (ev.kind === 'batch' && acc) {
+      addToFileSummary(acc, ev.batch, ev.keep)
+      sink(ev.batch, ev.keep, ev.file.name)
+    } else if (ev.kind === 'close' && acc) files.push(finishFileSummary(acc))
+  }
+  return files
+}
+
+function renderSummaryText(files: readonly FileSummary[]): string {
+  let out = ''
+  for (const f of files) {
+    out += `# file:                 ${f.name}\n# format:               ${f.format} (record version ${f.recordVersion})\n`
+    for (const [k, v] of Object.entries(f.header ?? {}))
+      out += `# ${`${k}:`.padEnd(22)}${Array.isArray(v) ? v.join(',') : String(v)}\n`
+    out += `# flows read:           ${f.flows}\n# flows matched:        ${f.matched}\n# first flow start:     ${f.firstFlowStart ?? '-'}\n# last flow end:        ${f.lastFlowEnd ?? '-'}\n#\n`
+  }
+  const t = totalsOf(files)
+  out += `# total: ${t.files} files, ${t.flows} flows read, ${t.matched} matched, ${t.octets} octets, ${t.packets} packets\n`
+  return out
+}
+
+flowRoutes.openapi(summaryRoute, async (c) => {
+  const q = c.req.valid('query')
+  const files = await summarize(c, q)
+  if (wantsText(c, undefined, [])) return c.text(renderSummaryText(files), 200)
+  return c.json({ files, totals: totalsOf(files) }, 200)
+})
+
+flowRoutes.openapi(reportRoute, async (c) => {
+  const q = c.req.valid('query')
+  const stat = createStatSummary()
+  const top = createTopTalkers()
+  const files = await summarize(c, q, (b, keep) => {
+    addToStatSummary(stat, b, keep)
+    addToTopTalkers(top, b, keep)
+  })
+  const tables: Record<string, TopRow[]> = {}
+  for (const k of TOP_KEYS) tables[k] = topRows(top, k, q.sort, q.top)
+  const text = renderStatSummary(stat)
+  if (wantsText(c, undefined, [])) {
+    let out = text
+    for (const k of TOP_KEYS)
+      out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
+    return c.text(out, 200)
+  }
+  return c.json(
+    {
+      stat: { flows: stat.flows, octets: stat.octets, packets: stat.packets, text },
+      sort: q.sort,
+      top: tables,
+      files,
+      totals: totalsOf(files),
+    },
+    200,
+  )
+})
+
+flowRoutes.openapi(timelineRoute, async (c) => {
+  const q = c.req.valid('query')
+  const t = createTimeline(q.bucket)
+  const files = await summarize(c, q, (b, keep, file) => addToTimeline(t, b, keep, file))
+  const result = timelineResult(t)
+  if (wantsText(c, undefined, [])) return c.text(renderTimeline(result), 200)
+  return c.json({ ...result, files }, 200)
+})

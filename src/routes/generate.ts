@@ -1,0 +1,228 @@
+import { OpenAPIHono, z as zo } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { lookup } from '../dns/lookup'
+import { createResolve } from '../dns/resolve'
+import { chooseResolver } from '../dns/resolvers'
+import type { AppEnv } from '../env'
+import type { Generator, GeneratorPorts } from '../generators/generator'
+import { findGenerator, GENERATORS } from '../generators/registry'
+import { assertToken } from '../http/auth'
+import { invalidRequest, problemResponse } from '../http/problem'
+import { validationHook } from '../http/validation'
+import { checkHost } from '../net/target-policy'
+import { createDohSender } from '../ports/doh-sender'
+import { queryToInput, topLevelFields } from './generate-query'
+
+export const generateRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+const MAX_BODY = 64 * 1024
+const RESERVED = ['format']
+
+const errors = {
+  401: problemResponse('zone-records with lookup=true needs the API token'),
+  404: problemResponse('No generator of that kind'),
+  413: problemResponse('Body larger than 64 KiB'),
+  422: problemResponse('Invalid input: every error names its field'),
+  502: problemResponse('The live lookup failed (zone-records with lookup=true)'),
+}
+
+const textOrJson = {
+  description:
+    'Paste-ready text with a comment header (text/plain, the default), or JSON with format=json / Accept: application/json',
+  content: {
+    'text/plain': { schema: zo.string() },
+    'application/json': {
+      schema: zo.object({
+        kind: zo.string(),
+        title: zo.string(),
+        purpose: zo.string(),
+        filename: zo.string(),
+        text: zo.string(),
+      }),
+    },
+  },
+}
+
+function jsonSchemaOf(g: Generator): Record<string, unknown> {
+  return z.toJSONSchema(g.schema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >
+}
+
+// Each generator appears in the OpenAPI document with its own schema, for GET and POST.
+for (const g of GENERATORS) {
+  const fields = topLevelFields(g.schema)
+  const query = zo.object({
+    ...Object.fromEntries(
+      Object.entries(fields).map(([name, field]) => [
+        name,
+        zo
+          .string()
+          .optional()
+          .openapi({ description: field.description ?? name }),
+      ]),
+    ),
+    format: zo.enum(['text', 'json']).optional(),
+  })
+  generateRoutes.openAPIRegistry.registerPath({
+    method: 'get',
+    path: `/${g.kind}`,
+    tags: ['Generators'],
+    summary: `${g.title} (parameters in the query string)`,
+    description: `${g.purpose}. Arrays: repeat the parameter or separate with commas; nested values as JSON text.`,
+    request: { query },
+    responses: { 200: textOrJson, ...errors },
+  })
+  generateRoutes.openAPIRegistry.registerPath({
+    method: 'post',
+    path: `/${g.kind}`,
+    tags: ['Generators'],
+    summary: `${g.title} (parameters as JSON)`,
+    description: g.purpose,
+    request: {
+      query: zo.object({ format: zo.enum(['text', 'json']).optional() }),
+      body: { content: { 'application/json': { schema: g.schema } }, required: true },
+    },
+    responses: { 200: textOrJson, ...errors },
+  })
+}
+
+generateRoutes.openAPIRegistry.registerPath({
+  method: 'get',
+  path: '/',
+  tags: ['Generators'],
+  summary: 'List every generator with its parameters (JSON Schema)',
+  responses: {
+    200: {
+      description: 'The generators',
+      content: {
+        'application/json': {
+          schema: zo.object({
+            generators: zo.array(zo.object({ kind: zo.string() }).passthrough()),
+          }),
+        },
+      },
+    },
+    404: problemResponse('Not found'),
+  },
+})
+
+generateRoutes.get('/', (c) =>
+  c.json({
+    generators: GENERATORS.map((g) => ({
+      kind: g.kind,
+      title: g.title,
+      purpose: g.purpose,
+      filename: g.filename,
+      get: `/generate/${g.kind}`,
+      post: `/generate/${g.kind}`,
+      parameters: jsonSchemaOf(g),
+    })),
+  }),
+)
+
+generateRoutes.get('/:kind', (c) => {
+  const g = generatorOf(c.req.param('kind'))
+  return answer(c, g, queryToInput(g.schema, c.req.queries(), RESERVED))
+})
+
+generateRoutes.post(
+  '/:kind',
+  bodyLimit({
+    maxSize: MAX_BODY,
+    onError: () => {
+      throw invalidRequest(`body larger than ${MAX_BODY} bytes`, {
+        status: 413,
+        title: 'Payload Too Large',
+      })
+    },
+  }),
+  async (c) => {
+    const g = generatorOf(c.req.param('kind'))
+    const extra = Object.keys(c.req.queries()).filter((k) => !RESERVED.includes(k))
+    if (extra.length > 0) {
+      throw invalidRequest(
+        `POST takes its parameters as JSON; unexpected query parameter '${extra[0]}'`,
+        {
+          errors: extra.map((k) => ({ path: `query.${k}`, message: 'unknown parameter' })),
+        },
+      )
+    }
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      throw invalidRequest('the body must be a JSON object (Content-Type: application/json)', {
+        errors: [{ path: 'json', message: 'not valid JSON' }],
+      })
+    }
+    return answer(c, g, body)
+  },
+)
+
+function generatorOf(kind: string): Generator {
+  const g = findGenerator(kind)
+  if (!g) {
+    throw invalidRequest(`no generator '${kind.slice(0, 40)}'; GET /generate lists them`, {
+      status: 404,
+      title: 'Unknown generator',
+      type: '/problems/unknown-generator',
+    })
+  }
+  return g
+}
+
+async function answer(c: Context<AppEnv>, g: Generator, raw: unknown) {
+  const format = c.req.query('format')
+  if (format !== undefined && format !== 'text' && format !== 'json') {
+    throw invalidRequest("format must be 'text' or 'json'", {
+      errors: [{ path: 'query.format', message: "must be 'text' or 'json'" }],
+    })
+  }
+  const prepared = g.prepare(raw)
+  if (prepared.usesNetwork) assertToken(c, 'A live lookup (lookup=true)')
+  const text = await prepared.render(prepared.usesNetwork ? lookupPorts(c) : {})
+  if (wantsJson(c, format)) {
+    return c.json(
+      { kind: g.kind, title: g.title, purpose: g.purpose, filename: g.filename, text },
+      200,
+    )
+  }
+  c.header('Content-Disposition', `inline; filename="${g.filename}"`)
+  return c.text(text, 200)
+}
+
+/** Text unless format=json or the Accept header prefers JSON over text/plain. */
+function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
+  if (format !== undefined) return format === 'json'
+  const accept = c.req.header('accept') ?? ''
+  const json = accept.indexOf('application/json')
+  const text = accept.indexOf('text/plain')
+  return json >= 0 && (text < 0 || json < text)
+}
+
+/** The zone generator's live lookup: A and AAAA through the configured DoH resolver. */
+function lookupPorts(c: Context<AppEnv>): GeneratorPorts {
+  const allowPrivate = c.env.ALLOW_PRIVATE_TARGETS === 'true'
+  const resolver = chooseResolver(undefined, c.env.DOH_URL, {
+    authenticated: c.get('authenticated'),
+    allowPrivate,
+    checkHost: (host) => {
+      const v = checkHost(host, allowPrivate)
+      return v.allowed ? null : v.reason
+    },
+  })
+  const timeoutMs = Number(c.env.DOH_TIMEOUT_MS) > 0 ? Number(c.env.DOH_TIMEOUT_MS) : 5000
+  const resolve = createResolve(createDohSender(resolver.url, 'post'), { timeoutMs })
+  return {
+    lookupAddresses: async (name) => {
+      const { results } = await lookup(name, ['A', 'AAAA'], resolve)
+      const of = (type: string) =>
+        results.flatMap((r) => r.answer.filter((a) => a.type === type).map((a) => String(a.data)))
+      return { a: of('A'), aaaa: of('AAAA') }
+    },
+  }
+}

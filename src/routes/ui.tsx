@@ -1,0 +1,164 @@
+import { type Context, Hono } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { csrf } from 'hono/csrf'
+import { html } from 'hono/html'
+import type { Child } from 'hono/jsx'
+import type { AppEnv } from '../env'
+import { constantTimeEqual } from '../http/auth'
+import { domainProblem } from '../http/domain-errors'
+import { ProblemError } from '../http/problem'
+import { Layout } from '../ui/layout'
+import { DnsPage, type DnsPageState } from '../ui/pages/dns-page'
+import { HomePage, NotYetPage } from '../ui/pages/home-page'
+import { LoginPage } from '../ui/pages/login-page'
+import {
+  createSession,
+  csrfMatches,
+  readSession,
+  SESSION_COOKIE,
+  SESSION_SECONDS,
+} from '../ui/session'
+import { type LookupOutcome, runLookup, runReadiness } from './dns-service'
+
+/**
+ * The dashboard: server-rendered pages over the same use cases as the API. Pages never answer
+ * problem+json; a domain error is shown inside the page with the same status code.
+ */
+export const uiRoutes = new Hono<AppEnv>()
+
+/** Reads the session cookie; a valid session counts as the API token on pages. */
+async function withSession(c: Context<AppEnv>): Promise<void> {
+  const session = await readSession(c.env.API_TOKEN, getCookie(c, SESSION_COOKIE))
+  c.set('session', session)
+  if (session) c.set('authenticated', true)
+}
+
+function render(
+  c: Context<AppEnv>,
+  title: string,
+  body: Child,
+  status: 200 | 401 | 403 | 422 | 502 | 504 = 200,
+) {
+  const session = c.get('session')
+  // The doctype keeps browsers in standards mode (JSX cannot write it).
+  return c.html(
+    html`<!DOCTYPE html>${(
+      <Layout
+        title={title}
+        path={new URL(c.req.url).pathname}
+        authenticated={c.get('authenticated')}
+        csrf={session?.csrf}
+      >
+        {body}
+      </Layout>
+    )}`,
+    status,
+  )
+}
+
+uiRoutes.get('/', async (c) => {
+  await withSession(c)
+  return render(c, 'Dashboard', <HomePage />)
+})
+
+uiRoutes.get('/dns', async (c) => {
+  await withSession(c)
+  const q = c.req.query()
+  const state: DnsPageState = { ...q, authenticated: c.get('authenticated') }
+  let status: 200 | 401 | 403 | 422 | 502 | 504 = 200
+  try {
+    if (q.name) {
+      const outcome: LookupOutcome = await runLookup(c, {
+        name: q.name,
+        type: q.type,
+        resolver: q.resolver || undefined,
+      })
+      state.lookup = outcome
+    }
+    if (q.domain) {
+      state.readiness = (
+        await runReadiness(c, { domain: q.domain, ports: q.ports || undefined })
+      ).report
+    }
+  } catch (err) {
+    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
+    if (!p) throw err
+    state.error = { title: p.title, detail: p.detail }
+    status = [401, 403, 422, 502, 504].includes(p.status) ? (p.status as typeof status) : 422
+  }
+  return render(c, 'DNS', <DnsPage {...state} />, status)
+})
+
+uiRoutes.get('/flows', async (c) => {
+  await withSession(c)
+  return render(c, 'Flows', <NotYetPage what="flow analyzer" />)
+})
+
+uiRoutes.get('/probes', async (c) => {
+  await withSession(c)
+  return render(c, 'Probes', <NotYetPage what="referer probe" />)
+})
+
+/** Only same-site relative paths: never an open redirect. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' &&
+    next.startsWith('/') &&
+    !next.startsWith('//') &&
+    !next.includes('\\')
+    ? next
+    : '/'
+}
+
+uiRoutes.get('/login', async (c) => {
+  await withSession(c)
+  return render(
+    c,
+    'Log in',
+    <LoginPage
+      next={safeNext(c.req.query('next'))}
+      failed={false}
+      configured={Boolean(c.env.API_TOKEN)}
+    />,
+  )
+})
+
+// hono/csrf rejects form posts whose Origin is another site (SameSite=Strict covers the cookie).
+uiRoutes.post('/login', csrf(), async (c) => {
+  const form = await c.req.parseBody()
+  const next = safeNext(form.next)
+  const token = typeof form.token === 'string' ? form.token : ''
+  const expected = c.env.API_TOKEN
+  c.set('session', null)
+  if (!expected || !(await constantTimeEqual(token, expected))) {
+    return render(
+      c,
+      'Log in',
+      <LoginPage next={next} failed={true} configured={Boolean(expected)} />,
+      401,
+    )
+  }
+  const { cookie } = await createSession(expected)
+  setCookie(c, SESSION_COOKIE, cookie, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: new URL(c.req.url).protocol === 'https:',
+    path: '/',
+    maxAge: SESSION_SECONDS,
+  })
+  return c.redirect(next, 303)
+})
+
+uiRoutes.post('/logout', csrf(), async (c) => {
+  await withSession(c)
+  const form = await c.req.parseBody()
+  if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
+    return render(
+      c,
+      'Log out',
+      <p role="alert">This logout form is stale; reload the page and try again.</p>,
+      403,
+    )
+  }
+  deleteCookie(c, SESSION_COOKIE, { path: '/' })
+  return c.redirect('/', 303)
+})

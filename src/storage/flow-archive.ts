@@ -1,0 +1,124 @@
+import {
+  archiveKey,
+  type FileSpan,
+  overlaps,
+  routerPrefix,
+  utcDay,
+} from '../flows/archive/archive-index'
+import type { FtHeader } from '../flows/ft-header'
+
+/**
+ * The flow archive in R2 (the only code that touches the FLOW_ARCHIVE bucket). Each file is one
+ * object; its time span and header facts are the object's custom metadata, so listing a key
+ * range answers "which files cover this time" without reading any file.
+ */
+
+export type ArchivedFile = {
+  router: string
+  name: string
+  key: string
+  size: number
+  uploaded: string
+  start: number
+  end: number
+  endEstimated: boolean
+  spanSource: FileSpan['source']
+  recordVersion: string
+  compressed: boolean
+  /** From the header, when the writer closed the file (else unknown). */
+  flows?: number
+}
+
+export async function storeFlowFile(
+  bucket: R2Bucket,
+  router: string,
+  name: string,
+  span: FileSpan,
+  header: FtHeader,
+  body: ReadableStream<Uint8Array>,
+  length: number,
+): Promise<ArchivedFile> {
+  const key = archiveKey(router, span.start, name)
+  const recordVersion =
+    header.dVersion === 8 ? `8.${header.aggMethod ?? 0}` : String(header.dVersion)
+  const meta: Record<string, string> = {
+    start: String(span.start),
+    end: String(span.end),
+    endEstimated: String(span.endEstimated),
+    spanSource: span.source,
+    recordVersion,
+    compressed: String(header.compressed),
+  }
+  if (header.final && header.flowCount !== undefined) meta.flows = String(header.flowCount)
+  // R2 needs the length up front; FixedLengthStream also fails the put if the body is cut short.
+  const fixed = new FixedLengthStream(length)
+  const [object] = await Promise.all([
+    bucket.put(key, fixed.readable, {
+      customMetadata: meta,
+      httpMetadata: { contentType: 'application/octet-stream' },
+    }),
+    body.pipeTo(fixed.writable),
+  ])
+  if (!object) throw new Error(`R2 refused the put of ${key}`)
+  return toArchivedFile(object)
+}
+
+/**
+ * Files of a router whose span meets [from, to] (unix seconds), oldest first. Files start at most
+ * a day before they end, so the scan starts a day early and stops after the last day.
+ */
+export async function listFlowFiles(
+  bucket: R2Bucket,
+  router: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<{ files: ArchivedFile[]; truncated: boolean }> {
+  const prefix = routerPrefix(router)
+  const lastKey = `${prefix}${utcDay(to)}/\uffff`
+  const files: ArchivedFile[] = []
+  let cursor: string | undefined
+  for (;;) {
+    const page = await bucket.list({
+      prefix,
+      startAfter: `${prefix}${utcDay(from - 86400)}`,
+      include: ['customMetadata', 'httpMetadata'],
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    })
+    for (const object of page.objects) {
+      if (object.key > lastKey) return { files, truncated: false }
+      const file = toArchivedFile(object)
+      if (!overlaps(file, from, to)) continue
+      if (files.length === limit) return { files, truncated: true }
+      files.push(file)
+    }
+    if (!page.truncated) return { files, truncated: false }
+    cursor = page.cursor
+  }
+}
+
+/** Deletes up to 1000 objects in one call (R2's bulk delete limit). */
+export async function deleteFlowFiles(bucket: R2Bucket, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000))
+}
+
+function toArchivedFile(object: R2Object): ArchivedFile {
+  const m = object.customMetadata ?? {}
+  const [, , router = '', , name = ''] = object.key.split('/')
+  const file: ArchivedFile = {
+    router,
+    name,
+    key: object.key,
+    size: object.size,
+    uploaded: object.uploaded.toISOString(),
+    start: Number(m.start ?? 0),
+    end: Number(m.end ?? 0),
+    endEstimated: m.endEstimated === 'true',
+    spanSource: m.spanSource === 'header' ? 'header' : 'name',
+    recordVersion: m.recordVersion ?? '?',
+    compressed: m.compressed === 'true',
+  }
+  if (m.flows !== undefined) file.flows = Number(m.flows)
+  return file
+}

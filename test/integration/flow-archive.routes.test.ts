@@ -1,0 +1,157 @@
+// The flow archive in workerd with Miniflare's local R2.
+import { describe, expect, inject, it } from 'vitest'
+import { call, problemOf } from './helpers'
+
+const files = inject('flowFixtures')
+
+function bytes(path: string): Uint8Array {
+  const b64 = files[path]
+  if (!b64) throw new Error(`no fixture ${path}`)
+  return Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))
+}
+
+function put(router: string, name: string, body: Uint8Array, token = true): Promise<Response> {
+  return call(`/flows/archive/${router}/${encodeURIComponent(name)}`, {
+    method: 'PUT',
+    body,
+    headers: { 'content-length': String(body.length), 'content-type': 'application/octet-stream' },
+    token,
+  })
+}
+
+type Listing = {
+  files: {
+    name: string
+    start: number
+    end: number
+    flows?: number
+    spanSource: string
+    size: number
+  }[]
+  truncated: boolean
+}
+
+async function list(query: string): Promise<Listing> {
+  const res = await call(`/flows/archive?${query}`, { token: true })
+  expect(res.status, await res.clone().text()).toBe(200)
+  return (await res.json()) as Listing
+}
+
+const seedNames = Object.keys(files).filter((k) => k.startsWith('seed/'))
+
+describe('flow archive', () => {
+  it('stores the seed days and lists them by time span from the headers', async () => {
+    for (const path of seedNames) {
+      const name = path.split('/').at(-1) ?? ''
+      const res = await put('rtr8', name, bytes(path))
+      expect(res.status, await res.clone().text()).toBe(201)
+      const stored = (await res.json()) as { spanSource: string; flows: number; size: number }
+      expect(stored.spanSource).toBe('header')
+      expect(stored.size).toBe(bytes(path).length)
+    }
+    const day2 = await list('router=rtr8&from=2010-11-09T00:00:00Z&to=2010-11-09T23:59:59Z')
+    expect(day2.files.map((f) => f.name)).toEqual([
+      'ft-v05.2010-11-09.000000+0000',
+      'ft-v05.2010-11-09.060000+0000',
+      'ft-v05.2010-11-09.120000+0000',
+      'ft-v05.2010-11-09.180000+0000',
+    ])
+    // flow counts from the closed headers: 106, 100, 302, 84 (MANIFEST)
+    expect(day2.files.map((f) => f.flows)).toEqual([106, 100, 302, 84])
+    const night = await list(
+      `router=rtr8&from=${Date.UTC(2010, 10, 9, 1, 0) / 1000}&to=${Date.UTC(2010, 10, 9, 2) / 1000}`,
+    )
+    expect(night.files.map((f) => f.name)).toEqual(['ft-v05.2010-11-09.000000+0000'])
+    expect(
+      (await list('router=rtr8&from=2010-11-01T00:00:00Z&to=2010-11-30T00:00:00Z&limit=3'))
+        .truncated,
+    ).toBe(true)
+    expect(
+      (await list('router=other&from=2010-11-01T00:00:00Z&to=2010-11-30T00:00:00Z')).files,
+    ).toEqual([])
+  })
+
+  it('deletes the files that start in a range, and only those', async () => {
+    for (const path of seedNames) await put('rtr9', path.split('/').at(-1) ?? '', bytes(path))
+    const res = await call(
+      '/flows/archive?router=rtr9&from=2010-11-08T00:00:00Z&to=2010-11-08T23:59:59Z',
+      {
+        method: 'DELETE',
+        token: true,
+      },
+    )
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { deleted: string[] }).deleted).toHaveLength(4)
+    const left = await list('router=rtr9&from=2010-11-01T00:00:00Z&to=2010-11-30T00:00:00Z')
+    expect(left.files.map((f) => f.name.slice(7, 17))).toEqual([
+      '2010-11-09',
+      '2010-11-09',
+      '2010-11-09',
+      '2010-11-09',
+    ])
+  })
+
+  it('dates an open file by its flow-capture name', async () => {
+    const res = await put('rtr7', 'ft-v05.2024-01-15.120000+0000', bytes('random-v5-1k.z.ft'))
+    expect(res.status).toBe(201)
+    expect(await res.json()).toMatchObject({
+      spanSource: 'name',
+      endEstimated: true,
+      start: Date.UTC(2024, 0, 15, 12) / 1000,
+    })
+  })
+
+  it('refuses an open file whose name says nothing about its time', async () => {
+    const res = await put('rtr7', 'random.ft', bytes('random-v5-1k.z.ft'))
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).detail).toContain("not flow-capture's")
+  })
+
+  it('names the byte offset of a non-ft upload', async () => {
+    const res = await put(
+      'rtr7',
+      'ft-v05.2024-01-15.120000+0000',
+      new TextEncoder().encode('<html>hello</html>'),
+    )
+    expect(res.status).toBe(422)
+    expect(await problemOf(res)).toMatchObject({
+      code: 'bad_magic',
+      offset: 0,
+      file: 'ft-v05.2024-01-15.120000+0000',
+    })
+  })
+
+  it('413 above ARCHIVE_MAX_FILE_BYTES, 411 without a length', async () => {
+    const big = new Uint8Array(60_000)
+    const res = await put('rtr7', 'ft-v05.2024-01-15.120000+0000', big)
+    expect(res.status).toBe(413)
+    expect((await problemOf(res)).detail).toContain('at most 50000 bytes')
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes(seedNames[0] ?? ''))
+        c.close()
+      },
+    })
+    const chunked = await call('/flows/archive/rtr7/ft-v05.2010-11-08.000000+0000', {
+      method: 'PUT',
+      body: stream,
+      token: true,
+    })
+    expect(chunked.status).toBe(411)
+  })
+
+  it('needs the token, a sane router and a time range', async () => {
+    const body = bytes(seedNames[0] ?? '')
+    expect((await put('rtr8', 'ft-v05.2010-11-08.000000+0000', body, false)).status).toBe(401)
+    expect((await call('/flows/archive?router=rtr8&from=0&to=1')).status).toBe(401)
+    expect((await put('bad%20router', 'x.ft', body)).status).toBe(422)
+    expect((await put('rtr8', 'x\ny', body)).status).toBe(422)
+    const backwards = await call(
+      '/flows/archive?router=rtr8&from=2010-11-09T00:00:00Z&to=2010-11-08T00:00:00Z',
+      { token: true },
+    )
+    expect(backwards.status).toBe(422)
+    const junk = await call('/flows/archive?router=rtr8&from=yesterday&to=now', { token: true })
+    expect((await problemOf(junk)).detail).toContain('neither an ISO 8601 time nor unix seconds')
+  })
+})

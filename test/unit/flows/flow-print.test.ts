@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { openFtStream } from '../../../src/flows/ft-reader'
+import { choosePrintFormat, printBatch } from '../../../src/flows/print/flow-print'
+import { fixture, fixtureText, streamOf } from './flow-test-helpers'
+
+const VERSIONS = ['1', '5', '6', '7', '1005', ...Array.from({ length: 14 }, (_, i) => `8.${i + 1}`)]
+
+async function print(path: string, format?: number, wide = false): Promise<string> {
+  const file = await openFtStream(streamOf(fixture(path), [1000]))
+  const f = choosePrintFormat(file.present, file.header.dVersion, file.header.aggMethod, format)
+  let out = f.header(wide)
+  for await (const b of file.batches) out += printBatch(f, b, wide).text
+  return out
+}
+
+describe('flow-print formats', () => {
+  for (const v of VERSIONS) {
+    it(`prints v${v} in its default format byte for byte`, async () => {
+      expect(await print(`versions/flowgen-v${v}-20.ft`)).toBe(
+        fixtureText(`expected/versions/v${v}/print-default.txt`),
+      )
+    })
+  }
+
+  it('prints v7 in format 24 byte for byte', async () => {
+    expect(await print('versions/flowgen-v7-20.ft', 24)).toBe(
+      fixtureText('expected/versions/v7/print-f24.txt'),
+    )
+  })
+
+  for (const [name, format, wide] of [
+    ['print-default', undefined, false],
+    ['print-f5', 5, false],
+  ] as const) {
+    it(`prints seed-all.z.ft as ${name} byte for byte`, async () => {
+      expect(await print('seed-all.z.ft', format, wide)).toBe(
+        fixtureText(`expected/seed-all.z/${name}.txt`),
+      )
+    })
+  }
+
+  for (const [name, format, wide] of [
+    ['print-f0', 0, false],
+    ['print-f1', 1, false],
+    ['print-f3-wide', 3, true],
+    ['print-f4', 4, false],
+    ['print-f6', 6, false],
+  ] as const) {
+    it(`prints seed-all as ${name} byte for byte`, async () => {
+      expect(await print('seed-all.z.ft', format, wide)).toBe(
+        fixtureText(`expected/seed-all/print-formats/${name}.txt`),
+      )
+    })
+  }
+
+  it('refuses a format whose fields the records lack, naming them', async () => {
+    await expect(print('seed-all.z.ft', 7)).rejects.toThrow(
+      /missing required field for format 7: router_sc/,
+    )
+  })
+
+  it('prints a big-endian compressed file exactly like the little-endian one', async () => {
+    expect(await print('versions/random-v5-1k.big.z9.ft', 5)).toBe(
+      fixtureText('expected/random-v5-1k.z/print-f5.txt'),
+    )
+  })
+})

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { csvColumns, csvHeader, csvLines } from '../../../src/flows/csv-export'
+import { type FtReadOptions, openFtStream } from '../../../src/flows/ft-reader'
+
+const FIXTURES = fileURLToPath(new URL('../../fixtures/flows/', import.meta.url))
+
+export function fixture(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(FIXTURES + path))
+}
+
+export function fixtureText(path: string): string {
+  return readFileSync(FIXTURES + path, 'latin1')
+}
+
+/** A stream delivering `bytes` in chunks of the given sizes (cycled), 0-size chunks included. */
+export function streamOf(
+  bytes: Uint8Array,
+  sizes: number[] = [bytes.length || 1],
+): ReadableStream<Uint8Array> {
+  let pos = 0
+  let k = 0
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pos >= bytes.length) {
+        controller.close()
+        return
+      }
+      const n = Math.max(1, sizes[k++ % sizes.length] ?? 1)
+      controller.enqueue(bytes.slice(pos, pos + n))
+      pos += n
+    },
+  })
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** flow-export -f 2 of a whole stream. */
+export async function exportCsv(
+  stream: ReadableStream<Uint8Array>,
+  options: FtReadOptions = {},
+): Promise<string> {
+  const file = await openFtStream(stream, options)
+  const columns = csvColumns(file.present)
+  let out = csvHeader(columns)
+  for await (const b of file.batches) out += csvLines(b, columns, range(b.length))
+  return out
+}
+
+export function* range(n: number): Generator<number> {
+  for (let i = 0; i < n; i++) yield i
+}
