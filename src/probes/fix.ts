@@ -51,21 +51,19 @@ export function buildFix(
       .replace(/^SecRule REQUEST_HEADERS:Referer /, `SecRule REQUEST_HEADERS:${header} `)
       .replace(/msg:'Referer /, `msg:'${header} `)
   }
-  const notes = [
-    options.caseMode === 'lowercase'
-      ? 't:none,t:lowercase with a lower-case pattern matches every letter case'
-      : '(?i:...) makes the PCRE match case-insensitive',
-  ]
-  if (options.urlDecode) {
-    const decoded = rule.includes('t:urlDecode')
-      ? rule
-      : rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode')
-    notes.push(
-      decoded.includes('t:urlDecode')
-        ? 't:urlDecode decodes percent-encoded letters first'
-        : 'also add t:urlDecode first, so percent-encoded letters are decoded before matching',
-    )
-    rule = decoded
+  if (options.urlDecode && !rule.includes('t:urlDecode')) {
+    rule = rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode')
+  }
+  // The note explains the rule as written, whichever way the builder wrote it.
+  const notes: string[] = []
+  if (rule.includes('t:lowercase')) {
+    notes.push('t:lowercase with a lower-case pattern matches every letter case')
+  }
+  if (rule.includes('(?i:')) notes.push('(?i:...) makes the PCRE match case-insensitive')
+  if (rule.includes('t:urlDecode')) {
+    notes.push('t:urlDecode decodes percent-encoded letters (p%6Frn) before matching')
+  } else if (options.urlDecode) {
+    notes.push('also add t:urlDecode after t:none, so percent-encoded letters are decoded first')
   }
   return { rule, note: notes.join('; ') }
 }
