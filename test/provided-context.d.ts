@@ -21,5 +21,7 @@ declare module 'vitest' {
     apacheFixedUrl: string
     /** The fix rule the fixed site loaded, as the generator renders it. */
     apacheFixedRule: string
+    /** A Node site with changing, endless, hanging and redirecting pages (test/servers/odd-http-site.ts). */
+    oddSiteUrl: string
   }
 }
