@@ -52,7 +52,7 @@ describe('runRefererProbe', () => {
       expect.arrayContaining(['upper', 'capitalized', 'alternating']),
     )
     expect(porn?.fix?.rule).toMatch(
-      /^SecRule REQUEST_HEADERS:Referer "@rx http:\/\/porn\\\.example\/" "id:10100,[^\n]*t:lowercase[^\n]*"$/,
+      /^SecRule REQUEST_HEADERS:Referer "@rx http:\/\/porn\\\.example\/" "id:10100,.*,t:none,t:urlDecode,t:lowercase,msg:'Referer contains http:\/\/porn\.example\/'"$/,
     )
     expect(byReferer['http://fishingscum.example/']?.verdict).toBe('blocked-in-every-case')
     expect(byReferer['http://fishingscum.example/']?.fix).toBeNull()
@@ -88,7 +88,7 @@ describe('runRefererProbe', () => {
       p,
     )
     expect(report.results[0]?.verdict).toBe('encoding-gap')
-    expect(report.results[0]?.fix?.rule).toContain(',t:none,t:urlDecode,t:lowercase')
+    expect(report.results[0]?.fix?.rule).toContain(',t:none,t:urlDecode,t:lowercase,')
     expect(report.results[0]?.fix?.note).toMatch(/t:urlDecode decodes/)
     const pill = await runRefererProbe({ url: URL_, referers: ['pillspam'], encodings: true }, p)
     expect(pill.results[0]?.verdict).toBe('blocked-in-every-case')
