@@ -34,7 +34,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/e2e/wrangler-dev.ts'],
+          globalSetup: ['test/e2e/wrangler-dev.ts', 'test/servers/apache-modsec/apache-modsec.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
         },

@@ -11,7 +11,7 @@ import { flowRoutes } from './routes/flows'
 import { generateRoutes } from './routes/generate'
 import { healthRoutes, VERSION } from './routes/health'
 import { probeRoutes } from './routes/probes'
-import { uiRoutes } from './routes/ui'
+import { generatorPages, uiRoutes } from './routes/ui'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -25,6 +25,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/dns', dnsRoutes)
   app.route('/flows', flowRoutes)
   app.route('/flows', flowArchiveRoutes)
+  app.use('/generate', generatorPages)
+  app.use('/generate/*', generatorPages)
   app.route('/generate', generateRoutes)
   app.route('/probes', probeRoutes)
 

@@ -130,3 +130,16 @@ function dnsPorts(
   )
   return { resolver, cached, allowPrivate }
 }
+
+/** A and AAAA addresses of a name through the configured resolver (the zone generator's lookup). */
+export function lookupAddressesPort(
+  c: Context<AppEnv>,
+): (name: string) => Promise<{ a: string[]; aaaa: string[] }> {
+  const { cached } = dnsPorts(c, undefined, 'post')
+  return async (name) => {
+    const { results } = await lookup(name, ['A', 'AAAA'], cached.resolve)
+    const of = (type: string) =>
+      results.flatMap((r) => r.answer.filter((a) => a.type === type).map((a) => String(a.data)))
+    return { a: of('A'), aaaa: of('AAAA') }
+  }
+}

@@ -2,17 +2,13 @@ import { OpenAPIHono, z as zo } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
-import { lookup } from '../dns/lookup'
-import { createResolve } from '../dns/resolve'
-import { chooseResolver } from '../dns/resolvers'
 import type { AppEnv } from '../env'
-import type { Generator, GeneratorPorts } from '../generators/generator'
+import type { Generator } from '../generators/generator'
 import { findGenerator, GENERATORS } from '../generators/registry'
 import { assertToken } from '../http/auth'
 import { invalidRequest, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
-import { checkHost } from '../net/target-policy'
-import { createDohSender } from '../ports/doh-sender'
+import { lookupAddressesPort } from './dns-service'
 import { queryToInput, topLevelFields } from './generate-query'
 
 export const generateRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -184,7 +180,9 @@ async function answer(c: Context<AppEnv>, g: Generator, raw: unknown) {
   }
   const prepared = g.prepare(raw)
   if (prepared.usesNetwork) assertToken(c, 'A live lookup (lookup=true)')
-  const text = await prepared.render(prepared.usesNetwork ? lookupPorts(c) : {})
+  const text = await prepared.render(
+    prepared.usesNetwork ? { lookupAddresses: lookupAddressesPort(c) } : {},
+  )
   if (wantsJson(c, format)) {
     return c.json(
       { kind: g.kind, title: g.title, purpose: g.purpose, filename: g.filename, text },
@@ -202,27 +200,4 @@ function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
   const json = accept.indexOf('application/json')
   const text = accept.indexOf('text/plain')
   return json >= 0 && (text < 0 || json < text)
-}
-
-/** The zone generator's live lookup: A and AAAA through the configured DoH resolver. */
-function lookupPorts(c: Context<AppEnv>): GeneratorPorts {
-  const allowPrivate = c.env.ALLOW_PRIVATE_TARGETS === 'true'
-  const resolver = chooseResolver(undefined, c.env.DOH_URL, {
-    authenticated: c.get('authenticated'),
-    allowPrivate,
-    checkHost: (host) => {
-      const v = checkHost(host, allowPrivate)
-      return v.allowed ? null : v.reason
-    },
-  })
-  const timeoutMs = Number(c.env.DOH_TIMEOUT_MS) > 0 ? Number(c.env.DOH_TIMEOUT_MS) : 5000
-  const resolve = createResolve(createDohSender(resolver.url, 'post'), { timeoutMs })
-  return {
-    lookupAddresses: async (name) => {
-      const { results } = await lookup(name, ['A', 'AAAA'], resolve)
-      const of = (type: string) =>
-        results.flatMap((r) => r.answer.filter((a) => a.type === type).map((a) => String(a.data)))
-      return { a: of('A'), aaaa: of('AAAA') }
-    },
-  }
 }

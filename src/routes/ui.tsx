@@ -1,16 +1,21 @@
-import { type Context, Hono } from 'hono'
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { csrf } from 'hono/csrf'
 import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
+import { z } from 'zod'
 import type { AppEnv } from '../env'
+import { findGenerator, GENERATORS } from '../generators/registry'
 import { constantTimeEqual } from '../http/auth'
 import { domainProblem } from '../http/domain-errors'
 import { ProblemError } from '../http/problem'
+import { runRefererProbe } from '../probes'
 import { Layout } from '../ui/layout'
 import { DnsPage, type DnsPageState } from '../ui/pages/dns-page'
+import { formFields, GeneratorForm, GeneratorList } from '../ui/pages/generate-pages'
 import { HomePage, NotYetPage } from '../ui/pages/home-page'
 import { LoginPage } from '../ui/pages/login-page'
+import { ProbePage, type ProbePageState } from '../ui/pages/probe-page'
 import {
   createSession,
   csrfMatches,
@@ -18,7 +23,9 @@ import {
   SESSION_COOKIE,
   SESSION_SECONDS,
 } from '../ui/session'
-import { type LookupOutcome, runLookup, runReadiness } from './dns-service'
+import { type LookupOutcome, lookupAddressesPort, runLookup, runReadiness } from './dns-service'
+import { queryToInput } from './generate-query'
+import { refererProbePorts } from './probe-service'
 
 /**
  * The dashboard: server-rendered pages over the same use cases as the API. Pages never answer
@@ -33,12 +40,9 @@ async function withSession(c: Context<AppEnv>): Promise<void> {
   if (session) c.set('authenticated', true)
 }
 
-function render(
-  c: Context<AppEnv>,
-  title: string,
-  body: Child,
-  status: 200 | 401 | 403 | 422 | 502 | 504 = 200,
-) {
+type PageStatus = 200 | 401 | 403 | 422 | 502 | 504
+
+function render(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200) {
   const session = c.get('session')
   // The doctype keeps browsers in standards mode (JSX cannot write it).
   return c.html(
@@ -96,8 +100,100 @@ uiRoutes.get('/flows', async (c) => {
 
 uiRoutes.get('/probes', async (c) => {
   await withSession(c)
-  return render(c, 'Probes', <NotYetPage what="referer probe" />)
+  return render(
+    c,
+    'Referer-block probe',
+    <ProbePage authenticated={c.get('authenticated')} csrf={c.get('session')?.csrf} />,
+  )
 })
+
+uiRoutes.post('/probes', csrf(), async (c) => {
+  await withSession(c)
+  const session = c.get('session') ?? null
+  const form = await c.req.parseBody()
+  const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '')
+  const state: ProbePageState = {
+    url: field('url'),
+    referers: field('referers'),
+    header: field('header') || 'Referer',
+    encodings: field('encodings') === 'true',
+    authenticated: c.get('authenticated'),
+    csrf: session?.csrf,
+  }
+  if (!csrfMatches(session, form.csrf)) {
+    return render(c, 'Referer-block probe', <ProbePage {...state} />, 403)
+  }
+  let status: PageStatus = 200
+  try {
+    state.report = await runRefererProbe(
+      {
+        url: state.url ?? '',
+        referers: (state.referers ?? '')
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l !== ''),
+        header: state.header,
+        encodings: state.encodings,
+      },
+      refererProbePorts(c),
+    )
+  } catch (err) {
+    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
+    if (!p) throw err
+    state.error = { title: p.title, detail: p.detail }
+    status = 422
+  }
+  return render(c, 'Referer-block probe', <ProbePage {...state} />, status)
+})
+
+/**
+ * The generator pages share their paths with the API (`GET /generate`, `GET /generate/{kind}`):
+ * a browser asking for HTML gets the page, everyone else (curl, scripts) the API.
+ */
+export const generatorPages: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method !== 'GET' || !prefersHtml(c.req.header('accept'))) return next()
+  await withSession(c)
+  const kind = c.req.path.replace(/^\/generate\/?/, '')
+  if (kind === '') return render(c, 'Generators', <GeneratorList generators={GENERATORS} />)
+  const g = findGenerator(kind)
+  if (!g) return next()
+  const fields = formFields(
+    z.toJSONSchema(g.schema, { io: 'input', unrepresentable: 'any' }) as never,
+  )
+  // Empty form fields mean "not given": the schema's defaults apply.
+  const query = Object.fromEntries(
+    Object.entries(c.req.queries()).filter(([, v]) => v.some((x) => x !== '')),
+  )
+  const values = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.join(',')]))
+  const props = { generator: g, fields, values, needsLogin: false }
+  if (Object.keys(query).length === 0) return render(c, g.title, <GeneratorForm {...props} />)
+  try {
+    const prepared = g.prepare(queryToInput(g.schema, query, []))
+    if (prepared.usesNetwork && !c.get('authenticated')) {
+      return render(c, g.title, <GeneratorForm {...props} needsLogin={true} />, 401)
+    }
+    const output = await prepared.render(
+      prepared.usesNetwork ? { lookupAddresses: lookupAddressesPort(c) } : {},
+    )
+    return render(c, g.title, <GeneratorForm {...props} output={output} />)
+  } catch (err) {
+    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
+    if (!p) throw err
+    const errors = p.errors ?? [{ path: '(input)', message: p.detail ?? p.title }]
+    return render(c, g.title, <GeneratorForm {...props} errors={errors} />, 422)
+  }
+}
+
+/** Browsers navigating ask for text/html first; curl sends `*\/*`. */
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false
+  const html = accept.indexOf('text/html')
+  if (html < 0) return false
+  const others = ['text/plain', 'application/json']
+    .map((t) => accept.indexOf(t))
+    .filter((i) => i >= 0)
+  return others.every((i) => html < i)
+}
 
 /** Only same-site relative paths: never an open redirect. */
 function safeNext(next: unknown): string {

@@ -5,6 +5,7 @@ const NAV = [
   ['/', 'Dashboard'],
   ['/dns', 'DNS'],
   ['/flows', 'Flows'],
+  ['/generate', 'Generators'],
   ['/probes', 'Probes'],
 ] as const
 

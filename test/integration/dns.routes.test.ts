@@ -122,8 +122,9 @@ describe('GET /dns/lookup against a real resolver', () => {
     })
     expect(res.headers.get('content-type')).toContain('text/plain')
     const text = await res.text()
-    expect(text).toContain(
-      ';; ANSWER SECTION:\nwww.example.test.\t300\tIN\tCNAME\twww.l.example.test.\n',
+    // The TTL may be counted down by a cache hit from an earlier test: 3 digits either way.
+    expect(text).toMatch(
+      /;; ANSWER SECTION:\nwww\.example\.test\.\t\d{3}\tIN\tCNAME\twww\.l\.example\.test\.\n/,
     )
     expect(text).toMatch(/www\.l\.example\.test\.\t\d+\tIN\tAAAA\t2001:db8::63\n/)
     expect(text).toContain(';www.example.test.\t\tIN\tAAAA')

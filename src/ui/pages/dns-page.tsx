@@ -137,7 +137,7 @@ function LookupResults(props: { outcome: LookupOutcome }) {
           )}
           <details>
             <summary>dig output</summary>
-            <pre>{formatDig(r, o.resolver.url)}</pre>
+            <pre tabindex={0}>{formatDig(r, o.resolver.url)}</pre>
           </details>
         </div>
       ))}
@@ -183,7 +183,7 @@ function ReadinessResults(props: { report: ReadinessReport }) {
                   {c.fix ? (
                     <div>
                       Fix:
-                      <pre>{c.fix.join('\n')}</pre>
+                      <pre tabindex={0}>{c.fix.join('\n')}</pre>
                     </div>
                   ) : null}
                 </td>

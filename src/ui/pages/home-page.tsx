@@ -7,6 +7,11 @@ export function HomePage() {
       'DoH lookups with dig-style output, reverse lookups, IPv6 readiness of a domain.',
     ],
     ['/flows', 'Flows', 'Upload flow-tools exports: filter, print, report, timeline.'],
+    [
+      '/generate',
+      'Generators',
+      'Paste-ready configs: tunnels, zones, SmokePing, ModSecurity, filters.',
+    ],
     ['/probes', 'Probes', 'Does a site really block a spam Referer, in every letter case?'],
   ] as const
   return (

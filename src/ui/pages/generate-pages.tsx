@@ -1,0 +1,167 @@
+import type { Generator } from '../../generators/generator'
+
+/** A form field, derived from the generator's JSON Schema. */
+export type FormField = {
+  name: string
+  label: string
+  kind: 'text' | 'number' | 'select' | 'json' | 'list'
+  options?: string[]
+  required: boolean
+  placeholder?: string
+}
+
+type JsonSchema = {
+  type?: string | string[]
+  enum?: unknown[]
+  description?: string
+  default?: unknown
+  items?: JsonSchema
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  anyOf?: JsonSchema[]
+  allOf?: JsonSchema[]
+}
+
+/** Turns a generator's input schema (top-level properties) into form fields. */
+export function formFields(schema: JsonSchema): FormField[] {
+  const props: Record<string, JsonSchema> = { ...schema.properties }
+  const required = new Set(schema.required ?? [])
+  for (const part of schema.allOf ?? []) {
+    Object.assign(props, part.properties)
+    for (const r of part.required ?? []) required.add(r)
+  }
+  return Object.entries(props).map(([name, p]) => {
+    const enumValues = p.enum ?? p.anyOf?.flatMap((a) => a.enum ?? [])
+    const type = Array.isArray(p.type) ? p.type[0] : p.type
+    const base = {
+      name,
+      label: p.description ? `${name}: ${p.description}` : name,
+      required: required.has(name) && p.default === undefined,
+      ...(p.default !== undefined ? { placeholder: `default ${JSON.stringify(p.default)}` } : {}),
+    }
+    if (enumValues && enumValues.length > 0)
+      return { ...base, kind: 'select', options: enumValues.map(String) }
+    if (type === 'boolean') return { ...base, kind: 'select', options: ['true', 'false'] }
+    if (type === 'integer' || type === 'number') return { ...base, kind: 'number' }
+    if (type === 'array') {
+      const itemType = p.items?.type
+      return { ...base, kind: itemType === 'object' || p.items?.anyOf ? 'json' : 'list' }
+    }
+    if (type === 'object') return { ...base, kind: 'json' }
+    return { ...base, kind: 'text' }
+  })
+}
+
+export function GeneratorList(props: { generators: readonly Generator[] }) {
+  return (
+    <>
+      <p>
+        Paste-ready configuration from a few parameters; every output passes its real consumer's
+        check.
+      </p>
+      <div class="tiles">
+        {props.generators.map((g) => (
+          <section class="card">
+            <h2>
+              <a href={`/generate/${g.kind}`}>{g.title}</a>
+            </h2>
+            <p>{g.purpose}</p>
+          </section>
+        ))}
+      </div>
+    </>
+  )
+}
+
+export function GeneratorForm(props: {
+  generator: Generator
+  fields: FormField[]
+  values: Record<string, string>
+  output?: string | undefined
+  errors?: { path: string; message: string }[] | undefined
+  needsLogin: boolean
+}) {
+  const g = props.generator
+  return (
+    <>
+      <p>{g.purpose}</p>
+      {props.errors && props.errors.length > 0 ? (
+        <div class="error" role="alert">
+          <strong>Fix these fields</strong>
+          <ul>
+            {props.errors.map((e) => (
+              <li>
+                <code>{e.path}</code>: {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      <form class="card" method="get" action={`/generate/${g.kind}`}>
+        <div class="fields">
+          {props.fields.map((f) => (
+            <div class="field">
+              <label for={`f-${f.name}`}>{f.label}</label>
+              {f.kind === 'select' ? (
+                <select id={`f-${f.name}`} name={f.name}>
+                  {f.required ? null : <option value="">(default)</option>}
+                  {(f.options ?? []).map((o) => (
+                    <option value={o} selected={props.values[f.name] === o}>
+                      {o}
+                    </option>
+                  ))}
+                </select>
+              ) : f.kind === 'json' ? (
+                <textarea
+                  id={`f-${f.name}`}
+                  name={f.name}
+                  rows={4}
+                  cols={40}
+                  placeholder="JSON"
+                  required={f.required}
+                >
+                  {props.values[f.name] ?? ''}
+                </textarea>
+              ) : (
+                <input
+                  id={`f-${f.name}`}
+                  name={f.name}
+                  type={f.kind === 'number' ? 'number' : 'text'}
+                  value={props.values[f.name] ?? ''}
+                  required={f.required}
+                  placeholder={f.kind === 'list' ? 'comma-separated' : f.placeholder}
+                />
+              )}
+            </div>
+          ))}
+          <button type="submit">Generate</button>
+        </div>
+        {props.needsLogin ? (
+          <p class="muted">A live lookup needs the API token: log in first.</p>
+        ) : null}
+      </form>
+      {props.output !== undefined ? (
+        <section class="card" aria-label="Generated configuration">
+          <p>
+            <code>{g.filename}</code>{' '}
+            <button type="button" id="copy" data-target="output">
+              Copy
+            </button>{' '}
+            <span id="copied" role="status" aria-live="polite" />
+          </p>
+          <pre id="output" tabindex={0}>
+            {props.output}
+          </pre>
+          <script dangerouslySetInnerHTML={{ __html: COPY_SCRIPT }} />
+        </section>
+      ) : null}
+    </>
+  )
+}
+
+// The only client script of the dashboard: copy the output to the clipboard.
+const COPY_SCRIPT = `document.getElementById('copy').addEventListener('click', async () => {
+  const text = document.getElementById('output').textContent
+  await navigator.clipboard.writeText(text)
+  document.getElementById('copied').textContent = 'Copied'
+})`

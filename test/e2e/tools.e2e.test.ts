@@ -1,0 +1,112 @@
+// The generator and probe pages in a real browser against wrangler dev (and, for the probe, the
+// real Apache + ModSecurity on loopback).
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { accessibilityViolations, launch, screenshot } from './browser'
+
+const BASE = inject('baseUrl')
+const TOKEN = inject('apiToken')
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launch()
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+async function logIn(page: Page, next: string): Promise<void> {
+  await page.goto(`${BASE}/login?next=${encodeURIComponent(next)}`)
+  await page.getByLabel('API token').fill(TOKEN)
+  await page.getByRole('button', { name: 'Log in' }).click()
+  await page.waitForURL(`${BASE}${next}`)
+}
+
+describe('generator pages', () => {
+  it('lists every generator in the browser while curl still gets the JSON API', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/generate`)
+    const links = await page.locator('main a[href^="/generate/"]').count()
+    expect(links).toBeGreaterThanOrEqual(20)
+    const api = await fetch(`${BASE}/generate`)
+    expect(api.headers.get('content-type')).toContain('application/json')
+    await ctx.close()
+  })
+
+  it("fills the FreeBSD form with the seed's addresses and copies the rc.conf lines", async () => {
+    const ctx = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] })
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/generate/freebsd`)
+    await page.locator('#f-localIpv4').fill('198.22.63.8')
+    await page.locator('#f-brokerIpv4').fill('209.51.181.2')
+    await page.locator('#f-clientIpv6').fill('2001:470:1f10:b9c::2')
+    await page.locator('#f-style').selectOption('rc.conf-legacy')
+    await page.getByRole('button', { name: 'Generate' }).click()
+    const output = page.locator('#output')
+    await expect(output.textContent()).resolves.toContain(
+      'gifconfig_gif0="198.22.63.8 209.51.181.2"',
+    )
+    await page.getByRole('button', { name: 'Copy' }).click()
+    await expect(page.locator('#copied').textContent()).resolves.toBe('Copied')
+    const clip = await page.evaluate(() => navigator.clipboard.readText())
+    expect(clip).toContain('ipv6_defaultrouter="2001:470:1f10:b9c::1"')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'generate-freebsd')
+    await ctx.close()
+  })
+
+  it('shows which field is wrong, and never echoes an injection into the output', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(
+      `${BASE}/generate/freebsd?localIpv4=${encodeURIComponent('1.2.3.4"\nrm -rf /')}&brokerIpv4=209.51.181.2&clientIpv6=2001:db8::2`,
+    )
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('localIpv4')
+    expect(await page.locator('#output').count()).toBe(0)
+    await ctx.close()
+  })
+})
+
+describe('probe page', () => {
+  it('asks to log in first', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/probes`)
+    await expect(page.locator('main').textContent()).resolves.toContain('needs the API token')
+    await ctx.close()
+  })
+
+  it('finds the case-sensitivity gap of the real ModSecurity rule and shows the fix', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await logIn(page, '/probes')
+    await page.getByLabel('Site URL').fill(inject('apacheTrapUrl'))
+    await page
+      .getByLabel('Values to test, one per line')
+      .fill('http://porn.example/\nhttp://benign.example/')
+    await page.getByRole('button', { name: 'Probe' }).click()
+    const report = page.getByRole('region', { name: 'Probe report' })
+    await expect(
+      report.locator('tr[data-referer="http://porn.example/"]').textContent(),
+    ).resolves.toContain('case-sensitive-gap')
+    await expect(
+      report.locator('tr[data-referer="http://benign.example/"]').textContent(),
+    ).resolves.toContain('not-blocked')
+    await expect(report.locator('pre').textContent()).resolves.toContain(
+      'SecRule REQUEST_HEADERS:Referer',
+    )
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'probe-referer')
+    await ctx.close()
+  })
+
+  it('refuses a form post without the session CSRF token', async () => {
+    const res = await fetch(`${BASE}/probes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: BASE },
+      body: 'url=http%3A%2F%2F127.0.0.1%2F&referers=x',
+    })
+    expect(res.status).toBe(403)
+  })
+})
