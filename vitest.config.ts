@@ -65,6 +65,7 @@ export default defineConfig({
             'test/servers/loopback-servers.ts',
             'test/servers/flow-fixtures.ts',
             'test/servers/apache-modsec/apache-modsec.ts',
+            'test/servers/odd-http-site.ts',
           ],
           testTimeout: 20_000,
         },

@@ -23,5 +23,7 @@ declare module 'vitest' {
     apacheFixedRule: string
     /** Apache + ModSecurity on an ephemeral port serving generated rules (test/servers/generated-apache.ts). */
     generatedApacheUrl: string
+    /** A Node site with changing, endless, hanging and redirecting pages (test/servers/odd-http-site.ts). */
+    oddSiteUrl: string
   }
 }

@@ -20,10 +20,12 @@ export function needsFix(verdict: Verdict): boolean {
 
 /**
  * The ModSecurity rule that blocks `term` in every letter case, or null when nothing needs fixing.
- * For another header (User-Agent) the shared builder's output gets the variable name and the msg
- * swapped: fixed tokens it always writes; the name is letters, digits and hyphens (checked in
- * request.ts), so it needs no escaping. The builder always decodes percent-encoding first
- * (`t:none,t:urlDecode,...`), which also closes an encoding gap.
+ * Two edits of the shared builder's output, both on fixed tokens it always writes:
+ * - another header (User-Agent) swaps the variable name and the msg; the name is letters, digits
+ *   and hyphens (checked in request.ts), so it needs no escaping;
+ * - when percent-encoded forms got through (`urlDecode`), `t:urlDecode` goes right after
+ *   `t:none`, so the value is decoded before it is lower-cased and matched
+ *   (reference/modsecurity.md: `t:none,t:urlDecode,t:lowercase`).
  */
 export function buildFix(
   term: string,
@@ -36,6 +38,7 @@ export function buildFix(
   let rule: string
   try {
     const { urlDecode: _, ...ruleOptions } = options
+    // One rule; the builder may end it with a newline.
     rule = renderRefererRules([term], { ...ruleOptions, baseId: id }).trimEnd()
   } catch (err) {
     return {
@@ -48,14 +51,19 @@ export function buildFix(
       .replace(/^SecRule REQUEST_HEADERS:Referer /, `SecRule REQUEST_HEADERS:${header} `)
       .replace(/msg:'Referer /, `msg:'${header} `)
   }
-  const notes = [
-    options.caseMode === 'lowercase'
-      ? 't:none,t:lowercase with a lower-case pattern matches every letter case'
-      : '(?i:...) makes the PCRE match case-insensitive',
-  ]
-  if (options.urlDecode) {
-    // The shared builder always decodes first (t:none,t:urlDecode,...), closing this gap too.
-    notes.push('t:urlDecode decodes percent-encoded letters before matching')
+  if (options.urlDecode && !rule.includes('t:urlDecode')) {
+    rule = rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode')
+  }
+  // The note explains the rule as written, whichever way the builder wrote it.
+  const notes: string[] = []
+  if (rule.includes('t:lowercase')) {
+    notes.push('t:lowercase with a lower-case pattern matches every letter case')
+  }
+  if (rule.includes('(?i:')) notes.push('(?i:...) makes the PCRE match case-insensitive')
+  if (rule.includes('t:urlDecode')) {
+    notes.push('t:urlDecode decodes percent-encoded letters (p%6Frn) before matching')
+  } else if (options.urlDecode) {
+    notes.push('also add t:urlDecode after t:none, so percent-encoded letters are decoded first')
   }
   return { rule, note: notes.join('; ') }
 }

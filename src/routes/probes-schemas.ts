@@ -59,7 +59,7 @@ export const RefererProbeBodySchema = z
     fix: z
       .strictObject({
         baseId: z.number().int().min(1).max(2_000_000_000).optional(),
-        status: z.number().int().min(100).max(599).optional(),
+        status: z.number().int().min(400).max(599).optional(),
         caseMode: z.enum(['lowercase', 'regex-i']).optional(),
       })
       .optional()

@@ -26,4 +26,28 @@ describe('buildFix under apache2 -t', () => {
     expect(r.output).toBe('Syntax OK')
     expect(r.ok).toBe(true)
   })
+
+  it('never writes a rule a hostile value could break: refused, or valid', () => {
+    const hostile = [
+      'x" "id:1,phase:1,allow',
+      "o'brien",
+      '%{REMOTE_ADDR}',
+      'a\\b',
+      'p(o)rn[',
+      'a b',
+    ]
+    const rules: string[] = []
+    hostile.forEach((term, i) => {
+      const fix = buildFix(term, 'case-sensitive-gap', 'Referer', 20000 + i, {
+        phase: 1,
+        status: 403,
+        caseMode: 'lowercase',
+        urlDecode: true,
+      })
+      if (fix?.rule) rules.push(fix.rule)
+      else expect(fix?.note).toMatch(/^no rule could be built/)
+    })
+    for (const rule of rules) expect(rule.split('\n')).toHaveLength(1)
+    if (rules.length > 0) expect(validateModsecRules(rules.join('\n')).output).toBe('Syntax OK')
+  })
 })
