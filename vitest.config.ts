@@ -48,7 +48,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/servers/loopback-servers.ts'],
+          globalSetup: ['test/servers/loopback-servers.ts', 'test/servers/checks-servers.ts'],
           testTimeout: 20_000,
         },
       },

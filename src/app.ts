@@ -5,8 +5,10 @@ import type { AppEnv } from './env'
 import { detectToken } from './http/auth'
 import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
+import { checksRoutes } from './routes/checks'
 import { dnsRoutes } from './routes/dns'
 import { healthRoutes, VERSION } from './routes/health'
+import { targetsRoutes } from './routes/targets'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -18,6 +20,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
+  app.route('/targets', targetsRoutes)
+  app.route('/checks', checksRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -15,6 +15,8 @@ export const tcpKind: ProbeKind = {
   describe: (t) => `${t.pings} TCP connects to port ${t.port ?? 80}`,
   async probe(target, ports, signal) {
     if (!ports.connect) return { ok: false, reason: 'no TCP connect port' }
+    const refused = ports.refuseHost(target.host)
+    if (refused) return { ok: false, reason: refused }
     return ports
       .connect(target.host, target.port ?? 80, signal)
       .then((r) => (r.ok ? { ok: true, ms: r.ms } : { ok: false, reason: r.reason }))
