@@ -26,9 +26,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await new Promise<void>((r) => closed.close(() => r()))
 
   let hits = 0
-  const http = createHttpServer((req, res) => {
+  const hooks: { signature: string | undefined; body: string }[] = []
+  const http = createHttpServer(async (req, res) => {
     hits++
     const path = (req.url ?? '').split('?')[0]
+    if (path === '/hook' && req.method === 'POST') {
+      const chunks: Buffer[] = []
+      for await (const chunk of req) chunks.push(chunk as Buffer)
+      const signature = req.headers['x-edgeping-signature']
+      hooks.push({
+        signature: typeof signature === 'string' ? signature : undefined,
+        body: Buffer.concat(chunks).toString('utf8'),
+      })
+      res.writeHead(204)
+      return res.end()
+    }
+    if (path === '/hook-log') {
+      res.writeHead(200, { 'content-type': 'application/json' })
+      return res.end(JSON.stringify(hooks))
+    }
     if (path === '/ok') {
       res.writeHead(200, { 'content-type': 'text/plain' })
       return res.end('edgeping test page: all systems nominal\n')
