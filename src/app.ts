@@ -8,6 +8,7 @@ import { validationHook } from './http/validation'
 import { checksRoutes } from './routes/checks'
 import { dnsRoutes } from './routes/dns'
 import { healthRoutes, VERSION } from './routes/health'
+import { metricsRoutes } from './routes/metrics'
 import { targetsRoutes } from './routes/targets'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
@@ -22,6 +23,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/dns', dnsRoutes)
   app.route('/targets', targetsRoutes)
   app.route('/checks', checksRoutes)
+  app.route('/metrics', metricsRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

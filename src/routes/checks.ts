@@ -7,8 +7,10 @@ import { requireToken } from '../http/auth'
 import { problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { buildProbePorts } from '../ports/probe-ports'
+import { checksReadRoutes } from './checks-read'
 
 export const checksRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+checksRoutes.route('/', checksReadRoutes)
 
 /** An ad-hoc round is answered in the request; 20 probes of 30 s at 5 in flight fit in this. */
 const RUN_DEADLINE_MS = 25_000
