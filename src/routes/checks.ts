@@ -8,6 +8,7 @@ import { problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { buildProbePorts } from '../ports/probe-ports'
 import { checksReadRoutes } from './checks-read'
+import { assertTargetsAllowed } from './target-policy-check'
 
 export const checksRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 checksRoutes.route('/', checksReadRoutes)
@@ -98,6 +99,7 @@ checksRoutes.openapi(runRoute, async (c) => {
   const { targets } = resolveTargets({
     targets: { name: '', children: [{ ...(node as unknown as TargetNode), name: 'adhoc' }] },
   })
+  assertTargetsAllowed(targets, c.env.ALLOW_PRIVATE_TARGETS === 'true')
   const rounds = await runRounds(targets, buildProbePorts(c.env), {
     deadline: AbortSignal.timeout(RUN_DEADLINE_MS),
     now: () => Date.now(),

@@ -10,6 +10,7 @@ import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { getChecksConfig, putChecksConfig } from '../kv/checks-store'
 import { budgetsFrom } from '../ports/checks-env'
+import { assertTargetsAllowed } from './target-policy-check'
 import { TargetsConfigSchema, TargetsSummarySchema } from './targets-schemas'
 
 export const targetsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -78,6 +79,7 @@ targetsRoutes.openapi(putTargets, async (c) => {
       detail: 'send application/json or text/plain (SmokePing Targets text)',
     })
   }
+  assertTargetsAllowed(stored.resolved, c.env.ALLOW_PRIVATE_TARGETS === 'true')
   await putChecksConfig(c.env.EDGEPING_KV, stored)
   return c.json(
     {

@@ -99,7 +99,7 @@ describe('POST /checks/run against real loopback servers', () => {
     const round = await run({
       probe: 'dns',
       host: 'http://127.0.0.1:8054/dns-query',
-      lookup: 'www.example.test',
+      lookup: 'ns2.example.test',
       pings: 3,
     })
     expect(round).toMatchObject({ status: 'ok', loss: 0 })
@@ -121,5 +121,12 @@ describe('POST /checks/run against real loopback servers', () => {
       body: JSON.stringify({ probe: 'icmp', host: '127.0.0.1' }),
     })
     expect(icmp.status).toBe(422)
+    const documentation = await call('/checks/run', {
+      method: 'POST',
+      token: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ probe: 'tcp', host: '192.0.2.1', port: 443 }),
+    })
+    expect((await problemOf(documentation)).detail).toContain('not reachable on the Internet')
   })
 })

@@ -90,6 +90,16 @@ describe('PUT /targets', () => {
     expect(JSON.stringify(p.errors)).toContain('body.targets.children.0.host')
   })
 
+  it('refuses a target the no-open-proxy rule forbids, naming it', async () => {
+    const res = await put(
+      'probe = tcp\n+ mcast\nhost = 224.0.0.1\n+ web\nprobe = http\nurlformat = http://[ff02::1]/\nhost = x\n',
+    )
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).detail).toMatch(
+      /target mcast: 224\.0\.0\.1 is a multicast address/,
+    )
+  })
+
   it('refuses other media types with 415', async () => {
     expect((await put('x', 'application/xml')).status).toBe(415)
   })

@@ -29,6 +29,7 @@ export const dnsKind: ProbeKind = {
     }
     return null
   },
+  contactHost: (t) => new URL(resolverUrl(t.host)).hostname,
   describe: (t) => `${t.pings} DoH queries for ${t.lookup ?? ''} at ${resolverUrl(t.host)}`,
   async probe(target, ports, signal) {
     if (!ports.dns) return { ok: false, reason: 'no DNS port' }

@@ -23,6 +23,7 @@ export const httpKind: ProbeKind = {
       return `status '${target.status}' is not a list of codes or ranges like 200-299,301`
     return null
   },
+  contactHost: (t) => new URL(t.url ?? '').hostname,
   describe: (t) => `${t.pings} HTTP GETs of ${t.url ?? ''}`,
   async probe(target, ports, signal) {
     if (!ports.http) return { ok: false, reason: 'no HTTP port' }

@@ -14,6 +14,8 @@ export type ProbeKind = {
   defaultTimeout: number
   /** Fills kind-specific defaults and returns why the target cannot run, or null. */
   prepare: (target: ResolvedTarget) => string | null
+  /** The host the probe will contact (for the no-open-proxy rule), after `prepare`. */
+  contactHost: (target: ResolvedTarget) => string
   /** What the legend says, e.g. `20 TCP connects to port 443`. */
   describe: (target: ResolvedTarget) => string
   probe: (target: ResolvedTarget, ports: ProbePorts, signal: AbortSignal) => Promise<Sample>

@@ -12,6 +12,7 @@ export const tcpKind: ProbeKind = {
     if (target.port === 25) return 'Workers may not connect to port 25'
     return null
   },
+  contactHost: (t) => t.host,
   describe: (t) => `${t.pings} TCP connects to port ${t.port ?? 80}`,
   async probe(target, ports, signal) {
     if (!ports.connect) return { ok: false, reason: 'no TCP connect port' }
