@@ -7,9 +7,9 @@ import { expect, it } from 'vitest'
 import { renderSmokeGraph } from '../src/checks/graph-svg'
 import type { ProbePorts } from '../src/checks/kinds/ports'
 import { prepareConfig } from '../src/checks/prepare-config'
-import type { CheckStore } from '../src/checks/records'
 import { runDueRounds } from '../src/checks/scheduler'
 import type { TargetsConfig } from '../src/checks/targets-model'
+import { memoryStore } from '../test/unit/checks/memory-store'
 import { sampleSeries } from '../test/unit/checks/sample-series'
 
 const config: TargetsConfig = {
@@ -34,23 +34,6 @@ const stored = prepareConfig(
   0,
 )
 stored.since = Number.MAX_SAFE_INTEGER // no backfill reads in the measurement
-
-function memoryStore(): CheckStore {
-  const m = new Map<string, string>()
-  const get = async <T>(k: string) => {
-    const v = m.get(k)
-    return v === undefined ? null : (JSON.parse(v) as T)
-  }
-  const put = async (k: string, v: unknown) => void m.set(k, JSON.stringify(v))
-  return {
-    getTick: (x) => get(`t${x}`),
-    putTick: (x, r) => put(`t${x}`, r),
-    getHour: (x) => get(`h${x}`),
-    putHour: (x, r) => put(`h${x}`, r),
-    getDay: (x) => get(`d${x}`),
-    putDay: (x, r) => put(`d${x}`, r),
-  }
-}
 
 let i = 0
 const probes: ProbePorts = {

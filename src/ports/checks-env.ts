@@ -19,8 +19,12 @@ export function budgetsFrom(env: Env): Budgets {
   }
 }
 
+/**
+ * Capped at 2 minutes: ticks 3 minutes old are taken as final by the backfill, so a tick must
+ * have finished (and written) by then.
+ */
 export function deadlineFrom(env: Env): number {
-  return num(env.CHECKS_DEADLINE_MS, 45_000)
+  return Math.min(num(env.CHECKS_DEADLINE_MS, 45_000), 120_000)
 }
 
 /** Everything the scheduler touches, built from the Worker's env and execution context. */
