@@ -84,6 +84,29 @@ it('measures one cron tick with 100 due targets', async () => {
   expect(summary.ran).toBe(100)
 }, 120_000)
 
+it('measures one cron tick on the free plan (2 due targets)', async () => {
+  const free = prepareConfig(
+    {
+      ...config,
+      targets: { ...config.targets, children: config.targets.children?.slice(0, 6) ?? [] },
+    },
+    { subrequests: 50, webhookReserve: 2, tickWritesPerDay: 950 },
+    0,
+  )
+  free.since = Number.MAX_SAFE_INTEGER
+  const freePorts = { ...ports, store: memoryStore() }
+  let freeMinute = 10_000_000
+  let summary = { ran: 0 }
+  await cpuMs('one cron tick, free plan: 2 due targets x 20 pings', 50, async () => {
+    summary = await runDueRounds(free, freePorts, {
+      scheduledTime: freeMinute * 60_000,
+      deadlineMs: 45_000,
+    })
+    freeMinute += 5
+  })
+  expect(summary.ran).toBe(2)
+})
+
 it('measures rendering a 30 h smoke graph', async () => {
   const end = Date.UTC(2026, 10, 25, 16, 30)
   const points = sampleSeries(end)

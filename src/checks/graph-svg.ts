@@ -84,7 +84,9 @@ export function renderSmokeGraph(g: GraphInput): string {
     line += `${pen ? 'L' : 'M'}${f(x1)} ${f(ym)}H${f(x2)}`
     pen = true
     const color = lossColor(buckets, p.loss)
-    bars.set(color, [...(bars.get(color) ?? []), rect(x1, ym - 1, x2 - x1, 2)])
+    const list = bars.get(color)
+    if (list) list.push(rect(x1, ym - 1, x2 - x1, 2))
+    else bars.set(color, [rect(x1, ym - 1, x2 - x1, 2)])
   }
   out.push(`<g id="smoke" clip-path="url(#canvas)">`)
   bands.forEach((parts, i) => {
