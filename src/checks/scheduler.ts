@@ -104,15 +104,27 @@ export async function runDueRounds(
 export function plannedAt(stored: StoredConfig, minute: number): ResolvedTarget[] {
   return stored.resolved.filter((t) => {
     const offset = stored.plan.offsets[t.id]
-    return offset !== undefined && isDue(minute, t.step, offset)
+    return offset !== undefined && isDue(minute, t.step, offset) && inEffect(stored, t, minute)
   })
+}
+
+/**
+ * A new config takes effect with each target's first bucket that starts after it was stored:
+ * a new plan may move a target to another minute, and the bucket under way may already have
+ * its round from the old plan (exactly once, across config changes too).
+ */
+function inEffect(stored: StoredConfig, target: ResolvedTarget, minute: number): boolean {
+  const s = target.step / 60
+  return Math.floor(minute / s) * s >= stored.since
 }
 
 /** Targets the plan could not fit: recorded as unknown at the start of each of their buckets. */
 function overBudgetAt(stored: StoredConfig, minute: number) {
   return stored.plan.unscheduled.flatMap(({ id, reason }) => {
     const target = stored.resolved.find((t) => t.id === id)
-    return target && isDue(minute, target.step, 0) ? [{ target, reason }] : []
+    return target && isDue(minute, target.step, 0) && inEffect(stored, target, minute)
+      ? [{ target, reason }]
+      : []
   })
 }
 

@@ -43,9 +43,13 @@ beforeAll(async () => {
     body: TARGETS,
   })
   expect(res.status).toBe(200)
-  // An hour of cron ticks up to now: 12 or 13 of them run rounds.
+  // Pretend the config was stored an hour ago, at a step boundary, and run the hour of cron
+  // ticks since then: 12 or 13 of them run rounds.
   const now = Math.floor(Date.now() / 60_000)
-  for (let m = now - 60; m <= now; m++) {
+  const start = Math.floor((now - 60) / 5) * 5
+  const stored = await env.EDGEPING_KV.get<{ since: number }>('checks:v1:config', 'json')
+  await env.EDGEPING_KV.put('checks:v1:config', JSON.stringify({ ...stored, since: start }))
+  for (let m = start; m <= now; m++) {
     const ctx = createExecutionContext()
     await worker.scheduled(
       createScheduledController({ scheduledTime: m * 60_000, cron: '* * * * *' }),

@@ -116,3 +116,13 @@ describe('runDueRounds', () => {
     expect(hour?.targets.a?.agg).toMatchObject({ n: 11, unknown: 1, median: 7 })
   })
 })
+
+describe('a config change', () => {
+  it('takes effect with the next bucket, so no bucket gets two rounds', async () => {
+    const { stored, store, tick } = setup(async () => ({ ok: true, ms: 1 }))
+    stored.since = M + 2 // stored during the bucket [M, M+5)
+    expect((await tick(M + 1)).ran).toBe(0) // c's old-plan minute in that bucket: not in effect
+    expect(await store.getTick(M + 1)).toBeNull()
+    expect((await tick(M + 5)).ran).toBe(2)
+  })
+})
