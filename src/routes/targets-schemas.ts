@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import type { TargetNode, TargetsConfig } from '../checks/targets-model'
+import { KEPT_VARS, type TargetNode, type TargetsConfig } from '../checks/targets-model'
 
 /**
  * A config value: one line, no control characters and no trailing backslash (which would join
@@ -35,7 +35,7 @@ const NodeSchema: z.ZodType<TargetNode> = z.lazy(() =>
       status: value.optional(),
       lookup: value.optional(),
       alerts: z.array(name).optional(),
-      extra: z.record(z.string().regex(/^[a-z]+$/), value).optional(),
+      extra: z.partialRecord(z.enum(KEPT_VARS), value).optional(),
       children: z.array(NodeSchema).max(500).optional(),
     })
     .strict(),

@@ -100,6 +100,25 @@ describe('PUT /targets', () => {
     )
   })
 
+  it('accepts only the SmokePing variables it keeps in extra', async () => {
+    const bad = {
+      targets: {
+        name: '',
+        children: [{ name: 'x', host: 'x.example', probe: 'tcp', extra: { host: 'y' } }],
+      },
+    }
+    const res = await put(JSON.stringify(bad), 'application/json')
+    expect(res.status).toBe(422)
+    const ok = {
+      targets: {
+        name: '',
+        children: [{ name: 'x', host: 'x.example', probe: 'tcp', extra: { slaves: 'a b' } }],
+      },
+    }
+    expect((await put(JSON.stringify(ok), 'application/json')).status).toBe(200)
+    expect(await (await call('/targets?format=smokeping')).text()).toContain('slaves = a b')
+  })
+
   it('refuses other media types with 415', async () => {
     expect((await put('x', 'application/xml')).status).toBe(415)
   })
