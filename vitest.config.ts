@@ -66,6 +66,7 @@ export default defineConfig({
             'test/servers/flow-fixtures.ts',
             'test/servers/apache-modsec/apache-modsec.ts',
             'test/servers/odd-http-site.ts',
+            'test/servers/checks-servers.ts',
           ],
           testTimeout: 20_000,
         },

@@ -5,13 +5,16 @@ import type { AppEnv } from './env'
 import { detectToken } from './http/auth'
 import { notFound, onError } from './http/on-error'
 import { validationHook } from './http/validation'
+import { checksRoutes } from './routes/checks'
 import { dnsRoutes } from './routes/dns'
 import { flowArchiveRoutes } from './routes/flow-archive'
 import { flowFilterRoutes } from './routes/flow-filters'
 import { flowRoutes } from './routes/flows'
 import { generateRoutes } from './routes/generate'
 import { healthRoutes, VERSION } from './routes/health'
+import { metricsRoutes } from './routes/metrics'
 import { probeRoutes } from './routes/probes'
+import { targetsRoutes } from './routes/targets'
 import { generatorPages, uiRoutes } from './routes/ui'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
@@ -31,6 +34,9 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/generate', generateRoutes)
   app.route('/probes', probeRoutes)
   app.route('/flows/filters', flowFilterRoutes)
+  app.route('/targets', targetsRoutes)
+  app.route('/checks', checksRoutes)
+  app.route('/metrics', metricsRoutes)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

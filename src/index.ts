@@ -1,13 +1,22 @@
 import { createApp } from './app'
+import { runDueRounds } from './checks/scheduler'
+import { getChecksConfig } from './kv/checks-store'
+import { deadlineFrom, schedulerPorts } from './ports/checks-env'
 
 const app = createApp()
 
 export default {
   fetch: app.fetch,
-  async scheduled(controller, _env, _ctx) {
-    // The checks scheduler (issue: scheduled reachability checks) hooks in here.
-    console.log(
-      `cron ${controller.cron} at ${new Date(controller.scheduledTime).toISOString()}: no checks configured yet`,
+  /** Every minute: the rounds planned for this minute (README, "Scheduled checks"). */
+  async scheduled(controller, env, ctx) {
+    const summary = await runDueRounds(
+      await getChecksConfig(env.EDGEPING_KV),
+      schedulerPorts(env, ctx),
+      {
+        scheduledTime: controller.scheduledTime,
+        deadlineMs: deadlineFrom(env),
+      },
     )
+    console.log(`checks tick ${summary.minute}: ${JSON.stringify(summary)}`)
   },
 } satisfies ExportedHandler<Env>

@@ -25,5 +25,11 @@ declare module 'vitest' {
     generatedApacheUrl: string
     /** A Node site with changing, endless, hanging and redirecting pages (test/servers/odd-http-site.ts). */
     oddSiteUrl: string
+    /** checks: a TCP listener on 127.0.0.1 that accepts and closes. */
+    checksTcpPort: number
+    /** checks: a 127.0.0.1 port nobody listens on (connections are refused). */
+    checksRefusedPort: number
+    /** checks: an HTTP server with /ok, /slow (3 s), /fail (503), /redirect (302). */
+    checksHttpUrl: string
   }
 }

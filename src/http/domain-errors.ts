@@ -1,3 +1,4 @@
+import { TargetsConfigError } from '../checks/targets-error'
 import { DnsNameError, DnsQueryError, type DnsQueryErrorCode } from '../dns/errors'
 import { ResolverChoiceError } from '../dns/resolvers'
 import { FilterError } from '../flows/filter/index'
@@ -59,6 +60,17 @@ export function domainProblem(err: unknown): Problem | undefined {
           status: 422,
           detail: err.message,
         }
+  }
+  if (err instanceof TargetsConfigError) {
+    return {
+      type: '/problems/invalid-targets',
+      title: 'Invalid targets configuration',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      ...(err.line !== undefined ? { line: err.line } : {}),
+      ...(err.path !== undefined ? { path: err.path } : {}),
+    }
   }
   if (err instanceof RefererProbeError) {
     return {

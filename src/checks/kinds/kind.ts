@@ -1,0 +1,22 @@
+import type { Sample } from '../round-stats'
+import type { ProbePorts } from './ports'
+import type { ResolvedTarget } from './resolved-target'
+
+/**
+ * A probe kind: how one "ping" of a target is sent. Kinds are pure; the network comes in
+ * through `ports`. A failure is a lost sample with a reason, never an exception.
+ */
+export type ProbeKind = {
+  name: string
+  /** SmokePing probe modules this kind stands in for. */
+  smokepingModules: readonly string[]
+  /** Seconds, when the target sets no `timeout`. */
+  defaultTimeout: number
+  /** Fills kind-specific defaults and returns why the target cannot run, or null. */
+  prepare: (target: ResolvedTarget) => string | null
+  /** The host the probe will contact (for the no-open-proxy rule), after `prepare`. */
+  contactHost: (target: ResolvedTarget) => string
+  /** What the legend says, e.g. `20 TCP connects to port 443`. */
+  describe: (target: ResolvedTarget) => string
+  probe: (target: ResolvedTarget, ports: ProbePorts, signal: AbortSignal) => Promise<Sample>
+}

@@ -1,0 +1,45 @@
+import { dnsKind } from './dns'
+import { httpKind } from './http'
+import type { ProbeKind } from './kind'
+import { tcpKind } from './tcp'
+
+/**
+ * Probe kinds by name. This is the seam for new kinds: the referer-block probe registers here
+ * (`registerProbeKind(refererKind)`) and targets select it with `probe = referer`.
+ */
+const kinds = new Map<string, ProbeKind>([tcpKind, httpKind, dnsKind].map((k) => [k.name, k]))
+
+/** SmokePing modules that send ICMP, which a Worker cannot do. */
+export const ICMP_MODULES = new Set([
+  'FPing',
+  'FPing6',
+  'FPingContinuous',
+  'RemoteFPing',
+  'IOSPing',
+  'TelnetIOSPing',
+  'TelnetJunOSPing',
+  'OpenSSHJunOSPing',
+  'OpenSSHEOSPing',
+  'DismanPing',
+  'TraceroutePing',
+])
+
+export function registerProbeKind(kind: ProbeKind): void {
+  kinds.set(kind.name, kind)
+}
+
+export function probeKind(name: string): ProbeKind | undefined {
+  return kinds.get(name)
+}
+
+/** The kind that runs a kind name or SmokePing module name, if any. */
+export function kindForModule(module: string): ProbeKind | undefined {
+  const direct = kinds.get(module)
+  if (direct) return direct
+  for (const k of kinds.values()) if (k.smokepingModules.includes(module)) return k
+  return undefined
+}
+
+export function probeKindNames(): string[] {
+  return [...kinds.keys()]
+}

@@ -1,0 +1,200 @@
+import { AlertPatternError, compileAlertPattern } from './alert-pattern'
+import { ICMP_MODULES, kindForModule } from './kinds/registry'
+import type { ResolvedTarget } from './kinds/resolved-target'
+import type { SourceLines } from './smokeping-parse'
+import { TargetsConfigError } from './targets-error'
+import {
+  DEFAULT_PINGS,
+  DEFAULT_STEP,
+  PROBE_VARS,
+  type ProbeDef,
+  type TargetNode,
+  type TargetsConfig,
+} from './targets-model'
+
+/** Limits that keep one account's config inside a cron invocation's budgets. */
+export const MAX_TARGETS = 200
+export const MAX_PINGS = 100
+
+export type ResolvedConfig = {
+  targets: ResolvedTarget[]
+  /** Multihost leaves (`host = /a/b /c/d`): shown in the tree, never probed. */
+  multihost: { id: string; hosts: string[] }[]
+}
+
+const HOSTNAME =
+  /^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/
+const IPV6 = /^\[?[0-9A-Fa-f:.]+\]?$/
+
+/**
+ * Applies inheritance down the tree (probe, pings, step, alerts and every probe variable, as
+ * SmokePing's `_inherited`) and checks every leaf: its probe must be a kind a Worker can run,
+ * its values in range. `lines` (from SmokePing text) puts line numbers in the errors.
+ */
+export function resolveTargets(config: TargetsConfig, lines?: SourceLines): ResolvedConfig {
+  const probes = new Map((config.probes ?? []).map((p) => [p.name, p]))
+  const alertNames = new Set((config.alerts?.list ?? []).map((a) => a.name))
+  for (const a of config.alerts?.list ?? []) {
+    try {
+      compileAlertPattern(a.pattern, a.type)
+    } catch (err) {
+      if (!(err instanceof AlertPatternError)) throw err
+      throw new TargetsConfigError(
+        'bad_pattern',
+        `Alert ${a.name} ${err.message}`,
+        lines?.get(`alert:${a.name}`)?.section,
+      )
+    }
+    if (a.to !== undefined) checkWebhook(a.to, lines?.get(`alert:${a.name}`)?.section)
+  }
+  if (config.alerts?.to !== undefined) checkWebhook(config.alerts.to, undefined)
+  const out: ResolvedConfig = { targets: [], multihost: [] }
+  const base: Partial<TargetNode> = {
+    step: config.database?.step ?? DEFAULT_STEP,
+    pings: config.database?.pings ?? DEFAULT_PINGS,
+  }
+  walk(config.targets, [], base, undefined)
+  return out
+
+  function walk(
+    node: TargetNode,
+    path: string[],
+    inherited: Partial<TargetNode>,
+    inheritedProbeLine: number | undefined,
+  ): void {
+    const id = path.join('.')
+    const lineOf = (key?: string): number | undefined => {
+      const src = lines?.get(id)
+      return key && src?.vars[key] !== undefined ? src.vars[key] : src?.section
+    }
+    // An inherited probe is wrong where it was set, not where it is used.
+    const probeLine = node.probe !== undefined ? lineOf('probe') : inheritedProbeLine
+    const fail = (code: TargetsConfigError['code'], message: string, key?: string): never => {
+      const line = key === 'probe' ? probeLine : lineOf(key)
+      throw new TargetsConfigError(code, message, line, id || undefined)
+    }
+    const own: Partial<TargetNode> = { ...inherited }
+    for (const key of ['probe', 'alerts', ...PROBE_VARS] as const) {
+      if (node[key] !== undefined) Object.assign(own, { [key]: node[key] })
+    }
+    for (const alert of node.alerts ?? []) {
+      if (!alertNames.has(alert)) {
+        fail(
+          'unknown_alert',
+          config.alerts
+            ? `alert '${alert}' is not defined in the Alerts section`
+            : `alert '${alert}' used, but there is no Alerts section`,
+          'alerts',
+        )
+      }
+    }
+    if (path.length > 0 && (node.menu === undefined || node.title === undefined)) {
+      // SmokePing makes menu and title mandatory; the section name is a fine default.
+      node.menu ??= node.name
+      node.title ??= node.name
+    }
+    if (node.host !== undefined && node.host !== '') {
+      if (node.children?.length)
+        fail('bad_value', 'a target with host cannot have sub-sections', 'host')
+      leaf(node, id, own, fail)
+    }
+    for (const child of node.children ?? []) walk(child, [...path, child.name], own, probeLine)
+  }
+
+  function leaf(
+    node: TargetNode,
+    id: string,
+    own: Partial<TargetNode>,
+    fail: (code: TargetsConfigError['code'], message: string, key?: string) => never,
+  ): void {
+    const host = node.host ?? ''
+    if (host.startsWith('/')) {
+      out.multihost.push({ id, hosts: host.split(/\s+/) })
+      return
+    }
+    if (host === 'DYNAMIC')
+      fail('bad_value', 'DYNAMIC hosts (slave-reported addresses) are not supported', 'host')
+    if (!HOSTNAME.test(host) && !IPV6.test(host) && !/^https?:\/\/\S+$/.test(host))
+      fail('bad_value', `host '${host}' is not a hostname or address`, 'host')
+    const probeName = own.probe
+    if (!probeName)
+      fail('missing_variable', "no probe for this target: set 'probe' here or above", 'host')
+    const def: ProbeDef | undefined = probes.get(probeName ?? '')
+    const module = def?.module ?? probeName ?? ''
+    if (ICMP_MODULES.has(module)) {
+      fail(
+        'icmp_impossible',
+        `probe ${probeName} sends ICMP echo, which a Cloudflare Worker cannot send (no raw sockets); use probe = TCPPing (tcp, with port), Curl (http) or DNS (dns) instead`,
+        'probe',
+      )
+    }
+    const kind = kindForModule(module)
+    if (!kind) {
+      fail(
+        'unknown_probe',
+        `probe ${probeName} missing from the Probes section, and no kind of that name: use tcp (TCPPing), http (Curl) or dns (DNS)`,
+        'probe',
+      )
+    }
+    // A Probes entry's variables sit between the inherited ones and the target's own.
+    const vars: Partial<TargetNode> = { ...own, ...def?.vars }
+    for (const key of PROBE_VARS)
+      if (node[key] !== undefined) Object.assign(vars, { [key]: node[key] })
+    const pings = vars.pings ?? DEFAULT_PINGS
+    const step = vars.step ?? DEFAULT_STEP
+    if (pings < 3) fail('bad_value', 'The pings value must be at least 3.', 'pings')
+    if (pings > MAX_PINGS) fail('bad_value', `pings must be at most ${MAX_PINGS}`, 'pings')
+    if (step % 60 !== 0 || 86_400 % step !== 0)
+      fail(
+        'bad_value',
+        `step ${step} must be a multiple of 60 s (the cron runs every minute) that divides a day`,
+        'step',
+      )
+    const timeout = vars.timeout ?? kind?.defaultTimeout ?? 5
+    if (timeout > 30) fail('bad_value', 'timeout must be at most 30 s', 'timeout')
+    const target: ResolvedTarget = {
+      id,
+      title: node.title ?? node.name,
+      menu: node.menu ?? node.name,
+      host,
+      kind: kind?.name ?? '',
+      probe: probeName ?? '',
+      pings,
+      step,
+      timeoutMs: timeout * 1000,
+      alerts: own.alerts ?? [],
+      ...pick(vars),
+    }
+    const problem = kind?.prepare(target)
+    if (problem) fail('bad_value', problem, 'host')
+    out.targets.push(target)
+    if (out.targets.length > MAX_TARGETS) fail('too_many', `more than ${MAX_TARGETS} targets`)
+  }
+}
+
+function pick(vars: Partial<TargetNode>): Partial<ResolvedTarget> {
+  const out: Partial<ResolvedTarget> = {}
+  if (vars.port !== undefined) out.port = vars.port
+  if (vars.urlformat !== undefined) out.url = vars.urlformat
+  if (vars.expect !== undefined) out.expect = vars.expect
+  if (vars.status !== undefined) out.status = vars.status
+  if (vars.lookup !== undefined) out.lookup = vars.lookup
+  return out
+}
+
+function checkWebhook(to: string, line: number | undefined): void {
+  // SmokePing's mail recipients are kept (an imported config stays valid) but never delivered.
+  if (/^[^\s@]+@[^\s@]+$/.test(to)) return
+  let url: URL | undefined
+  try {
+    url = new URL(to)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+    throw new TargetsConfigError(
+      'bad_value',
+      `alert recipient '${to}' must be a webhook URL (http or https); |programs do not exist in a Worker`,
+      line,
+    )
+}

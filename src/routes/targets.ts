@@ -1,0 +1,142 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { prepareConfig } from '../checks/prepare-config'
+import { exportSmokepingText } from '../checks/smokeping-export'
+import { parseSmokepingText } from '../checks/smokeping-parse'
+import type { AppEnv } from '../env'
+import { requireToken } from '../http/auth'
+import { wantsText } from '../http/negotiate'
+import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
+import { validationHook } from '../http/validation'
+import { getChecksConfig, putChecksConfig } from '../kv/checks-store'
+import { budgetsFrom } from '../ports/checks-env'
+import { assertTargetsAllowed } from './target-policy-check'
+import { TargetsConfigSchema, TargetsSummarySchema } from './targets-schemas'
+
+export const targetsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+
+const MAX_BODY = 256 * 1024
+
+const putTargets = createRoute({
+  method: 'put',
+  path: '/',
+  tags: ['Checks'],
+  summary: 'Replace the targets tree (JSON, or SmokePing Targets text as text/plain)',
+  description:
+    'SmokePing text may be a whole config (Database step/pings, Probes, Alerts and Targets are read) or just the body of `*** Targets ***`. Errors name the line.',
+  security: [{ bearer: [] }],
+  middleware: [requireToken, bodyLimit({ maxSize: MAX_BODY, onError: tooLarge })] as const,
+  request: {
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({}).passthrough().openapi({ description: 'TargetsConfig' }),
+        },
+        'text/plain': { schema: z.string() },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'Stored; the plan says how the targets fit the budgets',
+      content: { 'application/json': { schema: TargetsSummarySchema } },
+    },
+    401: problemResponse('No or wrong API token'),
+    413: problemResponse('Body over 256 KiB'),
+    415: problemResponse('Neither JSON nor text/plain'),
+    422: problemResponse('Invalid config: `line` for SmokePing text, `path` for the target'),
+  },
+})
+
+targetsRoutes.openapi(putTargets, async (c) => {
+  const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
+  let stored: ReturnType<typeof prepareConfig>
+  if (type === 'text/plain') {
+    const { config, lines } = parseSmokepingText(await c.req.text())
+    stored = prepareConfig(config, budgetsFrom(c.env), Date.now(), lines)
+  } else if (type === 'application/json') {
+    let body: unknown
+    try {
+      body = await c.req.json()
+    } catch {
+      throw invalidRequest('the body is not valid JSON')
+    }
+    const parsed = TargetsConfigSchema.safeParse(body)
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((i) => ({
+        path: ['body', ...i.path.map(String)].join('.'),
+        message: i.message,
+      }))
+      throw invalidRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors })
+    }
+    stored = prepareConfig(parsed.data, budgetsFrom(c.env), Date.now())
+  } else {
+    throw new ProblemError({
+      type: '/problems/unsupported-media-type',
+      title: 'Unsupported media type',
+      status: 415,
+      detail: 'send application/json or text/plain (SmokePing Targets text)',
+    })
+  }
+  assertTargetsAllowed(stored.resolved, c.env.ALLOW_PRIVATE_TARGETS === 'true')
+  await putChecksConfig(c.env.EDGEPING_KV, stored)
+  return c.json(
+    {
+      targets: stored.resolved.length,
+      multihost: stored.multihost.length,
+      since: stored.updatedAt,
+      plan: {
+        writingTicksPerDay: stored.plan.writingTicksPerDay,
+        peakProbes: stored.plan.peakProbes,
+        unscheduled: stored.plan.unscheduled,
+      },
+    },
+    200,
+  )
+})
+
+const getTargets = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Checks'],
+  summary:
+    'The targets tree as JSON, or as SmokePing text (`format=smokeping` or Accept: text/plain)',
+  request: { query: z.object({ format: z.enum(['json', 'smokeping']).optional() }) },
+  responses: {
+    200: {
+      description: 'The stored config',
+      content: {
+        'application/json': { schema: z.object({}).passthrough() },
+        'text/plain': { schema: z.string() },
+      },
+    },
+    404: problemResponse('No targets stored yet'),
+    422: problemResponse('Unknown format'),
+  },
+})
+
+targetsRoutes.openapi(getTargets, async (c) => {
+  const stored = await getChecksConfig(c.env.EDGEPING_KV)
+  if (!stored) {
+    throw new ProblemError({
+      type: '/problems/no-targets',
+      title: 'No targets',
+      status: 404,
+      detail: 'PUT /targets first',
+    })
+  }
+  if (wantsText(c, c.req.valid('query').format, ['smokeping']))
+    return c.text(exportSmokepingText(stored.config), 200)
+  // The recursive TargetsConfig type is JSON, but not provably to Hono's JSONValue.
+  return c.json(stored.config as unknown as Record<string, string>, 200)
+})
+
+function tooLarge(): never {
+  throw new ProblemError({
+    type: '/problems/body-too-large',
+    title: 'Body too large',
+    status: 413,
+    detail: `the targets config is limited to ${MAX_BODY} bytes`,
+  })
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import { call, problemOf } from './helpers'
+
+// SmokePing's own example Targets section (etc/config.dist), as in test/fixtures/smokeping.
+const EXAMPLE = `*** Alerts ***
+to = alertee@address.somewhere
+from = smokealert@company.xy
+
++someloss
+type = loss
+pattern = >0%,*12*,>0%,*12*,>0%
+comment = loss 3 times  in a row
+
+*** Targets ***
+
+probe = FPing
+
+menu = Top
+title = Network Latency Grapher
+remark = Welcome to the SmokePing website of xxx Company. \\
+         Here you will learn all about the latency of our network.
+
++ Test
+menu= Targets
+
+++ James
+
+menu = James
+title =James
+alerts = someloss
+slaves = boomer slave2
+host = james.address
+
+++ MultiHost
+
+menu = Multihost
+title = James and James as seen from Boomer
+host = /Test/James /Test/James~boomer
+`
+
+const put = (body: string, type = 'text/plain', token = true) =>
+  call('/targets', { method: 'PUT', body, headers: { 'content-type': type }, token })
+
+describe('PUT /targets', () => {
+  it('needs the token', async () => {
+    const res = await put(EXAMPLE, 'text/plain', false)
+    expect(res.status).toBe(401)
+  })
+
+  it("answers SmokePing's FPing example with 422 naming the line and why ICMP is impossible", async () => {
+    const res = await put(EXAMPLE)
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p).toMatchObject({
+      type: '/problems/invalid-targets',
+      code: 'icmp_impossible',
+      line: 12,
+      path: 'Test.James',
+    })
+    expect(p.detail).toMatch(/ICMP.*cannot send/)
+  })
+
+  it('stores the example with TCPPing and gives it back as text and JSON', async () => {
+    const res = await put(EXAMPLE.replace('probe = FPing', 'probe = TCPPing'))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ targets: 1, multihost: 1, plan: { unscheduled: [] } })
+    const text = await (await call('/targets?format=smokeping')).text()
+    expect(text).toContain('*** Targets ***')
+    expect(text).toContain('++ James')
+    expect(text).toContain('pattern = >0%,*12*,>0%,*12*,>0%')
+    // Round trip through the API: the exported text is accepted and exports identically.
+    expect((await put(text)).status).toBe(200)
+    expect(await (await call('/targets', { headers: { accept: 'text/plain' } })).text()).toBe(text)
+    const json = (await (await call('/targets')).json()) as { targets: { probe: string } }
+    expect(json.targets.probe).toBe('TCPPing')
+    expect((await put(JSON.stringify(json), 'application/json')).status).toBe(200)
+  })
+
+  it('names the line of a syntax error', async () => {
+    const p = await problemOf(await put('probe = tcp\n+ a\nhost = 192.0.2.1\n+++ b\n'))
+    expect(p).toMatchObject({ status: 422, line: 4, code: 'nesting' })
+  })
+
+  it('names the path and field of a bad JSON config, without a 500', async () => {
+    const bad = { targets: { name: '', children: [{ name: 'x y', host: 'a\nb' }] } }
+    const res = await put(JSON.stringify(bad), 'application/json')
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(JSON.stringify(p.errors)).toContain('body.targets.children.0.name')
+    expect(JSON.stringify(p.errors)).toContain('body.targets.children.0.host')
+  })
+
+  it('refuses a target the no-open-proxy rule forbids, naming it', async () => {
+    const res = await put(
+      'probe = tcp\n+ mcast\nhost = 224.0.0.1\n+ web\nprobe = http\nurlformat = http://[ff02::1]/\nhost = x\n',
+    )
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).detail).toMatch(
+      /target mcast: 224\.0\.0\.1 is a multicast address/,
+    )
+  })
+
+  it('accepts only the SmokePing variables it keeps in extra', async () => {
+    const bad = {
+      targets: {
+        name: '',
+        children: [{ name: 'x', host: 'x.example', probe: 'tcp', extra: { host: 'y' } }],
+      },
+    }
+    const res = await put(JSON.stringify(bad), 'application/json')
+    expect(res.status).toBe(422)
+    const ok = {
+      targets: {
+        name: '',
+        children: [{ name: 'x', host: 'x.example', probe: 'tcp', extra: { slaves: 'a b' } }],
+      },
+    }
+    expect((await put(JSON.stringify(ok), 'application/json')).status).toBe(200)
+    expect(await (await call('/targets?format=smokeping')).text()).toContain('slaves = a b')
+  })
+
+  it('refuses other media types with 415', async () => {
+    expect((await put('x', 'application/xml')).status).toBe(415)
+  })
+})

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import type { ProbePorts } from '../../../src/checks/kinds/ports'
+import type { ResolvedTarget } from '../../../src/checks/kinds/resolved-target'
+import { runRounds } from '../../../src/checks/run-round'
+
+function target(id: string, over: Partial<ResolvedTarget> = {}): ResolvedTarget {
+  return {
+    id,
+    title: id,
+    menu: id,
+    host: '192.0.2.1',
+    kind: 'tcp',
+    probe: 'tcp',
+    pings: 5,
+    step: 300,
+    timeoutMs: 1000,
+    port: 80,
+    alerts: [],
+    ...over,
+  }
+}
+
+const allow = () => null
+
+describe('runRounds', () => {
+  it('never has more than 5 probes in flight, over all targets', async () => {
+    let inFlight = 0
+    let peak = 0
+    const ports: ProbePorts = {
+      refuseHost: allow,
+      connect: async () => {
+        inFlight++
+        peak = Math.max(peak, inFlight)
+        await new Promise((r) => setTimeout(r, 2))
+        inFlight--
+        return { ok: true, ms: 1 }
+      },
+    }
+    const rounds = await runRounds([target('a'), target('b'), target('c')], ports, {
+      deadline: new AbortController().signal,
+      now: Date.now,
+    })
+    expect(peak).toBe(5)
+    expect(rounds.map((r) => [r.id, r.status, r.loss])).toEqual([
+      ['a', 'ok', 0],
+      ['b', 'ok', 0],
+      ['c', 'ok', 0],
+    ])
+  })
+
+  it('turns failures and per-probe timeouts into loss with reasons', async () => {
+    let n = 0
+    const ports: ProbePorts = {
+      refuseHost: allow,
+      connect: (_h, _p, signal) =>
+        n++ % 2 === 0
+          ? Promise.resolve({ ok: false, reason: 'refused' })
+          : new Promise((resolve) =>
+              signal.addEventListener('abort', () => resolve({ ok: false, reason: 'timeout' })),
+            ),
+    }
+    const [round] = await runRounds([target('a', { pings: 4, timeoutMs: 20 })], ports, {
+      deadline: new AbortController().signal,
+      now: Date.now,
+    })
+    expect(round).toMatchObject({ status: 'ok', loss: 4, reasons: { refused: 2, timeout: 2 } })
+  })
+
+  it('records a round the deadline cut short as unknown, not as loss', async () => {
+    const deadline = new AbortController()
+    const ports: ProbePorts = {
+      refuseHost: allow,
+      connect: (_h, _p, signal) => {
+        deadline.abort()
+        return Promise.resolve(
+          signal.aborted ? { ok: false, reason: 'aborted' } : { ok: true, ms: 1 },
+        )
+      },
+    }
+    const [round] = await runRounds([target('a')], ports, {
+      deadline: deadline.signal,
+      now: Date.now,
+    })
+    expect(round).toMatchObject({ status: 'unknown', reason: expect.stringContaining('deadline') })
+  })
+
+  it('refuses hosts the no-open-proxy rule forbids, as loss', async () => {
+    const ports: ProbePorts = {
+      refuseHost: (h) => `${h} is private`,
+      connect: async () => ({ ok: true, ms: 1 }),
+    }
+    const [round] = await runRounds([target('a', { pings: 3 })], ports, {
+      deadline: new AbortController().signal,
+      now: Date.now,
+    })
+    expect(round).toMatchObject({ loss: 3, reasons: { '192.0.2.1 is private': 3 } })
+  })
+})

@@ -1,0 +1,158 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { resolveTargets } from '../../../src/checks/resolve-targets'
+import { exportSmokepingText } from '../../../src/checks/smokeping-export'
+import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
+import { TargetsConfigError } from '../../../src/checks/targets-error'
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../../fixtures/smokeping/${name}`, import.meta.url), 'utf8')
+const example = `${fixture('config.dist-alerts.txt')}\n${fixture('config.dist-targets.txt')}`
+
+function errorOf(fn: () => unknown): TargetsConfigError {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof TargetsConfigError) return err
+    throw err
+  }
+  throw new Error('expected a TargetsConfigError')
+}
+
+describe("SmokePing's example Targets section (config.dist)", () => {
+  it('parses into the tree with inherited probe, joined remark, alerts and kept variables', () => {
+    const { config } = parseSmokepingText(fixture('config.dist-targets.txt'))
+    expect(config.targets).toMatchObject({
+      probe: 'FPing',
+      menu: 'Top',
+      title: 'Network Latency Grapher',
+      remark:
+        'Welcome to the SmokePing website of xxx Company. Here you will learn all about the latency of our network.',
+    })
+    const test = config.targets.children?.[0]
+    expect(test?.name).toBe('Test')
+    expect(test?.menu).toBe('Targets')
+    expect(test?.children?.map((c) => c.name)).toEqual(['James', 'MultiHost'])
+    expect(test?.children?.[0]).toMatchObject({
+      title: 'James',
+      alerts: ['someloss'],
+      host: 'james.address',
+      extra: { slaves: 'boomer slave2' },
+    })
+  })
+
+  it('refuses its FPing probe with the line of `probe = FPing`, since Workers cannot send ICMP', () => {
+    const { config, lines } = parseSmokepingText(example)
+    const err = errorOf(() => resolveTargets(config, lines))
+    expect(err.code).toBe('icmp_impossible')
+    expect(err.line).toBe(example.split('\n').indexOf('probe = FPing') + 1)
+    expect(err.message).toContain('cannot send')
+    expect(err.message).toContain('TCPPing')
+  })
+
+  it('runs once the probe is TCPPing: James on port 80, the multihost graph kept but not probed', () => {
+    const { config, lines } = parseSmokepingText(
+      example.replace('probe = FPing', 'probe = TCPPing'),
+    )
+    const resolved = resolveTargets(config, lines)
+    expect(resolved.targets).toEqual([
+      expect.objectContaining({
+        id: 'Test.James',
+        kind: 'tcp',
+        host: 'james.address',
+        port: 80,
+        pings: 20,
+        step: 300,
+        timeoutMs: 5000,
+        alerts: ['someloss'],
+      }),
+    ])
+    expect(resolved.multihost).toEqual([
+      { id: 'Test.MultiHost', hosts: ['/Test/James', '/Test/James~boomer'] },
+    ])
+  })
+
+  it('round-trips: export then import gives the same config', () => {
+    const first = parseSmokepingText(example).config
+    const text = exportSmokepingText(first)
+    expect(parseSmokepingText(text).config).toEqual(first)
+    expect(exportSmokepingText(parseSmokepingText(text).config)).toBe(text)
+  })
+})
+
+describe('parseSmokepingText', () => {
+  it('reads Database defaults, Probes entries and sub-probes, and deeper levels', () => {
+    const text = [
+      '*** Database ***',
+      'step = 600',
+      'pings = 10',
+      'AVERAGE 0.5 1 1008',
+      '*** Probes ***',
+      '+ TCPPing',
+      'port = 22',
+      '++ Web',
+      'port = 443',
+      '*** Targets ***',
+      'probe = TCPPing',
+      'menu = Top',
+      'title = Top',
+      '+ a',
+      '++ b',
+      '+++ c',
+      'probe = Web',
+      'host = 192.0.2.1',
+      '+++ d',
+      'pings = 5',
+      'host = 2001:db8::1',
+    ].join('\n')
+    const { config, lines } = parseSmokepingText(text)
+    expect(config.database).toEqual({ step: 600, pings: 10 })
+    expect(config.probes).toEqual([
+      { name: 'TCPPing', module: 'TCPPing', vars: { port: 22 } },
+      { name: 'Web', module: 'TCPPing', vars: { port: 443 } },
+    ])
+    const targets = resolveTargets(config, lines).targets
+    expect(targets.map((t) => [t.id, t.port, t.pings, t.step])).toEqual([
+      ['a.b.c', 443, 10, 600],
+      ['a.b.d', 22, 5, 600],
+    ])
+  })
+
+  it('takes text without a section header as the body of *** Targets ***', () => {
+    const { config } = parseSmokepingText('probe = tcp\n+ x\nhost = 192.0.2.1\n')
+    expect(config.targets.children?.[0]?.host).toBe('192.0.2.1')
+  })
+
+  it.each([
+    ['+ a\n+++ b\n', 2, 'nesting', 'section nesting error'],
+    ['+ Loop.back\n', 1, 'bad_name', "unknown section 'Loop.back'"],
+    ['+ a\nfoo = bar\n', 2, 'unknown_variable', "unknown variable 'foo'"],
+    ['+ a\npings = 2\n', 2, 'bad_value', 'at least 3'],
+    ['+ a\nstep = five\n', 2, 'bad_value', 'integer >= 1'],
+    ['+ a\nthis is not an assignment\n', 2, 'syntax', "expected 'variable = value'"],
+    ['+ a\n+ a\n', 2, 'bad_name', 'appears twice'],
+  ])('names the line of %j', (text, line, code, message) => {
+    const err = errorOf(() => parseSmokepingText(text))
+    expect(err.line).toBe(line)
+    expect(err.code).toBe(code)
+    expect(err.message).toContain(message)
+  })
+})
+
+describe("smokeping --check's error cases (fixtures/smokeping/errcases)", () => {
+  const results = fixture('errcases/RESULTS.txt')
+  const cases = readdirSync(new URL('../../fixtures/smokeping/errcases', import.meta.url)).filter(
+    (f) => f.endsWith('.config'),
+  )
+  it.each(cases)('%s fails on the line SmokePing names (or that --check misses)', (file) => {
+    const text = fixture(`errcases/${file}`)
+    const expected = new RegExp(`--config=errcases/${file}\\n(.*)\\n`).exec(results)?.[1] ?? ''
+    const err = errorOf(() => {
+      const { config, lines } = parseSmokepingText(text)
+      resolveTargets(config, lines)
+    })
+    const line = /line (\d+)/.exec(expected)?.[1]
+    if (line) expect(err.line, `${file}: ${expected}`).toBe(Number(line))
+    else expect(['bad_pattern', 'unknown_alert']).toContain(err.code) // syntax OK for SmokePing
+  })
+})
