@@ -11,6 +11,7 @@ import { domainProblem } from '../http/domain-errors'
 import { ProblemError } from '../http/problem'
 import { runRefererProbe } from '../probes'
 import { Layout } from '../ui/layout'
+import { findNode, RANGES, TargetPage } from '../ui/pages/checks-view'
 import { DnsPage, type DnsPageState } from '../ui/pages/dns-page'
 import { FlowsPage } from '../ui/pages/flows-page'
 import { formFields, GeneratorForm, GeneratorList } from '../ui/pages/generate-pages'
@@ -24,6 +25,7 @@ import {
   SESSION_COOKIE,
   SESSION_SECONDS,
 } from '../ui/session'
+import { checksOverview } from './checks-service'
 import { type LookupOutcome, lookupAddressesPort, runLookup, runReadiness } from './dns-service'
 import { queryToInput } from './generate-query'
 import { refererProbePorts } from './probe-service'
@@ -41,7 +43,7 @@ async function withSession(c: Context<AppEnv>): Promise<void> {
   if (session) c.set('authenticated', true)
 }
 
-type PageStatus = 200 | 401 | 403 | 422 | 502 | 504
+type PageStatus = 200 | 401 | 403 | 404 | 422 | 502 | 504
 
 function render(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200) {
   const session = c.get('session')
@@ -63,7 +65,17 @@ function render(c: Context<AppEnv>, title: string, body: Child, status: PageStat
 
 uiRoutes.get('/', async (c) => {
   await withSession(c)
-  return render(c, 'Dashboard', <HomePage />)
+  return render(c, 'Dashboard', <HomePage checks={await checksOverview(c)} />)
+})
+
+uiRoutes.get('/target/:id', async (c) => {
+  await withSession(c)
+  const node = findNode(await checksOverview(c), c.req.param('id'))
+  if (!node)
+    return render(c, 'No such target', <p role="alert">No target '{c.req.param('id')}'.</p>, 404)
+  const range = c.req.query('range')
+  const zoom = RANGES.find((r) => r === range)
+  return render(c, node.title ?? node.name, <TargetPage node={node} zoom={zoom} />)
 })
 
 uiRoutes.get('/dns', async (c) => {

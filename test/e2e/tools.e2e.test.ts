@@ -110,3 +110,45 @@ describe('probe page', () => {
     expect(res.status).toBe(403)
   })
 })
+
+describe('flows page', () => {
+  const seedDir = new URL('../fixtures/flows/seed/', import.meta.url).pathname
+  const day = (d: string) =>
+    ['000000', '060000', '120000', '180000'].map(
+      (t) => `${seedDir}2010-11-0${d}/ft-v05.2010-11-0${d}.${t}+0000`,
+    )
+
+  it('answers the intrusion question over both seed days: when did 6667/7000 first appear?', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/flows`)
+    await page.locator('#files').setInputFiles([...day('8'), ...day('9')])
+    await page.getByLabel('nfdump expression').fill('port 6667 or port 7000')
+    await page.getByRole('button', { name: 'Analyze' }).click()
+    const timeline = page.getByRole('region', { name: 'Timeline' })
+    await expect(timeline.locator('#flows-seen').textContent()).resolves.toContain(
+      'first seen 2010-11-09T01:25:41.000Z 189.22.36.165:60702 → 208.83.20.130:6667',
+    )
+    expect(await timeline.locator('svg rect').count()).toBeGreaterThan(0)
+    const totals = await page.locator('#flows-totals').textContent()
+    expect(totals).toMatch(/^8 file\(s\), 1328 flows, \d+ matched/)
+    expect(await page.locator('#flows-files tbody tr').count()).toBe(8)
+    await expect(page.locator('#flows-print').textContent()).resolves.toContain('208.83.20.130')
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'flows-intrusion')
+    await ctx.close()
+  })
+
+  it('shows a filter syntax error from the API in the page', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/flows`)
+    await page.locator('#files').setInputFiles(day('9').slice(0, 1))
+    await page.getByLabel('nfdump expression').fill('port and and')
+    await page.getByRole('button', { name: 'Analyze' }).click()
+    await expect(page.locator('#flows-error').textContent()).resolves.toContain(
+      'Invalid flow filter',
+    )
+    await ctx.close()
+  })
+})

@@ -1,5 +1,8 @@
-/** The landing page: what each tool does and where it is. */
-export function HomePage() {
+import type { CheckTreeNode } from '../../checks/check-tree'
+import { CheckTree } from './checks-view'
+
+/** The landing page: the checks' target tree, then what each tool does and where it is. */
+export function HomePage(props: { checks: CheckTreeNode | null }) {
   const tiles = [
     [
       '/dns',
@@ -17,6 +20,9 @@ export function HomePage() {
   return (
     <>
       <p>Network health and DNS tools for system administrators, running at the edge.</p>
+      <h2>Checks</h2>
+      <CheckTree tree={props.checks} />
+      <h2>Tools</h2>
       <div class="tiles">
         {tiles.map(([href, title, text]) => (
           <section class="card">

@@ -1,0 +1,88 @@
+// The checks dashboard: a target tree imported as SmokePing text, cron ticks through wrangler
+// dev's scheduled handler, then the tree, the status and the smoke graphs in the browser.
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { accessibilityViolations, launch, screenshot } from './browser'
+
+const BASE = inject('baseUrl')
+const TOKEN = inject('apiToken')
+
+// dnsdist's DoH port on loopback is a real TCP listener the tests already have.
+const TARGETS = `probe = TCPPing
+menu = Top
+title = Loopback checks
+pings = 5
+
++ local
+menu = Local
+title = Local services
+
+++ doh
+menu = DoH front end
+title = dnsdist on 127.0.0.1:8054
+host = 127.0.0.1
+port = 8054
+`
+
+let browser: Browser
+beforeAll(async () => {
+  browser = await launch()
+  const put = await fetch(`${BASE}/targets`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' },
+    body: TARGETS,
+  })
+  expect(put.status, await put.clone().text()).toBe(200)
+  // Six minutes of cron ticks from now: the target's 300 s step has its slot among them.
+  const now = Date.now()
+  for (let m = 0; m <= 6; m++) {
+    const tick = await fetch(
+      `${BASE}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time=${now + m * 60_000}`,
+    )
+    expect(tick.status).toBe(200)
+  }
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+describe('checks dashboard', () => {
+  it('shows the target tree with the last round and opens the smoke graphs', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/`)
+    const tree = page.getByRole('navigation', { name: 'Targets' })
+    await expect(tree.textContent()).resolves.toContain('Local')
+    const entry = tree.locator('li', { hasText: 'DoH front end' }).last()
+    await expect(entry.textContent()).resolves.toMatch(
+      /up.*TCPPing 127\.0\.0\.1.*median [\d.]+ ms, loss 0\/5/s,
+    )
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'checks-tree')
+
+    await tree.getByRole('link', { name: 'DoH front end' }).click()
+    await page.waitForURL(`${BASE}/target/local.doh`)
+    const graphs = page.locator('figure img')
+    expect(await graphs.count()).toBe(4)
+    // every graph is a real SVG the browser could draw
+    const sizes = await graphs.evaluateAll((imgs) =>
+      Promise.all(
+        (imgs as HTMLImageElement[]).map((img) =>
+          img.complete && img.naturalWidth > 0
+            ? img.naturalWidth
+            : new Promise<number>((r) => {
+                img.onload = () => r(img.naturalWidth)
+                img.onerror = () => r(0)
+              }),
+        ),
+      ),
+    )
+    expect(sizes.every((w) => w > 100)).toBe(true)
+    await page.getByRole('link', { name: '30h' }).first().click()
+    await page.waitForURL(/range=30h/)
+    expect(await page.locator('figure img').count()).toBe(1)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'checks-target-30h')
+    await ctx.close()
+  })
+})
