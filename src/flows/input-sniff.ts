@@ -1,12 +1,16 @@
 /** Input formats the analyzer reads. */
-export type InputFormat = 'ft' | 'flow-export-csv'
+export type InputFormat = 'ft' | 'flow-export-csv' | 'flow-print'
 
-export const INPUT_FORMATS: readonly InputFormat[] = ['ft', 'flow-export-csv']
+export const INPUT_FORMATS: readonly InputFormat[] = ['ft', 'flow-export-csv', 'flow-print']
 
-/** Guesses the format from the first bytes: ft magic CF 10, or flow-export's `#:` CSV header. */
+/**
+ * Guesses the format from the first bytes: ft magic CF 10, flow-export's `#:` CSV header, or
+ * flow-print's default header (`srcIP`).
+ */
 export function sniffFormat(head: Uint8Array): InputFormat | undefined {
   if (head[0] === 0xcf) return 'ft'
   if (head[0] === 0x23 && head[1] === 0x3a) return 'flow-export-csv'
+  if (new TextDecoder().decode(head.subarray(0, 5)) === 'srcIP') return 'flow-print'
   return undefined
 }
 

@@ -131,3 +131,34 @@ describe('timeline and top talkers', () => {
     expect(pairs[0]?.key).toMatch(/^\d+\.\d+\.\d+\.\d+ -> \d+\.\d+\.\d+\.\d+$/)
   })
 })
+
+describe('flow-print text input', () => {
+  for (const [path, wide] of [
+    ['expected/seed-all.z/print-default.txt', false],
+    ['expected/seed-all/print-formats/print-f3-wide.txt', true],
+  ] as const) {
+    it(`reads ${path.split('/').pop()} back and prints it identically`, async () => {
+      const { choosePrintFormat, printBatch } = await import('../../../src/flows/print/flow-print')
+      const original = fixtureText(path)
+      let out = ''
+      await drain(
+        catFlows([{ name: 'p.txt', stream: streamOf(new TextEncoder().encode(original), [333]) }]),
+        (e) => {
+          if (e.kind === 'open') out += choosePrintFormat(e.file.present, 5, 0, 3).header(wide)
+          if (e.kind === 'batch')
+            out += printBatch(choosePrintFormat(e.file.present, 5, 0, 3), e.batch, wide).text
+        },
+      )
+      expect(out).toBe(original)
+    })
+  }
+
+  it('names the line of a bad row', async () => {
+    const text =
+      'srcIP            dstIP            prot  srcPort  dstPort  octets      packets\n1.2.3.4 5.6.7.8 6 80 99999 1 1\n'
+    const err = await failure(
+      drain(catFlows([{ name: 'p.txt', stream: streamOf(new TextEncoder().encode(text)) }])),
+    )
+    expect(err.message).toContain('line 2, column 5 (dstport)')
+  })
+})
