@@ -2,4 +2,5 @@
 export const keys = {
   filterSet: (name: string) => `filterset:v1:${name}`,
   filterSetPrefix: 'filterset:v1:',
+  analysis: (id: string) => `analysis:v1:${id}`,
 } as const

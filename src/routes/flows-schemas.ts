@@ -48,8 +48,15 @@ export const PrintQuerySchema = z.object({
   wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
 })
 
+const save = {
+  save: flag.openapi({
+    description: 'Also save the result in KV (needs the token); the answer carries its id',
+  }),
+}
+
 export const ReportQuerySchema = z.object({
   ...common,
+  ...save,
   top: z.coerce
     .number()
     .int()
@@ -62,10 +69,11 @@ export const ReportQuerySchema = z.object({
 
 export const TimelineQuerySchema = z.object({
   ...common,
+  ...save,
   bucket: z.enum(['hour', 'day']).default('hour'),
 })
 
-export const SummaryQuerySchema = z.object({ ...common })
+export const SummaryQuerySchema = z.object({ ...common, ...save })
 
 const FileSummarySchema = z
   .object({
@@ -144,3 +152,23 @@ export const TimelineResponseSchema = z
     files: z.array(FileSummarySchema),
   })
   .openapi('FlowTimeline')
+
+export const AnalysisParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      example: '3b241101-e2bb-4255-8caf-4136c566a962',
+    }),
+})
+
+export const SavedAnalysisSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['summary', 'report', 'timeline']),
+    createdAt: z.string(),
+    query: z.record(z.string(), z.unknown()),
+    result: z.unknown(),
+  })
+  .openapi('SavedFlowAnalysis')

@@ -34,13 +34,17 @@ import {
   type TopRow,
   topRows,
 } from '../flows/report/top-talkers'
+import { assertToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
 import { ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
+import { getAnalysis, type SavedAnalysis, saveAnalysis } from '../kv/analyses'
 import {
+  AnalysisParamsSchema,
   PrintQuerySchema,
   ReportQuerySchema,
   ReportResponseSchema,
+  SavedAnalysisSchema,
   SummaryQuerySchema,
   SummaryResponseSchema,
   TimelineQuerySchema,
@@ -72,6 +76,7 @@ const UPLOAD =
 
 const errors = {
   400: problemResponse('Malformed multipart body'),
+  401: problemResponse('save=1 without the API token'),
   413: problemResponse('Too many bytes, files or flows (limits), or an inflate bomb'),
   422: problemResponse(
     'Unreadable flow file (names the file and byte offset or line), mixed record versions, a bad filter (line, column, excerpt) or an output the records cannot give',
@@ -281,15 +286,38 @@ function renderSummaryText(files: readonly FileSummary[]): string {
   return out
 }
 
+/** `save=1`: checked before the upload is read, written after the analysis succeeded. */
+function checkSave(c: Context<AppEnv>, save: boolean): void {
+  if (save) assertToken(c, 'Saving an analysis')
+}
+
+async function maybeSave(
+  c: Context<AppEnv>,
+  save: boolean,
+  kind: SavedAnalysis['kind'],
+  q: Record<string, unknown>,
+  result: unknown,
+): Promise<string | undefined> {
+  if (!save) return undefined
+  const { save: _omit, ...query } = q
+  const saved = await saveAnalysis(c.env.EDGEPING_KV, kind, query, result, new Date())
+  c.header('Location', `/flows/analyses/${saved.id}`)
+  return saved.id
+}
+
 flowRoutes.openapi(summaryRoute, async (c) => {
   const q = c.req.valid('query')
+  checkSave(c, q.save)
   const files = await summarize(c, q)
+  const result = { files, totals: totalsOf(files) }
+  const id = await maybeSave(c, q.save, 'summary', q, result)
   if (wantsText(c, undefined, [])) return c.text(renderSummaryText(files), 200)
-  return c.json({ files, totals: totalsOf(files) }, 200)
+  return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
 flowRoutes.openapi(reportRoute, async (c) => {
   const q = c.req.valid('query')
+  checkSave(c, q.save)
   const stat = createStatSummary()
   const top = createTopTalkers()
   const files = await summarize(c, q, (b, keep) => {
@@ -299,29 +327,63 @@ flowRoutes.openapi(reportRoute, async (c) => {
   const tables: Record<string, TopRow[]> = {}
   for (const k of TOP_KEYS) tables[k] = topRows(top, k, q.sort, q.top)
   const text = renderStatSummary(stat)
+  const result = {
+    stat: { flows: stat.flows, octets: stat.octets, packets: stat.packets, text },
+    sort: q.sort,
+    top: tables,
+    files,
+    totals: totalsOf(files),
+  }
+  const id = await maybeSave(c, q.save, 'report', q, result)
   if (wantsText(c, undefined, [])) {
     let out = text
     for (const k of TOP_KEYS)
       out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
     return c.text(out, 200)
   }
-  return c.json(
-    {
-      stat: { flows: stat.flows, octets: stat.octets, packets: stat.packets, text },
-      sort: q.sort,
-      top: tables,
-      files,
-      totals: totalsOf(files),
-    },
-    200,
-  )
+  return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
 flowRoutes.openapi(timelineRoute, async (c) => {
   const q = c.req.valid('query')
+  checkSave(c, q.save)
   const t = createTimeline(q.bucket)
   const files = await summarize(c, q, (b, keep, file) => addToTimeline(t, b, keep, file))
-  const result = timelineResult(t)
+  const result = { ...timelineResult(t), files }
+  const id = await maybeSave(c, q.save, 'timeline', q, result)
   if (wantsText(c, undefined, [])) return c.text(renderTimeline(result), 200)
-  return c.json({ ...result, files }, 200)
+  return c.json({ ...result, ...(id ? { id } : {}) }, 200)
+})
+
+const analysisRoute = createRoute({
+  method: 'get',
+  path: '/analyses/{id}',
+  tags: ['Flows'],
+  summary: 'A saved analysis (summary, report or timeline) by id',
+  security: [{ bearer: [] }],
+  request: { params: AnalysisParamsSchema },
+  responses: {
+    200: {
+      description: 'The saved analysis',
+      content: { 'application/json': { schema: SavedAnalysisSchema } },
+    },
+    401: problemResponse('Saved analyses hold traffic data: the token is needed'),
+    404: problemResponse('No such analysis (or it expired after 90 days)'),
+    422: problemResponse('The id is not an analysis id'),
+  },
+})
+
+flowRoutes.openapi(analysisRoute, async (c) => {
+  assertToken(c, 'Reading a saved analysis')
+  const { id } = c.req.valid('param')
+  const saved = await getAnalysis(c.env.EDGEPING_KV, id)
+  if (!saved) {
+    throw new ProblemError({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no saved analysis ${id} (analyses expire after 90 days)`,
+    })
+  }
+  return c.json(saved, 200)
 })

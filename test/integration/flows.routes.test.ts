@@ -280,3 +280,41 @@ describe.skipIf(filtersReady)('filters before the filter languages land', () => 
     expect((await problemOf(res)).code).toBe('not_implemented')
   })
 })
+
+describe('saved analyses', () => {
+  it('needs the token to save, before reading the upload', async () => {
+    const res = await call('/flows/report?save=1', { method: 'POST', body: bytes('seed-all.z.ft') })
+    expect(res.status).toBe(401)
+  })
+
+  it('saves a report and fetches it again by id', async () => {
+    const res = await call('/flows/report?save=1&top=2', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+      token: true,
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { id: string; stat: { text: string } }
+    expect(res.headers.get('location')).toBe(`/flows/analyses/${body.id}`)
+    const again = await call(`/flows/analyses/${body.id}`, { token: true })
+    expect(again.status).toBe(200)
+    const saved = (await again.json()) as {
+      kind: string
+      query: Record<string, unknown>
+      result: { stat: { text: string } }
+    }
+    expect(saved.kind).toBe('report')
+    expect(saved.query).toMatchObject({ top: 2 })
+    expect(saved.result.stat.text).toBe(body.stat.text)
+    expect((await call(`/flows/analyses/${body.id}`)).status).toBe(401)
+  })
+
+  it('answers 404 for an unknown id and 422 for a malformed one', async () => {
+    const missing = await call('/flows/analyses/3b241101-e2bb-4255-8caf-4136c566a962', {
+      token: true,
+    })
+    expect(missing.status).toBe(404)
+    const bad = await call('/flows/analyses/not-an-id', { token: true })
+    expect(bad.status).toBe(422)
+  })
+})
