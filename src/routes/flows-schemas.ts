@@ -46,6 +46,7 @@ export const PrintQuerySchema = z.object({
       example: 'f5',
     }),
   wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
+  header: flag.openapi({ description: "flow-print -p: the first file's flow-header block first" }),
 })
 
 const save = {
@@ -88,6 +89,7 @@ const FileSummarySchema = z
     firstFlowStart: z.string().nullable(),
     lastFlowEnd: z.string().nullable(),
     header: z.record(z.string(), z.unknown()).nullable(),
+    headerText: z.string().nullable().openapi({ description: 'flow-header output for the file' }),
   })
   .openapi('FlowFileSummary')
 

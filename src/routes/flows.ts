@@ -12,6 +12,7 @@ import {
   startFileSummary,
   totalsOf,
 } from '../flows/flow-summary'
+import { renderFtHeader } from '../flows/ft-header-text'
 import { ndjsonLines } from '../flows/ndjson'
 import { choosePrintFormat, printBatch } from '../flows/print/flow-print'
 import type { PrintFormat } from '../flows/print/print-formats'
@@ -213,7 +214,8 @@ flowRoutes.openapi(printRoute, async (c) => {
       const ev = r.value
       if (ev.kind === 'open' && !p) {
         p = printer(q.output, q.wide, json, ev.file)
-        return p.head
+        const h = q.header && ev.file.header && !json ? renderFtHeader(ev.file.header) : ''
+        return h + p.head
       }
       if (ev.kind === 'batch' && p) return p.body(ev.batch, ev.keep, ev.file.name)
     }
@@ -277,8 +279,7 @@ function renderSummaryText(files: readonly FileSummary[]): string {
   let out = ''
   for (const f of files) {
     out += `# file:                 ${f.name}\n# format:               ${f.format} (record version ${f.recordVersion})\n`
-    for (const [k, v] of Object.entries(f.header ?? {}))
-      out += `# ${`${k}:`.padEnd(22)}${Array.isArray(v) ? v.join(',') : String(v)}\n`
+    if (f.headerText) out += f.headerText
     out += `# flows read:           ${f.flows}\n# flows matched:        ${f.matched}\n# first flow start:     ${f.firstFlowStart ?? '-'}\n# last flow end:        ${f.lastFlowEnd ?? '-'}\n#\n`
   }
   const t = totalsOf(files)

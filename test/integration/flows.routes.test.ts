@@ -179,7 +179,7 @@ describe('POST /flows/summary', () => {
     expect(body.totals).toMatchObject({ files: 8, flows: 1328 })
   })
 
-  it('reports a streaming header as incomplete, in text on request', async () => {
+  it('gives flow-header text for a streaming v8.3 file on request', async () => {
     const res = await call('/flows/summary', {
       method: 'POST',
       body: bytes('versions/flowgen-v8.3-20.ft'),
@@ -187,7 +187,9 @@ describe('POST /flows/summary', () => {
     })
     const t = await res.text()
     expect(t).toContain('record version 8.3')
-    expect(t).toContain('incomplete flow file')
+    expect(t).toContain('# mode:                 streaming\n')
+    expect(t).toContain('# export agg_method:    3 (Source Prefix)\n')
+    expect(t).toContain('# flows read:           20\n')
   })
 })
 
@@ -316,5 +318,15 @@ describe('saved analyses', () => {
     expect(missing.status).toBe(404)
     const bad = await call('/flows/analyses/not-an-id', { token: true })
     expect(bad.status).toBe(422)
+  })
+})
+
+describe('flow-header text', () => {
+  it('prints the header block first with header=1, like flow-print -p', async () => {
+    const res = await call('/flows/print?output=f5&header=1', {
+      method: 'POST',
+      body: bytes('seed-all.ft'),
+    })
+    expect(await res.text()).toBe(text('expected/seed-all/print-formats/print-f5-header.txt'))
   })
 })

@@ -33,7 +33,7 @@ describe('openFtStream', () => {
       const sizes = Array.from({ length: 50 }, () => Math.floor(r() * 200))
       expect(await exportCsv(streamOf(bytes, sizes), { batchSize: 5 })).toBe(whole)
     }
-  })
+  }, 30_000)
 
   it('decodes big-endian and little-endian, compressed or not, to the same flows', async () => {
     const big = await exportCsv(streamOf(fixture('versions/random-v5-1k.big.z9.ft')))
