@@ -47,6 +47,15 @@ export const PrintQuerySchema = z.object({
     }),
   wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
   header: flag.openapi({ description: "flow-print -p: the first file's flow-header block first" }),
+  tz: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_+\-/]+$/)
+    .default('UTC')
+    .openapi({
+      description: 'IANA time zone for printed times (flow-tools prints local time)',
+      example: 'America/Sao_Paulo',
+    }),
 })
 
 const save = {

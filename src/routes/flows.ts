@@ -15,7 +15,8 @@ import {
 import { renderFtHeader } from '../flows/ft-header-text'
 import { ndjsonLines } from '../flows/ndjson'
 import { choosePrintFormat, printBatch } from '../flows/print/flow-print'
-import type { PrintFormat } from '../flows/print/print-formats'
+import { type Clock, zoneClock } from '../flows/print/flow-time'
+import type { PrintFormat, PrintOptions } from '../flows/print/print-formats'
 import {
   addToStatSummary,
   createStatSummary,
@@ -37,7 +38,7 @@ import {
 } from '../flows/report/top-talkers'
 import { assertToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
-import { ProblemError, problemResponse } from '../http/problem'
+import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { getAnalysis, type SavedAnalysis, saveAnalysis } from '../kv/analyses'
 import {
@@ -169,7 +170,7 @@ type Printer = { head: string; body: (b: FlowBatch, keep: FlowPredicate, file: s
 
 function printer(
   output: string | undefined,
-  wide: boolean,
+  o: PrintOptions,
   json: boolean,
   ev: {
     present: ReadonlySet<import('../flows/flow-batch').FlowField>
@@ -189,7 +190,7 @@ function printer(
   }
   const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
   const f: PrintFormat = choosePrintFormat(ev.present, ev.dVersion, ev.aggMethod, n)
-  return { head: f.header(wide), body: (b, keep) => printBatch(f, b, wide, keep).text }
+  return { head: f.header(o.wide), body: (b, keep) => printBatch(f, b, o, keep).text }
 }
 
 flowRoutes.openapi(printRoute, async (c) => {
@@ -204,6 +205,14 @@ flowRoutes.openapi(printRoute, async (c) => {
     : q.output === 'csv'
       ? 'text/csv; charset=utf-8'
       : 'text/plain; charset=utf-8'
+  let clock: Clock
+  try {
+    clock = zoneClock(q.tz)
+  } catch {
+    throw invalidRequest(`unknown time zone "${q.tz}": use an IANA name such as Europe/Paris`, {
+      errors: [{ path: 'query.tz', message: 'unknown time zone' }],
+    })
+  }
   const events = requestFlows(c, q)
   let p: Printer | undefined
   const encoder = new TextEncoder()
@@ -213,7 +222,7 @@ flowRoutes.openapi(printRoute, async (c) => {
       if (r.done) return undefined
       const ev = r.value
       if (ev.kind === 'open' && !p) {
-        p = printer(q.output, q.wide, json, ev.file)
+        p = printer(q.output, { wide: q.wide, tm: clock }, json, ev.file)
         const h = q.header && ev.file.header && !json ? renderFtHeader(ev.file.header) : ''
         return h + p.head
       }

@@ -330,3 +330,19 @@ describe('flow-header text', () => {
     expect(await res.text()).toBe(text('expected/seed-all/print-formats/print-f5-header.txt'))
   })
 })
+
+describe('time zones in print', () => {
+  it('prints in the asked zone and refuses an unknown one', async () => {
+    const ok = await call('/flows/print?output=f5&tz=America/Sao_Paulo', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(ok.status).toBe(200)
+    expect((await ok.text()).split('\n')[2]?.startsWith('1107.22:01:09.010 ')).toBe(true)
+    const bad = await call('/flows/print?tz=Mars/Base', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(bad.status).toBe(422)
+  })
+})
