@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { build } from 'esbuild'
+import { workerBench } from './worker-e2e.mjs'
 
 const out = new URL('../.wrangler/bench/', import.meta.url).pathname
 mkdirSync(out, { recursive: true })
@@ -54,6 +55,18 @@ for (const input of inputs()) {
     const rate = Math.round(r.flows / (r.ms / 1000))
     console.log(
       `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate.toLocaleString('en-US')} | ${r.maxRssMb.toFixed(0)} |`,
+    )
+  }
+}
+
+if (args.includes('--worker')) {
+  const path = `${out}random-v5-1m.z.ft`
+  console.log('\n## end to end through wrangler dev (local workerd), generated 1M v5 flows')
+  const r = await workerBench(path)
+  console.log('| case | HTTP | ms | flows/s | response bytes |\n|---|---:|---:|---:|---:|')
+  for (const row of r.rows) {
+    console.log(
+      `| ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(1_000_000 / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} |`,
     )
   }
 }

@@ -160,14 +160,19 @@ export async function openFtStream(
         next = await r.read()
       } catch (err) {
         if (err instanceof FlowLimitError || err instanceof FlowParseError) throw err
-        throw new FlowParseError(
-          'corrupt_zlib',
-          header.headerLength + stats.recordBytes,
-          `corrupt or truncated zlib stream after ${stats.flows} complete records (${String(
-            (err as Error).message ?? err,
-          )})`,
-          { inflated: true, flowsRead: stats.flows },
-        )
+        const offset = header.headerLength + stats.recordBytes
+        const message = `corrupt or truncated zlib stream after ${stats.flows} complete records (${String(
+          (err as Error).message ?? err,
+        )})`
+        if (options.allowPartial) {
+          // flow-tools keeps every record inflated before the damage ("partial inflated record").
+          stats.truncated = { offset, bytesLost: 0, message }
+          return
+        }
+        throw new FlowParseError('corrupt_zlib', offset, message, {
+          inflated: true,
+          flowsRead: stats.flows,
+        })
       }
       if (next.done) return
       yield next.value
@@ -276,7 +281,7 @@ export async function openFtStream(
           flowsRead: stats.flows,
         })
       }
-      stats.truncated = { offset, bytesLost: carryLen, message }
+      stats.truncated ??= { offset, bytesLost: carryLen, message }
     }
     if (batch.length > 0) {
       yield batch

@@ -99,6 +99,12 @@ const FileSummarySchema = z
     lastFlowEnd: z.string().nullable(),
     header: z.record(z.string(), z.unknown()).nullable(),
     headerText: z.string().nullable().openapi({ description: 'flow-header output for the file' }),
+    truncated: z
+      .object({ offset: z.number(), bytesLost: z.number(), message: z.string() })
+      .optional()
+      .openapi({
+        description: 'Only with partial=1: the file was cut short; what was kept and lost',
+      }),
   })
   .openapi('FlowFileSummary')
 
@@ -134,6 +140,10 @@ export const ReportResponseSchema = z
     }),
     sort: z.enum(TOP_SORTS),
     top: z.record(z.string(), z.array(TopRowSchema)),
+    approximate: z.record(z.string(), z.number()).openapi({
+      description:
+        'Top-N tables that had more distinct keys than the 50,000 kept: counts there may be short by at most this much',
+    }),
     files: z.array(FileSummarySchema),
     totals: TotalsSchema,
   })

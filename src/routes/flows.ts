@@ -30,6 +30,7 @@ import {
 } from '../flows/report/timeline'
 import {
   addToTopTalkers,
+  approximations,
   createTopTalkers,
   renderTopRows,
   TOP_KEYS,
@@ -329,7 +330,7 @@ flowRoutes.openapi(reportRoute, async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
   const stat = createStatSummary()
-  const top = createTopTalkers()
+  const top = createTopTalkers(q.sort)
   const files = await summarize(c, q, (b, keep) => {
     addToStatSummary(stat, b, keep)
     addToTopTalkers(top, b, keep)
@@ -341,6 +342,8 @@ flowRoutes.openapi(reportRoute, async (c) => {
     stat: { flows: stat.flows, octets: stat.octets, packets: stat.packets, text },
     sort: q.sort,
     top: tables,
+    // Tables with more distinct keys than fit: their counts may be short by at most this much.
+    approximate: approximations(top),
     files,
     totals: totalsOf(files),
   }

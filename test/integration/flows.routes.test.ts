@@ -114,13 +114,16 @@ describe('POST /flows/print', () => {
       method: 'POST',
       body: bytes('versions/random-v5-1k.z.truncated.ft'),
     })
-    // A zlib stream cut short may end in a corrupt-stream error or a partial record.
-    if (res.status === 200) {
-      const body = (await res.json()) as { files: { flows: number; truncated?: unknown }[] }
-      expect(body.files[0]?.flows).toBeLessThanOrEqual(594)
-    } else {
-      expect(res.status).toBe(422)
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as {
+      files: { flows: number; truncated?: { message: string } }[]
     }
+    // Node's zlib recovers 594 flows here, like flow-tools; workerd's DecompressionStream drops its
+    // last output chunk when it fails, so fewer survive. Either way the loss is reported.
+    const kept = body.files[0]?.flows ?? 0
+    expect(kept).toBeGreaterThan(400)
+    expect(kept).toBeLessThanOrEqual(594)
+    expect(body.files[0]?.truncated?.message).toContain(`${kept} complete records`)
   })
 
   it('returns 422 for a wrong magic, an empty body and mixed record versions', async () => {

@@ -162,3 +162,30 @@ describe('flow-print text input', () => {
     expect(err.message).toContain('line 2, column 5 (dstport)')
   })
 })
+
+describe('bounded top talkers', () => {
+  it('keeps the heavy hitters exact-ranked with few keys and says when it had to prune', async () => {
+    const { createFlowBatch } = await import('../../../src/flows/flow-batch')
+    const b = createFlowBatch(5000, ['srcaddr', 'doctets', 'dpkts'])
+    // 5000 flows: address 1 has 1000 flows of 100 octets, 4000 other addresses one flow of 1 octet.
+    for (let i = 0; i < 5000; i++) {
+      b.cols.srcaddr[i] = i < 1000 ? 1 : 100 + i
+      b.cols.doctets[i] = i < 1000 ? 100 : 1
+      b.cols.dpkts[i] = 1
+    }
+    b.length = 5000
+    const t = createTopTalkers('octets', 64)
+    addToTopTalkers(t, b, () => true)
+    expect(t.maps.srcaddr.size).toBeLessThanOrEqual(64)
+    expect(topRows(t, 'srcaddr', 'octets', 1)[0]).toMatchObject({
+      key: '0.0.0.1',
+      flows: 1000,
+      octets: 100_000,
+    })
+    const { approximations } = await import('../../../src/flows/report/top-talkers')
+    expect(approximations(t).srcaddr).toBe(1)
+    const exact = createTopTalkers('octets', 10_000)
+    addToTopTalkers(exact, b, () => true)
+    expect(approximations(exact)).toEqual({})
+  })
+})

@@ -115,13 +115,10 @@ describe('openFtStream', () => {
     expect(['corrupt_zlib', 'truncated_record']).toContain(err.code)
     const file = await openFtStream(streamOf(bytes), { allowPartial: true })
     let n = 0
-    try {
-      for await (const b of file.batches) n += b.length
-    } catch (e) {
-      expect(e).toBeInstanceOf(FlowParseError)
-    }
-    // flow-tools recovers 594 flows from this 20,000-byte prefix.
-    expect(n).toBeLessThanOrEqual(594)
+    for await (const b of file.batches) n += b.length
+    // flow-tools recovers 594 flows from this 20,000-byte prefix, then warns.
+    expect(n).toBe(594)
+    expect(file.stats.truncated?.message).toMatch(/after 594 complete records|594 complete records/)
   })
 
   it('turns corrupt bytes into errors or flows, never a crash', async () => {
