@@ -156,10 +156,12 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
   const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, undefined) : undefined
   let matched = 0
   let outBytes = 0
+  // Encode like the route does, so the cost of flattening the text is counted.
+  const encoder = new TextEncoder()
   for await (const b of f.batches) {
     if (print) {
       const { text, printed } = printBatch(print, b, false, keep)
-      outBytes += text.length
+      outBytes += encoder.encode(text).length
       matched += printed
     } else for (let i = 0; i < b.length; i++) if (keep(b, i)) matched++
   }
