@@ -4,6 +4,8 @@ import { FlowLimitError, FlowParseError } from './flow-errors'
 import type { FtHeader } from './ft-header'
 import { openFtStream } from './ft-reader'
 import { type InputFormat, peekStream, sniffFormat } from './input-sniff'
+import { openNfdumpCsv } from './nfdump-csv-reader'
+import { openFlowPrintText } from './print-text-reader'
 
 /** One uploaded file: a name for error messages and its bytes. */
 export type FlowInput = { name: string; stream: ReadableStream<Uint8Array> }
@@ -81,7 +83,7 @@ export async function* catFlows(
       )
     }
     try {
-      const { head, stream } = await peekStream(input.stream, 2)
+      const { head, stream } = await peekStream(input.stream, 6)
       const format = options.format ?? sniffFormat(head)
       if (!format) {
         throw new FlowParseError(
@@ -89,7 +91,7 @@ export async function* catFlows(
           0,
           head.length === 0
             ? 'empty file'
-            : 'unknown input format: expected an ft file (bytes CF 10) or flow-export CSV ("#:" header); set format= to force one',
+            : 'unknown input format: expected an ft file (bytes CF 10), flow-export CSV ("#:" header), flow-print text ("srcIP" header) or nfdump csv ("ts,te," header); set format= to force one',
         )
       }
       const remaining = limits.maxFlows - flows
@@ -114,6 +116,40 @@ export async function* catFlows(
           stats: ft.stats,
         }
         batches = ft.batches
+      } else if (format === 'nfdump-csv') {
+        const nf = await openNfdumpCsv(stream, {
+          maxBytes: limits.maxBytes,
+          maxFlows: remaining,
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        })
+        file = {
+          index,
+          name: input.name,
+          format,
+          header: undefined,
+          dVersion: 5,
+          aggMethod: 0,
+          present: nf.present,
+          stats: nf.stats,
+        }
+        batches = nf.batches
+      } else if (format === 'flow-print') {
+        const text = await openFlowPrintText(stream, {
+          maxBytes: limits.maxBytes,
+          maxFlows: remaining,
+          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        })
+        file = {
+          index,
+          name: input.name,
+          format,
+          header: undefined,
+          dVersion: 5,
+          aggMethod: 0,
+          present: text.present,
+          stats: text.stats,
+        }
+        batches = text.batches
       } else {
         const csv = await openFlowExportCsv(stream, {
           maxBytes: limits.maxBytes,

@@ -1,6 +1,7 @@
 import type { FlowBatch, FlowPredicate } from './flow-batch'
 import { type OpenedFile, versionName } from './flow-cat'
 import { FT_FLAG } from './ft-header'
+import { renderFtHeader } from './ft-header-text'
 import { formatIpv4 } from './ipv4'
 import { ftlTimeMs } from './print/flow-time'
 
@@ -17,6 +18,8 @@ export type FileSummary = {
   firstFlowStart: string | null
   lastFlowEnd: string | null
   header: Record<string, unknown> | null
+  /** flow-header's text for the file, byte for byte (null for text inputs). */
+  headerText: string | null
   truncated?: { offset: number; bytesLost: number; message: string }
 }
 
@@ -110,6 +113,7 @@ export function finishFileSummary(s: SummaryAccumulator): FileSummary {
     firstFlowStart: Number.isFinite(s.firstMs) ? new Date(s.firstMs).toISOString() : null,
     lastFlowEnd: Number.isFinite(s.lastMs) ? new Date(s.lastMs).toISOString() : null,
     header: headerFacts(f),
+    headerText: f.header ? renderFtHeader(f.header) : null,
     ...(f.stats.truncated ? { truncated: f.stats.truncated } : {}),
   }
 }

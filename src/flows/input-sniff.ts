@@ -1,12 +1,23 @@
 /** Input formats the analyzer reads. */
-export type InputFormat = 'ft' | 'flow-export-csv'
+export type InputFormat = 'ft' | 'flow-export-csv' | 'flow-print' | 'nfdump-csv'
 
-export const INPUT_FORMATS: readonly InputFormat[] = ['ft', 'flow-export-csv']
+export const INPUT_FORMATS: readonly InputFormat[] = [
+  'ft',
+  'flow-export-csv',
+  'flow-print',
+  'nfdump-csv',
+]
 
-/** Guesses the format from the first bytes: ft magic CF 10, or flow-export's `#:` CSV header. */
+/**
+ * Guesses the format from the first bytes: ft magic CF 10, flow-export's `#:` CSV header, or
+ * flow-print's default header (`srcIP`), or nfdump's csv header (`ts,te,`).
+ */
 export function sniffFormat(head: Uint8Array): InputFormat | undefined {
   if (head[0] === 0xcf) return 'ft'
   if (head[0] === 0x23 && head[1] === 0x3a) return 'flow-export-csv'
+  const text = new TextDecoder().decode(head.subarray(0, 6))
+  if (text.startsWith('srcIP')) return 'flow-print'
+  if (text === 'ts,te,') return 'nfdump-csv'
   return undefined
 }
 

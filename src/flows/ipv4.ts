@@ -1,6 +1,9 @@
+// Octet strings, precomputed: formatting addresses is the hot path of flow-print.
+const OCTET = Array.from({ length: 256 }, (_, k) => String(k))
+
 /** Dotted quad of a host-order IPv4 integer (10.0.0.1 = 0x0a000001). */
 export function formatIpv4(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
+  return `${OCTET[a >>> 24]}.${OCTET[(a >>> 16) & 255]}.${OCTET[(a >>> 8) & 255]}.${OCTET[a & 255]}`
 }
 
 /** Dotted quad to a host-order integer, or undefined when `text` is not exactly four octets. */

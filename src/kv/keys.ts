@@ -10,4 +10,5 @@ export const keys = {
   checksHour: (minute: number) => `checks:v1:hour:${minute}`,
   /** Hourly and daily aggregates of every target for one UTC day; epoch minute of its start. */
   checksDay: (minute: number) => `checks:v1:day:${minute}`,
+  analysis: (id: string) => `analysis:v1:${id}`,
 } as const

@@ -46,10 +46,27 @@ export const PrintQuerySchema = z.object({
       example: 'f5',
     }),
   wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
+  header: flag.openapi({ description: "flow-print -p: the first file's flow-header block first" }),
+  tz: z
+    .string()
+    .max(64)
+    .regex(/^[A-Za-z0-9_+\-/]+$/)
+    .default('UTC')
+    .openapi({
+      description: 'IANA time zone for printed times (flow-tools prints local time)',
+      example: 'America/Sao_Paulo',
+    }),
 })
+
+const save = {
+  save: flag.openapi({
+    description: 'Also save the result in KV (needs the token); the answer carries its id',
+  }),
+}
 
 export const ReportQuerySchema = z.object({
   ...common,
+  ...save,
   top: z.coerce
     .number()
     .int()
@@ -62,10 +79,11 @@ export const ReportQuerySchema = z.object({
 
 export const TimelineQuerySchema = z.object({
   ...common,
+  ...save,
   bucket: z.enum(['hour', 'day']).default('hour'),
 })
 
-export const SummaryQuerySchema = z.object({ ...common })
+export const SummaryQuerySchema = z.object({ ...common, ...save })
 
 const FileSummarySchema = z
   .object({
@@ -80,6 +98,13 @@ const FileSummarySchema = z
     firstFlowStart: z.string().nullable(),
     lastFlowEnd: z.string().nullable(),
     header: z.record(z.string(), z.unknown()).nullable(),
+    headerText: z.string().nullable().openapi({ description: 'flow-header output for the file' }),
+    truncated: z
+      .object({ offset: z.number(), bytesLost: z.number(), message: z.string() })
+      .optional()
+      .openapi({
+        description: 'Only with partial=1: the file was cut short; what was kept and lost',
+      }),
   })
   .openapi('FlowFileSummary')
 
@@ -115,6 +140,10 @@ export const ReportResponseSchema = z
     }),
     sort: z.enum(TOP_SORTS),
     top: z.record(z.string(), z.array(TopRowSchema)),
+    approximate: z.record(z.string(), z.number()).openapi({
+      description:
+        'Top-N tables that had more distinct keys than the 50,000 kept: counts there may be short by at most this much',
+    }),
     files: z.array(FileSummarySchema),
     totals: TotalsSchema,
   })
@@ -144,3 +173,23 @@ export const TimelineResponseSchema = z
     files: z.array(FileSummarySchema),
   })
   .openapi('FlowTimeline')
+
+export const AnalysisParamsSchema = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    .openapi({
+      param: { name: 'id', in: 'path' },
+      example: '3b241101-e2bb-4255-8caf-4136c566a962',
+    }),
+})
+
+export const SavedAnalysisSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['summary', 'report', 'timeline']),
+    createdAt: z.string(),
+    query: z.record(z.string(), z.unknown()),
+    result: z.unknown(),
+  })
+  .openapi('SavedFlowAnalysis')

@@ -12,9 +12,11 @@ import {
   startFileSummary,
   totalsOf,
 } from '../flows/flow-summary'
+import { renderFtHeader } from '../flows/ft-header-text'
 import { ndjsonLines } from '../flows/ndjson'
 import { choosePrintFormat, printBatch } from '../flows/print/flow-print'
-import type { PrintFormat } from '../flows/print/print-formats'
+import { type Clock, zoneClock } from '../flows/print/flow-time'
+import type { PrintFormat, PrintOptions } from '../flows/print/print-formats'
 import {
   addToStatSummary,
   createStatSummary,
@@ -28,19 +30,24 @@ import {
 } from '../flows/report/timeline'
 import {
   addToTopTalkers,
+  approximations,
   createTopTalkers,
   renderTopRows,
   TOP_KEYS,
   type TopRow,
   topRows,
 } from '../flows/report/top-talkers'
+import { assertToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
-import { ProblemError, problemResponse } from '../http/problem'
+import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
+import { getAnalysis, type SavedAnalysis, saveAnalysis } from '../kv/analyses'
 import {
+  AnalysisParamsSchema,
   PrintQuerySchema,
   ReportQuerySchema,
   ReportResponseSchema,
+  SavedAnalysisSchema,
   SummaryQuerySchema,
   SummaryResponseSchema,
   TimelineQuerySchema,
@@ -72,11 +79,11 @@ const UPLOAD =
 
 const errors = {
   400: problemResponse('Malformed multipart body'),
+  401: problemResponse('save=1 without the API token'),
   413: problemResponse('Too many bytes, files or flows (limits), or an inflate bomb'),
   422: problemResponse(
     'Unreadable flow file (names the file and byte offset or line), mixed record versions, a bad filter (line, column, excerpt) or an output the records cannot give',
   ),
-  501: problemResponse('Filters are not available in this build'),
 }
 
 const printRoute = createRoute({
@@ -163,7 +170,7 @@ type Printer = { head: string; body: (b: FlowBatch, keep: FlowPredicate, file: s
 
 function printer(
   output: string | undefined,
-  wide: boolean,
+  o: PrintOptions,
   json: boolean,
   ev: {
     present: ReadonlySet<import('../flows/flow-batch').FlowField>
@@ -183,7 +190,7 @@ function printer(
   }
   const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
   const f: PrintFormat = choosePrintFormat(ev.present, ev.dVersion, ev.aggMethod, n)
-  return { head: f.header(wide), body: (b, keep) => printBatch(f, b, wide, keep).text }
+  return { head: f.header(o.wide), body: (b, keep) => printBatch(f, b, o, keep).text }
 }
 
 flowRoutes.openapi(printRoute, async (c) => {
@@ -198,6 +205,14 @@ flowRoutes.openapi(printRoute, async (c) => {
     : q.output === 'csv'
       ? 'text/csv; charset=utf-8'
       : 'text/plain; charset=utf-8'
+  let clock: Clock
+  try {
+    clock = zoneClock(q.tz)
+  } catch {
+    throw invalidRequest(`unknown time zone "${q.tz}": use an IANA name such as Europe/Paris`, {
+      errors: [{ path: 'query.tz', message: 'unknown time zone' }],
+    })
+  }
   const events = requestFlows(c, q)
   let p: Printer | undefined
   const encoder = new TextEncoder()
@@ -207,8 +222,9 @@ flowRoutes.openapi(printRoute, async (c) => {
       if (r.done) return undefined
       const ev = r.value
       if (ev.kind === 'open' && !p) {
-        p = printer(q.output, q.wide, json, ev.file)
-        return p.head
+        p = printer(q.output, { wide: q.wide, tm: clock }, json, ev.file)
+        const h = q.header && ev.file.header && !json ? renderFtHeader(ev.file.header) : ''
+        return h + p.head
       }
       if (ev.kind === 'batch' && p) return p.body(ev.batch, ev.keep, ev.file.name)
     }
@@ -272,8 +288,7 @@ function renderSummaryText(files: readonly FileSummary[]): string {
   let out = ''
   for (const f of files) {
     out += `# file:                 ${f.name}\n# format:               ${f.format} (record version ${f.recordVersion})\n`
-    for (const [k, v] of Object.entries(f.header ?? {}))
-      out += `# ${`${k}:`.padEnd(22)}${Array.isArray(v) ? v.join(',') : String(v)}\n`
+    if (f.headerText) out += f.headerText
     out += `# flows read:           ${f.flows}\n# flows matched:        ${f.matched}\n# first flow start:     ${f.firstFlowStart ?? '-'}\n# last flow end:        ${f.lastFlowEnd ?? '-'}\n#\n`
   }
   const t = totalsOf(files)
@@ -281,17 +296,40 @@ function renderSummaryText(files: readonly FileSummary[]): string {
   return out
 }
 
+/** `save=1`: checked before the upload is read, written after the analysis succeeded. */
+function checkSave(c: Context<AppEnv>, save: boolean): void {
+  if (save) assertToken(c, 'Saving an analysis')
+}
+
+async function maybeSave(
+  c: Context<AppEnv>,
+  save: boolean,
+  kind: SavedAnalysis['kind'],
+  q: Record<string, unknown>,
+  result: unknown,
+): Promise<string | undefined> {
+  if (!save) return undefined
+  const { save: _omit, ...query } = q
+  const saved = await saveAnalysis(c.env.EDGEPING_KV, kind, query, result, new Date())
+  c.header('Location', `/flows/analyses/${saved.id}`)
+  return saved.id
+}
+
 flowRoutes.openapi(summaryRoute, async (c) => {
   const q = c.req.valid('query')
+  checkSave(c, q.save)
   const files = await summarize(c, q)
+  const result = { files, totals: totalsOf(files) }
+  const id = await maybeSave(c, q.save, 'summary', q, result)
   if (wantsText(c, undefined, [])) return c.text(renderSummaryText(files), 200)
-  return c.json({ files, totals: totalsOf(files) }, 200)
+  return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
 flowRoutes.openapi(reportRoute, async (c) => {
   const q = c.req.valid('query')
+  checkSave(c, q.save)
   const stat = createStatSummary()
-  const top = createTopTalkers()
+  const top = createTopTalkers(q.sort)
   const files = await summarize(c, q, (b, keep) => {
     addToStatSummary(stat, b, keep)
     addToTopTalkers(top, b, keep)
@@ -299,29 +337,65 @@ flowRoutes.openapi(reportRoute, async (c) => {
   const tables: Record<string, TopRow[]> = {}
   for (const k of TOP_KEYS) tables[k] = topRows(top, k, q.sort, q.top)
   const text = renderStatSummary(stat)
+  const result = {
+    stat: { flows: stat.flows, octets: stat.octets, packets: stat.packets, text },
+    sort: q.sort,
+    top: tables,
+    // Tables with more distinct keys than fit: their counts may be short by at most this much.
+    approximate: approximations(top),
+    files,
+    totals: totalsOf(files),
+  }
+  const id = await maybeSave(c, q.save, 'report', q, result)
   if (wantsText(c, undefined, [])) {
     let out = text
     for (const k of TOP_KEYS)
       out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
     return c.text(out, 200)
   }
-  return c.json(
-    {
-      stat: { flows: stat.flows, octets: stat.octets, packets: stat.packets, text },
-      sort: q.sort,
-      top: tables,
-      files,
-      totals: totalsOf(files),
-    },
-    200,
-  )
+  return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
 flowRoutes.openapi(timelineRoute, async (c) => {
   const q = c.req.valid('query')
+  checkSave(c, q.save)
   const t = createTimeline(q.bucket)
   const files = await summarize(c, q, (b, keep, file) => addToTimeline(t, b, keep, file))
-  const result = timelineResult(t)
+  const result = { ...timelineResult(t), files }
+  const id = await maybeSave(c, q.save, 'timeline', q, result)
   if (wantsText(c, undefined, [])) return c.text(renderTimeline(result), 200)
-  return c.json({ ...result, files }, 200)
+  return c.json({ ...result, ...(id ? { id } : {}) }, 200)
+})
+
+const analysisRoute = createRoute({
+  method: 'get',
+  path: '/analyses/{id}',
+  tags: ['Flows'],
+  summary: 'A saved analysis (summary, report or timeline) by id',
+  security: [{ bearer: [] }],
+  request: { params: AnalysisParamsSchema },
+  responses: {
+    200: {
+      description: 'The saved analysis',
+      content: { 'application/json': { schema: SavedAnalysisSchema } },
+    },
+    401: problemResponse('Saved analyses hold traffic data: the token is needed'),
+    404: problemResponse('No such analysis (or it expired after 90 days)'),
+    422: problemResponse('The id is not an analysis id'),
+  },
+})
+
+flowRoutes.openapi(analysisRoute, async (c) => {
+  assertToken(c, 'Reading a saved analysis')
+  const { id } = c.req.valid('param')
+  const saved = await getAnalysis(c.env.EDGEPING_KV, id)
+  if (!saved) {
+    throw new ProblemError({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no saved analysis ${id} (analyses expire after 90 days)`,
+    })
+  }
+  return c.json(saved, 200)
 })

@@ -22,6 +22,7 @@ menu = DoH front end
 title = dnsdist on 127.0.0.1:8054
 host = 127.0.0.1
 port = 8054
+step = 60
 `
 
 let browser: Browser

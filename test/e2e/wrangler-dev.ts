@@ -65,6 +65,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       'ALLOW_PRIVATE_TARGETS:true',
       '--var',
       `API_TOKEN:${API_TOKEN}`,
+      // a 1-minute check step in the browser tests needs more than the free plan's 1,000 writes
+      '--var',
+      'CHECKS_WRITES_PER_DAY:100000',
     ],
     {
       cwd: REPO_ROOT,

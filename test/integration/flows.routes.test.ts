@@ -103,13 +103,16 @@ describe('POST /flows/print', () => {
       method: 'POST',
       body: bytes('versions/random-v5-1k.z.truncated.ft'),
     })
-    // A zlib stream cut short may end in a corrupt-stream error or a partial record.
-    if (res.status === 200) {
-      const body = (await res.json()) as { files: { flows: number; truncated?: unknown }[] }
-      expect(body.files[0]?.flows).toBeLessThanOrEqual(594)
-    } else {
-      expect(res.status).toBe(422)
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as {
+      files: { flows: number; truncated?: { message: string } }[]
     }
+    // Node's zlib recovers 594 flows here, like flow-tools; workerd's DecompressionStream drops its
+    // last output chunk when it fails, so fewer survive. Either way the loss is reported.
+    const kept = body.files[0]?.flows ?? 0
+    expect(kept).toBeGreaterThan(400)
+    expect(kept).toBeLessThanOrEqual(594)
+    expect(body.files[0]?.truncated?.message).toContain(`${kept} complete records`)
   })
 
   it('returns 422 for a wrong magic, an empty body and mixed record versions', async () => {
@@ -168,7 +171,7 @@ describe('POST /flows/summary', () => {
     expect(body.totals).toMatchObject({ files: 8, flows: 1328 })
   })
 
-  it('reports a streaming header as incomplete, in text on request', async () => {
+  it('gives flow-header text for a streaming v8.3 file on request', async () => {
     const res = await call('/flows/summary', {
       method: 'POST',
       body: bytes('versions/flowgen-v8.3-20.ft'),
@@ -176,7 +179,9 @@ describe('POST /flows/summary', () => {
     })
     const t = await res.text()
     expect(t).toContain('record version 8.3')
-    expect(t).toContain('incomplete flow file')
+    expect(t).toContain('# mode:                 streaming\n')
+    expect(t).toContain('# export agg_method:    3 (Source Prefix)\n')
+    expect(t).toContain('# flows read:           20\n')
   })
 })
 
@@ -250,5 +255,69 @@ describe('filters through the routes', () => {
       dstaddr: '208.83.20.130',
       dstport: 6667,
     })
+  })
+})
+
+describe('saved analyses', () => {
+  it('needs the token to save, before reading the upload', async () => {
+    const res = await call('/flows/report?save=1', { method: 'POST', body: bytes('seed-all.z.ft') })
+    expect(res.status).toBe(401)
+  })
+
+  it('saves a report and fetches it again by id', async () => {
+    const res = await call('/flows/report?save=1&top=2', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+      token: true,
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { id: string; stat: { text: string } }
+    expect(res.headers.get('location')).toBe(`/flows/analyses/${body.id}`)
+    const again = await call(`/flows/analyses/${body.id}`, { token: true })
+    expect(again.status).toBe(200)
+    const saved = (await again.json()) as {
+      kind: string
+      query: Record<string, unknown>
+      result: { stat: { text: string } }
+    }
+    expect(saved.kind).toBe('report')
+    expect(saved.query).toMatchObject({ top: 2 })
+    expect(saved.result.stat.text).toBe(body.stat.text)
+    expect((await call(`/flows/analyses/${body.id}`)).status).toBe(401)
+  })
+
+  it('answers 404 for an unknown id and 422 for a malformed one', async () => {
+    const missing = await call('/flows/analyses/3b241101-e2bb-4255-8caf-4136c566a962', {
+      token: true,
+    })
+    expect(missing.status).toBe(404)
+    const bad = await call('/flows/analyses/not-an-id', { token: true })
+    expect(bad.status).toBe(422)
+  })
+})
+
+describe('flow-header text', () => {
+  it('prints the header block first with header=1, like flow-print -p', async () => {
+    const res = await call('/flows/print?output=f5&header=1', {
+      method: 'POST',
+      body: bytes('seed-all.ft'),
+    })
+    expect(await res.text()).toBe(text('expected/seed-all/print-formats/print-f5-header.txt'))
+  })
+})
+
+describe('time zones in print', () => {
+  it('prints in the asked zone and refuses an unknown one', async () => {
+    const ok = await call('/flows/print?output=f5&tz=America/Sao_Paulo', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(ok.status).toBe(200)
+    expect((await ok.text()).split('\n')[2]?.startsWith('1107.22:01:09.010 ')).toBe(true)
+    const bad = await call('/flows/print?tz=Mars/Base', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(bad.status).toBe(422)
   })
 })

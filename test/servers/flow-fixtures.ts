@@ -9,6 +9,8 @@ const ROOT = new URL('../fixtures/flows/', import.meta.url).pathname
 
 export const FLOW_FIXTURES = [
   'seed-all.z.ft',
+  'seed-all.ft',
+  'expected/seed-all/print-formats/print-f5-header.txt',
   'random-v5-1k.z.ft',
   'versions/flowgen-v5-20.ft',
   'versions/flowgen-v7-20.ft',

@@ -1,8 +1,12 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 import { FlowOutputError } from '../flow-errors'
-import { defaultPrintFormat, PRINT_FORMATS, type PrintFormat } from './print-formats'
-
-export type PrintOptions = { format?: number; wide?: boolean }
+import { utcTm } from './flow-time'
+import {
+  defaultPrintFormat,
+  PRINT_FORMATS,
+  type PrintFormat,
+  type PrintOptions,
+} from './print-formats'
 
 /** Picks the flow-print format for a record version, checking the fields it needs are there. */
 export function choosePrintFormat(
@@ -26,18 +30,19 @@ export function choosePrintFormat(
   return f
 }
 
-/** Text of the selected rows of one batch in a flow-print format. */
+/** Text of the selected rows of one batch in a flow-print format (`true`/`false` = -w, times in UTC). */
 export function printBatch(
   f: PrintFormat,
   batch: FlowBatch,
-  wide: boolean,
+  options: boolean | PrintOptions,
   keep: FlowPredicate = () => true,
 ): { text: string; printed: number } {
+  const o: PrintOptions = typeof options === 'boolean' ? { wide: options, tm: utcTm } : options
   let text = ''
   let printed = 0
   for (let i = 0; i < batch.length; i++) {
     if (!keep(batch, i)) continue
-    const line = f.row(batch, i, wide)
+    const line = f.row(batch, i, o)
     if (line !== '') {
       text += line
       printed++

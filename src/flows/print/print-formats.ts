@@ -1,14 +1,17 @@
 import type { FlowBatch, FlowField } from '../flow-batch'
 import { formatIpv4 } from '../ipv4'
-import { ftlTimeMs, type Tm, utcTm } from './flow-time'
+import { type Clock, ftlTimeMs, type Tm } from './flow-time'
 import { d2, d3, lu, lx, ru, s, x } from './printf'
+
+/** flow-print options: -w, and the clock that turns times into text (UTC unless a zone is asked). */
+export type PrintOptions = { wide: boolean; tm: Clock }
 
 /** One flow-print format: the fields it needs, its header lines and one row per flow. */
 export type PrintFormat = {
   readonly requires: readonly FlowField[]
   header(wide: boolean): string
   /** The text for row `i` (newline included), or '' when the format skips the flow. */
-  row(b: FlowBatch, i: number, wide: boolean): string
+  row(b: FlowBatch, i: number, o: PrintOptions): string
   readonly hasWide?: boolean
 }
 
@@ -46,13 +49,13 @@ function duration(b: FlowBatch, i: number): number {
   return (v(b, 'last', i) - v(b, 'first', i)) >>> 0
 }
 
-function times(b: FlowBatch, i: number): [Tm, Tm] {
-  return [utcTm(ftlTimeMs(b, i, v(b, 'first', i))), utcTm(ftlTimeMs(b, i, v(b, 'last', i)))]
+function times(b: FlowBatch, i: number, tm: Clock): [Tm, Tm] {
+  return [tm(ftlTimeMs(b, i, v(b, 'first', i))), tm(ftlTimeMs(b, i, v(b, 'last', i)))]
 }
 
 /** The -f 1 / -f 2 second line: start, end, active s.ms, bytes per packet, tos, flags. */
-function activeLine(b: FlowBatch, i: number): string {
-  const [st, en] = times(b, i)
+function activeLine(b: FlowBatch, i: number, tm: Clock): string {
+  const [st, en] = times(b, i, tm)
   const d = duration(b, i)
   const bpp = Math.floor(v(b, 'doctets', i) / v(b, 'dpkts', i))
   return ` ${mmdd(st)}  ${mmdd(en)}  ${ru(Math.floor(d / 1000), 5)}.${d3(d % 1000)} ${lu(bpp, 3)} ${x(v(b, 'tos', i), 2)} ${x(v(b, 'tcp_flags', i), 2)}\n\n`
@@ -90,25 +93,25 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   0: {
     requires: [...PKT, 'input', 'output', 'prot', 'srcaddr', 'dstaddr', 'srcport', 'dstport'],
     header: () => 'Sif  SrcIPaddress     Dif  DstIPaddress      Pr SrcP DstP  Pkts       Octets\n',
-    row: f0Line,
+    row: (b, i) => f0Line(b, i),
   },
   1: {
     requires: F1_FIELDS,
     header: () =>
       'Sif  SrcIPaddress     DIf  DstIPaddress      Pr SrcP DstP  Pkts  Octets\n StartTime          EndTime             Active   B/Pk Ts Fl\n\n',
     // dPkts = 0 is skipped ("Ignoring bogus flow dPkts=0" on flow-print's stderr).
-    row: (b, i) => (v(b, 'dpkts', i) === 0 ? '' : f0Line(b, i) + activeLine(b, i)),
+    row: (b, i, o) => (v(b, 'dpkts', i) === 0 ? '' : f0Line(b, i) + activeLine(b, i, o.tm)),
   },
   2: {
     requires: F1_FIELDS,
     header: () =>
       'Sif SrcIPaddress     DIf DstIPaddress    Pr SrcP DstP Pkts       Octets\n StartTime          EndTime             Active   B/Pk Ts Fl\n\n',
     // Scan finder: TCP, SYN only, 2 packets of 40 bytes.
-    row: (b, i) => {
+    row: (b, i, o) => {
       const pk = v(b, 'dpkts', i)
       if (pk !== 2 || v(b, 'prot', i) !== 6 || v(b, 'tcp_flags', i) !== 2) return ''
       if (v(b, 'doctets', i) !== pk * 40) return ''
-      return `${x(v(b, 'input', i), 2)}  ${s(ip(b, 'srcaddr', i), 15)}  ${x(v(b, 'output', i), 2)}  ${s(ip(b, 'dstaddr', i), 15)} ${x(v(b, 'prot', i), 2)} ${lx(v(b, 'srcport', i), 4)} ${lx(v(b, 'dstport', i), 4)} ${lu(pk, 10)} ${lu(v(b, 'doctets', i), 10)}\n${activeLine(b, i)}`
+      return `${x(v(b, 'input', i), 2)}  ${s(ip(b, 'srcaddr', i), 15)}  ${x(v(b, 'output', i), 2)}  ${s(ip(b, 'dstaddr', i), 15)} ${x(v(b, 'prot', i), 2)} ${lx(v(b, 'srcport', i), 4)} ${lx(v(b, 'dstport', i), 4)} ${lu(pk, 10)} ${lu(v(b, 'doctets', i), 10)}\n${activeLine(b, i, o.tm)}`
     },
   },
   3: {
@@ -118,7 +121,7 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       w
         ? 'srcIP            dstIP            prot   srcPort           dstPort           octets      packets\n'
         : 'srcIP            dstIP            prot  srcPort  dstPort  octets      packets\n',
-    row: (b, i, w) =>
+    row: (b, i, { wide: w }) =>
       w
         ? `${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${s(n(b, 'prot', i), 5)}  ${s(n(b, 'srcport', i), 16)}  ${s(n(b, 'dstport', i), 16)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`
         : `${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${s(n(b, 'prot', i), 4)}  ${s(n(b, 'srcport', i), 7)}  ${s(n(b, 'dstport', i), 7)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`,
@@ -141,7 +144,7 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       w
         ? 'Sif  Dif  srcIP               dstIP               prot   srcAS             dstAS             octets      packets\n'
         : 'srcIP              dstIP              prot  srcAS  dstAS  octets      packets\n',
-    row: (b, i, w) => {
+    row: (b, i, { wide: w }) => {
       const src = ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i))
       const dst = ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i))
       return w
@@ -164,8 +167,8 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'Start             End               Sif   SrcIPaddress    SrcP  DIf   DstIPaddress    DstP    P Fl Pkts       Octets\n\n',
-    row: (b, i) => {
-      const [st, en] = times(b, i)
+    row: (b, i, o) => {
+      const [st, en] = times(b, i, o.tm)
       // Fl = FIN/SYN/RST only (tcp_flags & 7), decimal.
       return `${mmdd(st)} ${mmdd(en)} ${lu(v(b, 'input', i), 5)} ${s(ip(b, 'srcaddr', i), 15)} ${lu(v(b, 'srcport', i), 5)} ${lu(v(b, 'output', i), 5)} ${s(ip(b, 'dstaddr', i), 15)} ${lu(v(b, 'dstport', i), 5)} ${lu(v(b, 'prot', i), 3)} ${lu(v(b, 'tcp_flags', i) & 7, 2)} ${lu(v(b, 'dpkts', i), 10)} ${lu(v(b, 'doctets', i), 10)}\n`
     },
@@ -219,7 +222,7 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       w
         ? 'srcTag             dstTag             srcIP            dstIP            octets      packets\n'
         : 'srcTag      dstTag      srcIP            dstIP            octets      packets\n',
-    row: (b, i, w) => {
+    row: (b, i, { wide: w }) => {
       // "0x%-8.8lx": at least 8 hex digits.
       const st = `0x${v(b, 'src_tag', i).toString(16).padStart(8, '0')}`
       const dt = `0x${v(b, 'dst_tag', i).toString(16).padStart(8, '0')}`
@@ -383,10 +386,10 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     requires: [...F1_FIELDS, 'exaddr', 'router_sc', 'src_as', 'dst_as'],
     header: () =>
       '#Sif SrcIPaddress     DIf  DstIPaddress     Pr SrcP  DstP  Pkts       Octets       StartDate  StartTime     EndDate    EndTime       ExporterAddr    RouterSrc          Active B/Pk  Ts Fl  SrcAS DstAS\n\n',
-    row: (b, i) => {
+    row: (b, i, o) => {
       const pk = v(b, 'dpkts', i)
       if (pk === 0) return ''
-      const [st, en] = times(b, i)
+      const [st, en] = times(b, i, o.tm)
       const d = duration(b, i)
       const bpp = Math.floor(v(b, 'doctets', i) / pk)
       return `${x(v(b, 'input', i), 4)} ${s(ip(b, 'srcaddr', i), 15)}  ${x(v(b, 'output', i), 4)} ${s(ip(b, 'dstaddr', i), 15)}  ${x(v(b, 'prot', i), 2)} ${lu(v(b, 'srcport', i), 5)} ${lu(v(b, 'dstport', i), 5)} ${lu(pk, 10)} ${lu(v(b, 'doctets', i), 10)}   ${ymd(st)}  ${ymd(en)}  ${s(ip(b, 'exaddr', i), 15)} ${s(ip(b, 'router_sc', i), 15)} ${ru(Math.floor(d / 1000), 5)}.${d3(d % 1000)} ${lu(bpp, 4)}  ${x(v(b, 'tos', i), 2)} ${x(v(b, 'tcp_flags', i), 2)}  ${s(n(b, 'src_as', i), 5)} ${s(n(b, 'dst_as', i), 5)}\n`

@@ -3,13 +3,19 @@
  * `s(v, w)` = `%-w.ws`, `lu(n, w)` = `%-wlu`, `x(n, w)` = `%w.wx`, `lx(n, w)` = `%-wx`,
  * `d2(n)` = `%-2.2d` (at least two digits).
  */
+const SPACES = ' '.repeat(64)
+
+function pad(n: number): string {
+  return n <= 64 ? SPACES.slice(0, n) : ' '.repeat(n)
+}
+
 export function s(v: string, w: number): string {
-  return v.length >= w ? v.slice(0, w) : v + ' '.repeat(w - v.length)
+  return v.length >= w ? (v.length === w ? v : v.slice(0, w)) : v + pad(w - v.length)
 }
 
 export function lu(n: number, w: number): string {
   const t = String(n)
-  return t.length >= w ? t : t + ' '.repeat(w - t.length)
+  return t.length >= w ? t : t + pad(w - t.length)
 }
 
 export function ru(n: number, w: number): string {

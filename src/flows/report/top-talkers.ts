@@ -9,98 +9,116 @@ export type TopSort = (typeof TOP_SORTS)[number]
 /** flows, octets, packets per key. */
 type Counters = [number, number, number]
 
+/**
+ * Bounded heavy-hitter tables. Each table keeps at most `maxKeys` keys; when one fills, the half
+ * with the smallest values of the sort metric is dropped (a Misra–Gries style prune). Exact while
+ * no table overflowed; after that a key's total may be short by at most `evictedMax[table]`, and
+ * the result says so. Memory stays bounded whatever the number of distinct addresses.
+ */
 export type TopTalkers = {
-  maps: Map<TopKey, Map<number, Counters> | Map<number, Map<number, Counters>>>
-  /** Distinct keys are capped per table; flows of keys beyond the cap are counted here. */
-  overflow: Record<TopKey, number>
+  maps: Record<TopKey, Map<number | string, Counters>>
+  sort: 0 | 1 | 2
   maxKeys: number
+  /** The largest metric value dropped from each table (0 = the table is exact). */
+  evictedMax: Record<TopKey, number>
 }
 
 export type TopRow = { key: string; flows: number; octets: number; packets: number }
 
-export function createTopTalkers(maxKeys = 1_000_000): TopTalkers {
-  const maps = new Map<TopKey, Map<number, Counters> | Map<number, Map<number, Counters>>>()
-  for (const k of TOP_KEYS) maps.set(k, new Map())
+const SORT_INDEX: Record<TopSort, 0 | 1 | 2> = { flows: 0, octets: 1, packets: 2 }
+
+export function createTopTalkers(sort: TopSort = 'octets', maxKeys = 50_000): TopTalkers {
   return {
-    maps,
-    overflow: { srcaddr: 0, dstaddr: 0, srcport: 0, dstport: 0, prot: 0, pair: 0 },
+    maps: {
+      srcaddr: new Map(),
+      dstaddr: new Map(),
+      srcport: new Map(),
+      dstport: new Map(),
+      prot: new Map(),
+      pair: new Map(),
+    },
+    sort: SORT_INDEX[sort],
     maxKeys,
+    evictedMax: { srcaddr: 0, dstaddr: 0, srcport: 0, dstport: 0, prot: 0, pair: 0 },
+  }
+}
+
+function prune(t: TopTalkers, name: TopKey): void {
+  const m = t.maps[name]
+  const values = [...m.values()].map((c) => c[t.sort]).sort((a, b) => b - a)
+  const cut = values[Math.floor(t.maxKeys / 2)] ?? 0
+  for (const [k, c] of m) {
+    if (c[t.sort] <= cut) {
+      if (c[t.sort] > t.evictedMax[name]) t.evictedMax[name] = c[t.sort]
+      m.delete(k)
+    }
   }
 }
 
 function bump(
-  m: Map<number, Counters>,
-  key: number,
+  t: TopTalkers,
+  name: TopKey,
+  key: number | string,
   f: number,
   o: number,
   p: number,
-  t: TopTalkers,
-  name: TopKey,
 ): void {
+  const m = t.maps[name]
   const c = m.get(key)
   if (c) {
     c[0] += f
     c[1] += o
     c[2] += p
-  } else if (m.size < t.maxKeys) m.set(key, [f, o, p])
-  else t.overflow[name] += f
+    return
+  }
+  if (m.size >= t.maxKeys) prune(t, name)
+  m.set(key, [f, o, p])
 }
 
 export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate): void {
   const c = b.cols
   const hasFlows = b.present.has('dflows')
-  const singles: [TopKey, FlowField][] = (
-    ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'] as const
+  const singles = (['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'] as const).filter((k) =>
+    b.present.has(k),
   )
-    .filter((k) => b.present.has(k))
-    .map((k) => [k, k])
+  const cols = singles.map((k) => c[k as FlowField])
   const pairs = b.present.has('srcaddr') && b.present.has('dstaddr')
   for (let i = 0; i < b.length; i++) {
     if (!keep(b, i)) continue
     const f = hasFlows ? (c.dflows[i] as number) : 1
     const o = c.doctets[i] as number
     const p = c.dpkts[i] as number
-    for (const [name, field] of singles) {
-      bump(t.maps.get(name) as Map<number, Counters>, c[field][i] as number, f, o, p, t, name)
+    for (let k = 0; k < singles.length; k++) {
+      bump(t, singles[k] as TopKey, (cols[k] as Uint32Array)[i] as number, f, o, p)
     }
-    if (pairs) {
-      const outer = t.maps.get('pair') as Map<number, Map<number, Counters>>
-      const src = c.srcaddr[i] as number
-      let inner = outer.get(src)
-      if (!inner) {
-        inner = new Map()
-        outer.set(src, inner)
-      }
-      bump(inner, c.dstaddr[i] as number, f, o, p, t, 'pair')
-    }
+    if (pairs) bump(t, 'pair', `${c.srcaddr[i]}>${c.dstaddr[i]}`, f, o, p)
   }
 }
 
-const SORT_INDEX: Record<TopSort, 0 | 1 | 2> = { flows: 0, octets: 1, packets: 2 }
-
-function label(key: TopKey, k: number): string {
-  return key === 'srcaddr' || key === 'dstaddr' ? formatIpv4(k) : String(k)
+function label(key: TopKey, k: number | string): string {
+  if (key === 'pair') {
+    const [s, d] = String(k).split('>')
+    return `${formatIpv4(Number(s))} -> ${formatIpv4(Number(d))}`
+  }
+  return key === 'srcaddr' || key === 'dstaddr' ? formatIpv4(Number(k)) : String(k)
 }
 
-/** The `n` biggest keys of one table, largest first; ties keep first-seen order. */
+/** The `n` biggest keys of one table, largest first by `sort`; ties keep first-seen order. */
 export function topRows(t: TopTalkers, key: TopKey, sort: TopSort, n: number): TopRow[] {
   const idx = SORT_INDEX[sort]
-  const rows: { key: string; c: Counters }[] = []
-  const m = t.maps.get(key)
-  if (!m) return []
-  if (key === 'pair') {
-    for (const [src, inner] of m as Map<number, Map<number, Counters>>) {
-      for (const [dst, c] of inner)
-        rows.push({ key: `${formatIpv4(src)} -> ${formatIpv4(dst)}`, c })
-    }
-  } else {
-    for (const [k, c] of m as Map<number, Counters>) rows.push({ key: label(key, k), c })
-  }
+  const rows = [...t.maps[key]]
   // Array.prototype.sort is stable, so ties stay in first-seen order.
-  rows.sort((a, b) => b.c[idx] - a.c[idx])
+  rows.sort((a, b) => b[1][idx] - a[1][idx])
   return rows
     .slice(0, n)
-    .map((r) => ({ key: r.key, flows: r.c[0], octets: r.c[1], packets: r.c[2] }))
+    .map(([k, c]) => ({ key: label(key, k), flows: c[0], octets: c[1], packets: c[2] }))
+}
+
+/** Tables that overflowed: their counts may be short by at most the given amount. */
+export function approximations(t: TopTalkers): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const k of TOP_KEYS) if (t.evictedMax[k] > 0) out[k] = t.evictedMax[k]
+  return out
 }
 
 /** A plain-text table of top rows. */

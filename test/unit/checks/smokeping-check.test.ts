@@ -77,7 +77,12 @@ const config: TargetsConfig = {
   },
 }
 
-describe.skipIf(!hasSmokeping)('smokeping --check on exported Targets text', () => {
+// A missing validator fails here (it never skips): .ci/run installs Debian's smokeping.
+describe('smokeping --check on exported Targets text', () => {
+  it('has smokeping installed (apt-get install smokeping)', () => {
+    expect(hasSmokeping).toBe(true)
+  })
+
   it('accepts the export of a tree in the SmokePing-compatible subset', () => {
     const text = exportSmokepingText(config)
     const r = smokepingCheck(text)

@@ -65,3 +65,22 @@ describe('flow-print formats', () => {
     )
   })
 })
+
+describe('time zones', () => {
+  it('prints -f 5 in America/Sao_Paulo exactly like flow-print under that TZ', async () => {
+    const { zoneClock } = await import('../../../src/flows/print/flow-time')
+    const file = await openFtStream(streamOf(fixture('seed-all.ft')))
+    const f = choosePrintFormat(file.present, 5, 0, 5)
+    const o = { wide: false, tm: zoneClock('America/Sao_Paulo') }
+    let out = f.header(false)
+    for await (const b of file.batches) out += printBatch(f, b, o).text
+    expect(out).toBe(
+      fixtureText('expected/seed-all/print-formats/print-f5-TZ-America_Sao_Paulo.txt'),
+    )
+  })
+
+  it('refuses an unknown zone', async () => {
+    const { zoneClock } = await import('../../../src/flows/print/flow-time')
+    expect(() => zoneClock('Mars/Olympus_Mons')).toThrow(RangeError)
+  })
+})

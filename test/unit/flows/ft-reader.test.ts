@@ -33,7 +33,7 @@ describe('openFtStream', () => {
       const sizes = Array.from({ length: 50 }, () => Math.floor(r() * 200))
       expect(await exportCsv(streamOf(bytes, sizes), { batchSize: 5 })).toBe(whole)
     }
-  })
+  }, 30_000)
 
   it('decodes big-endian and little-endian, compressed or not, to the same flows', async () => {
     const big = await exportCsv(streamOf(fixture('versions/random-v5-1k.big.z9.ft')))
@@ -95,11 +95,11 @@ describe('openFtStream', () => {
       const prefix = bytes.slice(0, cut)
       const complete = cut >= headerLength && (cut - headerLength) % 64 === 0
       if (complete) {
-        const csv = await exportCsv(streamOf(prefix, [3]))
+        const csv = await exportCsv(streamOf(prefix, [61]))
         expect(full.startsWith(csv)).toBe(true)
         continue
       }
-      const err = await failure(exportCsv(streamOf(prefix, [3])))
+      const err = await failure(exportCsv(streamOf(prefix, [61])))
       const expected =
         cut === 0 ? 'empty_file' : cut < headerLength ? 'truncated_header' : 'truncated_record'
       expect(err.code, `cut at ${cut}`).toBe(expected)
@@ -116,13 +116,10 @@ describe('openFtStream', () => {
     expect(['corrupt_zlib', 'truncated_record']).toContain(err.code)
     const file = await openFtStream(streamOf(bytes), { allowPartial: true })
     let n = 0
-    try {
-      for await (const b of file.batches) n += b.length
-    } catch (e) {
-      expect(e).toBeInstanceOf(FlowParseError)
-    }
-    // flow-tools recovers 594 flows from this 20,000-byte prefix.
-    expect(n).toBeLessThanOrEqual(594)
+    for await (const b of file.batches) n += b.length
+    // flow-tools recovers 594 flows from this 20,000-byte prefix, then warns.
+    expect(n).toBe(594)
+    expect(file.stats.truncated?.message).toMatch(/after 594 complete records|594 complete records/)
   })
 
   it('turns corrupt bytes into errors or flows, never a crash', async () => {

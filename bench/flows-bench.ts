@@ -1,0 +1,177 @@
+/**
+ * Flow analyzer benchmark cases, run one per process by bench/run.mjs so each peak RSS is clean.
+ * Inputs are built here with the ft writer (deterministic pseudo-random v5 flows), never copied.
+ */
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs'
+import { Readable } from 'node:stream'
+import { compileFilterChain } from '../src/flows/filter/index'
+import { createFlowBatch, type FlowBatch, type FlowPredicate } from '../src/flows/flow-batch'
+import { openFtStream } from '../src/flows/ft-reader'
+import { ftFileStream } from '../src/flows/ft-writer'
+import { choosePrintFormat, printBatch } from '../src/flows/print/flow-print'
+import { findLayout } from '../src/flows/record-layouts'
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Pseudo-random v5 flows over a day: 75 % TCP, 21 % UDP, 4 % ICMP, hosts from small pools. */
+async function* randomFlows(n: number, seed: number): AsyncGenerator<FlowBatch> {
+  const r = rng(seed)
+  const batch = createFlowBatch(8192)
+  const c = batch.cols
+  const start = Date.UTC(2024, 0, 15) / 1000
+  const internal = Array.from(
+    { length: 200 },
+    (_, k) => ((172 << 24) | (16 << 16) | ((k >> 8) << 8) | (k & 255)) >>> 0,
+  )
+  internal[0] = ((172 << 24) | (16 << 16) | (1 << 8) | 10) >>> 0 // 172.16.1.10, the busy host
+  for (let done = 0; done < n; ) {
+    const rows = Math.min(8192, n - done)
+    for (let i = 0; i < rows; i++) {
+      const t = start + Math.floor(((done + i) / n) * 86400)
+      const p = r()
+      const prot = p < 0.75 ? 6 : p < 0.96 ? 17 : 1
+      const host = internal[r() < 0.076 ? 0 : Math.floor(r() * internal.length)] as number
+      const remote = (Math.floor(r() * 0xdfffffff) + 0x01000000) >>> 0
+      const out = r() < 0.5
+      const pkts = 1 + Math.floor(r() * r() * 200)
+      c.unix_secs[i] = t
+      c.unix_nsecs[i] = Math.floor(r() * 1e9)
+      c.sysuptime[i] = 900_000_000
+      c.exaddr[i] = 0x0a000001
+      c.srcaddr[i] = out ? host : remote
+      c.dstaddr[i] = out ? remote : host
+      c.nexthop[i] = 0x0a000002
+      c.input[i] = 1 + Math.floor(r() * 4)
+      c.output[i] = 1 + Math.floor(r() * 4)
+      c.dpkts[i] = pkts
+      c.doctets[i] = pkts * (40 + Math.floor(r() * 1460))
+      c.last[i] = 900_000_000 - Math.floor(r() * 1000)
+      c.first[i] = (c.last[i] as number) - Math.floor(r() * 60_000)
+      c.srcport[i] =
+        prot === 1
+          ? 0
+          : out
+            ? 1024 + Math.floor(r() * 60000)
+            : ([80, 443, 22, 53, 25][Math.floor(r() * 5)] as number)
+      c.dstport[i] =
+        prot === 1
+          ? 2048
+          : out
+            ? ([80, 443, 22, 53, 25][Math.floor(r() * 5)] as number)
+            : 1024 + Math.floor(r() * 60000)
+      c.prot[i] = prot
+      c.tcp_flags[i] = prot === 6 ? Math.floor(r() * 32) : 0
+      c.src_mask[i] = 24
+      c.dst_mask[i] = 16
+    }
+    batch.length = rows
+    done += rows
+    yield batch
+  }
+}
+
+async function generate(path: string, n: number, seed: number): Promise<void> {
+  const layout = findLayout(5)
+  if (!layout) throw new Error('no v5 layout')
+  const fd = openSync(path, 'w')
+  const reader = ftFileStream(
+    { layout, byteOrder: 'little', compress: true, comments: 'edgeping bench' },
+    randomFlows(n, seed),
+  ).getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) writeSync(fd, r.value)
+  closeSync(fd)
+}
+
+function fileStream(path: string): ReadableStream<Uint8Array> {
+  return Readable.toWeb(
+    createReadStream(path, { highWaterMark: 256 * 1024 }),
+  ) as unknown as ReadableStream<Uint8Array>
+}
+
+/** 172.16.1.10 either way: the filter languages' ip-addr when available, else the same test by hand. */
+function ipAddrPredicate(): { keep: FlowPredicate; how: string } {
+  try {
+    return {
+      keep: compileFilterChain({
+        stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '172.16.1.10' } }],
+      }),
+      how: 'compiled ip-addr',
+    }
+  } catch {
+    const a = ((172 << 24) | (16 << 16) | (1 << 8) | 10) >>> 0
+    return {
+      keep: (b, i) => b.cols.srcaddr[i] === a || b.cols.dstaddr[i] === a,
+      how: 'hand predicate (filters not merged)',
+    }
+  }
+}
+
+async function runCase(name: string, path: string): Promise<Record<string, unknown>> {
+  const t0 = performance.now()
+  if (name === 'inflate') {
+    // The zlib inflate alone: the floor that decoding and filtering are compared with.
+    const file = fileStream(path)
+    const reader = file.getReader()
+    const first = await reader.read()
+    if (first.done) throw new Error('empty')
+    const headerLength = new DataView(first.value.buffer, first.value.byteOffset).getUint32(4, true)
+    let pushedFirst = false
+    const rest = new ReadableStream<Uint8Array>({
+      async pull(ctl) {
+        if (!pushedFirst) {
+          pushedFirst = true
+          ctl.enqueue(first.value.subarray(headerLength))
+          return
+        }
+        const r = await reader.read()
+        if (r.done) ctl.close()
+        else ctl.enqueue(r.value)
+      },
+    })
+    let bytes = 0
+    const inflated = rest
+      .pipeThrough(
+        new DecompressionStream('deflate') as unknown as ReadableWritablePair<
+          Uint8Array,
+          Uint8Array
+        >,
+      )
+      .getReader()
+    for (let r = await inflated.read(); !r.done; r = await inflated.read()) bytes += r.value.length
+    return { flows: bytes / 64, ms: performance.now() - t0 }
+  }
+  const f = await openFtStream(fileStream(path))
+  const { keep, how } = name.includes('filter')
+    ? ipAddrPredicate()
+    : { keep: () => true, how: 'none' }
+  const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, undefined) : undefined
+  let matched = 0
+  let outBytes = 0
+  // Encode like the route does, so the cost of flattening the text is counted.
+  const encoder = new TextEncoder()
+  for await (const b of f.batches) {
+    if (print) {
+      const { text, printed } = printBatch(print, b, false, keep)
+      outBytes += encoder.encode(text).length
+      matched += printed
+    } else for (let i = 0; i < b.length; i++) if (keep(b, i)) matched++
+  }
+  return { flows: f.stats.flows, matched, outBytes, filter: how, ms: performance.now() - t0 }
+}
+
+const [, , mode, a, b, c] = process.argv
+if (mode === 'generate') await generate(a as string, Number(b), Number(c))
+else if (mode === 'case') {
+  const result = await runCase(a as string, b as string)
+  const maxRssMb = process.resourceUsage().maxRSS / 1024
+  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`)
+}

@@ -1,0 +1,72 @@
+// npm run bench [-- --10m] [-- --file PATH]: flows/s and peak memory of the flow analyzer's pure
+// modules in Node (pinned Node 24). Builds its inputs with the ft writer under .wrangler/bench/.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, statSync } from 'node:fs'
+import { build } from 'esbuild'
+import { workerBench } from './worker-e2e.mjs'
+
+const out = new URL('../.wrangler/bench/', import.meta.url).pathname
+mkdirSync(out, { recursive: true })
+await build({
+  entryPoints: [new URL('./flows-bench.ts', import.meta.url).pathname],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  outfile: `${out}flows-bench.mjs`,
+  logLevel: 'warning',
+})
+const script = `${out}flows-bench.mjs`
+const node = process.execPath
+const args = process.argv.slice(2)
+
+function inputs() {
+  const list = []
+  const fileAt = args.indexOf('--file')
+  if (fileAt >= 0) list.push({ label: args[fileAt + 1], path: args[fileAt + 1] })
+  const sizes = [[1_000_000, 2]]
+  if (args.includes('--10m')) sizes.push([10_000_000, 3])
+  for (const [n, seed] of sizes) {
+    const path = `${out}random-v5-${n / 1e6}m.z.ft`
+    if (!existsSync(path)) {
+      process.stderr.write(`building ${path} (${n} flows)...\n`)
+      execFileSync(node, [script, 'generate', path, String(n), String(seed)], { stdio: 'inherit' })
+    }
+    list.push({ label: `generated ${n / 1e6}M v5 flows, zlib -6`, path })
+  }
+  return list
+}
+
+const cases = [
+  ['inflate', 'zlib inflate only (DecompressionStream)'],
+  ['count', 'decode + count'],
+  ['filter', 'decode + filter ip-addr 172.16.1.10 + count'],
+  ['print', 'decode + flow-print -f 3'],
+  ['filter-print', 'decode + filter + flow-print -f 3'],
+]
+console.log(`node ${process.version}, ${process.arch}`)
+for (const input of inputs()) {
+  console.log(`\n## ${input.label} (${(statSync(input.path).size / 1e6).toFixed(1)} MB)`)
+  console.log('| case | flows | ms | flows/s | peak RSS MB |\n|---|---:|---:|---:|---:|')
+  for (const [name, label] of cases) {
+    const r = JSON.parse(
+      execFileSync(node, [script, 'case', name, input.path], { encoding: 'utf8' }),
+    )
+    const rate = Math.round(r.flows / (r.ms / 1000))
+    console.log(
+      `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate.toLocaleString('en-US')} | ${r.maxRssMb.toFixed(0)} |`,
+    )
+  }
+}
+
+if (args.includes('--worker')) {
+  const path = `${out}random-v5-1m.z.ft`
+  console.log('\n## end to end through wrangler dev (local workerd), generated 1M v5 flows')
+  const r = await workerBench(path)
+  console.log('| case | HTTP | ms | flows/s | response bytes |\n|---|---:|---:|---:|---:|')
+  for (const row of r.rows) {
+    console.log(
+      `| ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(1_000_000 / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} |`,
+    )
+  }
+}

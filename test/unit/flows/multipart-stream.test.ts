@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest'
+import {
+  MultipartError,
+  multipartBoundary,
+  splitMultipart,
+} from '../../../src/flows/multipart-stream'
+import { rng, streamOf } from './flow-test-helpers'
+
+async function encode(form: FormData): Promise<{ bytes: Uint8Array; boundary: string }> {
+  const req = new Request('http://x/', { method: 'POST', body: form })
+  const boundary = multipartBoundary(req.headers.get('content-type') ?? '')
+  if (!boundary) throw new Error('no boundary')
+  return { bytes: new Uint8Array(await req.arrayBuffer()), boundary }
+}
+
+async function parts(bytes: Uint8Array, boundary: string, sizes: number[]) {
+  const out: { name: string; filename: string | undefined; body: Uint8Array }[] = []
+  for await (const p of splitMultipart(streamOf(bytes, sizes), boundary)) {
+    out.push({ name: p.name, filename: p.filename, body: await new Response(p.body).bytes() })
+  }
+  return out
+}
+
+describe('splitMultipart', () => {
+  it('gives every part whole, whatever the chunking', async () => {
+    const r = rng(3)
+    const a = Uint8Array.from({ length: 5000 }, () => Math.floor(r() * 256))
+    // Bytes that look like the start of a boundary must pass through untouched.
+    const b = new TextEncoder().encode('\r\n--not-the-boundary\r\n\r\n--')
+    const form = new FormData()
+    form.append('filter.cfg', 'filter-primitive x\n')
+    form.append('f', new Blob([a]), 'a.ft')
+    form.append('g', new Blob([b]), 'b.ft')
+    const { bytes, boundary } = await encode(form)
+    for (const sizes of [[bytes.length], [1], [7, 1, 64, 3], [Math.floor(r() * 100) + 1, 13]]) {
+      const got = await parts(bytes, boundary, sizes)
+      expect(got.map((p) => [p.name, p.filename])).toEqual([
+        ['filter.cfg', undefined],
+        ['f', 'a.ft'],
+        ['g', 'b.ft'],
+      ])
+      // FormData normalises newlines in string values to CRLF (HTML form encoding).
+      expect(new TextDecoder().decode(got[0]?.body)).toBe('filter-primitive x\r\n')
+      expect(got[1]?.body).toEqual(a)
+      expect(got[2]?.body).toEqual(b)
+    }
+  })
+
+  it('skips a part the consumer does not read', async () => {
+    const form = new FormData()
+    form.append('a', new Blob(['first']), 'a')
+    form.append('b', new Blob(['second']), 'b')
+    const { bytes, boundary } = await encode(form)
+    const names: string[] = []
+    let last = ''
+    for await (const p of splitMultipart(streamOf(bytes, [5]), boundary)) {
+      names.push(p.name)
+      if (p.name === 'b') last = await new Response(p.body).text()
+    }
+    expect(names).toEqual(['a', 'b'])
+    expect(last).toBe('second')
+  })
+
+  it('fails on a body cut inside a part', async () => {
+    const form = new FormData()
+    form.append('a', new Blob(['x'.repeat(100)]), 'a')
+    const { bytes, boundary } = await encode(form)
+    const cut = bytes.slice(0, bytes.length - 30)
+    await expect(parts(cut, boundary, [16])).rejects.toBeInstanceOf(MultipartError)
+  })
+
+  it('reads the boundary parameter, quoted or not', () => {
+    expect(multipartBoundary('multipart/form-data; boundary=abc')).toBe('abc')
+    expect(multipartBoundary('multipart/form-data; boundary="a b"')).toBe('a b')
+    expect(multipartBoundary('application/octet-stream')).toBeUndefined()
+  })
+})
