@@ -7,8 +7,7 @@ import { defineGenerator } from './generator'
  * variable-expanded by flow-nfilter before parsing (`@NAME`), split on blanks, and `#` only
  * comments at the start of a line, so values are allow-listed per primitive type: no `@`, `#`,
  * blanks inside a value (except the documented two-word forms), or control characters.
- * An nfdump-style expression input will reuse the flow analyzer's parser (src/flows/filter) once
- * it lands; until then only the JSON description is accepted.
+ * From an nfdump-style expression instead: the `flow-filter-expression` generator.
  */
 
 const primitive = z.strictObject({

@@ -1,5 +1,6 @@
 import { apacheSmokepingAlias } from './apache-smokeping-alias'
 import { flowFilter } from './flow-filter'
+import { flowFilterExpression } from './flow-filter-expression'
 import type { Generator } from './generator'
 import { apacheRefererRewrite, modsecurity, nginxRefererMap } from './modsecurity'
 import { resolvConf } from './resolv-conf'
@@ -47,6 +48,7 @@ export const GENERATORS: readonly Generator[] = [
   nginxRefererMap,
   apacheRefererRewrite,
   flowFilter,
+  flowFilterExpression,
   syslogConf,
   apacheSmokepingAlias,
 ]

@@ -5,16 +5,19 @@ import { z } from 'zod'
 import type { AppEnv } from '../env'
 import type { Generator } from '../generators/generator'
 import { findGenerator, GENERATORS } from '../generators/registry'
+import { smokepingTargetsFromChecks } from '../generators/smokeping-from-checks'
 import { assertToken } from '../http/auth'
 import { invalidRequest, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
+import { getChecksConfig } from '../kv/checks-store'
 import { lookupAddressesPort } from './dns-service'
 import { queryToInput, topLevelFields } from './generate-query'
 
 export const generateRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
 const MAX_BODY = 64 * 1024
-const RESERVED = ['format']
+/** Query parameters of the route itself, not of a generator (`source=stored`: smokeping only). */
+const RESERVED = ['format', 'source']
 
 const errors = {
   401: problemResponse('zone-records with lookup=true needs the API token'),
@@ -193,7 +196,7 @@ async function answer(c: Context<AppEnv>, g: Generator, raw: unknown) {
       errors: [{ path: 'query.format', message: "must be 'text' or 'json'" }],
     })
   }
-  const prepared = g.prepare(raw)
+  const prepared = g.prepare(await withStoredTargets(c, g, raw))
   if (prepared.usesNetwork) assertToken(c, 'A live lookup (lookup=true)')
   const text = await prepared.render(
     prepared.usesNetwork ? { lookupAddresses: lookupAddressesPort(c) } : {},
@@ -215,4 +218,37 @@ function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
   const json = accept.indexOf('application/json')
   const text = accept.indexOf('text/plain')
   return json >= 0 && (text < 0 || json < text)
+}
+
+/**
+ * `?source=stored` fills the SmokePing generator's targets (and step/pings) from the checks'
+ * stored tree (PUT /targets), so the edge checks and a classic SmokePing can watch the same hosts.
+ */
+async function withStoredTargets(c: Context<AppEnv>, g: Generator, raw: unknown): Promise<unknown> {
+  const source = c.req.query('source')
+  if (source === undefined) return raw
+  if (source !== 'stored' || g.kind !== 'smokeping') {
+    throw invalidRequest(
+      'source=stored is the only source, and only the smokeping generator takes it',
+      {
+        errors: [{ path: 'query.source', message: 'only source=stored on /generate/smokeping' }],
+      },
+    )
+  }
+  const stored = await getChecksConfig(c.env.EDGEPING_KV)
+  if (!stored) {
+    throw invalidRequest('no targets are stored yet: PUT /targets first', {
+      status: 404,
+      title: 'No targets',
+      type: '/problems/no-targets',
+    })
+  }
+  const base = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {}
+  const db = stored.config.database ?? {}
+  return {
+    ...(db.step !== undefined ? { step: db.step } : {}),
+    ...(db.pings !== undefined ? { pings: db.pings } : {}),
+    ...base,
+    targets: smokepingTargetsFromChecks(stored.config, stored.resolved),
+  }
 }

@@ -155,3 +155,23 @@ describe('nested objects are strict', () => {
     })
   })
 })
+
+describe('flow-filter-expression', () => {
+  it('translates an nfdump expression into filter.cfg text, never echoing the input', async () => {
+    const text = await generate('flow-filter-expression', {
+      expression: 'host 189.22.36.165 and !(port 80 || port 443)',
+      name: 'suspect',
+    })
+    expect(text).toContain('# flow-nfilter -f filter.cfg -F suspect')
+    expect(text).toContain('filter-definition suspect')
+    expect(text).toContain('permit 189.22.36.165')
+    expect(text).not.toContain('host 189.22.36.165')
+  })
+  it('names the expression field and the position of a syntax error', async () => {
+    await expect(
+      generate('flow-filter-expression', { expression: 'port and and' }),
+    ).rejects.toMatchObject({
+      issues: [{ path: 'expression', message: expect.stringMatching(/line 1, column \d+/) }],
+    })
+  })
+})

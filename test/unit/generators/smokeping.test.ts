@@ -1,6 +1,9 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { resolveTargets } from '../../../src/checks/resolve-targets'
+import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
+import { smokepingTargetsFromChecks } from '../../../src/generators/smokeping-from-checks'
 import { generate, run, tempDir } from './helpers'
 
 /** The directories and files `smokeping --check` insists exist (reference §7). */
@@ -121,5 +124,68 @@ describe('smokeping', () => {
     ).rejects.toMatchObject({
       issues: [{ path: 'targets', message: 'at most 1000 targets in all' }],
     })
+  })
+})
+
+describe('smokeping from the stored checks tree', () => {
+  // What a user PUTs to /targets: edgeping's checks in SmokePing's own vocabulary.
+  const CHECKS = `*** Database ***
+step = 60
+pings = 5
+
+*** Targets ***
+probe = TCPPing
+menu = Top
+title = Edge checks
+
++ lan
+menu = LAN
+title = Local network
+
+++ ssh
+title = SSH on the router
+host = 192.0.2.1
+port = 22
+
+++ web
+probe = Curl
+title = Intranet web
+host = intranet.example.test
+urlformat = https://%host%/health
+
++ dns
+probe = DNS
+title = Resolver
+host = 192.0.2.53
+lookup = example.test
+`
+
+  it('turns the checks tree into a full SmokePing config that smokeping --check accepts', async () => {
+    const { config } = parseSmokepingText(CHECKS)
+    const targets = smokepingTargetsFromChecks(config, resolveTargets(config).targets)
+    expect(targets.children.map((c) => c.name)).toEqual(['lan', 'dns'])
+    expect(targets.children[0]?.children?.[1]).toEqual({
+      name: 'web',
+      title: 'Intranet web',
+      menu: 'web',
+      probe: 'Curl',
+      host: 'intranet.example.test',
+      urlformat: 'https://%host%/health',
+    })
+    const dirs = smokepingDirs()
+    const text = await generate('smokeping', {
+      general: dirs.general,
+      binaries: dirs.binaries,
+      step: 60,
+      pings: 5,
+      targets,
+    })
+    expect(text).toContain('+ lan\nmenu = LAN\ntitle = Local network')
+    expect(text).toContain(
+      '++ ssh\nprobe = TCPPing\nmenu = ssh\ntitle = SSH on the router\nhost = 192.0.2.1\nport = 22',
+    )
+    const r = check(text, dirs.dir)
+    expect(r.out).toContain('syntax OK')
+    expect(r.status).toBe(0)
   })
 })

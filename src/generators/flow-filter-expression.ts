@@ -1,0 +1,55 @@
+import { z } from 'zod'
+import { FilterError } from '../flows/filter/filter-error'
+import { parseExpression } from '../flows/filter/nfdump-parser'
+import { expressionToNfilter } from '../flows/filter/nfdump-to-nfilter'
+import { filterName } from './flow-filter-syntax'
+import { defineGenerator, GeneratorInputError } from './generator'
+
+/*
+ * flow-nfilter filter.cfg from an nfdump-style expression, through the flow analyzer's own
+ * parser and translator (src/flows/filter): the text is printed from the parsed tree, never
+ * copied from the input, so nothing a caller types reaches the file except what the grammar
+ * accepted (addresses, numbers, names it knows).
+ */
+const schema = z.strictObject({
+  expression: z
+    .string()
+    .min(1)
+    .max(4096)
+    // The grammar's own characters only: no quotes, backslashes, comments, control or shell
+    // characters, so nothing odd can travel even into an error message or a log.
+    .regex(
+      /^[A-Za-z0-9 .:/[\]()<>=!&|,_*+-]+$/,
+      'may contain only letters, digits, spaces and . : / [ ] ( ) < > = ! & | , _ * + -',
+    )
+    .describe('nfdump-style expression, e.g. host 189.22.36.165 and not port 80'),
+  name: filterName.default('expr').describe('Name of the filter-definition (flow-nfilter -F NAME)'),
+})
+
+export const flowFilterExpression = defineGenerator({
+  kind: 'flow-filter-expression',
+  title: 'flow-nfilter filter.cfg from an nfdump expression',
+  purpose:
+    'Save as filter.cfg; use with: flow-cat FILES | flow-nfilter -f filter.cfg -F NAME | flow-print',
+  comment: '#',
+  filename: 'filter.cfg',
+  schema,
+  render(input) {
+    try {
+      const { config, definition } = expressionToNfilter(
+        parseExpression(input.expression),
+        input.name,
+      )
+      // The expression itself is not echoed: flow-nfilter expands @VARIABLES even in comments.
+      return `# flow-nfilter -f filter.cfg -F ${definition}\n${config.trimEnd()}`
+    } catch (err) {
+      if (err instanceof FilterError) {
+        const where = err.line !== undefined ? ` (line ${err.line}, column ${err.column})` : ''
+        throw new GeneratorInputError('flow-filter-expression', [
+          { path: 'expression', message: `${err.message}${where}` },
+        ])
+      }
+      throw err
+    }
+  },
+})
