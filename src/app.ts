@@ -15,7 +15,7 @@ import { healthRoutes, VERSION } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { probeRoutes } from './routes/probes'
 import { targetsRoutes } from './routes/targets'
-import { generatorPages, uiRoutes } from './routes/ui'
+import { generatorPages, targetsPage, uiRoutes } from './routes/ui'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -34,6 +34,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/generate', generateRoutes)
   app.route('/probes', probeRoutes)
   app.route('/flows/filters', flowFilterRoutes)
+  app.use('/targets', targetsPage)
   app.route('/targets', targetsRoutes)
   app.route('/checks', checksRoutes)
   app.route('/metrics', metricsRoutes)

@@ -2,15 +2,14 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { prepareConfig } from '../checks/prepare-config'
 import { exportSmokepingText } from '../checks/smokeping-export'
-import { parseSmokepingText } from '../checks/smokeping-parse'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
-import { getChecksConfig, putChecksConfig } from '../kv/checks-store'
+import { getChecksConfig } from '../kv/checks-store'
 import { budgetsFrom } from '../ports/checks-env'
-import { assertTargetsAllowed } from './target-policy-check'
+import { storeStored, storeTargetsText } from './checks-service'
 import { TargetsConfigSchema, TargetsSummarySchema } from './targets-schemas'
 
 export const targetsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -53,8 +52,7 @@ targetsRoutes.openapi(putTargets, async (c) => {
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase()
   let stored: ReturnType<typeof prepareConfig>
   if (type === 'text/plain') {
-    const { config, lines } = parseSmokepingText(await c.req.text())
-    stored = prepareConfig(config, budgetsFrom(c.env), Date.now(), lines)
+    stored = await storeTargetsText(c, await c.req.text())
   } else if (type === 'application/json') {
     let body: unknown
     try {
@@ -70,7 +68,7 @@ targetsRoutes.openapi(putTargets, async (c) => {
       }))
       throw invalidRequest(errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors })
     }
-    stored = prepareConfig(parsed.data, budgetsFrom(c.env), Date.now())
+    stored = await storeStored(c, prepareConfig(parsed.data, budgetsFrom(c.env), Date.now()))
   } else {
     throw new ProblemError({
       type: '/problems/unsupported-media-type',
@@ -79,8 +77,6 @@ targetsRoutes.openapi(putTargets, async (c) => {
       detail: 'send application/json or text/plain (SmokePing Targets text)',
     })
   }
-  assertTargetsAllowed(stored.resolved, c.env.ALLOW_PRIVATE_TARGETS === 'true')
-  await putChecksConfig(c.env.EDGEPING_KV, stored)
   return c.json(
     {
       targets: stored.resolved.length,

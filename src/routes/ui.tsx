@@ -18,6 +18,7 @@ import { formFields, GeneratorForm, GeneratorList } from '../ui/pages/generate-p
 import { HomePage } from '../ui/pages/home-page'
 import { LoginPage } from '../ui/pages/login-page'
 import { ProbePage, type ProbePageState } from '../ui/pages/probe-page'
+import { TargetsPage } from '../ui/pages/targets-page'
 import {
   createSession,
   csrfMatches,
@@ -25,7 +26,7 @@ import {
   SESSION_COOKIE,
   SESSION_SECONDS,
 } from '../ui/session'
-import { checksOverview } from './checks-service'
+import { checksOverview, storedTargetsText, storeTargetsText } from './checks-service'
 import { type LookupOutcome, lookupAddressesPort, runLookup, runReadiness } from './dns-service'
 import { queryToInput } from './generate-query'
 import { refererProbePorts } from './probe-service'
@@ -196,6 +197,52 @@ export const generatorPages: MiddlewareHandler<AppEnv> = async (c, next) => {
     return render(c, g.title, <GeneratorForm {...props} errors={errors} />, 422)
   }
 }
+
+/** `GET /targets` is the API for curl and the editor for browsers (like /generate). */
+export const targetsPage: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method !== 'GET' || !prefersHtml(c.req.header('accept'))) return next()
+  await withSession(c)
+  return render(
+    c,
+    'Targets',
+    <TargetsPage
+      text={await storedTargetsText(c)}
+      authenticated={c.get('authenticated')}
+      csrf={c.get('session')?.csrf}
+    />,
+  )
+}
+
+uiRoutes.post('/targets', csrf(), async (c) => {
+  await withSession(c)
+  const session = c.get('session') ?? null
+  const form = await c.req.parseBody()
+  const text = typeof form.text === 'string' ? form.text : ''
+  const props = { text, authenticated: c.get('authenticated'), csrf: session?.csrf }
+  if (!session || !csrfMatches(session, form.csrf)) {
+    return render(
+      c,
+      'Targets',
+      <TargetsPage {...props} error={{ title: 'Log in first (or reload: this form is stale)' }} />,
+      403,
+    )
+  }
+  try {
+    const stored = await storeTargetsText(c, text)
+    const saved = `Saved ${stored.resolved.length} target(s); ${stored.plan.unscheduled.length} could not be scheduled within the budgets.`
+    return render(c, 'Targets', <TargetsPage {...props} saved={saved} />)
+  } catch (err) {
+    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
+    if (!p) throw err
+    const line = typeof p.line === 'number' ? p.line : undefined
+    return render(
+      c,
+      'Targets',
+      <TargetsPage {...props} error={{ title: p.title, detail: p.detail, line }} />,
+      422,
+    )
+  }
+})
 
 /** Browsers navigating ask for text/html first; curl sends `*\/*`. */
 function prefersHtml(accept: string | undefined): boolean {

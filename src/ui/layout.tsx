@@ -3,6 +3,7 @@ import { STYLES } from './styles'
 
 const NAV = [
   ['/', 'Dashboard'],
+  ['/targets', 'Targets'],
   ['/dns', 'DNS'],
   ['/flows', 'Flows'],
   ['/generate', 'Generators'],

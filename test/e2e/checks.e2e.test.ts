@@ -87,3 +87,44 @@ describe('checks dashboard', () => {
     await ctx.close()
   })
 })
+
+describe('targets editor', () => {
+  it('shows the stored tree read-only, then saves an edit after login and names a bad line', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/targets`)
+    const box = page.getByLabel('Targets')
+    await expect(box.inputValue()).resolves.toContain('++ doh')
+    expect(await box.getAttribute('readonly')).not.toBeNull()
+    // curl on the same path still gets the API
+    expect((await fetch(`${BASE}/targets`)).headers.get('content-type')).toContain(
+      'application/json',
+    )
+
+    await page.getByRole('link', { name: 'Log in' }).last().click()
+    await page.getByLabel('API token').fill(TOKEN)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.waitForURL(`${BASE}/targets`)
+    const text = await page.getByLabel('Targets').inputValue()
+    await page
+      .getByLabel('Targets')
+      .fill(
+        `${text.trimEnd()}\n\n++ doh6\nmenu = DoH over IPv6\ntitle = dnsdist on [::1]:8054\nhost = ::1\nport = 8054\nstep = 60\n`,
+      )
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
+      'Saved 2 target(s)',
+    )
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'targets-editor')
+
+    await page
+      .getByLabel('Targets')
+      .fill(
+        '*** Targets ***\nprobe = FPing\nmenu = Top\ntitle = T\n+ a\nmenu = a\ntitle = a\nhost = 192.0.2.1\n',
+      )
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/line \d+: .*ICMP/)
+    await ctx.close()
+  })
+})
