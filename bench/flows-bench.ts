@@ -97,21 +97,13 @@ function fileStream(path: string): ReadableStream<Uint8Array> {
   ) as unknown as ReadableStream<Uint8Array>
 }
 
-/** 172.16.1.10 either way: the filter languages' ip-addr when available, else the same test by hand. */
+/** flow-nfilter's book definition ip-addr with ADDR=172.16.1.10, compiled by the filter languages. */
 function ipAddrPredicate(): { keep: FlowPredicate; how: string } {
-  try {
-    return {
-      keep: compileFilterChain({
-        stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '172.16.1.10' } }],
-      }),
-      how: 'compiled ip-addr',
-    }
-  } catch {
-    const a = ((172 << 24) | (16 << 16) | (1 << 8) | 10) >>> 0
-    return {
-      keep: (b, i) => b.cols.srcaddr[i] === a || b.cols.dstaddr[i] === a,
-      how: 'hand predicate (filters not merged)',
-    }
+  return {
+    keep: compileFilterChain({
+      stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '172.16.1.10' } }],
+    }),
+    how: 'compiled ip-addr',
   }
 }
 

@@ -25,7 +25,7 @@ export type CheckTreeNode = {
 
 /** up = nothing lost, degraded = some loss, down = all lost, unknown = no round or unknown round. */
 export function statusOf(round: StoredRound | undefined): TargetStatus {
-  if (!round || round.status !== 'ok' || round.loss === undefined) return 'unknown'
+  if (round?.status !== 'ok' || round.loss === undefined) return 'unknown'
   if (round.loss === 0) return 'up'
   return round.loss >= round.pings ? 'down' : 'degraded'
 }
