@@ -42,6 +42,10 @@ export function FlowsPage() {
             <input id="filters" name="filters" size={16} />
           </div>
           <div class="field">
+            <label for="filtercfg">or a filter.cfg file</label>
+            <input id="filtercfg" name="filtercfg" type="file" />
+          </div>
+          <div class="field">
             <label for="bucket">Timeline</label>
             <select id="bucket" name="bucket">
               <option value="hour">per hour</option>
@@ -120,6 +124,9 @@ const FLOWS_SCRIPT = `(() => {
   }
   function body() {
     const fd = new FormData()
+    // The API reads a filter.cfg part placed before the flow files.
+    const cfg = $('filtercfg').files[0]
+    if (cfg) fd.append('filter.cfg', cfg, 'filter.cfg')
     for (const f of $('files').files) fd.append('f', f, f.name)
     return fd
   }
