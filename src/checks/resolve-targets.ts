@@ -179,6 +179,7 @@ function pick(vars: Partial<TargetNode>): Partial<ResolvedTarget> {
   if (vars.expect !== undefined) out.expect = vars.expect
   if (vars.status !== undefined) out.status = vars.status
   if (vars.lookup !== undefined) out.lookup = vars.lookup
+  if (vars.referer !== undefined) out.referer = vars.referer
   return out
 }
 

@@ -47,7 +47,7 @@ export async function runRounds(
     const target = targets[t]
     const slots = samples[t]
     if (!target || !slots || options.deadline.aborted) return
-    slots[i] = await probeOnce(target, ports, options.deadline)
+    slots[i] = await probeOnce(target, ports, options.deadline, i)
   })
   return targets.map((target, t) => {
     const got = samples[t] ?? []
@@ -68,12 +68,13 @@ async function probeOnce(
   target: ResolvedTarget,
   ports: ProbePorts,
   deadline: AbortSignal,
+  index: number,
 ): Promise<Sample | undefined> {
   const kind = probeKind(target.kind)
   if (!kind) return { ok: false, reason: `no probe kind '${target.kind}'` }
   const signal = AbortSignal.any([AbortSignal.timeout(target.timeoutMs), deadline])
   try {
-    const sample = await kind.probe(target, ports, signal)
+    const sample = await kind.probe(target, ports, signal, index)
     // Cut short by the deadline rather than its own timeout: not a measurement.
     if (!sample.ok && deadline.aborted) return undefined
     return sample

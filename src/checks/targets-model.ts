@@ -28,6 +28,8 @@ export type TargetNode = {
   status?: string
   /** dns: the name to look up (DNS probe `lookup`). */
   lookup?: string
+  /** referer: the block-listed Referer value whose letter-case variants each ping sends. */
+  referer?: string
   /** Alert names; an empty list clears inherited alerts, as `alerts =` does in SmokePing. */
   alerts?: string[]
   /** SmokePing variables we keep for round trips but do not act on (slaves, note, hide, ...). */
@@ -45,6 +47,7 @@ export const PROBE_VARS = [
   'expect',
   'status',
   'lookup',
+  'referer',
 ] as const
 export type ProbeVar = (typeof PROBE_VARS)[number]
 

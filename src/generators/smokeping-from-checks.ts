@@ -8,7 +8,7 @@ const PROBE_OF_KIND: Record<string, ProbeName> = { tcp: 'TCPPing', http: 'Curl',
 /**
  * The stored checks tree (PUT /targets) as the SmokePing generator's targets: the same
  * sections, titles and hosts, each leaf with the SmokePing probe that matches its kind. Multihost
- * graphs (`host = /a/b`) have no single host and are left out. The generator's schema then
+ * graphs (`host = /a/b`) and kinds SmokePing does not have (referer) are left out. The generator's schema then
  * checks the result like any other input.
  */
 export function smokepingTargetsFromChecks(
@@ -24,15 +24,15 @@ export function smokepingTargetsFromChecks(
       .filter((c): c is TargetNode => c !== null)
     const out: TargetNode = { name: node.name, title: node.title ?? node.menu ?? node.name }
     if (node.menu !== undefined) out.menu = node.menu
-    if (t) {
-      const probe = PROBE_OF_KIND[t.kind]
-      if (probe) out.probe = probe
+    const probe = t ? PROBE_OF_KIND[t.kind] : undefined
+    if (t && probe) {
+      out.probe = probe
       out.host = t.host
       if (t.kind === 'tcp' && t.port !== undefined) out.port = t.port
       if (t.kind === 'dns' && t.lookup !== undefined) out.lookup = t.lookup
       if (t.kind === 'http' && t.url !== undefined) out.urlformat = t.url.replace(t.host, '%host%')
     } else if (children.length === 0) {
-      return null // a multihost graph or an empty group
+      return null // a multihost graph, an edgeping-only kind (referer) or an empty group
     }
     if (children.length > 0) out.children = children
     return out

@@ -9,14 +9,14 @@ const MAX_KEYWORD_BYTES = 256 * 1024
  * keyword is wanted, then cancelled (an unread body holds one of the 6 connections).
  * The time is measured to the response headers, or to the end of the keyword search.
  */
-export const httpProbe: HttpPort = async (url, { signal, keyword }) => {
+export const httpProbe: HttpPort = async (url, { signal, keyword, headers }) => {
   const started = performance.now()
   let res: Response
   try {
     res = await fetch(url, {
       redirect: 'manual',
       signal,
-      headers: { 'user-agent': 'edgeping-checks/0.1' },
+      headers: { 'user-agent': 'edgeping-checks/0.1', ...headers },
       cf: { cacheTtlByStatus: { '100-599': -1 } },
     })
   } catch (err) {

@@ -27,7 +27,7 @@ const line = z
 
 const RunBodySchema = z
   .object({
-    probe: z.enum(['tcp', 'http', 'dns']).openapi({ example: 'tcp' }),
+    probe: z.enum(['tcp', 'http', 'dns', 'referer']).openapi({ example: 'tcp' }),
     host: line.openapi({
       example: '192.0.2.10',
       description: 'host; for dns the resolver (URL, preset or host)',
@@ -37,6 +37,9 @@ const RunBodySchema = z
     expect: line.optional().openapi({ description: 'http: keyword the body must contain' }),
     status: line.optional().openapi({ example: '200-299' }),
     lookup: line.optional().openapi({ example: 'example.com' }),
+    referer: line.optional().openapi({
+      description: 'referer: the block-listed value; each ping sends one letter-case variant',
+    }),
     pings: z.number().int().min(3).max(20).default(5),
     timeout: z
       .number()

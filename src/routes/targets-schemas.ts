@@ -34,6 +34,7 @@ const NodeSchema: z.ZodType<TargetNode> = z.lazy(() =>
       expect: value.optional(),
       status: value.optional(),
       lookup: value.optional(),
+      referer: value.optional(),
       alerts: z.array(name).optional(),
       extra: z.partialRecord(z.enum(KEPT_VARS), value).optional(),
       children: z.array(NodeSchema).max(500).optional(),
@@ -51,6 +52,7 @@ const probeVars = z
     expect: value.optional(),
     status: value.optional(),
     lookup: value.optional(),
+    referer: value.optional(),
   })
   .strict()
 

@@ -18,5 +18,11 @@ export type ProbeKind = {
   contactHost: (target: ResolvedTarget) => string
   /** What the legend says, e.g. `20 TCP connects to port 443`. */
   describe: (target: ResolvedTarget) => string
-  probe: (target: ResolvedTarget, ports: ProbePorts, signal: AbortSignal) => Promise<Sample>
+  /** `index` is the ping's number in the round (0-based): kinds that vary per ping use it. */
+  probe: (
+    target: ResolvedTarget,
+    ports: ProbePorts,
+    signal: AbortSignal,
+    index: number,
+  ) => Promise<Sample>
 }

@@ -15,7 +15,7 @@ export type HttpOutcome =
  */
 export type HttpPort = (
   url: string,
-  options: { signal: AbortSignal; keyword?: string },
+  options: { signal: AbortSignal; keyword?: string; headers?: Record<string, string> },
 ) => Promise<HttpOutcome>
 
 export type DnsOutcome = { ok: true; ms: number; rcode: string } | { ok: false; reason: string }

@@ -1,13 +1,16 @@
 import { dnsKind } from './dns'
 import { httpKind } from './http'
 import type { ProbeKind } from './kind'
+import { refererKind } from './referer'
 import { tcpKind } from './tcp'
 
 /**
- * Probe kinds by name. This is the seam for new kinds: the referer-block probe registers here
- * (`registerProbeKind(refererKind)`) and targets select it with `probe = referer`.
+ * Probe kinds by name: new kinds register here. Targets select one with `probe = tcp|http|dns|
+ * referer` or a SmokePing module name the kind stands in for.
  */
-const kinds = new Map<string, ProbeKind>([tcpKind, httpKind, dnsKind].map((k) => [k.name, k]))
+const kinds = new Map<string, ProbeKind>(
+  [tcpKind, httpKind, dnsKind, refererKind].map((k) => [k.name, k]),
+)
 
 /** SmokePing modules that send ICMP, which a Worker cannot do. */
 export const ICMP_MODULES = new Set([

@@ -17,5 +17,6 @@ export type ResolvedTarget = {
   expect?: string
   status?: string
   lookup?: string
+  referer?: string
   alerts: string[]
 }

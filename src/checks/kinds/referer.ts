@@ -1,0 +1,59 @@
+import { generateVariants } from '../../probes/variants'
+import { httpKind, parseStatusRanges } from './http'
+import type { ProbeKind } from './kind'
+import type { ResolvedTarget } from './resolved-target'
+
+/**
+ * The referer-block probe as a scheduled check (edgeping's own kind, no SmokePing module): ping i
+ * sends the i-th letter-case variant of `referer` (exact, lower, UPPER, Capitalized, aLtErNaTiNg,
+ * then seeded mixes, cycling), and counts as received when the site blocks it, i.e. answers with
+ * a status in `status` (default 400-599: ModSecurity denies with whatever status the rule says).
+ * A variant that gets through is a lost ping, so SmokePing's loss alerts (`>0%`) catch a WAF
+ * regression, and the smoke graph shows the block page's response time.
+ * The full baseline-and-fingerprint analysis stays with `POST /probes/referer`.
+ */
+export const refererKind: ProbeKind = {
+  name: 'referer',
+  smokepingModules: [],
+  defaultTimeout: 10,
+  prepare(target) {
+    const referer = target.referer
+    if (!referer) return "a referer check needs 'referer' (the block-listed value)"
+    if (![...referer].every((ch) => ch >= ' ' && ch <= '~') || referer.length > 512) {
+      return "'referer' must be 1-512 printable ASCII characters"
+    }
+    if (target.status !== undefined && parseStatusRanges(target.status) === null)
+      return `status '${target.status}' is not a list of codes or ranges like 403,500-599`
+    return httpKind.prepare(target)
+  },
+  contactHost: (t) => new URL(t.url ?? '').hostname,
+  describe: (t) =>
+    `${t.pings} requests to ${t.url ?? ''} with letter-case variants of Referer '${t.referer ?? ''}'`,
+  async probe(target, ports, signal, index) {
+    if (!ports.http) return { ok: false, reason: 'no HTTP port' }
+    const url = target.url ?? ''
+    const refused = ports.refuseHost(new URL(url).hostname)
+    if (refused) return { ok: false, reason: refused }
+    const value = variantFor(target, index)
+    const r = await ports.http(url, { signal, headers: { referer: value } })
+    if (!r.ok) return r
+    const blocked = parseStatusRanges(target.status ?? '400-599') ?? []
+    if (blocked.some(([lo, hi]) => r.status >= lo && r.status <= hi)) return { ok: true, ms: r.ms }
+    return { ok: false, reason: `'${value}' got through (HTTP ${r.status})` }
+  },
+}
+
+/** The variant of ping `index`: the same list for every round (fixed seed), so graphs compare. */
+export function variantFor(
+  target: Pick<ResolvedTarget, 'referer' | 'pings'>,
+  index: number,
+): string {
+  const variants = generateVariants(target.referer ?? '', {
+    mode: 'case',
+    encodings: false,
+    // enough seeded mixes that a round of N pings sends N different forms where the value allows
+    randomMixes: target.pings,
+    seed: 1,
+  })
+  return variants[index % variants.length]?.value ?? target.referer ?? ''
+}
