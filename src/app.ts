@@ -15,7 +15,7 @@ import { healthRoutes, VERSION } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { probeRoutes } from './routes/probes'
 import { targetsRoutes } from './routes/targets'
-import { generatorPages, targetsPage, uiRoutes } from './routes/ui'
+import { filterSetsPage, generatorPages, targetsPage, uiRoutes } from './routes/ui'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -33,6 +33,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use('/generate/*', generatorPages)
   app.route('/generate', generateRoutes)
   app.route('/probes', probeRoutes)
+  app.use('/flows/filters', filterSetsPage)
+  app.use('/flows/filters/*', filterSetsPage)
   app.route('/flows/filters', flowFilterRoutes)
   app.use('/targets', targetsPage)
   app.route('/targets', targetsRoutes)

@@ -5,14 +5,24 @@ import { html } from 'hono/html'
 import type { Child } from 'hono/jsx'
 import { z } from 'zod'
 import type { AppEnv } from '../env'
+import { checkFilterConfig } from '../flows/filter'
 import { findGenerator, GENERATORS } from '../generators/registry'
 import { constantTimeEqual } from '../http/auth'
 import { domainProblem } from '../http/domain-errors'
 import { ProblemError } from '../http/problem'
+import {
+  deleteFilterSet,
+  FILTER_SET_NAME,
+  getFilterSet,
+  listFilterSets,
+  MAX_FILTER_SET_BYTES,
+  putFilterSet,
+} from '../kv/filter-sets'
 import { runRefererProbe } from '../probes'
 import { Layout } from '../ui/layout'
 import { findNode, RANGES, TargetPage } from '../ui/pages/checks-view'
 import { DnsPage, type DnsPageState } from '../ui/pages/dns-page'
+import { FilterSetsPage } from '../ui/pages/filter-sets-page'
 import { FlowsPage } from '../ui/pages/flows-page'
 import { formFields, GeneratorForm, GeneratorList } from '../ui/pages/generate-pages'
 import { HomePage } from '../ui/pages/home-page'
@@ -242,6 +252,72 @@ uiRoutes.post('/targets', csrf(), async (c) => {
       422,
     )
   }
+})
+
+/** `GET /flows/filters[/{name}]`: the API for curl, the saved filter sets page for browsers. */
+export const filterSetsPage: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.method !== 'GET' || !prefersHtml(c.req.header('accept'))) return next()
+  await withSession(c)
+  const name = decodeURIComponent(c.req.path.replace(/^\/flows\/filters\/?/, ''))
+  const names = await listFilterSets(c.env.EDGEPING_KV)
+  const set =
+    name && FILTER_SET_NAME.test(name) ? await getFilterSet(c.env.EDGEPING_KV, name) : null
+  if (name && !set) return next()
+  const props = { names, authenticated: c.get('authenticated'), csrf: c.get('session')?.csrf }
+  return render(c, 'Saved filter sets', <FilterSetsPage {...props} current={set ?? undefined} />)
+}
+
+uiRoutes.post('/flows/filters', csrf(), async (c) => {
+  await withSession(c)
+  const session = c.get('session') ?? null
+  const form = await c.req.parseBody()
+  const name = typeof form.name === 'string' ? form.name.trim() : ''
+  const config = typeof form.config === 'string' ? form.config : ''
+  const base = {
+    authenticated: c.get('authenticated'),
+    csrf: session?.csrf,
+    current: { name, config },
+  }
+  const page = async (extra: object, status: PageStatus = 200) =>
+    render(
+      c,
+      'Saved filter sets',
+      <FilterSetsPage {...base} names={await listFilterSets(c.env.EDGEPING_KV)} {...extra} />,
+      status,
+    )
+  if (!session || !csrfMatches(session, form.csrf)) {
+    return page({ error: { title: 'Log in first (or reload: this form is stale)' } }, 403)
+  }
+  if (!FILTER_SET_NAME.test(name)) {
+    return page(
+      {
+        error: {
+          title: 'Invalid name',
+          detail: 'letters, digits, ".", "_" and "-", 1-64 characters',
+        },
+      },
+      422,
+    )
+  }
+  if (form.action === 'delete') {
+    await deleteFilterSet(c.env.EDGEPING_KV, name)
+    return page({ current: undefined, saved: `Deleted ${name}.` })
+  }
+  if (new TextEncoder().encode(config).length > MAX_FILTER_SET_BYTES) {
+    return page(
+      { error: { title: 'Too large', detail: `at most ${MAX_FILTER_SET_BYTES} bytes` } },
+      422,
+    )
+  }
+  try {
+    checkFilterConfig(config)
+  } catch (err) {
+    const p = domainProblem(err)
+    if (!p) throw err
+    return page({ error: { title: p.title, detail: p.detail } }, 422)
+  }
+  await putFilterSet(c.env.EDGEPING_KV, { name, config, updatedAt: new Date().toISOString() })
+  return page({ saved: `Saved ${name}.` })
 })
 
 /** Browsers navigating ask for text/html first; curl sends `*\/*`. */

@@ -187,3 +187,37 @@ describe('flows page', () => {
     await ctx.close()
   })
 })
+
+describe('saved filter sets page', () => {
+  it('saves a set after login, shows a syntax error with its line, lists and deletes it', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await logIn(page, '/flows/filters')
+    await page.getByLabel('Name').fill('incident')
+    await page
+      .getByLabel('filter.cfg')
+      .fill(
+        'filter-primitive victim\n  type ip-address\n  permit 189.22.36.165\n\nfilter-definition not-victim\n  invert\n  match ip-source-address victim\n',
+      )
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect(page.getByRole('status').first().textContent()).resolves.toBe('Saved incident.')
+    await expect(
+      page.getByRole('navigation', { name: 'Saved filter sets' }).textContent(),
+    ).resolves.toContain('incident')
+    // the API on the same path still answers curl
+    const api = await fetch(`${BASE}/flows/filters/incident`)
+    expect(((await api.json()) as { name: string }).name).toBe('incident')
+
+    await page.getByLabel('filter.cfg').fill('filter-primitive p\n  type ip-port\n  permit 22 23\n')
+    await page.getByRole('button', { name: 'Save' }).click()
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/line 3/)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'filter-sets')
+
+    await page.goto(`${BASE}/flows/filters/incident`)
+    await page.getByRole('button', { name: 'Delete' }).click()
+    await expect(page.getByRole('status').first().textContent()).resolves.toBe('Deleted incident.')
+    expect((await fetch(`${BASE}/flows/filters/incident`)).status).toBe(404)
+    await ctx.close()
+  })
+})

@@ -38,7 +38,9 @@ export function FlowsPage() {
             />
           </div>
           <div class="field">
-            <label for="filters">Saved filter set</label>
+            <label for="filters">
+              Saved filter set (<a href="/flows/filters">manage</a>)
+            </label>
             <input id="filters" name="filters" size={16} />
           </div>
           <div class="field">
