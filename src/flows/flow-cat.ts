@@ -116,25 +116,15 @@ export async function* catFlows(
           stats: ft.stats,
         }
         batches = ft.batches
-      } else if (format === 'nfdump-csv') {
-        const nf = await openNfdumpCsv(stream, {
-          maxBytes: limits.maxBytes,
-          maxFlows: remaining,
-          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        })
-        file = {
-          index,
-          name: input.name,
-          format,
-          header: undefined,
-          dVersion: 5,
-          aggMethod: 0,
-          present: nf.present,
-          stats: nf.stats,
-        }
-        batches = nf.batches
-      } else if (format === 'flow-print') {
-        const text = await openFlowPrintText(stream, {
+      } else {
+        // The text formats all carry v5 fields and open the same way.
+        const open =
+          format === 'nfdump-csv'
+            ? openNfdumpCsv
+            : format === 'flow-print'
+              ? openFlowPrintText
+              : openFlowExportCsv
+        const text = await open(stream, {
           maxBytes: limits.maxBytes,
           maxFlows: remaining,
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
@@ -150,23 +140,6 @@ export async function* catFlows(
           stats: text.stats,
         }
         batches = text.batches
-      } else {
-        const csv = await openFlowExportCsv(stream, {
-          maxBytes: limits.maxBytes,
-          maxFlows: remaining,
-          ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-        })
-        file = {
-          index,
-          name: input.name,
-          format,
-          header: undefined,
-          dVersion: 5,
-          aggMethod: 0,
-          present: csv.present,
-          stats: csv.stats,
-        }
-        batches = csv.batches
       }
       if (first && (first.dVersion !== file.dVersion || first.aggMethod !== file.aggMethod)) {
         // flow-cat: "data version or sub version changed!"

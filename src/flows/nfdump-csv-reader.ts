@@ -1,6 +1,7 @@
 import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import { parseIpv4 } from './ipv4'
+import { V5_FIELDS } from './record-layouts'
 import { readLines } from './text-lines'
 
 // nfdump -o csv (1.7): protocol names it prints, and the TCP flag letters in `flg` (CWR to FIN).
@@ -16,33 +17,6 @@ const PROTOCOLS: Record<string, number> = {
   SCTP: 132,
 }
 const FLAG_BITS = [0x80, 0x40, 0x20, 0x10, 0x08, 0x04, 0x02, 0x01]
-
-const PRESENT: FlowField[] = [
-  'unix_secs',
-  'unix_nsecs',
-  'sysuptime',
-  'exaddr',
-  'dpkts',
-  'doctets',
-  'first',
-  'last',
-  'engine_type',
-  'engine_id',
-  'srcaddr',
-  'dstaddr',
-  'nexthop',
-  'input',
-  'output',
-  'srcport',
-  'dstport',
-  'prot',
-  'tos',
-  'tcp_flags',
-  'src_mask',
-  'dst_mask',
-  'src_as',
-  'dst_as',
-]
 
 /** An uptime far from 0 and 2³², so First = SYSUPTIME − duration never wraps. */
 const SYSUPTIME = 0x80000000
@@ -123,7 +97,8 @@ export async function openNfdumpCsv(
     )
   }
   const idx = Object.fromEntries(need.map((n) => [n, at(n)])) as Record<string, number>
-  const present = new Set(PRESENT)
+  // nfdump CSV carries what a v5 record does.
+  const present = new Set(V5_FIELDS)
   const batchSize = options.batchSize ?? 4096
   const batch = createFlowBatch(batchSize, present)
   const c = batch.cols

@@ -276,3 +276,6 @@ export function findLayout(dVersion: number, aggMethod = 0): RecordLayout | unde
 export function allLayouts(): readonly RecordLayout[] {
   return LAYOUTS
 }
+
+/** The fields a v5 record carries (flow-export -f 2 mask 0x0FFF37EF); other v5-like inputs share them. */
+export const V5_FIELDS: readonly FlowField[] = (findLayout(5)?.fields ?? []).map(([field]) => field)

@@ -1,5 +1,5 @@
-// Test-only helpers: decode the small uncompressed v5 fixtures into a FlowBatch (the real
-// readers belong to the flow-readers work), and read the condensed flow-nfilter expectations.
+// Test-only helpers: decode the small uncompressed v5 fixtures into one FlowBatch (synchronous,
+// unlike the streaming reader, so filter tests stay plain), and read the condensed flow-nfilter expectations.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import {
@@ -7,6 +7,7 @@ import {
   type FlowBatch,
   type FlowPredicate,
 } from '../../../../src/flows/flow-batch'
+import { V5_FIELDS } from '../../../../src/flows/record-layouts'
 
 const FIXTURES = fileURLToPath(new URL('../../../fixtures/flows/', import.meta.url))
 
@@ -17,34 +18,6 @@ export function fixturePath(name: string): string {
 export function fixtureText(name: string): string {
   return readFileSync(FIXTURES + name, 'utf8')
 }
-
-/** v5 record fields that are present (flow-tools.md §2.3, mask 0x0FFF37EF). */
-const V5_FIELDS = [
-  'unix_secs',
-  'unix_nsecs',
-  'sysuptime',
-  'exaddr',
-  'dpkts',
-  'doctets',
-  'first',
-  'last',
-  'engine_type',
-  'engine_id',
-  'srcaddr',
-  'dstaddr',
-  'nexthop',
-  'input',
-  'output',
-  'srcport',
-  'dstport',
-  'prot',
-  'tos',
-  'tcp_flags',
-  'src_mask',
-  'dst_mask',
-  'src_as',
-  'dst_as',
-] as const
 
 /**
  * Reads an uncompressed s_version 3 ft file of v5 records: 4-byte generic header, header of
