@@ -38,6 +38,9 @@ export default defineConfig({
           globalSetup: ['test/e2e/wrangler-dev.ts', 'test/servers/apache-modsec/apache-modsec.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
+          // Pages answer after a navigation or an async script: assertions on them poll, and a
+          // loaded 2-core CI machine can take seconds, not vitest's default 1 s.
+          expect: { poll: { timeout: 20_000, interval: 100 } },
         },
       },
       {

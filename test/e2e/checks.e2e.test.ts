@@ -53,11 +53,11 @@ describe('checks dashboard', () => {
     const page = await ctx.newPage()
     await page.goto(`${BASE}/`)
     const tree = page.getByRole('navigation', { name: 'Targets' })
-    await expect(tree.textContent()).resolves.toContain('Local')
+    await expect.poll(() => tree.textContent()).toContain('Local')
     const entry = tree.locator('li', { hasText: 'DoH front end' }).last()
-    await expect(entry.textContent()).resolves.toMatch(
-      /up.*TCPPing 127\.0\.0\.1.*median [\d.]+ ms, loss 0\/5/s,
-    )
+    await expect
+      .poll(() => entry.textContent())
+      .toMatch(/up.*TCPPing 127\.0\.0\.1.*median [\d.]+ ms, loss 0\/5/s)
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'checks-tree')
 
@@ -112,9 +112,9 @@ describe('targets editor', () => {
         `${text.trimEnd()}\n\n++ doh6\nmenu = DoH over IPv6\ntitle = dnsdist on [::1]:8054\nhost = ::1\nport = 8054\nstep = 60\n`,
       )
     await page.getByRole('button', { name: 'Save' }).click()
-    await expect(page.getByRole('status').first().textContent()).resolves.toContain(
-      'Saved 2 target(s)',
-    )
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toContain('Saved 2 target(s)')
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'targets-editor')
 
@@ -124,7 +124,7 @@ describe('targets editor', () => {
         '*** Targets ***\nprobe = FPing\nmenu = Top\ntitle = T\n+ a\nmenu = a\ntitle = a\nhost = 192.0.2.1\n',
       )
     await page.getByRole('button', { name: 'Save' }).click()
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/line \d+: .*ICMP/)
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/line \d+: .*ICMP/)
     await ctx.close()
   })
 })

@@ -29,7 +29,7 @@ async function open(
 describe('dashboard pages', () => {
   it('the home page links every tool and passes axe', async () => {
     const { ctx, page } = await open('/')
-    await expect(page.locator('h1').textContent()).resolves.toBe('Dashboard')
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Dashboard')
     const links = await page
       .locator('nav[aria-label="Main"] a')
       .evaluateAll((as) => as.map((a) => a.getAttribute('href')))
@@ -47,9 +47,9 @@ describe('dashboard pages', () => {
     await page.keyboard.press('Enter')
     await page.waitForURL(/name=www\.example\.test/)
     const results = page.getByRole('region', { name: 'Lookup results' })
-    await expect(results.textContent()).resolves.toContain(
-      'CNAME chain: www.example.test. → www.l.example.test.',
-    )
+    await expect
+      .poll(() => results.textContent())
+      .toContain('CNAME chain: www.example.test. → www.l.example.test.')
     const cells = await results.locator('td.data').allTextContents()
     expect(cells).toContain('2001:db8::63')
     expect(await accessibilityViolations(page)).toEqual([])
@@ -59,17 +59,17 @@ describe('dashboard pages', () => {
 
   it('shows a bad name as an error in the page, not a crash', async () => {
     const { ctx, page } = await open('/dns?name=bad..name')
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('empty label')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('empty label')
     await ctx.close()
   })
 
   it('reports an IPv4-only domain as failing without logging in', async () => {
     const { ctx, page } = await open('/dns?domain=legacy.test')
     const report = page.getByRole('region', { name: 'IPv6 readiness report' })
-    await expect(report.locator('.score').textContent()).resolves.toBe('0/100')
-    await expect(report.locator('tr[data-check="web_reach"]').textContent()).resolves.toContain(
-      'no web AAAA',
-    )
+    await expect.poll(() => report.locator('.score').textContent()).toBe('0/100')
+    await expect
+      .poll(() => report.locator('tr[data-check="web_reach"]').textContent())
+      .toContain('no web AAAA')
     await screenshot(page, 'dns-readiness-legacy')
     await ctx.close()
   })
@@ -78,7 +78,7 @@ describe('dashboard pages', () => {
     const { ctx, page } = await open('/login?next=%2Fdns')
     await page.getByLabel('API token').fill('wrong')
     await page.getByRole('button', { name: 'Log in' }).click()
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Wrong token')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong token')
     expect(await ctx.cookies()).toEqual([])
 
     await page.getByLabel('API token').fill(TOKEN)
@@ -91,10 +91,10 @@ describe('dashboard pages', () => {
     await page.getByLabel('Web ports').fill('8054')
     await page.getByRole('button', { name: 'Check' }).click()
     const report = page.getByRole('region', { name: 'IPv6 readiness report' })
-    await expect(report.locator('.score').textContent()).resolves.toBe('100/100')
-    await expect(report.locator('tr[data-check="web_reach"]').textContent()).resolves.toMatch(
-      /\[::1\]:8054 connected/,
-    )
+    await expect.poll(() => report.locator('.score').textContent()).toBe('100/100')
+    await expect
+      .poll(() => report.locator('tr[data-check="web_reach"]').textContent())
+      .toMatch(/\[::1\]:8054 connected/)
     await screenshot(page, 'dns-readiness-dual')
 
     await page.getByRole('button', { name: 'Log out' }).click()

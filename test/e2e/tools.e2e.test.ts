@@ -45,11 +45,11 @@ describe('generator pages', () => {
     await page.locator('#f-style').selectOption('rc.conf-legacy')
     await page.getByRole('button', { name: 'Generate' }).click()
     const output = page.locator('#output')
-    await expect(output.textContent()).resolves.toContain(
-      'gifconfig_gif0="198.22.63.8 209.51.181.2"',
-    )
+    await expect
+      .poll(() => output.textContent())
+      .toContain('gifconfig_gif0="198.22.63.8 209.51.181.2"')
     await page.getByRole('button', { name: 'Copy' }).click()
-    await expect(page.locator('#copied').textContent()).resolves.toBe('Copied')
+    await expect.poll(() => page.locator('#copied').textContent()).toBe('Copied')
     const clip = await page.evaluate(() => navigator.clipboard.readText())
     expect(clip).toContain('ipv6_defaultrouter="2001:470:1f10:b9c::1"')
     expect(await accessibilityViolations(page)).toEqual([])
@@ -63,7 +63,7 @@ describe('generator pages', () => {
     await page.goto(
       `${BASE}/generate/freebsd?localIpv4=${encodeURIComponent('1.2.3.4"\nrm -rf /')}&brokerIpv4=209.51.181.2&clientIpv6=2001:db8::2`,
     )
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('localIpv4')
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('localIpv4')
     expect(await page.locator('#output').count()).toBe(0)
     await ctx.close()
   })
@@ -74,7 +74,7 @@ describe('probe page', () => {
     const ctx = await browser.newContext()
     const page = await ctx.newPage()
     await page.goto(`${BASE}/probes`)
-    await expect(page.locator('main').textContent()).resolves.toContain('needs the API token')
+    await expect.poll(() => page.locator('main').textContent()).toContain('needs the API token')
     await ctx.close()
   })
 
@@ -88,15 +88,15 @@ describe('probe page', () => {
       .fill('http://porn.example/\nhttp://benign.example/')
     await page.getByRole('button', { name: 'Probe' }).click()
     const report = page.getByRole('region', { name: 'Probe report' })
-    await expect(
-      report.locator('tr[data-referer="http://porn.example/"]').textContent(),
-    ).resolves.toContain('case-sensitive-gap')
-    await expect(
-      report.locator('tr[data-referer="http://benign.example/"]').textContent(),
-    ).resolves.toContain('not-blocked')
-    await expect(report.locator('pre').textContent()).resolves.toContain(
-      'SecRule REQUEST_HEADERS:Referer',
-    )
+    await expect
+      .poll(() => report.locator('tr[data-referer="http://porn.example/"]').textContent())
+      .toContain('case-sensitive-gap')
+    await expect
+      .poll(() => report.locator('tr[data-referer="http://benign.example/"]').textContent())
+      .toContain('not-blocked')
+    await expect
+      .poll(() => report.locator('pre').textContent())
+      .toContain('SecRule REQUEST_HEADERS:Referer')
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'probe-referer')
     await ctx.close()
@@ -133,14 +133,14 @@ describe('flows page', () => {
     await page.getByLabel('nfdump expression').fill('port 6667 or port 7000')
     await analyze(page)
     const timeline = page.getByRole('region', { name: 'Timeline' })
-    await expect(timeline.locator('#flows-seen').textContent()).resolves.toContain(
-      'first seen 2010-11-09T01:25:41.000Z 189.22.36.165:60702 → 208.83.20.130:6667',
-    )
+    await expect
+      .poll(() => timeline.locator('#flows-seen').textContent())
+      .toContain('first seen 2010-11-09T01:25:41.000Z 189.22.36.165:60702 → 208.83.20.130:6667')
     expect(await timeline.locator('svg rect').count()).toBeGreaterThan(0)
     const totals = await page.locator('#flows-totals').textContent()
     expect(totals).toMatch(/^8 file\(s\), 1328 flows, \d+ matched/)
     expect(await page.locator('#flows-files tbody tr').count()).toBe(8)
-    await expect(page.locator('#flows-print').textContent()).resolves.toContain('208.83.20.130')
+    await expect.poll(() => page.locator('#flows-print').textContent()).toContain('208.83.20.130')
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'flows-intrusion')
     await ctx.close()
@@ -158,9 +158,9 @@ describe('flows page', () => {
       .getByLabel(/flow-nfilter definitions/)
       .fill('ip-addr:ADDR=189.22.36.165\nnot-ip-port:PORT=80')
     await analyze(page)
-    await expect(page.locator('#flows-totals').textContent()).resolves.toMatch(
-      /1328 flows, [1-9]\d* matched/,
-    )
+    await expect
+      .poll(() => page.locator('#flows-totals').textContent())
+      .toMatch(/1328 flows, [1-9]\d* matched/)
     // The first page of 100 lines is flow-print's own output for this pipeline.
     const expected = readFileSync(
       new URL(
@@ -181,9 +181,9 @@ describe('flows page', () => {
     await page.locator('#files').setInputFiles(day('9').slice(0, 1))
     await page.getByLabel('nfdump expression').fill('port and and')
     await analyze(page)
-    await expect(page.locator('#flows-error').textContent()).resolves.toContain(
-      'Invalid flow filter',
-    )
+    await expect
+      .poll(() => page.locator('#flows-error').textContent())
+      .toContain('Invalid flow filter')
     await ctx.close()
   })
 })
@@ -200,23 +200,25 @@ describe('saved filter sets page', () => {
         'filter-primitive victim\n  type ip-address\n  permit 189.22.36.165\n\nfilter-definition not-victim\n  invert\n  match ip-source-address victim\n',
       )
     await page.getByRole('button', { name: 'Save' }).click()
-    await expect(page.getByRole('status').first().textContent()).resolves.toBe('Saved incident.')
-    await expect(
-      page.getByRole('navigation', { name: 'Saved filter sets' }).textContent(),
-    ).resolves.toContain('incident')
+    await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Saved incident.')
+    await expect
+      .poll(() => page.getByRole('navigation', { name: 'Saved filter sets' }).textContent())
+      .toContain('incident')
     // the API on the same path still answers curl
     const api = await fetch(`${BASE}/flows/filters/incident`)
     expect(((await api.json()) as { name: string }).name).toBe('incident')
 
     await page.getByLabel('filter.cfg').fill('filter-primitive p\n  type ip-port\n  permit 22 23\n')
     await page.getByRole('button', { name: 'Save' }).click()
-    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/line 3/)
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/line 3/)
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'filter-sets')
 
     await page.goto(`${BASE}/flows/filters/incident`)
     await page.getByRole('button', { name: 'Delete' }).click()
-    await expect(page.getByRole('status').first().textContent()).resolves.toBe('Deleted incident.')
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toBe('Deleted incident.')
     expect((await fetch(`${BASE}/flows/filters/incident`)).status).toBe(404)
     await ctx.close()
   })

@@ -160,8 +160,17 @@ export function GeneratorForm(props: {
 }
 
 // The only client script of the dashboard: copy the output to the clipboard.
+// A browser that refuses the clipboard (no permission, not a secure context) gets told so, with the
+// output selected for a manual copy, instead of a button that silently does nothing.
 const COPY_SCRIPT = `document.getElementById('copy').addEventListener('click', async () => {
-  const text = document.getElementById('output').textContent
-  await navigator.clipboard.writeText(text)
-  document.getElementById('copied').textContent = 'Copied'
+  const output = document.getElementById('output')
+  const status = document.getElementById('copied')
+  status.textContent = ''
+  try {
+    await navigator.clipboard.writeText(output.textContent)
+    status.textContent = 'Copied'
+  } catch {
+    getSelection().selectAllChildren(output)
+    status.textContent = 'Copy failed: the text is selected, press Ctrl+C'
+  }
 })`
