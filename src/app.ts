@@ -9,6 +9,7 @@ import { checksRoutes } from './routes/checks'
 import { dnsRoutes } from './routes/dns'
 import { flowArchiveRoutes } from './routes/flow-archive'
 import { flowFilterRoutes } from './routes/flow-filters'
+import { flowJobRoutes } from './routes/flow-jobs'
 import { flowRoutes } from './routes/flows'
 import { generateRoutes } from './routes/generate'
 import { healthRoutes, VERSION } from './routes/health'
@@ -29,6 +30,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/dns', dnsRoutes)
   app.route('/flows', flowRoutes)
   app.route('/flows', flowArchiveRoutes)
+  app.route('/flows', flowJobRoutes)
   app.use('/generate', generatorPages)
   app.use('/generate/*', generatorPages)
   app.route('/generate', generateRoutes)

@@ -2,6 +2,7 @@ import { createApp } from './app'
 import { runDueRounds } from './checks/scheduler'
 import { getChecksConfig } from './kv/checks-store'
 import { deadlineFrom, schedulerPorts } from './ports/checks-env'
+import { consumeJobMessages } from './ports/flow-jobs'
 
 const app = createApp()
 
@@ -18,5 +19,9 @@ export default {
       },
     )
     console.log(`checks tick ${summary.minute}: ${JSON.stringify(summary)}`)
+  },
+  /** Archive queries: one message per file (group) or merge step (README, "Flow archive"). */
+  async queue(batch, env) {
+    await consumeJobMessages(batch, env)
   },
 } satisfies ExportedHandler<Env>

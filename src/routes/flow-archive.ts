@@ -225,7 +225,7 @@ function named<T>(check: () => T): T {
 }
 
 /** ISO 8601 or unix seconds → unix seconds; from ≤ to; at most ~3 years at once. */
-function timeRange(fromText: string, toText: string): { from: number; to: number } {
+export function timeRange(fromText: string, toText: string): { from: number; to: number } {
   const from = parseTime(fromText, 'from')
   const to = parseTime(toText, 'to')
   if (from > to)

@@ -2,7 +2,8 @@ import type { FlowBatch, FlowPredicate } from '../flow-batch'
 import { formatIpv4 } from '../ipv4'
 import { ftlTimeMs } from '../print/flow-time'
 
-export type TimelineBucket = 'hour' | 'day'
+export const TIMELINE_BUCKETS = ['hour', 'day'] as const
+export type TimelineBucket = (typeof TIMELINE_BUCKETS)[number]
 
 /** The flow that set a first-seen or last-seen time. */
 export type SeenFlow = {

@@ -1,0 +1,179 @@
+// The job runner's fan-out and merge tree with in-memory ports: any delivery order, duplicated
+// messages, and a tree deeper than one merge level give the answer of one pass over the files.
+import { describe, expect, it } from 'vitest'
+import { catFlows } from '../../../src/flows/flow-cat'
+import {
+  FAN_IN,
+  groupOf,
+  groupSizeFor,
+  type JobMessage,
+  type JobSpec,
+  levelSize,
+  MAX_TASKS,
+  taskMessages,
+} from '../../../src/jobs/job'
+import { analyzeFile, mergePartials, type Partial } from '../../../src/jobs/partial'
+import type { JobResult } from '../../../src/jobs/result'
+import { handleJobMessage, type JobPorts } from '../../../src/jobs/runner'
+import { dayFile, dayName } from '../../support/month-archive'
+
+function rng(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a * 1103515245 + 12345) % 2147483648
+    return a / 2147483648
+  }
+}
+
+function memoryPorts(files: Map<string, Uint8Array<ArrayBuffer>>) {
+  const partials = new Map<string, Partial>()
+  const results: JobResult[] = []
+  const queue: JobMessage[] = []
+  let spec: JobSpec | undefined
+  const ports: JobPorts = {
+    getSpec: async () => spec ?? null,
+    hasPartial: async (_j, l, i) => partials.has(`${l}/${i}`),
+    // A copy, as storage would give: merging must not mutate what it read.
+    getPartial: async (_j, l, i) => {
+      const p = partials.get(`${l}/${i}`)
+      return p ? structuredClone(p) : null
+    },
+    putPartial: async (_j, l, i, p) => {
+      partials.set(`${l}/${i}`, structuredClone(p))
+    },
+    countGroup: async (_j, l, g) =>
+      [...partials.keys()].filter((k) => {
+        const [lv, i] = k.split('/').map(Number) as [number, number]
+        return lv === l && Math.floor(i / FAN_IN) === g
+      }).length,
+    putResult: async (_j, r) => {
+      results.push(r)
+    },
+    putFlowChunk: async () => {},
+    openFile: async (key) => {
+      const bytes = files.get(key)
+      return bytes ? new Blob([bytes]).stream() : null
+    },
+    enqueue: async (m) => {
+      queue.push(...m)
+    },
+    now: () => new Date('2026-11-25T00:00:00Z'),
+  }
+  return {
+    ports,
+    queue,
+    results,
+    setSpec: (s: JobSpec) => {
+      spec = s
+    },
+  }
+}
+
+describe('job plan', () => {
+  it('keeps a month of 5-minute files within the task budget, in groups of 5', () => {
+    expect(groupSizeFor(30 * 288)).toBe(5)
+    const refs = Array.from({ length: 30 * 288 }, (_, index) => ({
+      index,
+      router: 'r',
+      name: `f${index}`,
+      key: `k${index}`,
+      size: 1,
+    }))
+    const tasks = taskMessages('00000000-0000-4000-8000-000000000000', refs)
+    expect(tasks).toHaveLength(1728)
+    expect(tasks.length).toBeLessThanOrEqual(MAX_TASKS)
+    expect(tasks.flatMap((t) => t.files.map((f) => f.index))).toEqual(refs.map((r) => r.index))
+    expect([0, 1, 2, 3].map((l) => levelSize(1728, l))).toEqual([1728, 54, 2, 1])
+    expect(groupOf(1728, 0, 1727)).toEqual({ group: 53, size: 32 })
+    expect(groupOf(1728, 1, 53)).toEqual({ group: 1, size: 22 })
+  })
+})
+
+describe('job runner', () => {
+  it('merges 70 files through two merge levels, shuffled and duplicated, as one pass would', async () => {
+    const files = new Map<string, Uint8Array<ArrayBuffer>>()
+    const refs = []
+    for (let d = 0; d < 70; d++) {
+      const key = `flows/v1/rtr8/${d}/${dayName(d)}`
+      files.set(key, await dayFile(d, 40))
+      refs.push({ index: d, router: 'rtr8', name: dayName(d), key, size: 0 })
+    }
+    const id = '0f8fad5b-d9cb-469f-a165-70867728950e'
+    const m = memoryPorts(files)
+    const tasks = taskMessages(id, refs)
+    const spec: JobSpec = {
+      id,
+      created: '2026-11-25T00:00:00Z',
+      from: 0,
+      to: 2 ** 31,
+      routers: ['rtr8'],
+      filter: { stages: [{ kind: 'expression', text: 'port 6667 or port 7000 or port 22' }] },
+      asked: {},
+      output: 'timeline',
+      bucket: 'day',
+      sort: 'flows',
+      top: 5,
+      flowFormat: 'csv',
+      flowLimit: 1,
+      filesTotal: 70,
+      bytesTotal: 0,
+      tasks: tasks.length,
+      groupSize: 1,
+    }
+    m.setSpec(spec)
+    expect([0, 1, 2].map((l) => levelSize(70, l))).toEqual([70, 3, 1])
+    m.queue.push(...tasks)
+    const r = rng(7)
+    while (m.queue.length > 0) {
+      const [msg] = m.queue.splice(Math.floor(r() * m.queue.length), 1) as [JobMessage]
+      // One message in five comes twice (the Queue delivers at least once).
+      if (r() < 0.2) m.queue.push(msg)
+      expect(await handleJobMessage(msg, 1, 3, m.ports)).toBe('ack')
+    }
+    expect(m.results.length).toBeGreaterThanOrEqual(1)
+    // Every time the top is written, it is the same answer.
+    for (const res of m.results) expect(res).toEqual(m.results[0])
+
+    // One pass over every file, in order.
+    const { compileFilterChain } = await import('../../../src/flows/filter/index')
+    const keep = compileFilterChain(spec.filter)
+    const parts: Partial[] = []
+    for (const ref of refs) {
+      const events = catFlows([
+        {
+          name: ref.name,
+          stream: new Blob([files.get(ref.key) as Uint8Array<ArrayBuffer>]).stream(),
+        },
+      ])
+      parts.push(await analyzeFile(ref, events, keep, { bucket: 'day', sort: 'flows' }))
+    }
+    const one = mergePartials(parts, 'flows')
+    const res = m.results[0] as JobResult
+    expect(res.totals.flowsScanned).toBe(one.flowsScanned)
+    expect(res.totals.matched).toBe(one.files.reduce((n, f) => n + f.matched, 0))
+    expect(res.files.map((f) => f.name)).toEqual(refs.map((f) => f.name))
+    expect(res.timeline.firstSeen).toEqual(one.timeline.firstSeen)
+    expect(res.timeline.buckets.map((b) => b.flows)).toEqual(one.timeline.counts.map((c) => c[1]))
+    expect(res.stat.flows).toBe(one.stat.flows)
+    expect(res.approximate).toEqual({})
+    expect(res.top.dstport?.map((t) => t.key)).toContain('6667')
+  })
+
+  it('states the bound when a top-N table was cut', () => {
+    const a = mergePartials([], 'flows')
+    const rows = (n: number, base: number) =>
+      Array.from(
+        { length: n },
+        (_, i) => [`${base + i}`, 1, 1, 1] as [string, number, number, number],
+      )
+    const p1 = structuredClone(a)
+    p1.top.tables.srcaddr = rows(1500, 0)
+    const p2 = structuredClone(a)
+    p2.top.tables.srcaddr = rows(1500, 100_000)
+    p2.top.bound.srcaddr = 2
+    const merged = mergePartials([p1, p2], 'flows')
+    expect(merged.top.tables.srcaddr).toHaveLength(2000)
+    // 2 from p2's own cut, 1 from this merge's cut.
+    expect(merged.top.bound.srcaddr).toBe(3)
+  })
+})
