@@ -91,15 +91,15 @@ export type AnalyzeOptions = {
 export type JobFile = { index: number; router: string; name: string }
 
 /**
- * Reads the flow-cat events of one file through the filter into a partial. `onBatch` sees the
- * matching rows too (the flow output of `output=flows`).
+ * Reads the flow-cat events of one file through the filter into a partial. `onBatch` gets each
+ * batch with a predicate answering from the same filter pass (the flow output of `output=flows`).
  */
 export async function analyzeFile(
   file: JobFile,
   events: AsyncIterable<CatEvent>,
   keep: FlowPredicate,
   o: AnalyzeOptions,
-  onBatch?: (ev: CatEvent & { kind: 'batch' }) => void,
+  onBatch?: (ev: CatEvent & { kind: 'batch' }, keep: FlowPredicate) => void,
 ): Promise<Partial> {
   const stat = createStatSummary()
   const timeline = createTimeline(o.bucket)
@@ -107,14 +107,20 @@ export async function analyzeFile(
   let acc: SummaryAccumulator | undefined
   const files: PartialFile[] = []
   let scanned = 0
+  let mask = new Uint8Array(0)
+  const masked: FlowPredicate = (_b, i) => mask[i] === 1
   for await (const ev of events) {
     if (ev.kind === 'open') acc = startFileSummary(ev.file)
     else if (ev.kind === 'batch' && acc) {
-      addToFileSummary(acc, ev.batch, keep)
-      addToStatSummary(stat, ev.batch, keep)
-      addToTimeline(timeline, ev.batch, keep, file.name)
-      addToTopTalkers(top, ev.batch, keep)
-      onBatch?.(ev)
+      // The filter runs once per row; the four sinks read its answer from a mask.
+      const b = ev.batch
+      if (mask.length < b.length) mask = new Uint8Array(b.length)
+      for (let i = 0; i < b.length; i++) mask[i] = keep(b, i) ? 1 : 0
+      addToFileSummary(acc, b, masked)
+      addToStatSummary(stat, b, masked)
+      addToTimeline(timeline, b, masked, file.name)
+      addToTopTalkers(top, b, masked)
+      onBatch?.(ev, masked)
     } else if (ev.kind === 'close' && acc) {
       const s = finishFileSummary(acc)
       scanned += s.flows

@@ -144,19 +144,19 @@ async function readFile(
   let cut = false
   const onBatch =
     spec.output === 'flows'
-      ? (ev: { batch: FlowBatch }) => {
+      ? (ev: { batch: FlowBatch }, matches: FlowPredicate) => {
           if (written >= spec.flowLimit) {
-            cut ||= anyMatch(ev.batch, keep)
+            cut ||= anyMatch(ev.batch, matches)
             return
           }
           const rows: number[] = []
           for (let i = 0; i < ev.batch.length && written < spec.flowLimit; i++) {
-            if (keep(ev.batch, i)) {
+            if (matches(ev.batch, i)) {
               rows.push(i)
               written++
             }
           }
-          if (written >= spec.flowLimit) cut ||= anyMatchAfter(ev.batch, keep, rows.at(-1) ?? -1)
+          if (written >= spec.flowLimit) cut ||= anyMatchAfter(ev.batch, matches, rows.at(-1) ?? -1)
           if (rows.length === 0) return
           if (spec.flowFormat === 'csv') {
             const columns = csvColumns(ev.batch.present)

@@ -160,7 +160,7 @@ describe('POST /flows/archive/query', () => {
     else await early.body?.cancel()
     const job = await waitForJob(id)
     // Every day from the 9th has more than 3 IRC flows: each file is cut, and says so.
-    expect(job.result?.flows?.cutFiles).toEqual([25, 26, 27, 28, 29].map(dayName))
+    expect(job.result?.flows?.cutFiles).toEqual([25, 26, 27, 28, 29].map((d) => dayName(d)))
     const out = await call(`/flows/jobs/${id}/flows`, { token: true })
     expect(out.headers.get('content-type')).toContain('text/csv')
     const lines = (await out.text()).trimEnd().split('\n')

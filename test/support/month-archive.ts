@@ -67,25 +67,31 @@ function put(
   c.dst_mask[i] = 24
 }
 
-/** The flows of day `d` (0 = 2010-10-15), in time order. */
-export function dayFlows(d: number, perDay: number): FlowBatch {
-  const r = rng(1000 + d)
-  const day = MONTH_START + d * 86400
+/**
+ * The flows of day `d` (0 = 2010-10-15), in time order; with `slots` > 1, only those of slot
+ * `slot` of the day (288 slots = flow-capture's 5-minute files).
+ */
+export function dayFlows(d: number, perDay: number, slot = 0, slots = 1): FlowBatch {
+  const r = rng(1000 + d * 1000 + slot)
+  const span = 86400 / slots
+  const dayStart = MONTH_START + d * 86400
+  const day = dayStart + slot * span
+  const inSlot = (t: number) => t >= day && t < day + span
   const irc: { start: number; dst: number; dport: number }[] = []
   const ircFrom = Date.parse(FIRST_IRC) / 1000
-  if (day + 86400 > ircFrom) {
-    for (let k = 0; k < 6; k++) {
-      const start = Math.max(ircFrom, day + k * 3 * 3600 + 5141)
-      if (start >= day && start < day + 86400) irc.push({ start, dst: ip(IRC_SERVER), dport: 6667 })
-    }
+  // Every 3 hours from 01:25:41, once the intrusion has begun.
+  for (let k = 0; k < 8; k++) {
+    const start = dayStart + k * 3 * 3600 + 5141
+    if (start >= ircFrom && inSlot(start)) irc.push({ start, dst: ip(IRC_SERVER), dport: 6667 })
   }
-  if (day >= Date.UTC(2010, 10, 11) / 1000) {
-    irc.push({ start: day + 7200, dst: ip(SECOND_SERVER), dport: 7000 })
+  const second = dayStart + 7200
+  if (dayStart >= Date.UTC(2010, 10, 11) / 1000 && inSlot(second)) {
+    irc.push({ start: second, dst: ip(SECOND_SERVER), dport: 7000 })
   }
   const b = createFlowBatch(perDay + irc.length)
   const rows: { start: number; set: (i: number) => void }[] = []
   for (let k = 0; k < perDay; k++) {
-    const start = day + Math.floor(((k + r()) / perDay) * 86000)
+    const start = day + Math.floor(((k + r()) / perDay) * (span - 400))
     const host = ip('189.22.36.0') + 1 + Math.floor(r() * 200)
     const remote = (ip('23.0.0.0') + Math.floor(r() * 0x3fffffff)) >>> 0
     const port = [80, 443, 22, 53, 25][Math.floor(r() * 5)] as number
@@ -109,24 +115,29 @@ export function dayFlows(d: number, perDay: number): FlowBatch {
   return b
 }
 
-/** flow-capture's name for day `d`'s file. */
-export function dayName(d: number): string {
-  const iso = new Date((MONTH_START + d * 86400) * 1000).toISOString().slice(0, 10)
-  return `ft-v05.${iso}.000000+0000`
+/** flow-capture's name for day `d`'s file (or slot `slot` of `slots`). */
+export function dayName(d: number, slot = 0, slots = 1): string {
+  const iso = new Date((MONTH_START + d * 86400 + slot * (86400 / slots)) * 1000).toISOString()
+  return `ft-v05.${iso.slice(0, 10)}.${iso.slice(11, 19).replaceAll(':', '')}+0000`
 }
 
-/** Day `d` as a closed, zlib-compressed flow-capture v5 file. */
-export async function dayFile(d: number, perDay = 400): Promise<Uint8Array<ArrayBuffer>> {
+/** Day `d` (or slot `slot` of `slots`) as a closed, zlib-compressed flow-capture v5 file. */
+export async function dayFile(
+  d: number,
+  perDay = 400,
+  slot = 0,
+  slots = 1,
+): Promise<Uint8Array<ArrayBuffer>> {
   const layout = findLayout(5)
   if (!layout) throw new Error('no v5 layout')
-  const batch = dayFlows(d, perDay)
-  const capStart = MONTH_START + d * 86400
+  const batch = dayFlows(d, perDay, slot, slots)
+  const capStart = MONTH_START + d * 86400 + slot * (86400 / slots)
   const stream = ftFileStream(
     {
       layout,
       byteOrder: 'big',
       compress: true,
-      done: { capStart, capEnd: capStart + 86399, flowCount: batch.length },
+      done: { capStart, capEnd: capStart + 86400 / slots - 1, flowCount: batch.length },
       comments: 'edgeping synthetic month',
     },
     (async function* () {
