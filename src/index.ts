@@ -2,12 +2,16 @@ import { createApp } from './app'
 import { runDueRounds } from './checks/scheduler'
 import { getChecksConfig } from './kv/checks-store'
 import { deadlineFrom, schedulerPorts } from './ports/checks-env'
+import { sweepArchiveOnSchedule } from './storage/archive-retention'
 
 const app = createApp()
 
 export default {
   fetch: app.fetch,
-  /** Every minute: the rounds planned for this minute (README, "Scheduled checks"). */
+  /**
+   * Every minute: the rounds planned for this minute (README, "Scheduled checks"); once an hour,
+   * after them, the flow archive's retention sweep.
+   */
   async scheduled(controller, env, ctx) {
     const summary = await runDueRounds(
       await getChecksConfig(env.EDGEPING_KV),
@@ -18,5 +22,6 @@ export default {
       },
     )
     console.log(`checks tick ${summary.minute}: ${JSON.stringify(summary)}`)
+    await sweepArchiveOnSchedule(env, controller.scheduledTime)
   },
 } satisfies ExportedHandler<Env>
