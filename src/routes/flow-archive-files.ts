@@ -3,16 +3,20 @@ import type { AppEnv } from '../env'
 import { MAX_PARTS } from '../flows/archive/multipart-upload'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
-import { ArchivedFileSchema, archiveErrors, archivePath } from './flow-archive-common'
+import {
+  ArchivedFileSchema,
+  archiveErrors,
+  archivePath,
+  CompleteUploadSchema,
+  UploadedPartSchema,
+  UploadStartedSchema,
+} from './flow-archive-common'
 import {
   abortUpload,
-  CompleteUploadSchema,
   completeUpload,
   sendPart,
   startUpload,
   storeWholeFile,
-  UploadedPartSchema,
-  UploadStartedSchema,
 } from './flow-archive-upload'
 
 /**

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import type { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
 import { archiveKey, type FileSpan, fileSpan, utcDay } from '../flows/archive/archive-index'
@@ -17,8 +17,6 @@ import { FlowParseError } from '../flows/flow-errors'
 import type { FtHeader } from '../flows/ft-header'
 import { invalidRequest, ProblemError } from '../http/problem'
 import {
-  ArchiveUploadError,
-  type ArchiveUploadErrorCode,
   abortMultipart,
   completeMultipart,
   putPart,
@@ -26,48 +24,19 @@ import {
   startMultipart,
 } from '../storage/archive-multipart'
 import { type ArchivedFile, deleteFlowFiles, storeFlowFile } from '../storage/flow-archive'
-import { flowFileProblem } from './flow-archive-common'
+import {
+  flowFileProblem,
+  storage,
+  type UploadedPartSchema,
+  type UploadStartedSchema,
+  uploadProblem,
+} from './flow-archive-common'
 
 /**
  * The steps of storing a flow file: in one request, or as a resumable multipart upload (start
  * with the file's first bytes, send parts, complete, or abort). Each takes the checked router
  * and base name; the storage key comes from the file's start day, which the upload id carries.
  */
-
-export const UploadStartedSchema = z
-  .object({
-    uploadId: z.string().openapi({
-      description: 'Opaque; send it with every part, the completion and an abort',
-    }),
-    key: z.string().openapi({ example: 'flows/v1/rtr8/2010-11-09/ft-v05.2010-11-09.000000+0000' }),
-    partSize: z.number().int().openapi({
-      description: 'Advised part size in bytes: every part but the last this size',
-      example: ADVISED_PART_BYTES,
-    }),
-    minPartSize: z.number().int().openapi({ example: MIN_PART_BYTES }),
-    maxPartSize: z.number().int().openapi({ example: MAX_PART_BYTES }),
-    maxParts: z.number().int().openapi({ example: MAX_PARTS }),
-    start: z.number().int(),
-    end: z.number().int(),
-    spanSource: z.enum(['header', 'name']),
-  })
-  .openapi('ArchiveUploadStarted')
-
-export const UploadedPartSchema = z
-  .object({ partNumber: z.number().int().min(1).max(MAX_PARTS), etag: z.string().min(1).max(1024) })
-  .openapi('ArchiveUploadedPart')
-
-export const CompleteUploadSchema = z
-  .object({
-    parts: z
-      .array(UploadedPartSchema)
-      .min(1)
-      .max(MAX_PARTS)
-      .refine((parts) => new Set(parts.map((p) => p.partNumber)).size === parts.length, {
-        message: 'each partNumber at most once',
-      }),
-  })
-  .openapi('ArchiveUploadCompletion')
 
 /** One request, one file (at most ARCHIVE_MAX_FILE_BYTES). */
 export async function storeWholeFile(
@@ -146,7 +115,8 @@ export async function completeUpload(
   const { key, r2UploadId } = uploadTarget(router, base, uploadId)
   const bucket = c.env.FLOW_ARCHIVE
   const stored = await storage(() => completeMultipart(bucket, key, r2UploadId, parts), uploadId)
-  const head = (await readFileHead(bucket, key, HEAD_CHECK_BYTES)) ?? new Uint8Array(0)
+  const head =
+    (await storage(() => readFileHead(bucket, key, HEAD_CHECK_BYTES))) ?? new Uint8Array(0)
   let span: FileSpan | null
   try {
     span = fileSpan(base, headerFromHead(head))
@@ -242,60 +212,6 @@ function tooLarge(detail: string): ProblemError {
     status: 413,
     detail,
   })
-}
-
-/** Runs a storage call, turning R2's refusals into problems that say what to do. */
-async function storage<T>(call: () => Promise<T>, uploadId = ''): Promise<T> {
-  try {
-    return await call()
-  } catch (err) {
-    if (err instanceof ArchiveUploadError) throw uploadProblem(err.code, uploadId, err.message)
-    throw err
-  }
-}
-
-const UPLOAD_PROBLEMS: Record<
-  ArchiveUploadErrorCode,
-  { type: string; title: string; status: 404 | 422 | 503; detail: string }
-> = {
-  no_such_upload: {
-    type: '/problems/no-such-upload',
-    title: 'No such upload',
-    status: 404,
-    detail:
-      'no upload in progress under this id for this router and path (unknown, completed or aborted)',
-  },
-  invalid_part: {
-    type: '/problems/invalid-part',
-    title: 'Invalid part list',
-    status: 422,
-    detail: 'a listed part was never uploaded, or its etag is not the one its upload returned',
-  },
-  part_too_small: {
-    type: '/problems/part-too-small',
-    title: 'Part too small',
-    status: 422,
-    detail: `every part but the last must be at least ${MIN_PART_BYTES} bytes (5 MiB, R2's rule)`,
-  },
-  uneven_parts: {
-    type: '/problems/uneven-parts',
-    title: 'Uneven parts',
-    status: 422,
-    detail:
-      "every part but the last must have the same size, and the last may not be larger (R2's rule)",
-  },
-  unavailable: {
-    type: '/problems/storage-unavailable',
-    title: 'Storage unavailable',
-    status: 503,
-    detail: 'R2 reported an internal error; send the same request again',
-  },
-}
-
-function uploadProblem(code: ArchiveUploadErrorCode, uploadId: string, why: string): ProblemError {
-  const p = UPLOAD_PROBLEMS[code]
-  const id = uploadId ? ` (upload ${uploadId.slice(0, 40)}…)` : ''
-  return new ProblemError({ ...p, detail: `${p.detail}${id}: ${why}`, code })
 }
 
 function describeSpan(span: FileSpan | null): string {
