@@ -39,6 +39,21 @@ export async function storeFlowFile(
   length: number,
 ): Promise<ArchivedFile> {
   const key = archiveKey(router, span.start, name)
+  // R2 needs the length up front; FixedLengthStream also fails the put if the body is cut short.
+  const fixed = new FixedLengthStream(length)
+  const [object] = await Promise.all([
+    bucket.put(key, fixed.readable, {
+      customMetadata: fileMetadata(span, header),
+      httpMetadata: { contentType: 'application/octet-stream' },
+    }),
+    body.pipeTo(fixed.writable),
+  ])
+  if (!object) throw new Error(`R2 refused the put of ${key}`)
+  return toArchivedFile(object)
+}
+
+/** The object metadata that lets a listing answer time questions without opening files. */
+export function fileMetadata(span: FileSpan, header: FtHeader): Record<string, string> {
   const recordVersion =
     header.dVersion === 8 ? `8.${header.aggMethod ?? 0}` : String(header.dVersion)
   const meta: Record<string, string> = {
@@ -50,17 +65,7 @@ export async function storeFlowFile(
     compressed: String(header.compressed),
   }
   if (header.final && header.flowCount !== undefined) meta.flows = String(header.flowCount)
-  // R2 needs the length up front; FixedLengthStream also fails the put if the body is cut short.
-  const fixed = new FixedLengthStream(length)
-  const [object] = await Promise.all([
-    bucket.put(key, fixed.readable, {
-      customMetadata: meta,
-      httpMetadata: { contentType: 'application/octet-stream' },
-    }),
-    body.pipeTo(fixed.writable),
-  ])
-  if (!object) throw new Error(`R2 refused the put of ${key}`)
-  return toArchivedFile(object)
+  return meta
 }
 
 /**
@@ -103,7 +108,7 @@ export async function deleteFlowFiles(bucket: R2Bucket, keys: string[]): Promise
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000))
 }
 
-function toArchivedFile(object: R2Object): ArchivedFile {
+export function toArchivedFile(object: R2Object): ArchivedFile {
   const m = object.customMetadata ?? {}
   const [, , router = '', , name = ''] = object.key.split('/')
   const file: ArchivedFile = {

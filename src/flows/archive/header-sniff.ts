@@ -48,3 +48,13 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length)
   return out
 }
+
+/**
+ * The header of a file whose first bytes are in hand (e.g. a range read of a stored file):
+ * the same errors as sniffFtHeader when they are not an ft header, or too few.
+ */
+export function headerFromHead(head: Uint8Array): FtHeader {
+  const need = headerLengthOf(head)
+  if (head.length < need) throw truncatedHeader(head.length, need)
+  return parseFtHeader(head.subarray(0, need))
+}

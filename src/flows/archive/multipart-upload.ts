@@ -1,0 +1,61 @@
+import type { FileSpan } from './archive-index'
+
+/**
+ * The rules of a resumable (R2 multipart) archive upload, and the upload id handed to clients.
+ * R2 checks the part rules itself when the upload completes; they are here so the API can state
+ * them up front and explain R2's refusal in words.
+ */
+
+/** R2: every part but the last is at least 5 MiB (as in S3). */
+export const MIN_PART_BYTES = 5 * 1024 * 1024
+/** One part is one request body: the platform's 100 MB limit (free and pro plans). */
+export const MAX_PART_BYTES = 100 * 1024 * 1024
+/** R2 (as S3): part numbers 1 to 10000. */
+export const MAX_PARTS = 10_000
+/**
+ * The part size we advise: small enough that re-sending a failed part is cheap, large enough for
+ * 156 GiB in 10000 parts (a flow file is rarely above 1 GB).
+ */
+export const ADVISED_PART_BYTES = 16 * 1024 * 1024
+
+/** How many bytes of a completed upload are re-read to check its header (ft headers are ≤ 16 KiB). */
+export const HEAD_CHECK_BYTES = 64 * 1024
+
+/**
+ * The upload id a client sees: the UTC start day of the file (which fixes its storage key, since
+ * later requests carry only the path) and R2's own upload id, base64url-encoded so it can go
+ * into a query string without escaping.
+ *
+ * @example encodeUploadId('2010-11-09', 'abc') // '2010-11-09.YWJj'
+ */
+export function encodeUploadId(day: string, r2UploadId: string): string {
+  const bytes = new TextEncoder().encode(r2UploadId)
+  const b64 = btoa(String.fromCharCode(...bytes))
+  return `${day}.${b64.replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')}`
+}
+
+/** The reverse of encodeUploadId, or null for anything this archive never handed out. */
+export function decodeUploadId(id: string): { day: string; r2UploadId: string } | null {
+  const m = /^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9_-]{1,2048})$/.exec(id)
+  if (!m?.[1] || !m[2]) return null
+  if (Number.isNaN(Date.parse(`${m[1]}T00:00:00Z`))) return null
+  try {
+    const binary = atob(m[2].replaceAll('-', '+').replaceAll('_', '/'))
+    const r2UploadId = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
+      Uint8Array.from(binary, (ch) => ch.charCodeAt(0)),
+    )
+    return r2UploadId === '' ? null : { day: m[1], r2UploadId }
+  } catch {
+    return null
+  }
+}
+
+/** Do two spans say the same thing about a file (times, whether the end is a guess, source)? */
+export function sameSpan(a: FileSpan, b: FileSpan): boolean {
+  return (
+    a.start === b.start &&
+    a.end === b.end &&
+    a.endEstimated === b.endEstimated &&
+    a.source === b.source
+  )
+}

@@ -1,0 +1,221 @@
+import type { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../env'
+import { archiveKey, type FileSpan, fileSpan, utcDay } from '../flows/archive/archive-index'
+import { headerFromHead, sniffFtHeader } from '../flows/archive/header-sniff'
+import {
+  ADVISED_PART_BYTES,
+  decodeUploadId,
+  encodeUploadId,
+  HEAD_CHECK_BYTES,
+  MAX_PART_BYTES,
+  MAX_PARTS,
+  MIN_PART_BYTES,
+  sameSpan,
+} from '../flows/archive/multipart-upload'
+import { FlowParseError } from '../flows/flow-errors'
+import type { FtHeader } from '../flows/ft-header'
+import { invalidRequest, ProblemError } from '../http/problem'
+import {
+  abortMultipart,
+  completeMultipart,
+  putPart,
+  readFileHead,
+  startMultipart,
+} from '../storage/archive-multipart'
+import { type ArchivedFile, deleteFlowFiles, storeFlowFile } from '../storage/flow-archive'
+import {
+  flowFileProblem,
+  storage,
+  type UploadedPartSchema,
+  type UploadStartedSchema,
+  uploadProblem,
+} from './flow-archive-common'
+
+/**
+ * The steps of storing a flow file: in one request, or as a resumable multipart upload (start
+ * with the file's first bytes, send parts, complete, or abort). Each takes the checked router
+ * and base name; the storage key comes from the file's start day, which the upload id carries.
+ */
+
+/** One request, one file (at most ARCHIVE_MAX_FILE_BYTES). */
+export async function storeWholeFile(
+  c: Context<AppEnv>,
+  router: string,
+  base: string,
+): Promise<ArchivedFile> {
+  const length = requireLength(c)
+  const max = Number(c.env.ARCHIVE_MAX_FILE_BYTES) || MAX_PART_BYTES
+  if (length > max) {
+    throw tooLarge(
+      `the file is ${length} bytes; one upload may be at most ${max} bytes (larger files: the multipart upload, POST ...?uploads)`,
+    )
+  }
+  const { header, span, stream } = await sniffSpan(c.req.raw.body, base, length)
+  return storeFlowFile(c.env.FLOW_ARCHIVE, router, base, span, header, stream, length)
+}
+
+/** Starts a multipart upload from the file's first bytes (the whole ft header at least). */
+export async function startUpload(
+  c: Context<AppEnv>,
+  router: string,
+  base: string,
+): Promise<z.infer<typeof UploadStartedSchema>> {
+  const { header, span, stream } = await sniffSpan(c.req.raw.body, base, undefined)
+  await stream.cancel()
+  const { key, r2UploadId } = await storage(() =>
+    startMultipart(c.env.FLOW_ARCHIVE, router, base, span, header),
+  )
+  return {
+    uploadId: encodeUploadId(utcDay(span.start), r2UploadId),
+    key,
+    partSize: ADVISED_PART_BYTES,
+    minPartSize: MIN_PART_BYTES,
+    maxPartSize: MAX_PART_BYTES,
+    maxParts: MAX_PARTS,
+    start: span.start,
+    end: span.end,
+    spanSource: span.source,
+  }
+}
+
+/** Stores (or replaces: that is the resume) part `partNumber` of an upload. */
+export async function sendPart(
+  c: Context<AppEnv>,
+  router: string,
+  base: string,
+  uploadId: string,
+  partNumber: number,
+): Promise<{ partNumber: number; etag: string }> {
+  const { key, r2UploadId } = uploadTarget(router, base, uploadId)
+  const length = requireLength(c)
+  if (length > MAX_PART_BYTES) {
+    throw tooLarge(`the part is ${length} bytes; a part may be at most ${MAX_PART_BYTES} bytes`)
+  }
+  const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (s) => s.close() })
+  const part = await storage(
+    () => putPart(c.env.FLOW_ARCHIVE, key, r2UploadId, partNumber, body, length),
+    uploadId,
+  )
+  return { partNumber: part.partNumber, etag: part.etag }
+}
+
+/**
+ * Joins the parts, then re-reads the stored file's first bytes: its header must give the span
+ * the upload was started with (the parts could belong to another file); if not, the object is
+ * deleted and the answer is a 422.
+ */
+export async function completeUpload(
+  c: Context<AppEnv>,
+  router: string,
+  base: string,
+  uploadId: string,
+  parts: z.infer<typeof UploadedPartSchema>[],
+): Promise<ArchivedFile> {
+  const { key, r2UploadId } = uploadTarget(router, base, uploadId)
+  const bucket = c.env.FLOW_ARCHIVE
+  const stored = await storage(() => completeMultipart(bucket, key, r2UploadId, parts), uploadId)
+  const head =
+    (await storage(() => readFileHead(bucket, key, HEAD_CHECK_BYTES))) ?? new Uint8Array(0)
+  let span: FileSpan | null
+  try {
+    span = fileSpan(base, headerFromHead(head))
+  } catch (err) {
+    if (!(err instanceof FlowParseError)) throw err
+    await deleteFlowFiles(bucket, [key])
+    throw flowFileProblem(base, err)
+  }
+  const started: FileSpan = {
+    start: stored.start,
+    end: stored.end,
+    endEstimated: stored.endEstimated,
+    source: stored.spanSource,
+  }
+  if (!span || !sameSpan(span, started)) {
+    await deleteFlowFiles(bucket, [key])
+    throw invalidRequest(
+      `${base}: the assembled file's header gives ${describeSpan(span)}, but the upload was started with ${describeSpan(started)}; the parts do not belong to this file (the object was deleted)`,
+      { code: 'span_mismatch', file: base },
+    )
+  }
+  return stored
+}
+
+export async function abortUpload(
+  c: Context<AppEnv>,
+  router: string,
+  base: string,
+  uploadId: string,
+): Promise<void> {
+  const { key, r2UploadId } = uploadTarget(router, base, uploadId)
+  await storage(() => abortMultipart(c.env.FLOW_ARCHIVE, key, r2UploadId), uploadId)
+}
+
+/** Reads the header off the front of a body and dates the file (422 when it cannot). */
+async function sniffSpan(
+  body: ReadableStream<Uint8Array> | null,
+  base: string,
+  length: number | undefined,
+): Promise<{ header: FtHeader; span: FileSpan; stream: ReadableStream<Uint8Array> }> {
+  if (!body || length === 0)
+    throw flowFileProblem(
+      base,
+      new FlowParseError('empty_file', 0, 'empty file: no ft stream header'),
+    )
+  let sniffed: Awaited<ReturnType<typeof sniffFtHeader>>
+  try {
+    sniffed = await sniffFtHeader(body)
+  } catch (err) {
+    if (err instanceof FlowParseError) throw flowFileProblem(base, err)
+    throw err
+  }
+  const span = fileSpan(base, sniffed.header)
+  if (!span) {
+    await sniffed.stream.cancel()
+    throw invalidRequest(
+      `cannot tell the time span of '${base}': its header has no capture times (the file was not closed) and the name is not flow-capture's ft-vNN.YYYY-MM-DD.HHMMSS+ZZZZ`,
+      { errors: [{ path: 'param.path', message: 'not a flow-capture file name' }] },
+    )
+  }
+  return { header: sniffed.header, span, stream: sniffed.stream }
+}
+
+function uploadTarget(
+  router: string,
+  base: string,
+  uploadId: string,
+): { key: string; r2UploadId: string } {
+  const decoded = decodeUploadId(uploadId)
+  if (!decoded) throw uploadProblem('no_such_upload', uploadId, 'not an upload id of this archive')
+  const start = Date.parse(`${decoded.day}T00:00:00Z`) / 1000
+  return { key: archiveKey(router, start, base), r2UploadId: decoded.r2UploadId }
+}
+
+function requireLength(c: Context<AppEnv>): number {
+  const header = c.req.header('content-length')
+  const length = Number(header)
+  if (!header || !Number.isSafeInteger(length) || length < 0) {
+    throw new ProblemError({
+      type: '/problems/length-required',
+      title: 'Length Required',
+      status: 411,
+      detail: 'send the body with a Content-Length (curl -T FILE or --data-binary @FILE)',
+    })
+  }
+  return length
+}
+
+function tooLarge(detail: string): ProblemError {
+  return new ProblemError({
+    type: '/problems/file-too-large',
+    title: 'Flow file too large',
+    status: 413,
+    detail,
+  })
+}
+
+function describeSpan(span: FileSpan | null): string {
+  if (!span) return 'no time span'
+  const iso = (s: number) => new Date(s * 1000).toISOString()
+  return `${iso(span.start)} to ${iso(span.end)} (from the ${span.source}${span.endEstimated ? ', end estimated' : ''})`
+}

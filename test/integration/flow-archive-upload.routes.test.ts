@@ -1,0 +1,309 @@
+// Nested paths and resumable multipart uploads of the flow archive, in workerd with Miniflare's
+// local R2 (which enforces R2's part rules: 5 MiB minimum, equal sizes but the last).
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { buildFtFile } from './ft-file'
+import { call, problemOf } from './helpers'
+
+const MiB = 1024 * 1024
+const DAY = Date.UTC(2010, 10, 9) / 1000
+const TREE = '2010/2010-11/2010-11-09'
+const NAME = 'ft-v05.2010-11-09.000000+0000'
+
+let big: Uint8Array
+let small: Uint8Array
+beforeAll(async () => {
+  // 120000 v5 flows: 5.5 MiB, so two parts of which the first is R2's 5 MiB minimum
+  big = await buildFtFile({ flows: 120_000, capStart: DAY, capEnd: DAY + 900 })
+  small = await buildFtFile({ flows: 300, capStart: DAY + 3600, capEnd: DAY + 4500 })
+})
+
+function url(router: string, path: string, query = ''): string {
+  return `/flows/archive/${router}/${path}${query}`
+}
+
+function binary(body: Uint8Array): RequestInit {
+  return {
+    body,
+    headers: { 'content-length': String(body.length), 'content-type': 'application/octet-stream' },
+  }
+}
+
+type Started = { uploadId: string; key: string; partSize: number; start: number }
+
+async function start(router: string, path: string, head: Uint8Array): Promise<Started> {
+  const res = await call(url(router, path, '?uploads'), {
+    method: 'POST',
+    token: true,
+    ...binary(head),
+  })
+  expect(res.status, await res.clone().text()).toBe(201)
+  return (await res.json()) as Started
+}
+
+async function part(
+  router: string,
+  path: string,
+  uploadId: string,
+  n: number,
+  body: Uint8Array,
+): Promise<{ partNumber: number; etag: string }> {
+  const res = await call(url(router, path, `?uploadId=${uploadId}&partNumber=${n}`), {
+    method: 'PUT',
+    token: true,
+    ...binary(body),
+  })
+  expect(res.status, await res.clone().text()).toBe(200)
+  return (await res.json()) as { partNumber: number; etag: string }
+}
+
+function complete(
+  router: string,
+  path: string,
+  uploadId: string,
+  parts: unknown,
+  token = true,
+): Promise<Response> {
+  return call(url(router, path, `?uploadId=${uploadId}`), {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ parts }),
+    headers: { 'content-type': 'application/json' },
+  })
+}
+
+async function stored(key: string): Promise<Uint8Array | null> {
+  const object = await env.FLOW_ARCHIVE.get(key)
+  return object ? new Uint8Array(await object.arrayBuffer()) : null
+}
+
+/** -1 when equal (toEqual on 5 MiB arrays is slow, and its diff unreadable). */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i
+  return a.length === b.length ? -1 : n
+}
+
+describe('nested paths', () => {
+  it("stores a file given by flow-capture's tree path under its base name", async () => {
+    const res = await call(url('rtr8', `${TREE}/${NAME}`), {
+      method: 'PUT',
+      token: true,
+      ...binary(small),
+    })
+    expect(res.status, await res.clone().text()).toBe(201)
+    expect(await res.json()).toMatchObject({
+      name: NAME,
+      key: `flows/v1/rtr8/2010-11-09/${NAME}`,
+      start: DAY + 3600,
+      spanSource: 'header',
+    })
+  })
+
+  it("refuses a path with '..' in it", async () => {
+    const res = await call(url('rtr8', `2010%2F..%2F${NAME}`), {
+      method: 'PUT',
+      token: true,
+      ...binary(small),
+    })
+    expect(res.status).toBe(422)
+    expect(await problemOf(res)).toMatchObject({ errors: [{ path: 'param.path' }] })
+  })
+})
+
+describe('multipart upload', () => {
+  it('uploads a file in parts, re-sends a part, and stores it byte for byte', async () => {
+    const path = `${TREE}/${NAME}`
+    const up = await start('rtr8', path, big.subarray(0, 65536))
+    expect(up).toMatchObject({
+      key: `flows/v1/rtr8/2010-11-09/${NAME}`,
+      partSize: 16 * MiB,
+      start: DAY,
+    })
+    expect(up.uploadId).toMatch(/^2010-11-09\.[A-Za-z0-9_-]+$/)
+    const second = await part('rtr8', path, up.uploadId, 2, big.subarray(5 * MiB))
+    // part 1 goes wrong (garbage), then is sent again: the resume
+    await part('rtr8', path, up.uploadId, 1, new Uint8Array(5 * MiB))
+    const first = await part('rtr8', path, up.uploadId, 1, big.subarray(0, 5 * MiB))
+    const res = await complete('rtr8', path, up.uploadId, [first, second])
+    expect(res.status, await res.clone().text()).toBe(200)
+    expect(await res.json()).toMatchObject({
+      name: NAME,
+      size: big.length,
+      flows: 120_000,
+      start: DAY,
+      end: DAY + 900,
+    })
+    const back = await stored(up.key)
+    expect(back && firstDifference(back, big)).toBe(-1)
+    const list = await call(
+      '/flows/archive?router=rtr8&from=2010-11-09T00:00:00Z&to=2010-11-09T00:10:00Z',
+      {
+        token: true,
+      },
+    )
+    expect(
+      ((await list.json()) as { files: { name: string }[] }).files.map((f) => f.name),
+    ).toContain(NAME)
+  })
+
+  it('completes a one-part upload smaller than the header check reads', async () => {
+    const name = 'ft-v05.2010-11-09.010000+0000'
+    const up = await start('rtr5', name, small.subarray(0, 200))
+    const only = await part('rtr5', name, up.uploadId, 1, small)
+    const res = await complete('rtr5', name, up.uploadId, [only])
+    expect(res.status, await res.clone().text()).toBe(200)
+    expect(await stored(up.key)).toEqual(small)
+  })
+
+  it('deletes the result and answers 422 when the parts are another file', async () => {
+    const name = 'ft-v05.2010-11-09.020000+0000'
+    const up = await start('rtr5', name, big.subarray(0, 65536))
+    const other = await part('rtr5', name, up.uploadId, 1, small)
+    const res = await complete('rtr5', name, up.uploadId, [other])
+    expect(res.status).toBe(422)
+    expect(await problemOf(res)).toMatchObject({ code: 'span_mismatch', file: name })
+    expect(await stored(up.key)).toBeNull()
+  })
+
+  it('refuses a first chunk that is not an ft file, naming the offset', async () => {
+    const res = await call(url('rtr5', NAME, '?uploads'), {
+      method: 'POST',
+      token: true,
+      ...binary(new TextEncoder().encode('<html>')),
+    })
+    expect(res.status).toBe(422)
+    expect(await problemOf(res)).toMatchObject({ code: 'bad_magic', offset: 0 })
+  })
+
+  it('404 for an unknown or aborted upload id', async () => {
+    for (const id of ['nonsense', '2010-11-09.bm9uc2Vuc2U']) {
+      const res = await call(url('rtr5', NAME, `?uploadId=${id}&partNumber=1`), {
+        method: 'PUT',
+        token: true,
+        ...binary(small),
+      })
+      expect(res.status, id).toBe(404)
+      expect((await problemOf(res)).type).toBe('/problems/no-such-upload')
+    }
+    const up = await start('rtr5', NAME, small)
+    const abort = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}`), {
+      method: 'DELETE',
+      token: true,
+    })
+    expect(abort.status).toBe(204)
+    const after = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}&partNumber=1`), {
+      method: 'PUT',
+      token: true,
+      ...binary(small),
+    })
+    expect(after.status).toBe(404)
+    const unknownAbort = await call(url('rtr5', NAME, '?uploadId=2010-11-09.bm9uc2Vuc2U'), {
+      method: 'DELETE',
+      token: true,
+    })
+    expect(unknownAbort.status).toBe(404)
+    // the same upload id under another path is not the same upload
+    const up2 = await start('rtr5', NAME, small)
+    const elsewhere = await call(
+      url('rtr5', 'ft-v05.2010-11-09.030000+0000', `?uploadId=${up2.uploadId}&partNumber=1`),
+      { method: 'PUT', token: true, ...binary(small) },
+    )
+    expect(elsewhere.status).toBe(404)
+  })
+
+  it('422 for a bad part number or a half-given part', async () => {
+    const up = await start('rtr5', NAME, small)
+    for (const n of ['0', '10001', 'x', '1.5']) {
+      const res = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}&partNumber=${n}`), {
+        method: 'PUT',
+        token: true,
+        ...binary(small),
+      })
+      expect(res.status, n).toBe(422)
+      expect((await problemOf(res)).errors).toEqual([
+        expect.objectContaining({ path: 'query.partNumber' }),
+      ])
+    }
+    const noNumber = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}`), {
+      method: 'PUT',
+      token: true,
+      ...binary(small),
+    })
+    expect((await problemOf(noNumber)).detail).toContain('partNumber is missing')
+    const noVerb = await call(url('rtr5', NAME), { method: 'POST', token: true, ...binary(small) })
+    expect(noVerb.status).toBe(422)
+  })
+
+  it('411 for a part without a length', async () => {
+    const up = await start('rtr5', NAME, small)
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(small)
+        c.close()
+      },
+    })
+    const res = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}&partNumber=1`), {
+      method: 'PUT',
+      body: stream,
+      token: true,
+    })
+    expect(res.status).toBe(411)
+  })
+
+  it('422 for a completion with a wrong etag, a repeated part, or too small parts', async () => {
+    const up = await start('rtr5', NAME, small)
+    const p1 = await part('rtr5', NAME, up.uploadId, 1, small)
+    const p2 = await part('rtr5', NAME, up.uploadId, 2, small)
+    const wrong = await complete('rtr5', NAME, up.uploadId, [{ partNumber: 1, etag: 'not-it' }])
+    expect(wrong.status).toBe(422)
+    expect((await problemOf(wrong)).type).toBe('/problems/invalid-part')
+    const twice = await complete('rtr5', NAME, up.uploadId, [p1, p1])
+    expect((await problemOf(twice)).detail).toContain('each partNumber at most once')
+    const none = await complete('rtr5', NAME, up.uploadId, [])
+    expect(none.status).toBe(422)
+    const tooSmall = await complete('rtr5', NAME, up.uploadId, [p1, p2])
+    expect(tooSmall.status).toBe(422)
+    expect(await problemOf(tooSmall)).toMatchObject({
+      type: '/problems/part-too-small',
+      code: 'part_too_small',
+    })
+    const junk = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}`), {
+      method: 'POST',
+      token: true,
+      body: '{parts',
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(junk.status).toBe(400)
+    // the upload is still open: a correct completion of part 1 alone works
+    expect((await complete('rtr5', NAME, up.uploadId, [p1])).status).toBe(200)
+  })
+
+  it('needs the token at every step', async () => {
+    const noToken = await call(url('rtr5', NAME, '?uploads'), { method: 'POST', ...binary(small) })
+    expect(noToken.status).toBe(401)
+    const up = await start('rtr5', NAME, small)
+    const p1 = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}&partNumber=1`), {
+      method: 'PUT',
+      ...binary(small),
+    })
+    expect(p1.status).toBe(401)
+    expect((await complete('rtr5', NAME, up.uploadId, [], false)).status).toBe(401)
+    const abort = await call(url('rtr5', NAME, `?uploadId=${up.uploadId}`), { method: 'DELETE' })
+    expect(abort.status).toBe(401)
+  })
+})
+
+describe('the OpenAPI document', () => {
+  it('documents the file operations under {path}, without the routing pattern', async () => {
+    const doc = (await (await call('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    expect(Object.keys(doc.paths).filter((p) => p.includes('path{'))).toEqual([])
+    expect(Object.keys(doc.paths['/flows/archive/{router}/{path}'] ?? {}).sort()).toEqual([
+      'delete',
+      'post',
+      'put',
+    ])
+  })
+})

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { headerFromHead } from '../../../../src/flows/archive/header-sniff'
+import {
+  decodeUploadId,
+  encodeUploadId,
+  sameSpan,
+} from '../../../../src/flows/archive/multipart-upload'
+import { FlowParseError } from '../../../../src/flows/flow-errors'
+import { fixture } from '../flow-test-helpers'
+
+describe('upload ids', () => {
+  it('round-trip the day and any R2 upload id, query-safe', () => {
+    for (const r2 of ['abc', 'a+b/c==', 'ABPnzm4Gx-_~.x', 'ü'.repeat(40)]) {
+      const id = encodeUploadId('2010-11-09', r2)
+      expect(id, r2).toMatch(/^2010-11-09\.[A-Za-z0-9_-]+$/)
+      expect(decodeUploadId(id)).toEqual({ day: '2010-11-09', r2UploadId: r2 })
+    }
+  })
+  it('refuse what this archive never handed out', () => {
+    for (const id of [
+      '',
+      'abc',
+      '2010-11-09.',
+      '2010-13-45.YWJj',
+      '2010-11-09.YW!j',
+      '2010-11-09/YWJj',
+    ]) {
+      expect(decodeUploadId(id), id).toBeNull()
+    }
+  })
+})
+
+describe('sameSpan', () => {
+  const span = { start: 1, end: 2, endEstimated: false, source: 'header' as const }
+  it('compares times, the estimate flag and the source', () => {
+    expect(sameSpan(span, { ...span })).toBe(true)
+    expect(sameSpan(span, { ...span, end: 3 })).toBe(false)
+    expect(sameSpan(span, { ...span, source: 'name' })).toBe(false)
+  })
+})
+
+describe('headerFromHead', () => {
+  it('reads the header from the first bytes of a file, and names a short or foreign head', () => {
+    const file = fixture('seed/2010-11-09/ft-v05.2010-11-09.000000+0000')
+    expect(headerFromHead(file.subarray(0, 65536)).final).toBe(true)
+    expect(() => headerFromHead(file.subarray(0, 20))).toThrow(FlowParseError)
+    expect(() => headerFromHead(new TextEncoder().encode('<html>'))).toThrow(/bad magic/)
+  })
+})
