@@ -8,6 +8,7 @@ import { compileFilterChain } from '../src/flows/filter/index'
 import { createFlowBatch, type FlowBatch, type FlowPredicate } from '../src/flows/flow-batch'
 import { openFtStream } from '../src/flows/ft-reader'
 import { ftFileStream } from '../src/flows/ft-writer'
+import { ByteOut } from '../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../src/flows/print/flow-print'
 import { findLayout } from '../src/flows/record-layouts'
 
@@ -148,13 +149,12 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
   const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, undefined) : undefined
   let matched = 0
   let outBytes = 0
-  // Encode like the route does, so the cost of flattening the text is counted.
-  const encoder = new TextEncoder()
+  // Bytes in 64 KiB chunks, taken after every batch like the route does.
+  const out = new ByteOut()
   for await (const b of f.batches) {
     if (print) {
-      const { text, printed } = printBatch(print, b, false, keep)
-      outBytes += encoder.encode(text).length
-      matched += printed
+      matched += printBatch(print, b, false, out, keep)
+      for (const chunk of out.take()) outBytes += chunk.length
     } else for (let i = 0; i < b.length; i++) if (keep(b, i)) matched++
   }
   return { flows: f.stats.flows, matched, outBytes, filter: how, ms: performance.now() - t0 }

@@ -77,6 +77,29 @@ describe('POST /flows/print', () => {
     expect(lines[1327]?.file).toBe('ft-v05.2010-11-09.180000+0000')
   })
 
+  it('streams output past 1 MiB byte for byte, and marks an error after it started', async () => {
+    // Eight copies of seed-all print 1.29 MB with -f 5: past the 1 MiB kept before streaming.
+    const copies = Array.from({ length: 8 }, (): [string, string] => ['f', 'seed-all.z.ft'])
+    const f5 = text('expected/seed-all.z/print-f5.txt')
+    const head =
+      'Start             End               Sif   SrcIPaddress    SrcP  DIf   DstIPaddress    DstP    P Fl Pkts       Octets\n\n'
+    expect(f5.startsWith(head)).toBe(true)
+    const rows = f5.slice(head.length)
+    const res = await call('/flows/print?output=f5', { method: 'POST', body: form(copies) })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe(head + rows.repeat(8))
+
+    // A truncated file after them: the headers are gone, so the text ends with a marked line.
+    const broken = await call('/flows/print?output=f5', {
+      method: 'POST',
+      body: form([...copies, ['f', 'versions/random-v5-1k.z.truncated.ft']]),
+    })
+    expect(broken.status).toBe(200)
+    const out = await broken.text()
+    expect(out.startsWith(head + rows.repeat(8))).toBe(true)
+    expect(out).toMatch(/\n# ERROR: output incomplete: corrupt or truncated zlib stream .*\n$/)
+  })
+
   it('prints a v7 file in its own default format', async () => {
     const res = await call('/flows/print', {
       method: 'POST',

@@ -1,5 +1,6 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 import { FlowOutputError } from '../flow-errors'
+import type { ByteOut } from './byte-out'
 import { utcTm } from './flow-time'
 import {
   defaultPrintFormat,
@@ -30,23 +31,23 @@ export function choosePrintFormat(
   return f
 }
 
-/** Text of the selected rows of one batch in a flow-print format (`true`/`false` = -w, times in UTC). */
+/**
+ * Writes the selected rows of one batch in a flow-print format into `out` (`true`/`false` = -w,
+ * times in UTC) and returns how many rows were printed. Take the bytes with `out.take()`.
+ */
 export function printBatch(
   f: PrintFormat,
   batch: FlowBatch,
   options: boolean | PrintOptions,
+  out: ByteOut,
   keep: FlowPredicate = () => true,
-): { text: string; printed: number } {
+): number {
   const o: PrintOptions = typeof options === 'boolean' ? { wide: options, tm: utcTm } : options
-  let text = ''
   let printed = 0
   for (let i = 0; i < batch.length; i++) {
     if (!keep(batch, i)) continue
-    const line = f.row(batch, i, o)
-    if (line !== '') {
-      text += line
-      printed++
-    }
+    out.row()
+    if (f.write(out, batch, i, o)) printed++
   }
-  return { text, printed }
+  return printed
 }

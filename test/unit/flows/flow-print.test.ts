@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { openFtStream } from '../../../src/flows/ft-reader'
+import { ByteOut } from '../../../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../../../src/flows/print/flow-print'
 import { fixture, fixtureText, streamOf } from './flow-test-helpers'
 
@@ -8,9 +9,11 @@ const VERSIONS = ['1', '5', '6', '7', '1005', ...Array.from({ length: 14 }, (_, 
 async function print(path: string, format?: number, wide = false): Promise<string> {
   const file = await openFtStream(streamOf(fixture(path), [1000]))
   const f = choosePrintFormat(file.present, file.header.dVersion, file.header.aggMethod, format)
-  let out = f.header(wide)
-  for await (const b of file.batches) out += printBatch(f, b, wide).text
-  return out
+  // A small chunk size, so rows cross the hand-off between chunks many times.
+  const out = new ByteOut(100)
+  out.lit(f.header(wide))
+  for await (const b of file.batches) printBatch(f, b, wide, out)
+  return out.takeText()
 }
 
 describe('flow-print formats', () => {
@@ -72,9 +75,10 @@ describe('time zones', () => {
     const file = await openFtStream(streamOf(fixture('seed-all.ft')))
     const f = choosePrintFormat(file.present, 5, 0, 5)
     const o = { wide: false, tm: zoneClock('America/Sao_Paulo') }
-    let out = f.header(false)
-    for await (const b of file.batches) out += printBatch(f, b, o).text
-    expect(out).toBe(
+    const out = new ByteOut()
+    out.lit(f.header(false))
+    for await (const b of file.batches) printBatch(f, b, o, out)
+    expect(out.takeText()).toBe(
       fixtureText('expected/seed-all/print-formats/print-f5-TZ-America_Sao_Paulo.txt'),
     )
   })
