@@ -38,6 +38,7 @@ function inputs() {
 }
 
 const cases = [
+  ['idle', 'baseline: Node + these modules, header read, no records'],
   ['inflate', 'zlib inflate only (DecompressionStream)'],
   ['count', 'decode + count'],
   ['filter', 'decode + filter ip-addr 172.16.1.10 + count'],
@@ -52,9 +53,9 @@ for (const input of inputs()) {
     const r = JSON.parse(
       execFileSync(node, [script, 'case', name, input.path], { encoding: 'utf8' }),
     )
-    const rate = Math.round(r.flows / (r.ms / 1000))
+    const rate = r.flows > 0 ? Math.round(r.flows / (r.ms / 1000)).toLocaleString('en-US') : '–'
     console.log(
-      `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate.toLocaleString('en-US')} | ${r.maxRssMb.toFixed(0)} |`,
+      `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate} | ${r.maxRssMb.toFixed(0)} |`,
     )
   }
 }
