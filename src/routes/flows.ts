@@ -18,6 +18,7 @@ import { ByteOut } from '../flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../flows/print/flow-print'
 import { type Clock, zoneClock } from '../flows/print/flow-time'
 import type { PrintFormat, PrintOptions } from '../flows/print/print-formats'
+import { printNames } from '../flows/print/print-names'
 import {
   addToStatSummary,
   createStatSummary,
@@ -198,7 +199,13 @@ function printer(
     }
   }
   const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
-  const f: PrintFormat = choosePrintFormat(ev.present, ev.dVersion, ev.aggMethod, n)
+  const f: PrintFormat = choosePrintFormat(
+    ev.present,
+    ev.dVersion,
+    ev.aggMethod,
+    n,
+    o.names !== undefined,
+  )
   // flow-print's text goes straight into bytes, 64 KiB chunks at a time (no strings per row).
   const out = new ByteOut()
   return {
@@ -230,6 +237,16 @@ flowRoutes.openapi(printRoute, async (c) => {
       errors: [{ path: 'query.tz', message: 'unknown time zone' }],
     })
   }
+  if (q.names && (json || q.output === 'csv')) {
+    throw invalidRequest('names=1 (flow-print -n) applies to flow-print text, not CSV or NDJSON', {
+      errors: [{ path: 'query.names', message: 'only with a flow-print format' }],
+    })
+  }
+  const options: PrintOptions = {
+    wide: q.wide,
+    tm: clock,
+    names: q.names ? printNames() : undefined,
+  }
   const events = requestFlows(c, q)
   let p: Printer | undefined
   const encoder = new TextEncoder()
@@ -239,7 +256,7 @@ flowRoutes.openapi(printRoute, async (c) => {
       if (r.done) return undefined
       const ev = r.value
       if (ev.kind === 'open' && !p) {
-        p = printer(q.output, { wide: q.wide, tm: clock }, json, ev.file)
+        p = printer(q.output, options, json, ev.file)
         const h = q.header && ev.file.header && !json ? renderFtHeader(ev.file.header) : ''
         return [encoder.encode(h + p.head)]
       }

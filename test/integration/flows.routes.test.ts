@@ -100,6 +100,35 @@ describe('POST /flows/print', () => {
     expect(out).toMatch(/\n# ERROR: output incomplete: corrupt or truncated zlib stream .*\n$/)
   })
 
+  it('prints port and protocol names with names=1, like flow-print -n', async () => {
+    const res = await call('/flows/print?names=1', {
+      method: 'POST',
+      body: bytes('random-v5-1k.z.ft'),
+    })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe(text('expected/random-v5-1k/print-formats/print-f3-names.txt'))
+  })
+
+  it('answers 422 for names=1 where it cannot print them', async () => {
+    const f4 = await call('/flows/print?names=1&output=f4', {
+      method: 'POST',
+      body: bytes('random-v5-1k.z.ft'),
+    })
+    expect(f4.status).toBe(422)
+    const p = await problemOf(f4)
+    expect(p.type).toBe('/problems/unsupported-output')
+    expect(p.code).toBe('names_not_supported')
+    expect(String(p.detail)).toContain('AS names')
+    const csv = await call('/flows/print?names=1&output=csv', {
+      method: 'POST',
+      body: bytes('random-v5-1k.z.ft'),
+    })
+    expect(csv.status).toBe(422)
+    expect((await problemOf(csv)).errors).toEqual([
+      { path: 'query.names', message: 'only with a flow-print format' },
+    ])
+  })
+
   it('prints a v7 file in its own default format', async () => {
     const res = await call('/flows/print', {
       method: 'POST',

@@ -2,17 +2,21 @@ import { describe, expect, it } from 'vitest'
 import { openFtStream } from '../../../src/flows/ft-reader'
 import { ByteOut } from '../../../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../../../src/flows/print/flow-print'
+import { utcTm } from '../../../src/flows/print/flow-time'
+import { printNames } from '../../../src/flows/print/print-names'
 import { fixture, fixtureText, streamOf } from './flow-test-helpers'
 
 const VERSIONS = ['1', '5', '6', '7', '1005', ...Array.from({ length: 14 }, (_, i) => `8.${i + 1}`)]
 
-async function print(path: string, format?: number, wide = false): Promise<string> {
+async function print(path: string, format?: number, wide = false, names = false): Promise<string> {
   const file = await openFtStream(streamOf(fixture(path), [1000]))
-  const f = choosePrintFormat(file.present, file.header.dVersion, file.header.aggMethod, format)
+  const { dVersion, aggMethod } = file.header
+  const f = choosePrintFormat(file.present, dVersion, aggMethod, format, names)
   // A small chunk size, so rows cross the hand-off between chunks many times.
   const out = new ByteOut(100)
   out.lit(f.header(wide))
-  for await (const b of file.batches) printBatch(f, b, wide, out)
+  const o = { wide, tm: utcTm, names: names ? printNames() : undefined }
+  for await (const b of file.batches) printBatch(f, b, o, out)
   return out.takeText()
 }
 
@@ -66,6 +70,33 @@ describe('flow-print formats', () => {
     expect(await print('versions/random-v5-1k.big.z9.ft', 5)).toBe(
       fixtureText('expected/random-v5-1k.z/print-f5.txt'),
     )
+  })
+})
+
+describe('flow-print -n (names)', () => {
+  for (const [path, expected, wide] of [
+    ['random-v5-1k.ft', 'random-v5-1k/print-formats/print-f3-names.txt', false],
+    ['random-v5-1k.ft', 'random-v5-1k/print-formats/print-f3-names-wide.txt', true],
+    ['seed-all.ft', 'seed-all/print-formats/print-f3-names.txt', false],
+    // flow-gen counts ports 0-999: every low port's name, cut to 7 characters.
+    ['flowgen-v5-1k.ft', 'flowgen-v5-1k/print-formats/print-f3-names.txt', false],
+  ] as const) {
+    it(`prints ${path} like flow-print -n${wide ? ' -w' : ''} byte for byte`, async () => {
+      expect(await print(path, 3, wide, true)).toBe(fixtureText(`expected/${expected}`))
+    })
+  }
+
+  it('prints format 1 with -n exactly as without it, as flow-print does', async () => {
+    expect(await print('seed-all.z.ft', 1, false, true)).toBe(
+      fixtureText('expected/seed-all/print-formats/print-f1.txt'),
+    )
+  })
+
+  it('refuses -n with format 4, whose AS names are not available, and unchecked formats', async () => {
+    await expect(print('seed-all.z.ft', 4, true, true)).rejects.toThrow(
+      /not 4 \(it needs AS names\)/,
+    )
+    await expect(print('seed-all.z.ft', 5, false, true)).rejects.toThrow(/formats 1 and 3, not 5/)
   })
 })
 
