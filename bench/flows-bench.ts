@@ -80,12 +80,12 @@ async function* randomFlows(n: number, seed: number): AsyncGenerator<FlowBatch> 
   }
 }
 
-async function generate(path: string, n: number, seed: number): Promise<void> {
+async function generate(path: string, n: number, seed: number, compress: boolean): Promise<void> {
   const layout = findLayout(5)
   if (!layout) throw new Error('no v5 layout')
   const fd = openSync(path, 'w')
   const reader = ftFileStream(
-    { layout, byteOrder: 'little', compress: true, comments: 'edgeping bench' },
+    { layout, byteOrder: 'little', compress, comments: 'edgeping bench' },
     randomFlows(n, seed),
   ).getReader()
   for (let r = await reader.read(); !r.done; r = await reader.read()) writeSync(fd, r.value)
@@ -172,7 +172,8 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
   const { keep, how } = name.includes('filter')
     ? ipAddrPredicate()
     : { keep: () => true, how: 'none' }
-  const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, undefined) : undefined
+  const format = name.endsWith('-f5') ? 5 : undefined
+  const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, format) : undefined
   let matched = 0
   let outBytes = 0
   // Bytes in 64 KiB chunks, taken after every batch like the route does.
@@ -187,7 +188,8 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
 }
 
 const [, , mode, a, b, c] = process.argv
-if (mode === 'generate') await generate(a as string, Number(b), Number(c))
+if (mode === 'generate')
+  await generate(a as string, Number(b), Number(c), !process.argv.includes('--plain'))
 else if (mode === 'case') {
   const result = await runCase(a as string, b as string)
   const maxRssMb = process.resourceUsage().maxRSS / 1024

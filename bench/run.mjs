@@ -24,15 +24,26 @@ function inputs() {
   const list = []
   const fileAt = args.indexOf('--file')
   if (fileAt >= 0) list.push({ label: args[fileAt + 1], path: args[fileAt + 1] })
-  const sizes = [[1_000_000, 2]]
-  if (args.includes('--10m')) sizes.push([10_000_000, 3])
-  for (const [n, seed] of sizes) {
-    const path = `${out}random-v5-${n / 1e6}m.z.ft`
+  // The uncompressed 1 M file shows what decoding, filtering and printing cost without the inflate.
+  const sizes = [
+    [1_000_000, 2, true],
+    [1_000_000, 2, false],
+  ]
+  if (args.includes('--10m')) sizes.push([10_000_000, 3, true])
+  for (const [n, seed, z] of sizes) {
+    const path = `${out}random-v5-${n / 1e6}m${z ? '.z' : ''}.ft`
     if (!existsSync(path)) {
       process.stderr.write(`building ${path} (${n} flows)...\n`)
-      execFileSync(node, [script, 'generate', path, String(n), String(seed)], { stdio: 'inherit' })
+      const flags = z ? [] : ['--plain']
+      execFileSync(node, [script, 'generate', path, String(n), String(seed), ...flags], {
+        stdio: 'inherit',
+      })
     }
-    list.push({ label: `generated ${n / 1e6}M v5 flows, zlib -6`, path })
+    list.push({
+      label: `generated ${n / 1e6}M v5 flows, ${z ? 'zlib -6' : 'uncompressed'}`,
+      path,
+      z,
+    })
   }
   return list
 }
@@ -44,12 +55,14 @@ const cases = [
   ['filter', 'decode + filter ip-addr 172.16.1.10 + count'],
   ['print', 'decode + flow-print -f 3'],
   ['filter-print', 'decode + filter + flow-print -f 3'],
+  ['print-f5', 'decode + flow-print -f 5 (times)'],
 ]
 console.log(`node ${process.version}, ${process.arch}`)
 for (const input of inputs()) {
   console.log(`\n## ${input.label} (${(statSync(input.path).size / 1e6).toFixed(1)} MB)`)
   console.log('| case | flows | ms | flows/s | peak RSS MB |\n|---|---:|---:|---:|---:|')
   for (const [name, label] of cases) {
+    if (name === 'inflate' && input.z === false) continue
     const r = JSON.parse(
       execFileSync(node, [script, 'case', name, input.path], { encoding: 'utf8' }),
     )

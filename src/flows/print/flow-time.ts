@@ -26,17 +26,44 @@ export type Tm = {
   ms: number
 }
 
+/**
+ * Broken-down UTC time by arithmetic (proleptic Gregorian, as Date): a Date and its six getters
+ * cost about 280 ns per printed time (two per -f 5 row), this about 40 ns. Days to civil date is
+ * H. Hinnant's civil_from_days (http://howardhinnant.github.io/date_algorithms.html).
+ */
 export function utcTm(ms: number): Tm {
-  const d = new Date(ms)
+  const days = Math.floor(ms / 86_400_000)
+  const inDay = ms - days * 86_400_000
+  const secs = Math.floor(inDay / 1000)
+  // Flows come roughly in time order: most share the previous one's day.
+  if (days !== lastDay.days) civilDay(days)
   return {
-    year: d.getUTCFullYear(),
-    mon: d.getUTCMonth() + 1,
-    mday: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    min: d.getUTCMinutes(),
-    sec: d.getUTCSeconds(),
-    ms: ((ms % 1000) + 1000) % 1000,
+    year: lastDay.year,
+    mon: lastDay.mon,
+    mday: lastDay.mday,
+    hour: Math.floor(secs / 3600),
+    min: Math.floor(secs / 60) % 60,
+    sec: secs % 60,
+    ms: inDay - secs * 1000,
   }
+}
+
+const lastDay = { days: Number.NaN, year: 0, mon: 0, mday: 0 }
+
+function civilDay(days: number): void {
+  const z = days + 719_468
+  const era = Math.floor(z / 146_097)
+  const doe = z - era * 146_097
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  )
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+  const mp = Math.floor((5 * doy + 2) / 153)
+  const mon = mp < 10 ? mp + 3 : mp - 9
+  lastDay.days = days
+  lastDay.year = yoe + era * 400 + (mon <= 2 ? 1 : 0)
+  lastDay.mon = mon
+  lastDay.mday = doy - Math.floor((153 * mp + 2) / 5) + 1
 }
 
 /** Converts epoch milliseconds to broken-down time in some zone. */

@@ -4,7 +4,7 @@ import { ByteOut } from '../../../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../../../src/flows/print/flow-print'
 import { utcTm } from '../../../src/flows/print/flow-time'
 import { printNames } from '../../../src/flows/print/print-names'
-import { fixture, fixtureText, streamOf } from './flow-test-helpers'
+import { fixture, fixtureText, rng, streamOf } from './flow-test-helpers'
 
 const VERSIONS = ['1', '5', '6', '7', '1005', ...Array.from({ length: 14 }, (_, i) => `8.${i + 1}`)]
 
@@ -101,6 +101,26 @@ describe('flow-print -n (names)', () => {
 })
 
 describe('time zones', () => {
+  it('breaks UTC time down exactly as Date does, before 1970 and across leap years', () => {
+    const random = rng(7)
+    const times = [
+      0, -1, -999, -1000, -1001, 951_782_400_000, 4_107_542_400_000, -62_135_596_800_000,
+    ]
+    for (let k = 0; k < 20_000; k++) times.push(Math.floor((random() - 0.3) * 2 ** 43))
+    for (const ms of times) {
+      const d = new Date(ms)
+      expect(utcTm(ms), String(ms)).toEqual({
+        year: d.getUTCFullYear(),
+        mon: d.getUTCMonth() + 1,
+        mday: d.getUTCDate(),
+        hour: d.getUTCHours(),
+        min: d.getUTCMinutes(),
+        sec: d.getUTCSeconds(),
+        ms: ((ms % 1000) + 1000) % 1000,
+      })
+    }
+  })
+
   it('prints -f 5 in America/Sao_Paulo exactly like flow-print under that TZ', async () => {
     const { zoneClock } = await import('../../../src/flows/print/flow-time')
     const file = await openFtStream(streamOf(fixture('seed-all.ft')))
