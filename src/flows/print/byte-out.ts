@@ -175,17 +175,33 @@ export class ByteOut {
     if (len < w) this.sp(w - len)
   }
 
-  /** `%-2.2d`: at least two digits. */
+  /** `%-2.2d`: at least two digits (times: one table pair, no division). */
   d2(n: number): void {
-    if (n < 10) this.buf[this.pos++] = ZERO
-    this.dec(n)
+    if (n >= 100) {
+      this.dec(n)
+      return
+    }
+    const b = this.buf
+    const p = this.pos
+    b[p] = PAIRS[n * 2] as number
+    b[p + 1] = PAIRS[n * 2 + 1] as number
+    this.pos = p + 2
   }
 
   /** `%-3.3lu`: at least three digits. */
   d3(n: number): void {
-    if (n < 100) this.buf[this.pos++] = ZERO
-    if (n < 10) this.buf[this.pos++] = ZERO
-    this.dec(n)
+    if (n >= 1000) {
+      this.dec(n)
+      return
+    }
+    const b = this.buf
+    const p = this.pos
+    const h = Math.floor(n / 100)
+    const r = (n - h * 100) * 2
+    b[p] = ZERO + h
+    b[p + 1] = PAIRS[r] as number
+    b[p + 2] = PAIRS[r + 1] as number
+    this.pos = p + 3
   }
 
   /** A host-order IPv4 address as `%-w.ws` of its dotted quad (`w` ≥ 15 never cuts it). */
