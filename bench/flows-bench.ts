@@ -165,7 +165,11 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
         >,
       )
       .getReader()
-    for (let r = await inflated.read(); !r.done; r = await inflated.read()) bytes += r.value.length
+    let chunks = 0
+    for (let r = await inflated.read(); !r.done; r = await inflated.read()) {
+      bytes += r.value.length
+      if ((++chunks & 255) === 0) sampleHeap()
+    }
     return { flows: bytes / 64, ms: performance.now() - t0 }
   }
   const f = await openFtStream(fileStream(path))
@@ -178,7 +182,10 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
   let outBytes = 0
   // Bytes in 64 KiB chunks, taken after every batch like the route does.
   const out = new ByteOut()
+  let batches = 0
   for await (const b of f.batches) {
+    // Every 16th batch: what V8 holds (live data plus garbage not yet collected), besides RSS.
+    if ((++batches & 15) === 0) sampleHeap()
     if (print) {
       matched += printBatch(print, b, false, out, keep)
       for (const chunk of out.take()) outBytes += chunk.length
@@ -187,11 +194,21 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
   return { flows: f.stats.flows, matched, outBytes, filter: how, ms: performance.now() - t0 }
 }
 
+let heapPeak = 0
+
+function sampleHeap(): void {
+  const m = process.memoryUsage()
+  heapPeak = Math.max(heapPeak, m.heapUsed + m.external)
+}
+
 const [, , mode, a, b, c] = process.argv
 if (mode === 'generate')
   await generate(a as string, Number(b), Number(c), !process.argv.includes('--plain'))
 else if (mode === 'case') {
   const result = await runCase(a as string, b as string)
+  // maxRSS is getrusage's peak resident set, the figure /usr/bin/time -v reports.
   const maxRssMb = process.resourceUsage().maxRSS / 1024
-  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`)
+  sampleHeap()
+  const heapMb = heapPeak / 1024 / 1024
+  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb, heapMb })}\n`)
 }

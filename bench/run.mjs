@@ -60,7 +60,9 @@ const cases = [
 console.log(`node ${process.version}, ${process.arch}`)
 for (const input of inputs()) {
   console.log(`\n## ${input.label} (${(statSync(input.path).size / 1e6).toFixed(1)} MB)`)
-  console.log('| case | flows | ms | flows/s | peak RSS MB |\n|---|---:|---:|---:|---:|')
+  console.log(
+    '| case | flows | ms | flows/s | peak RSS MB | peak V8 heap + buffers MB |\n|---|---:|---:|---:|---:|---:|',
+  )
   for (const [name, label] of cases) {
     if (name === 'inflate' && input.z === false) continue
     const r = JSON.parse(
@@ -68,7 +70,7 @@ for (const input of inputs()) {
     )
     const rate = r.flows > 0 ? Math.round(r.flows / (r.ms / 1000)).toLocaleString('en-US') : '–'
     console.log(
-      `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate} | ${r.maxRssMb.toFixed(0)} |`,
+      `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate} | ${r.maxRssMb.toFixed(0)} | ${r.heapMb.toFixed(0)} |`,
     )
   }
 }
@@ -77,10 +79,15 @@ if (args.includes('--worker')) {
   const path = `${out}random-v5-1m.z.ft`
   console.log('\n## end to end through wrangler dev (local workerd), generated 1M v5 flows')
   const r = await workerBench(path)
-  console.log('| case | HTTP | ms | flows/s | response bytes |\n|---|---:|---:|---:|---:|')
+  console.log(
+    `workerd resident set before the requests: ${r.idle.rssMb.toFixed(0)} MB (peak so far ${r.idle.peakMb.toFixed(0)} MB)`,
+  )
+  console.log(
+    '| case | HTTP | ms | flows/s | response bytes | workerd peak RSS MB so far |\n|---|---:|---:|---:|---:|---:|',
+  )
   for (const row of r.rows) {
     console.log(
-      `| ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(1_000_000 / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} |`,
+      `| ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(1_000_000 / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} | ${row.peakMb.toFixed(0)} |`,
     )
   }
 }
