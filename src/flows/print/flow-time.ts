@@ -31,21 +31,25 @@ export type Tm = {
  * cost about 280 ns per printed time (two per -f 5 row), this about 40 ns. Days to civil date is
  * H. Hinnant's civil_from_days (http://howardhinnant.github.io/date_algorithms.html).
  */
-export function utcTm(ms: number): Tm {
+export function utcTm(ms: number, into: Tm = emptyTm()): Tm {
   const days = Math.floor(ms / 86_400_000)
   const inDay = ms - days * 86_400_000
   const secs = Math.floor(inDay / 1000)
   // Flows come roughly in time order: most share the previous one's day.
   if (days !== lastDay.days) civilDay(days)
-  return {
-    year: lastDay.year,
-    mon: lastDay.mon,
-    mday: lastDay.mday,
-    hour: Math.floor(secs / 3600),
-    min: Math.floor(secs / 60) % 60,
-    sec: secs % 60,
-    ms: inDay - secs * 1000,
-  }
+  into.year = lastDay.year
+  into.mon = lastDay.mon
+  into.mday = lastDay.mday
+  into.hour = Math.floor(secs / 3600)
+  into.min = Math.floor(secs / 60) % 60
+  into.sec = secs % 60
+  into.ms = inDay - secs * 1000
+  return into
+}
+
+/** A Tm to fill: printers keep two and reuse them, so printing a time allocates nothing. */
+export function emptyTm(): Tm {
+  return { year: 0, mon: 0, mday: 0, hour: 0, min: 0, sec: 0, ms: 0 }
 }
 
 const lastDay = { days: Number.NaN, year: 0, mon: 0, mday: 0 }
@@ -67,7 +71,7 @@ function civilDay(days: number): void {
 }
 
 /** Converts epoch milliseconds to broken-down time in some zone. */
-export type Clock = (ms: number) => Tm
+export type Clock = (ms: number, into?: Tm) => Tm
 
 /**
  * Broken-down time in an IANA zone (flow-tools prints local time; `tz=` picks the zone). The UTC
@@ -109,5 +113,5 @@ export function zoneClock(zone: string): Clock {
     }
     return off
   }
-  return (ms) => utcTm(ms + offsetAt(ms))
+  return (ms, into) => utcTm(ms + offsetAt(ms), into)
 }

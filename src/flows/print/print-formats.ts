@@ -1,6 +1,6 @@
 import type { FlowBatch, FlowField } from '../flow-batch'
 import type { ByteOut } from './byte-out'
-import { type Clock, ftlTimeMs, type Tm } from './flow-time'
+import { type Clock, emptyTm, ftlTimeMs, type Tm } from './flow-time'
 
 /** Symbolic names for flow-print -n: a name, or undefined to print the number. */
 export type PrintNames = {
@@ -70,10 +70,18 @@ function duration(c: Cols, i: number): number {
   return ((c.last[i] as number) - (c.first[i] as number)) >>> 0
 }
 
+// Start and end of the row being printed, filled in place (rows are written one at a time).
+const START = emptyTm()
+const END = emptyTm()
+
 function times(b: FlowBatch, i: number, tm: Clock): [Tm, Tm] {
   const c = b.cols
-  return [tm(ftlTimeMs(b, i, c.first[i] as number)), tm(ftlTimeMs(b, i, c.last[i] as number))]
+  tm(ftlTimeMs(b, i, c.first[i] as number), START)
+  tm(ftlTimeMs(b, i, c.last[i] as number), END)
+  return TIMES_OF_ROW
 }
+
+const TIMES_OF_ROW: [Tm, Tm] = [START, END]
 
 /** The -f 1 / -f 2 second line: start, end, active s.ms, bytes per packet, tos, flags. */
 function activeLine(out: ByteOut, b: FlowBatch, i: number, tm: Clock): void {
