@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createFlowBatch } from '../../../src/flows/flow-batch'
 import { openFtStream } from '../../../src/flows/ft-reader'
 import { ByteOut } from '../../../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../../../src/flows/print/flow-print'
@@ -69,6 +70,41 @@ describe('flow-print formats', () => {
   it('prints a big-endian compressed file exactly like the little-endian one', async () => {
     expect(await print('versions/random-v5-1k.big.z9.ft', 5)).toBe(
       fixtureText('expected/random-v5-1k.z/print-f5.txt'),
+    )
+  })
+})
+
+describe('flow-print -f 2 (scan finder)', () => {
+  it('prints only TCP flows of 2 SYN-only packets of 40 bytes, with their times', () => {
+    const b = createFlowBatch(2)
+    const c = b.cols
+    for (const i of [0, 1]) {
+      c.input[i] = 3
+      c.output[i] = 0x1f
+      c.srcaddr[i] = 0xac10010a
+      c.dstaddr[i] = 0xc0a80001
+      c.prot[i] = 6
+      c.srcport[i] = 51234
+      c.dstport[i] = 22
+      c.dpkts[i] = 2
+      c.doctets[i] = 80
+      c.tcp_flags[i] = 2
+      c.tos[i] = 0x10
+      // flow-tools.md §3's example: 2010-11-08 00:01:09.010 UTC.
+      c.unix_secs[i] = 1289174481
+      c.unix_nsecs[i] = 66000000
+      c.sysuptime[i] = 777681066
+      c.first[i] = 777669010
+      c.last[i] = 777672510
+    }
+    c.tcp_flags[1] = 0x12 // SYN+ACK: an answer, not a scan
+    b.length = 2
+    const f = choosePrintFormat(b.present, 5, 0, 2)
+    const out = new ByteOut()
+    expect(printBatch(f, b, false, out)).toBe(1)
+    expect(out.takeText()).toBe(
+      '03  172.16.1.10      1f  192.168.0.1     06 c822 16   2          80        \n' +
+        ' 1108.00:01:09.010  1108.00:01:12.510      3.500 40  10 02\n\n',
     )
   })
 })
