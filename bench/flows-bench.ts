@@ -2,12 +2,13 @@
  * Flow analyzer benchmark cases, run one per process by bench/run.mjs so each peak RSS is clean.
  * Inputs are built here with the ft writer (deterministic pseudo-random v5 flows), never copied.
  */
-import { closeSync, createReadStream, openSync, writeSync } from 'node:fs'
-import { Readable } from 'node:stream'
+import { closeSync, openSync, writeSync } from 'node:fs'
+import { type FileHandle, open } from 'node:fs/promises'
 import { compileFilterChain } from '../src/flows/filter/index'
 import { createFlowBatch, type FlowBatch, type FlowPredicate } from '../src/flows/flow-batch'
 import { openFtStream } from '../src/flows/ft-reader'
 import { ftFileStream } from '../src/flows/ft-writer'
+import { ByteOut } from '../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../src/flows/print/flow-print'
 import { findLayout } from '../src/flows/record-layouts'
 
@@ -79,22 +80,42 @@ async function* randomFlows(n: number, seed: number): AsyncGenerator<FlowBatch> 
   }
 }
 
-async function generate(path: string, n: number, seed: number): Promise<void> {
+async function generate(path: string, n: number, seed: number, compress: boolean): Promise<void> {
   const layout = findLayout(5)
   if (!layout) throw new Error('no v5 layout')
   const fd = openSync(path, 'w')
   const reader = ftFileStream(
-    { layout, byteOrder: 'little', compress: true, comments: 'edgeping bench' },
+    { layout, byteOrder: 'little', compress, comments: 'edgeping bench' },
     randomFlows(n, seed),
   ).getReader()
   for (let r = await reader.read(); !r.done; r = await reader.read()) writeSync(fd, r.value)
   closeSync(fd)
 }
 
+/**
+ * The file as a pull stream of 256 KiB reads, one read per pull, like a request body that arrives
+ * as it is consumed. (Readable.toWeb(createReadStream()) reads ahead without backpressure: it
+ * alone took the process to 104 MB RSS on the 31 MB file, more than the whole analysis.)
+ */
 function fileStream(path: string): ReadableStream<Uint8Array> {
-  return Readable.toWeb(
-    createReadStream(path, { highWaterMark: 256 * 1024 }),
-  ) as unknown as ReadableStream<Uint8Array>
+  let handle: FileHandle | undefined
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        handle ??= await open(path, 'r')
+        const buf = new Uint8Array(256 * 1024)
+        const { bytesRead } = await handle.read(buf, 0, buf.length, null)
+        if (bytesRead === 0) {
+          await handle.close()
+          controller.close()
+        } else controller.enqueue(buf.subarray(0, bytesRead))
+      },
+      async cancel() {
+        await handle?.close()
+      },
+    },
+    { highWaterMark: 0 },
+  )
 }
 
 /** flow-nfilter's book definition ip-addr with ADDR=172.16.1.10, compiled by the filter languages. */
@@ -109,6 +130,12 @@ function ipAddrPredicate(): { keep: FlowPredicate; how: string } {
 
 async function runCase(name: string, path: string): Promise<Record<string, unknown>> {
   const t0 = performance.now()
+  if (name === 'idle') {
+    // Node itself with these modules loaded and the header read: the baseline of every peak RSS.
+    const f = await openFtStream(fileStream(path))
+    await f.batches.return(undefined)
+    return { flows: 0, ms: performance.now() - t0 }
+  }
   if (name === 'inflate') {
     // The zlib inflate alone: the floor that decoding and filtering are compared with.
     const file = fileStream(path)
@@ -138,32 +165,50 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
         >,
       )
       .getReader()
-    for (let r = await inflated.read(); !r.done; r = await inflated.read()) bytes += r.value.length
+    let chunks = 0
+    for (let r = await inflated.read(); !r.done; r = await inflated.read()) {
+      bytes += r.value.length
+      if ((++chunks & 255) === 0) sampleHeap()
+    }
     return { flows: bytes / 64, ms: performance.now() - t0 }
   }
   const f = await openFtStream(fileStream(path))
   const { keep, how } = name.includes('filter')
     ? ipAddrPredicate()
     : { keep: () => true, how: 'none' }
-  const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, undefined) : undefined
+  const format = name.endsWith('-f5') ? 5 : undefined
+  const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, format) : undefined
   let matched = 0
   let outBytes = 0
-  // Encode like the route does, so the cost of flattening the text is counted.
-  const encoder = new TextEncoder()
+  // Bytes in 64 KiB chunks, taken after every batch like the route does.
+  const out = new ByteOut()
+  let batches = 0
   for await (const b of f.batches) {
+    // Every 16th batch: what V8 holds (live data plus garbage not yet collected), besides RSS.
+    if ((++batches & 15) === 0) sampleHeap()
     if (print) {
-      const { text, printed } = printBatch(print, b, false, keep)
-      outBytes += encoder.encode(text).length
-      matched += printed
+      matched += printBatch(print, b, false, out, keep)
+      for (const chunk of out.take()) outBytes += chunk.length
     } else for (let i = 0; i < b.length; i++) if (keep(b, i)) matched++
   }
   return { flows: f.stats.flows, matched, outBytes, filter: how, ms: performance.now() - t0 }
 }
 
+let heapPeak = 0
+
+function sampleHeap(): void {
+  const m = process.memoryUsage()
+  heapPeak = Math.max(heapPeak, m.heapUsed + m.external)
+}
+
 const [, , mode, a, b, c] = process.argv
-if (mode === 'generate') await generate(a as string, Number(b), Number(c))
+if (mode === 'generate')
+  await generate(a as string, Number(b), Number(c), !process.argv.includes('--plain'))
 else if (mode === 'case') {
   const result = await runCase(a as string, b as string)
+  // maxRSS is getrusage's peak resident set, the figure /usr/bin/time -v reports.
   const maxRssMb = process.resourceUsage().maxRSS / 1024
-  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb })}\n`)
+  sampleHeap()
+  const heapMb = heapPeak / 1024 / 1024
+  process.stdout.write(`${JSON.stringify({ ...result, maxRssMb, heapMb })}\n`)
 }

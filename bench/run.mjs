@@ -24,37 +24,53 @@ function inputs() {
   const list = []
   const fileAt = args.indexOf('--file')
   if (fileAt >= 0) list.push({ label: args[fileAt + 1], path: args[fileAt + 1] })
-  const sizes = [[1_000_000, 2]]
-  if (args.includes('--10m')) sizes.push([10_000_000, 3])
-  for (const [n, seed] of sizes) {
-    const path = `${out}random-v5-${n / 1e6}m.z.ft`
+  // The uncompressed 1 M file shows what decoding, filtering and printing cost without the inflate.
+  const sizes = [
+    [1_000_000, 2, true],
+    [1_000_000, 2, false],
+  ]
+  if (args.includes('--10m')) sizes.push([10_000_000, 3, true])
+  for (const [n, seed, z] of sizes) {
+    const path = `${out}random-v5-${n / 1e6}m${z ? '.z' : ''}.ft`
     if (!existsSync(path)) {
       process.stderr.write(`building ${path} (${n} flows)...\n`)
-      execFileSync(node, [script, 'generate', path, String(n), String(seed)], { stdio: 'inherit' })
+      const flags = z ? [] : ['--plain']
+      execFileSync(node, [script, 'generate', path, String(n), String(seed), ...flags], {
+        stdio: 'inherit',
+      })
     }
-    list.push({ label: `generated ${n / 1e6}M v5 flows, zlib -6`, path })
+    list.push({
+      label: `generated ${n / 1e6}M v5 flows, ${z ? 'zlib -6' : 'uncompressed'}`,
+      path,
+      z,
+    })
   }
   return list
 }
 
 const cases = [
+  ['idle', 'baseline: Node + these modules, header read, no records'],
   ['inflate', 'zlib inflate only (DecompressionStream)'],
   ['count', 'decode + count'],
   ['filter', 'decode + filter ip-addr 172.16.1.10 + count'],
   ['print', 'decode + flow-print -f 3'],
   ['filter-print', 'decode + filter + flow-print -f 3'],
+  ['print-f5', 'decode + flow-print -f 5 (times)'],
 ]
 console.log(`node ${process.version}, ${process.arch}`)
 for (const input of inputs()) {
   console.log(`\n## ${input.label} (${(statSync(input.path).size / 1e6).toFixed(1)} MB)`)
-  console.log('| case | flows | ms | flows/s | peak RSS MB |\n|---|---:|---:|---:|---:|')
+  console.log(
+    '| case | flows | ms | flows/s | peak RSS MB | peak V8 heap + buffers MB |\n|---|---:|---:|---:|---:|---:|',
+  )
   for (const [name, label] of cases) {
+    if (name === 'inflate' && input.z === false) continue
     const r = JSON.parse(
       execFileSync(node, [script, 'case', name, input.path], { encoding: 'utf8' }),
     )
-    const rate = Math.round(r.flows / (r.ms / 1000))
+    const rate = r.flows > 0 ? Math.round(r.flows / (r.ms / 1000)).toLocaleString('en-US') : '–'
     console.log(
-      `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate.toLocaleString('en-US')} | ${r.maxRssMb.toFixed(0)} |`,
+      `| ${label}${r.filter && r.filter !== 'none' ? ` (${r.filter})` : ''} | ${Math.round(r.flows)} | ${Math.round(r.ms)} | ${rate} | ${r.maxRssMb.toFixed(0)} | ${r.heapMb.toFixed(0)} |`,
     )
   }
 }
@@ -63,10 +79,15 @@ if (args.includes('--worker')) {
   const path = `${out}random-v5-1m.z.ft`
   console.log('\n## end to end through wrangler dev (local workerd), generated 1M v5 flows')
   const r = await workerBench(path)
-  console.log('| case | HTTP | ms | flows/s | response bytes |\n|---|---:|---:|---:|---:|')
+  console.log(
+    `workerd resident set before the requests: ${r.idle.rssMb.toFixed(0)} MB (peak so far ${r.idle.peakMb.toFixed(0)} MB)`,
+  )
+  console.log(
+    '| case | HTTP | ms | flows/s | response bytes | workerd peak RSS MB so far |\n|---|---:|---:|---:|---:|---:|',
+  )
   for (const row of r.rows) {
     console.log(
-      `| ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(1_000_000 / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} |`,
+      `| ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(1_000_000 / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} | ${row.peakMb.toFixed(0)} |`,
     )
   }
 }

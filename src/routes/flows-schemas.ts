@@ -46,6 +46,10 @@ export const PrintQuerySchema = z.object({
       example: 'f5',
     }),
   wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
+  names: flag.openapi({
+    description:
+      'flow-print -n: port and protocol names, cut to the column (format 3; format 1 prints the same as without it); other formats answer 422',
+  }),
   header: flag.openapi({ description: "flow-print -p: the first file's flow-header block first" }),
   tz: z
     .string()

@@ -14,9 +14,11 @@ import {
 } from '../flows/flow-summary'
 import { renderFtHeader } from '../flows/ft-header-text'
 import { ndjsonLines } from '../flows/ndjson'
+import { ByteOut } from '../flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../flows/print/flow-print'
 import { type Clock, zoneClock } from '../flows/print/flow-time'
 import type { PrintFormat, PrintOptions } from '../flows/print/print-formats'
+import { printNames } from '../flows/print/print-names'
 import {
   addToStatSummary,
   createStatSummary,
@@ -166,7 +168,11 @@ const timelineRoute = createRoute({
 /** Output buffered before the response starts, so errors in small uploads are clean 4xx. */
 const BUFFER_BEFORE_STREAMING = 1024 * 1024
 
-type Printer = { head: string; body: (b: FlowBatch, keep: FlowPredicate, file: string) => string }
+/** Each output turns a batch into byte chunks the response can enqueue as they are. */
+type Printer = {
+  head: string
+  body: (b: FlowBatch, keep: FlowPredicate, file: string) => Uint8Array[]
+}
 
 function printer(
   output: string | undefined,
@@ -178,19 +184,37 @@ function printer(
     aggMethod: number
   },
 ): Printer {
+  const encoder = new TextEncoder()
   if (output === 'ndjson' || (output === undefined && json)) {
-    return { head: '', body: (b, keep, file) => ndjsonLines(b, keep, file) }
+    return { head: '', body: (b, keep, file) => [encoder.encode(ndjsonLines(b, keep, file))] }
   }
   if (output === 'csv') {
     const columns = csvColumns(ev.present)
     const rows = function* (b: FlowBatch, keep: FlowPredicate) {
       for (let i = 0; i < b.length; i++) if (keep(b, i)) yield i
     }
-    return { head: csvHeader(columns), body: (b, keep) => csvLines(b, columns, rows(b, keep)) }
+    return {
+      head: csvHeader(columns),
+      body: (b, keep) => [encoder.encode(csvLines(b, columns, rows(b, keep)))],
+    }
   }
   const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
-  const f: PrintFormat = choosePrintFormat(ev.present, ev.dVersion, ev.aggMethod, n)
-  return { head: f.header(o.wide), body: (b, keep) => printBatch(f, b, o, keep).text }
+  const f: PrintFormat = choosePrintFormat(
+    ev.present,
+    ev.dVersion,
+    ev.aggMethod,
+    n,
+    o.names !== undefined,
+  )
+  // flow-print's text goes straight into bytes, 64 KiB chunks at a time (no strings per row).
+  const out = new ByteOut()
+  return {
+    head: f.header(o.wide),
+    body: (b, keep) => {
+      printBatch(f, b, o, out, keep)
+      return out.take()
+    },
+  }
 }
 
 flowRoutes.openapi(printRoute, async (c) => {
@@ -213,43 +237,70 @@ flowRoutes.openapi(printRoute, async (c) => {
       errors: [{ path: 'query.tz', message: 'unknown time zone' }],
     })
   }
+  if (q.names && (json || q.output === 'csv')) {
+    throw invalidRequest('names=1 (flow-print -n) applies to flow-print text, not CSV or NDJSON', {
+      errors: [{ path: 'query.names', message: 'only with a flow-print format' }],
+    })
+  }
+  const options: PrintOptions = {
+    wide: q.wide,
+    tm: clock,
+    names: q.names ? printNames() : undefined,
+  }
   const events = requestFlows(c, q)
   let p: Printer | undefined
   const encoder = new TextEncoder()
-  async function next(): Promise<string | undefined> {
+  async function next(): Promise<Uint8Array[] | undefined> {
     for (;;) {
       const r = await events.next()
       if (r.done) return undefined
       const ev = r.value
       if (ev.kind === 'open' && !p) {
-        p = printer(q.output, { wide: q.wide, tm: clock }, json, ev.file)
+        p = printer(q.output, options, json, ev.file)
         const h = q.header && ev.file.header && !json ? renderFtHeader(ev.file.header) : ''
-        return h + p.head
+        return [encoder.encode(h + p.head)]
       }
-      if (ev.kind === 'batch' && p) return p.body(ev.batch, ev.keep, ev.file.name)
+      if (ev.kind === 'batch' && p) {
+        const chunks = p.body(ev.batch, ev.keep, ev.file.name)
+        if (chunks.length > 0) return chunks
+      }
     }
   }
   // Collect up to BUFFER_BEFORE_STREAMING first: any error so far is a clean problem response.
-  let buffered = ''
+  const buffered: Uint8Array[] = []
+  let bufferedBytes = 0
   let finished = false
-  while (buffered.length < BUFFER_BEFORE_STREAMING) {
-    const t = await next()
-    if (t === undefined) {
+  while (bufferedBytes < BUFFER_BEFORE_STREAMING) {
+    const chunks = await next()
+    if (chunks === undefined) {
       finished = true
       break
     }
-    buffered += t
+    for (const ch of chunks) {
+      buffered.push(ch)
+      bufferedBytes += ch.length
+    }
   }
-  if (finished) return c.text(buffered, 200, { 'content-type': contentType })
+  const headers = { 'content-type': contentType }
+  // The media type is the documented one; a byte body has no typed-response helper.
+  const typed = (r: Response) => r as unknown as TypedResponse<string, 200, 'text'>
+  if (finished) {
+    return typed(new Response(concatBytes(buffered, bufferedBytes), { status: 200, headers }))
+  }
+  // Chunks waiting to be enqueued one per pull, so the stream's backpressure paces the decoder.
+  const waiting = buffered
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode(buffered))
-    },
     async pull(controller) {
       try {
-        const t = await next()
-        if (t === undefined) controller.close()
-        else controller.enqueue(encoder.encode(t))
+        while (waiting.length === 0) {
+          const chunks = await next()
+          if (chunks === undefined) {
+            controller.close()
+            return
+          }
+          waiting.push(...chunks)
+        }
+        controller.enqueue(waiting.shift() as Uint8Array)
       } catch (err) {
         // Headers are gone: end with a marked line rather than pass a partial result off as whole.
         const msg = err instanceof Error ? err.message : String(err)
@@ -261,10 +312,18 @@ flowRoutes.openapi(printRoute, async (c) => {
       await events.return(undefined)
     },
   })
-  // A streamed body has no typed-response helper; the status and media type are the documented ones.
-  const streamed = new Response(stream, { status: 200, headers: { 'content-type': contentType } })
-  return streamed as unknown as TypedResponse<string, 200, 'text'>
+  return typed(new Response(stream, { status: 200, headers }))
 })
+
+function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
+  const all = new Uint8Array(total)
+  let at = 0
+  for (const ch of chunks) {
+    all.set(ch, at)
+    at += ch.length
+  }
+  return all
+}
 
 /** Runs the upload through per-file summaries plus one extra sink. */
 async function summarize(

@@ -77,6 +77,58 @@ describe('POST /flows/print', () => {
     expect(lines[1327]?.file).toBe('ft-v05.2010-11-09.180000+0000')
   })
 
+  it('streams output past 1 MiB byte for byte, and marks an error after it started', async () => {
+    // Eight copies of seed-all print 1.29 MB with -f 5: past the 1 MiB kept before streaming.
+    const copies = Array.from({ length: 8 }, (): [string, string] => ['f', 'seed-all.z.ft'])
+    const f5 = text('expected/seed-all.z/print-f5.txt')
+    const head =
+      'Start             End               Sif   SrcIPaddress    SrcP  DIf   DstIPaddress    DstP    P Fl Pkts       Octets\n\n'
+    expect(f5.startsWith(head)).toBe(true)
+    const rows = f5.slice(head.length)
+    const res = await call('/flows/print?output=f5', { method: 'POST', body: form(copies) })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe(head + rows.repeat(8))
+
+    // A truncated file after them: the headers are gone, so the text ends with a marked line.
+    const broken = await call('/flows/print?output=f5', {
+      method: 'POST',
+      body: form([...copies, ['f', 'versions/random-v5-1k.z.truncated.ft']]),
+    })
+    expect(broken.status).toBe(200)
+    const out = await broken.text()
+    expect(out.startsWith(head + rows.repeat(8))).toBe(true)
+    expect(out).toMatch(/\n# ERROR: output incomplete: corrupt or truncated zlib stream .*\n$/)
+  })
+
+  it('prints port and protocol names with names=1, like flow-print -n', async () => {
+    const res = await call('/flows/print?names=1', {
+      method: 'POST',
+      body: bytes('random-v5-1k.z.ft'),
+    })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe(text('expected/random-v5-1k/print-formats/print-f3-names.txt'))
+  })
+
+  it('answers 422 for names=1 where it cannot print them', async () => {
+    const f4 = await call('/flows/print?names=1&output=f4', {
+      method: 'POST',
+      body: bytes('random-v5-1k.z.ft'),
+    })
+    expect(f4.status).toBe(422)
+    const p = await problemOf(f4)
+    expect(p.type).toBe('/problems/unsupported-output')
+    expect(p.code).toBe('names_not_supported')
+    expect(String(p.detail)).toContain('AS names')
+    const csv = await call('/flows/print?names=1&output=csv', {
+      method: 'POST',
+      body: bytes('random-v5-1k.z.ft'),
+    })
+    expect(csv.status).toBe(422)
+    expect((await problemOf(csv)).errors).toEqual([
+      { path: 'query.names', message: 'only with a flow-print format' },
+    ])
+  })
+
   it('prints a v7 file in its own default format', async () => {
     const res = await call('/flows/print', {
       method: 'POST',

@@ -1,5 +1,6 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 import { FlowOutputError } from '../flow-errors'
+import type { ByteOut } from './byte-out'
 import { utcTm } from './flow-time'
 import {
   defaultPrintFormat,
@@ -8,16 +9,28 @@ import {
   type PrintOptions,
 } from './print-formats'
 
-/** Picks the flow-print format for a record version, checking the fields it needs are there. */
+/**
+ * Picks the flow-print format for a record version, checking the fields it needs are there and,
+ * with `names` (-n), that its symbolic output is one we know.
+ */
 export function choosePrintFormat(
   present: ReadonlySet<FlowField>,
   dVersion: number,
   aggMethod: number | undefined,
   format: number | undefined,
+  names = false,
 ): PrintFormat {
   const n = format ?? defaultPrintFormat(dVersion, aggMethod)
   const f = PRINT_FORMATS[n]
   if (!f) throw new FlowOutputError('unknown_output', `no such flow-print format ${n}: use 0-24`)
+  if (names && !f.hasNames) {
+    // Format 4 prints AS names from flow-tools' asn.sym, which is not available here; the other
+    // formats' -n output has not been checked against flow-print's.
+    throw new FlowOutputError(
+      'names_not_supported',
+      `symbolic names (-n) are supported with formats 1 and 3, not ${n}${n === 4 ? ' (it needs AS names)' : ''}: ask without names=1`,
+    )
+  }
   const missing = f.requires.filter((r) => !present.has(r))
   if (missing.length > 0) {
     throw new FlowOutputError(
@@ -30,23 +43,23 @@ export function choosePrintFormat(
   return f
 }
 
-/** Text of the selected rows of one batch in a flow-print format (`true`/`false` = -w, times in UTC). */
+/**
+ * Writes the selected rows of one batch in a flow-print format into `out` (`true`/`false` = -w,
+ * times in UTC) and returns how many rows were printed. Take the bytes with `out.take()`.
+ */
 export function printBatch(
   f: PrintFormat,
   batch: FlowBatch,
   options: boolean | PrintOptions,
+  out: ByteOut,
   keep: FlowPredicate = () => true,
-): { text: string; printed: number } {
+): number {
   const o: PrintOptions = typeof options === 'boolean' ? { wide: options, tm: utcTm } : options
-  let text = ''
   let printed = 0
   for (let i = 0; i < batch.length; i++) {
     if (!keep(batch, i)) continue
-    const line = f.row(batch, i, o)
-    if (line !== '') {
-      text += line
-      printed++
-    }
+    out.row()
+    if (f.write(out, batch, i, o)) printed++
   }
-  return { text, printed }
+  return printed
 }

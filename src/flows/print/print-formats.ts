@@ -1,68 +1,130 @@
 import type { FlowBatch, FlowField } from '../flow-batch'
-import { formatIpv4 } from '../ipv4'
-import { type Clock, ftlTimeMs, type Tm } from './flow-time'
-import { d2, d3, lu, lx, ru, s, x } from './printf'
+import type { ByteOut } from './byte-out'
+import { type Clock, emptyTm, ftlTimeMs, type Tm } from './flow-time'
 
-/** flow-print options: -w, and the clock that turns times into text (UTC unless a zone is asked). */
-export type PrintOptions = { wide: boolean; tm: Clock }
+/** Symbolic names for flow-print -n: a name, or undefined to print the number. */
+export type PrintNames = {
+  port(n: number): string | undefined
+  protocol(n: number): string | undefined
+}
+
+/**
+ * flow-print options: -w, the clock that turns times into text (UTC unless a zone is asked) and,
+ * for -n, the symbol tables.
+ */
+export type PrintOptions = { wide: boolean; tm: Clock; names?: PrintNames | undefined }
 
 /** One flow-print format: the fields it needs, its header lines and one row per flow. */
 export type PrintFormat = {
   readonly requires: readonly FlowField[]
   header(wide: boolean): string
-  /** The text for row `i` (newline included), or '' when the format skips the flow. */
-  row(b: FlowBatch, i: number, o: PrintOptions): string
+  /** Writes row `i` (newline included); false when the format skips the flow. */
+  write(out: ByteOut, b: FlowBatch, i: number, o: PrintOptions): boolean
   readonly hasWide?: boolean
+  /**
+   * Formats whose -n output is known (checked against flow-print -n on the fixtures): 3 prints
+   * port and protocol names, 1 prints the same as without -n. The others refuse -n for now.
+   */
+  readonly hasNames?: boolean
 }
 
 const PKT: FlowField[] = ['dpkts', 'doctets']
 const TIMES: FlowField[] = ['unix_secs', 'unix_nsecs', 'sysuptime', 'first', 'last']
 const AGG: FlowField[] = ['dflows', 'dpkts', 'doctets', 'first', 'last']
-
-/** fmt_ipv4prefix(): the address without its trailing zero octets, then `/mask` (10.0.0.0/8 → 10/8). */
-export function ipPrefix(addr: number, mask: number): string {
-  const o = [addr >>> 24, (addr >>> 16) & 255, (addr >>> 8) & 255, addr & 255]
-  let n = 4
-  while (n > 1 && o[n - 1] === 0) n--
-  return `${o.slice(0, n).join('.')}/${mask}`
-}
+const NL = 10
 
 /** `%-2.2d%-2.2d.%-2.2d:%-2.2d:%-2.2d.%-3.3lu`: MMDD.HH:MM:SS.mmm, no year. */
-function mmdd(t: Tm): string {
-  return `${d2(t.mon)}${d2(t.mday)}.${d2(t.hour)}:${d2(t.min)}:${d2(t.sec)}.${d3(t.ms)}`
+function mmdd(out: ByteOut, t: Tm): void {
+  out.d2(t.mon)
+  out.d2(t.mday)
+  out.ch(46)
+  hms(out, t)
 }
 
-function ymd(t: Tm): string {
-  return `${String(t.year).padStart(4, '0')}-${d2(t.mon)}-${d2(t.mday)} ${d2(t.hour)}:${d2(t.min)}:${d2(t.sec)}.${d3(t.ms)}`
+/** HH:MM:SS.mmm */
+function hms(out: ByteOut, t: Tm): void {
+  out.d2(t.hour)
+  out.ch(58)
+  out.d2(t.min)
+  out.ch(58)
+  out.d2(t.sec)
+  out.ch(46)
+  out.d3(t.ms)
 }
 
-function v(b: FlowBatch, f: FlowField, i: number): number {
-  return b.cols[f][i] as number
+/** YYYY-MM-DD HH:MM:SS.mmm (format 24). */
+function ymd(out: ByteOut, t: Tm): void {
+  out.lit(String(t.year).padStart(4, '0'))
+  out.ch(45)
+  out.d2(t.mon)
+  out.ch(45)
+  out.d2(t.mday)
+  out.ch(32)
+  hms(out, t)
 }
 
-function ip(b: FlowBatch, f: FlowField, i: number): string {
-  return formatIpv4(v(b, f, i))
-}
+type Cols = FlowBatch['cols']
 
 /** Last - First as flow-tools computes it: uint32 arithmetic. */
-function duration(b: FlowBatch, i: number): number {
-  return (v(b, 'last', i) - v(b, 'first', i)) >>> 0
+function duration(c: Cols, i: number): number {
+  return ((c.last[i] as number) - (c.first[i] as number)) >>> 0
 }
+
+// Start and end of the row being printed, filled in place (rows are written one at a time).
+const START = emptyTm()
+const END = emptyTm()
 
 function times(b: FlowBatch, i: number, tm: Clock): [Tm, Tm] {
-  return [tm(ftlTimeMs(b, i, v(b, 'first', i))), tm(ftlTimeMs(b, i, v(b, 'last', i)))]
+  const c = b.cols
+  tm(ftlTimeMs(b, i, c.first[i] as number), START)
+  tm(ftlTimeMs(b, i, c.last[i] as number), END)
+  return TIMES_OF_ROW
 }
+
+const TIMES_OF_ROW: [Tm, Tm] = [START, END]
 
 /** The -f 1 / -f 2 second line: start, end, active s.ms, bytes per packet, tos, flags. */
-function activeLine(b: FlowBatch, i: number, tm: Clock): string {
+function activeLine(out: ByteOut, b: FlowBatch, i: number, tm: Clock): void {
+  const c = b.cols
   const [st, en] = times(b, i, tm)
-  const d = duration(b, i)
-  const bpp = Math.floor(v(b, 'doctets', i) / v(b, 'dpkts', i))
-  return ` ${mmdd(st)}  ${mmdd(en)}  ${ru(Math.floor(d / 1000), 5)}.${d3(d % 1000)} ${lu(bpp, 3)} ${x(v(b, 'tos', i), 2)} ${x(v(b, 'tcp_flags', i), 2)}\n\n`
+  const d = duration(c, i)
+  out.ch(32)
+  mmdd(out, st)
+  out.sp(2)
+  mmdd(out, en)
+  out.sp(2)
+  out.ru(Math.floor(d / 1000), 5)
+  out.ch(46)
+  out.d3(d % 1000)
+  out.ch(32)
+  out.lu(Math.floor((c.doctets[i] as number) / (c.dpkts[i] as number)), 3)
+  out.ch(32)
+  out.x(c.tos[i] as number, 2)
+  out.ch(32)
+  out.x(c.tcp_flags[i] as number, 2)
+  out.ch(NL)
+  out.ch(NL)
 }
 
-function f0Line(b: FlowBatch, i: number): string {
-  return `${x(v(b, 'input', i), 4)} ${s(ip(b, 'srcaddr', i), 15)}  ${x(v(b, 'output', i), 4)} ${s(ip(b, 'dstaddr', i), 15)}   ${x(v(b, 'prot', i), 2)} ${lx(v(b, 'srcport', i), 4)} ${lx(v(b, 'dstport', i), 4)}  ${lu(v(b, 'dpkts', i), 10)} ${lu(v(b, 'doctets', i), 10)}\n`
+function f0Line(out: ByteOut, c: Cols, i: number): void {
+  out.x(c.input[i] as number, 4)
+  out.ch(32)
+  out.ip(c.srcaddr[i] as number, 15)
+  out.sp(2)
+  out.x(c.output[i] as number, 4)
+  out.ch(32)
+  out.ip(c.dstaddr[i] as number, 15)
+  out.sp(3)
+  out.x(c.prot[i] as number, 2)
+  out.ch(32)
+  out.lx(c.srcport[i] as number, 4)
+  out.ch(32)
+  out.lx(c.dstport[i] as number, 4)
+  out.sp(2)
+  out.lu(c.dpkts[i] as number, 10)
+  out.ch(32)
+  out.lu(c.doctets[i] as number, 10)
+  out.ch(NL)
 }
 
 const F1_FIELDS: FlowField[] = [
@@ -80,12 +142,63 @@ const F1_FIELDS: FlowField[] = [
 ]
 
 /** A v8-style counters tail: `%-12.12s` flows, octets, packets, duration. */
-function aggTail(b: FlowBatch, i: number): string {
-  return `${s(String(v(b, 'dflows', i)), 12)}${s(String(v(b, 'doctets', i)), 12)}${s(String(v(b, 'dpkts', i)), 12)}${s(String(duration(b, i)), 12)}\n`
+function aggTail(out: ByteOut, c: Cols, i: number): void {
+  out.su(c.dflows[i] as number, 12)
+  out.su(c.doctets[i] as number, 12)
+  out.su(c.dpkts[i] as number, 12)
+  out.su(duration(c, i), 12)
+  out.ch(NL)
 }
 
-function n(b: FlowBatch, f: FlowField, i: number): string {
-  return String(v(b, f, i))
+/** `%-w.ws` of a field's decimal value, then `gap` spaces. */
+function num(out: ByteOut, n: number, w: number, gap: number): void {
+  out.su(n, w)
+  if (gap > 0) out.sp(gap)
+}
+
+/** A protocol column: its -n name (cut to the column) or its number. */
+function prot(out: ByteOut, n: number, w: number, o: PrintOptions): void {
+  const name = o.names?.protocol(n)
+  if (name === undefined) out.su(n, w)
+  else out.s(name, w)
+}
+
+/** A port column: its -n name (cut to the column, `microsoft-ds` → `microso`) or its number. */
+function port(out: ByteOut, n: number, w: number, o: PrintOptions): void {
+  const name = o.names?.port(n)
+  if (name === undefined) out.su(n, w)
+  else out.s(name, w)
+}
+
+/** Formats 7 and 8: `%-5.5s  %-14.14s  %-14.14s  %-10lu  %-10lu` prot, ports, octets, packets. */
+function portsTail(out: ByteOut, c: Cols, i: number): void {
+  num(out, c.prot[i] as number, 5, 2)
+  num(out, c.srcport[i] as number, 14, 2)
+  num(out, c.dstport[i] as number, 14, 2)
+  out.lu(c.doctets[i] as number, 10)
+  out.sp(2)
+  out.lu(c.dpkts[i] as number, 10)
+  out.ch(NL)
+}
+
+/** Formats 16 and 17: source, destination and shortcut router addresses. */
+function threeAddresses(out: ByteOut, c: Cols, i: number): void {
+  out.ip(c.srcaddr[i] as number, 15)
+  out.sp(2)
+  out.ip(c.dstaddr[i] as number, 15)
+  out.sp(2)
+  out.ip(c.router_sc[i] as number, 15)
+  out.sp(2)
+}
+
+/** Formats 15-17: ToS, marked ToS, extra packets, octets, packets, all `%-w.ws`. */
+function tosTail(out: ByteOut, c: Cols, i: number): void {
+  num(out, c.tos[i] as number, 3, 2)
+  num(out, c.marked_tos[i] as number, 3, 2)
+  num(out, c.extra_pkts[i] as number, 10, 2)
+  num(out, c.doctets[i] as number, 10, 2)
+  out.su(c.dpkts[i] as number, 10)
+  out.ch(NL)
 }
 
 /** flow-print's formats by number (flow-print.c format0 ... format24). */
@@ -93,38 +206,91 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   0: {
     requires: [...PKT, 'input', 'output', 'prot', 'srcaddr', 'dstaddr', 'srcport', 'dstport'],
     header: () => 'Sif  SrcIPaddress     Dif  DstIPaddress      Pr SrcP DstP  Pkts       Octets\n',
-    row: (b, i) => f0Line(b, i),
+    write: (out, b, i) => {
+      f0Line(out, b.cols, i)
+      return true
+    },
   },
   1: {
     requires: F1_FIELDS,
+    hasNames: true,
     header: () =>
       'Sif  SrcIPaddress     DIf  DstIPaddress      Pr SrcP DstP  Pkts  Octets\n StartTime          EndTime             Active   B/Pk Ts Fl\n\n',
     // dPkts = 0 is skipped ("Ignoring bogus flow dPkts=0" on flow-print's stderr).
-    row: (b, i, o) => (v(b, 'dpkts', i) === 0 ? '' : f0Line(b, i) + activeLine(b, i, o.tm)),
+    write: (out, b, i, o) => {
+      if (b.cols.dpkts[i] === 0) return false
+      f0Line(out, b.cols, i)
+      activeLine(out, b, i, o.tm)
+      return true
+    },
   },
   2: {
     requires: F1_FIELDS,
     header: () =>
       'Sif SrcIPaddress     DIf DstIPaddress    Pr SrcP DstP Pkts       Octets\n StartTime          EndTime             Active   B/Pk Ts Fl\n\n',
     // Scan finder: TCP, SYN only, 2 packets of 40 bytes.
-    row: (b, i, o) => {
-      const pk = v(b, 'dpkts', i)
-      if (pk !== 2 || v(b, 'prot', i) !== 6 || v(b, 'tcp_flags', i) !== 2) return ''
-      if (v(b, 'doctets', i) !== pk * 40) return ''
-      return `${x(v(b, 'input', i), 2)}  ${s(ip(b, 'srcaddr', i), 15)}  ${x(v(b, 'output', i), 2)}  ${s(ip(b, 'dstaddr', i), 15)} ${x(v(b, 'prot', i), 2)} ${lx(v(b, 'srcport', i), 4)} ${lx(v(b, 'dstport', i), 4)} ${lu(pk, 10)} ${lu(v(b, 'doctets', i), 10)}\n${activeLine(b, i, o.tm)}`
+    write: (out, b, i, o) => {
+      const c = b.cols
+      const pk = c.dpkts[i] as number
+      if (pk !== 2 || c.prot[i] !== 6 || c.tcp_flags[i] !== 2) return false
+      if (c.doctets[i] !== pk * 40) return false
+      out.x(c.input[i] as number, 2)
+      out.sp(2)
+      out.ip(c.srcaddr[i] as number, 15)
+      out.sp(2)
+      out.x(c.output[i] as number, 2)
+      out.sp(2)
+      out.ip(c.dstaddr[i] as number, 15)
+      out.ch(32)
+      out.x(c.prot[i] as number, 2)
+      out.ch(32)
+      out.lx(c.srcport[i] as number, 4)
+      out.ch(32)
+      out.lx(c.dstport[i] as number, 4)
+      out.ch(32)
+      out.lu(pk, 10)
+      out.ch(32)
+      out.lu(c.doctets[i] as number, 10)
+      out.ch(NL)
+      activeLine(out, b, i, o.tm)
+      return true
     },
   },
   3: {
     requires: [...PKT, 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'],
     hasWide: true,
+    hasNames: true,
     header: (w) =>
       w
         ? 'srcIP            dstIP            prot   srcPort           dstPort           octets      packets\n'
         : 'srcIP            dstIP            prot  srcPort  dstPort  octets      packets\n',
-    row: (b, i, { wide: w }) =>
-      w
-        ? `${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${s(n(b, 'prot', i), 5)}  ${s(n(b, 'srcport', i), 16)}  ${s(n(b, 'dstport', i), 16)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`
-        : `${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${s(n(b, 'prot', i), 4)}  ${s(n(b, 'srcport', i), 7)}  ${s(n(b, 'dstport', i), 7)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`,
+    write: (out, b, i, o) => {
+      const c = b.cols
+      const w = o.wide
+      out.ip(c.srcaddr[i] as number, 15)
+      out.sp(2)
+      out.ip(c.dstaddr[i] as number, 15)
+      out.sp(2)
+      if (o.names) {
+        prot(out, c.prot[i] as number, w ? 5 : 4, o)
+        out.sp(2)
+        port(out, c.srcport[i] as number, w ? 16 : 7, o)
+        out.sp(2)
+        port(out, c.dstport[i] as number, w ? 16 : 7, o)
+      } else {
+        out.su(c.prot[i] as number, w ? 5 : 4)
+        out.sp(2)
+        out.su(c.srcport[i] as number, w ? 16 : 7)
+        out.sp(2)
+        out.su(c.dstport[i] as number, w ? 16 : 7)
+      }
+      out.sp(2)
+      out.lu(c.doctets[i] as number, 10)
+      out.sp(2)
+      out.lu(c.dpkts[i] as number, 10)
+      out.ch(NL)
+      return true
+    },
   },
   4: {
     requires: [
@@ -144,12 +310,34 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       w
         ? 'Sif  Dif  srcIP               dstIP               prot   srcAS             dstAS             octets      packets\n'
         : 'srcIP              dstIP              prot  srcAS  dstAS  octets      packets\n',
-    row: (b, i, { wide: w }) => {
-      const src = ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i))
-      const dst = ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i))
-      return w
-        ? `${x(v(b, 'input', i), 4)} ${x(v(b, 'output', i), 4)} ${s(src, 18)}  ${s(dst, 18)}  ${s(n(b, 'prot', i), 5)}  ${s(n(b, 'src_as', i), 16)}  ${s(n(b, 'dst_as', i), 16)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`
-        : `${s(src, 18)} ${s(dst, 18)} ${s(n(b, 'prot', i), 4)}  ${s(n(b, 'src_as', i), 5)}  ${s(n(b, 'dst_as', i), 5)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`
+    write: (out, b, i, o) => {
+      const c = b.cols
+      if (o.wide) {
+        out.x(c.input[i] as number, 4)
+        out.ch(32)
+        out.x(c.output[i] as number, 4)
+        out.ch(32)
+        out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+        out.sp(2)
+        out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+        out.sp(2)
+        num(out, c.prot[i] as number, 5, 2)
+        num(out, c.src_as[i] as number, 16, 2)
+        num(out, c.dst_as[i] as number, 16, 2)
+      } else {
+        out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+        out.ch(32)
+        out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+        out.ch(32)
+        num(out, c.prot[i] as number, 4, 2)
+        num(out, c.src_as[i] as number, 5, 2)
+        num(out, c.dst_as[i] as number, 5, 2)
+      }
+      out.lu(c.doctets[i] as number, 10)
+      out.sp(2)
+      out.lu(c.dpkts[i] as number, 10)
+      out.ch(NL)
+      return true
     },
   },
   5: {
@@ -167,17 +355,53 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'Start             End               Sif   SrcIPaddress    SrcP  DIf   DstIPaddress    DstP    P Fl Pkts       Octets\n\n',
-    row: (b, i, o) => {
+    write: (out, b, i, o) => {
+      const c = b.cols
       const [st, en] = times(b, i, o.tm)
+      mmdd(out, st)
+      out.ch(32)
+      mmdd(out, en)
+      out.ch(32)
+      out.lu(c.input[i] as number, 5)
+      out.ch(32)
+      out.ip(c.srcaddr[i] as number, 15)
+      out.ch(32)
+      out.lu(c.srcport[i] as number, 5)
+      out.ch(32)
+      out.lu(c.output[i] as number, 5)
+      out.ch(32)
+      out.ip(c.dstaddr[i] as number, 15)
+      out.ch(32)
+      out.lu(c.dstport[i] as number, 5)
+      out.ch(32)
+      out.lu(c.prot[i] as number, 3)
+      out.ch(32)
       // Fl = FIN/SYN/RST only (tcp_flags & 7), decimal.
-      return `${mmdd(st)} ${mmdd(en)} ${lu(v(b, 'input', i), 5)} ${s(ip(b, 'srcaddr', i), 15)} ${lu(v(b, 'srcport', i), 5)} ${lu(v(b, 'output', i), 5)} ${s(ip(b, 'dstaddr', i), 15)} ${lu(v(b, 'dstport', i), 5)} ${lu(v(b, 'prot', i), 3)} ${lu(v(b, 'tcp_flags', i) & 7, 2)} ${lu(v(b, 'dpkts', i), 10)} ${lu(v(b, 'doctets', i), 10)}\n`
+      out.lu((c.tcp_flags[i] as number) & 7, 2)
+      out.ch(32)
+      out.lu(c.dpkts[i] as number, 10)
+      out.ch(32)
+      out.lu(c.doctets[i] as number, 10)
+      out.ch(NL)
+      return true
     },
   },
   6: {
     requires: [...PKT, 'srcaddr', 'dstaddr'],
     header: () => '   Source           Destination              Packets               Bytes\n',
-    row: (b, i) =>
-      ` ${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${ru(v(b, 'dpkts', i), 17)}  ${ru(v(b, 'doctets', i), 18)}\n`,
+    write: (out, b, i) => {
+      const c = b.cols
+      out.ch(32)
+      out.ip(c.srcaddr[i] as number, 15)
+      out.sp(2)
+      out.ip(c.dstaddr[i] as number, 15)
+      out.sp(2)
+      out.ru(c.dpkts[i] as number, 17)
+      out.sp(2)
+      out.ru(c.doctets[i] as number, 18)
+      out.ch(NL)
+      return true
+    },
   },
   7: {
     requires: [
@@ -193,8 +417,17 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcIP               dstIP               router_sc        prot   srcPort         dstPort         octets      packets\n',
-    row: (b, i) =>
-      `${s(ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i)), 18)}  ${s(ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i)), 18)}  ${s(ip(b, 'router_sc', i), 15)}  ${s(n(b, 'prot', i), 5)}  ${s(n(b, 'srcport', i), 14)}  ${s(n(b, 'dstport', i), 14)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`,
+    write: (out, b, i) => {
+      const c = b.cols
+      out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+      out.sp(2)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+      out.sp(2)
+      out.ip(c.router_sc[i] as number, 15)
+      out.sp(2)
+      portsTail(out, c, i)
+      return true
+    },
   },
   8: {
     requires: [
@@ -212,8 +445,21 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcIP               dstIP               peer_nexthop     encap i/o  prot   srcPort         dstPort         octets      packets\n',
-    row: (b, i) =>
-      `${s(ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i)), 18)}  ${s(ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i)), 18)}  ${s(ip(b, 'peer_nexthop', i), 15)}  ${lu(v(b, 'in_encaps', i), 4)} ${lu(v(b, 'out_encaps', i), 4)}  ${s(n(b, 'prot', i), 5)}  ${s(n(b, 'srcport', i), 14)}  ${s(n(b, 'dstport', i), 14)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`,
+    write: (out, b, i) => {
+      const c = b.cols
+      out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+      out.sp(2)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+      out.sp(2)
+      out.ip(c.peer_nexthop[i] as number, 15)
+      out.sp(2)
+      out.lu(c.in_encaps[i] as number, 4)
+      out.ch(32)
+      out.lu(c.out_encaps[i] as number, 4)
+      out.sp(2)
+      portsTail(out, c, i)
+      return true
+    },
   },
   9: {
     requires: [...PKT, 'srcaddr', 'dstaddr', 'src_tag', 'dst_tag', 'prot'],
@@ -222,39 +468,79 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       w
         ? 'srcTag             dstTag             srcIP            dstIP            octets      packets\n'
         : 'srcTag      dstTag      srcIP            dstIP            octets      packets\n',
-    row: (b, i, { wide: w }) => {
-      // "0x%-8.8lx": at least 8 hex digits.
-      const st = `0x${v(b, 'src_tag', i).toString(16).padStart(8, '0')}`
-      const dt = `0x${v(b, 'dst_tag', i).toString(16).padStart(8, '0')}`
-      const k = w ? 15 : 10
-      return `${s(st, k)}  ${s(dt, k)}  ${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${lu(v(b, 'doctets', i), 10)}  ${lu(v(b, 'dpkts', i), 10)}\n`
+    write: (out, b, i, o) => {
+      const c = b.cols
+      // "0x%-8.8lx" (at least 8 hex digits, so exactly 10 characters) in a 10- or 15-wide column.
+      const pad = o.wide ? 5 : 0
+      out.lit('0x')
+      out.x(c.src_tag[i] as number, 8)
+      out.sp(pad + 2)
+      out.lit('0x')
+      out.x(c.dst_tag[i] as number, 8)
+      out.sp(pad + 2)
+      out.ip(c.srcaddr[i] as number, 15)
+      out.sp(2)
+      out.ip(c.dstaddr[i] as number, 15)
+      out.sp(2)
+      out.lu(c.doctets[i] as number, 10)
+      out.sp(2)
+      out.lu(c.dpkts[i] as number, 10)
+      out.ch(NL)
+      return true
     },
   },
   10: {
     requires: [...AGG, 'input', 'output', 'src_as', 'dst_as'],
     header: () => 'srcAS  dstAS  in     out    flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(n(b, 'src_as', i), 5)}  ${s(n(b, 'dst_as', i), 5)}  ${s(n(b, 'input', i), 7)}${s(n(b, 'output', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.src_as[i] as number, 5, 2)
+      num(out, c.dst_as[i] as number, 5, 2)
+      num(out, c.input[i] as number, 7, 0)
+      num(out, c.output[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   11: {
     requires: [...AGG, 'srcport', 'dstport', 'prot'],
     header: () => 'srcPort  dstPort  prot   flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(n(b, 'srcport', i), 7)}  ${s(n(b, 'dstport', i), 7)}  ${s(n(b, 'prot', i), 5)}  ${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.srcport[i] as number, 7, 2)
+      num(out, c.dstport[i] as number, 7, 2)
+      num(out, c.prot[i] as number, 5, 2)
+      aggTail(out, c, i)
+      return true
+    },
   },
   12: {
     requires: [...AGG, 'input', 'srcaddr', 'src_mask', 'src_as'],
     header: () =>
       'src/mask            srcAS  input  flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i)), 18)}  ${s(n(b, 'src_as', i), 5)}  ${s(n(b, 'input', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+      out.sp(2)
+      num(out, c.src_as[i] as number, 5, 2)
+      num(out, c.input[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   13: {
     requires: [...AGG, 'output', 'dstaddr', 'dst_mask', 'dst_as'],
     header: () =>
       'dst/mask            dstAS  input  flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i)), 18)}  ${s(n(b, 'dst_as', i), 5)}  ${s(n(b, 'output', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+      out.sp(2)
+      num(out, c.dst_as[i] as number, 5, 2)
+      num(out, c.output[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   14: {
     requires: [
@@ -270,15 +556,34 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i)), 18)}  ${s(n(b, 'src_as', i), 5)}  ${s(ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i)), 18)}  ${s(n(b, 'dst_as', i), 5)}  ${s(n(b, 'input', i), 7)}${s(n(b, 'output', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+      out.sp(2)
+      num(out, c.src_as[i] as number, 5, 2)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+      out.sp(2)
+      num(out, c.dst_as[i] as number, 5, 2)
+      num(out, c.input[i] as number, 7, 0)
+      num(out, c.output[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   15: {
     requires: [...PKT, 'dstaddr', 'output', 'router_sc', 'extra_pkts', 'tos', 'marked_tos'],
     header: () =>
       'dstIP            router_sc        Dif    ToS  mToS xpackets    octets      packets\n',
-    row: (b, i) =>
-      `${s(ip(b, 'dstaddr', i), 15)}  ${s(ip(b, 'router_sc', i), 15)}  ${s(n(b, 'output', i), 5)}  ${s(n(b, 'tos', i), 3)}  ${s(n(b, 'marked_tos', i), 3)}  ${s(n(b, 'extra_pkts', i), 10)}  ${s(n(b, 'doctets', i), 10)}  ${s(n(b, 'dpkts', i), 10)}\n`,
+    write: (out, b, i) => {
+      const c = b.cols
+      out.ip(c.dstaddr[i] as number, 15)
+      out.sp(2)
+      out.ip(c.router_sc[i] as number, 15)
+      out.sp(2)
+      num(out, c.output[i] as number, 5, 2)
+      tosTail(out, c, i)
+      return true
+    },
   },
   16: {
     requires: [
@@ -294,8 +599,14 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcIP            dstIP            router_sc        Sif    Dif    ToS  mToS xpackets    octets      packets\n',
-    row: (b, i) =>
-      `${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${s(ip(b, 'router_sc', i), 15)}  ${s(n(b, 'input', i), 5)}  ${s(n(b, 'output', i), 5)}  ${s(n(b, 'tos', i), 3)}  ${s(n(b, 'marked_tos', i), 3)}  ${s(n(b, 'extra_pkts', i), 10)}  ${s(n(b, 'doctets', i), 10)}  ${s(n(b, 'dpkts', i), 10)}\n`,
+    write: (out, b, i) => {
+      const c = b.cols
+      threeAddresses(out, c, i)
+      num(out, c.input[i] as number, 5, 2)
+      num(out, c.output[i] as number, 5, 2)
+      tosTail(out, c, i)
+      return true
+    },
   },
   17: {
     requires: [
@@ -314,35 +625,75 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcIP            dstIP            router_sc        Sif    Dif    SrcP   DstP   prot ToS  mToS xpackets    octets      packets\n',
-    row: (b, i) =>
-      `${s(ip(b, 'srcaddr', i), 15)}  ${s(ip(b, 'dstaddr', i), 15)}  ${s(ip(b, 'router_sc', i), 15)}  ${s(n(b, 'input', i), 5)}  ${s(n(b, 'output', i), 5)}  ${s(n(b, 'srcport', i), 5)}  ${s(n(b, 'dstport', i), 5)}  ${s(n(b, 'prot', i), 3)}  ${s(n(b, 'tos', i), 3)}  ${s(n(b, 'marked_tos', i), 3)}  ${s(n(b, 'extra_pkts', i), 10)}  ${s(n(b, 'doctets', i), 10)}  ${s(n(b, 'dpkts', i), 10)}\n`,
+    write: (out, b, i) => {
+      const c = b.cols
+      threeAddresses(out, c, i)
+      num(out, c.input[i] as number, 5, 2)
+      num(out, c.output[i] as number, 5, 2)
+      num(out, c.srcport[i] as number, 5, 2)
+      num(out, c.dstport[i] as number, 5, 2)
+      num(out, c.prot[i] as number, 3, 2)
+      tosTail(out, c, i)
+      return true
+    },
   },
   18: {
     requires: [...AGG, 'input', 'output', 'src_as', 'dst_as', 'tos'],
     header: () => 'ToS  srcAS  dstAS  in     out    flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(n(b, 'tos', i), 3)}  ${s(n(b, 'src_as', i), 5)}  ${s(n(b, 'dst_as', i), 5)}  ${s(n(b, 'input', i), 7)}${s(n(b, 'output', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.tos[i] as number, 3, 2)
+      num(out, c.src_as[i] as number, 5, 2)
+      num(out, c.dst_as[i] as number, 5, 2)
+      num(out, c.input[i] as number, 7, 0)
+      num(out, c.output[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   19: {
     requires: [...AGG, 'srcport', 'dstport', 'prot', 'tos'],
     header: () => 'ToS  srcPort  dstPort  prot   flows       octets      packets     duration\n',
     // flow-print reads the ToS column from the protocol byte for 8.10 (a flow-tools bug, kept).
-    row: (b, i) =>
-      `${s(n(b, 'prot', i), 3)}  ${s(n(b, 'srcport', i), 7)}  ${s(n(b, 'dstport', i), 7)}  ${s(n(b, 'prot', i), 5)}  ${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.prot[i] as number, 3, 2)
+      num(out, c.srcport[i] as number, 7, 2)
+      num(out, c.dstport[i] as number, 7, 2)
+      num(out, c.prot[i] as number, 5, 2)
+      aggTail(out, c, i)
+      return true
+    },
   },
   20: {
     requires: [...AGG, 'input', 'srcaddr', 'src_mask', 'src_as', 'tos'],
     header: () =>
       'ToS  srcPrefix           srcAS  input  flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(n(b, 'tos', i), 3)}  ${s(ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i)), 18)}  ${s(n(b, 'src_as', i), 5)}  ${s(n(b, 'input', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.tos[i] as number, 3, 2)
+      out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+      out.sp(2)
+      num(out, c.src_as[i] as number, 5, 2)
+      num(out, c.input[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   21: {
     requires: [...AGG, 'output', 'dstaddr', 'dst_mask', 'dst_as', 'tos'],
     header: () =>
       'ToS  dst/mask            dstAS  input  flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(n(b, 'tos', i), 3)}  ${s(ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i)), 18)}  ${s(n(b, 'dst_as', i), 5)}  ${s(n(b, 'output', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.tos[i] as number, 3, 2)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+      out.sp(2)
+      num(out, c.dst_as[i] as number, 5, 2)
+      num(out, c.output[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   22: {
     requires: [
@@ -360,8 +711,20 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     header: () =>
       'ToS  srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
     // flow-print passes dstPrefix to the srcAS column and srcAS to the dstPrefix one (bug, kept).
-    row: (b, i) =>
-      `${s(n(b, 'tos', i), 3)}  ${s(ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i)), 18)}  ${s(ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i)), 5)}  ${s(n(b, 'src_as', i), 18)}  ${s(n(b, 'dst_as', i), 5)}  ${s(n(b, 'input', i), 7)}${s(n(b, 'output', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.tos[i] as number, 3, 2)
+      out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+      out.sp(2)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 5)
+      out.sp(2)
+      num(out, c.src_as[i] as number, 18, 2)
+      num(out, c.dst_as[i] as number, 5, 2)
+      num(out, c.input[i] as number, 7, 0)
+      num(out, c.output[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   23: {
     requires: [
@@ -379,20 +742,72 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'ToS  srcPrefix           dstPrefix           Pr   SrcP   DstP    input  output flows       octets      packets     duration\n',
-    row: (b, i) =>
-      `${s(n(b, 'tos', i), 3)}  ${s(ipPrefix(v(b, 'srcaddr', i), v(b, 'src_mask', i)), 18)}  ${s(ipPrefix(v(b, 'dstaddr', i), v(b, 'dst_mask', i)), 18)}  ${s(n(b, 'prot', i), 3)}  ${s(n(b, 'srcport', i), 5)}  ${s(n(b, 'dstport', i), 5)}  ${s(n(b, 'input', i), 7)}${s(n(b, 'output', i), 7)}${aggTail(b, i)}`,
+    write: (out, b, i) => {
+      const c = b.cols
+      num(out, c.tos[i] as number, 3, 2)
+      out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
+      out.sp(2)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
+      out.sp(2)
+      num(out, c.prot[i] as number, 3, 2)
+      num(out, c.srcport[i] as number, 5, 2)
+      num(out, c.dstport[i] as number, 5, 2)
+      num(out, c.input[i] as number, 7, 0)
+      num(out, c.output[i] as number, 7, 0)
+      aggTail(out, c, i)
+      return true
+    },
   },
   24: {
     requires: [...F1_FIELDS, 'exaddr', 'router_sc', 'src_as', 'dst_as'],
     header: () =>
       '#Sif SrcIPaddress     DIf  DstIPaddress     Pr SrcP  DstP  Pkts       Octets       StartDate  StartTime     EndDate    EndTime       ExporterAddr    RouterSrc          Active B/Pk  Ts Fl  SrcAS DstAS\n\n',
-    row: (b, i, o) => {
-      const pk = v(b, 'dpkts', i)
-      if (pk === 0) return ''
+    write: (out, b, i, o) => {
+      const c = b.cols
+      const pk = c.dpkts[i] as number
+      if (pk === 0) return false
       const [st, en] = times(b, i, o.tm)
-      const d = duration(b, i)
-      const bpp = Math.floor(v(b, 'doctets', i) / pk)
-      return `${x(v(b, 'input', i), 4)} ${s(ip(b, 'srcaddr', i), 15)}  ${x(v(b, 'output', i), 4)} ${s(ip(b, 'dstaddr', i), 15)}  ${x(v(b, 'prot', i), 2)} ${lu(v(b, 'srcport', i), 5)} ${lu(v(b, 'dstport', i), 5)} ${lu(pk, 10)} ${lu(v(b, 'doctets', i), 10)}   ${ymd(st)}  ${ymd(en)}  ${s(ip(b, 'exaddr', i), 15)} ${s(ip(b, 'router_sc', i), 15)} ${ru(Math.floor(d / 1000), 5)}.${d3(d % 1000)} ${lu(bpp, 4)}  ${x(v(b, 'tos', i), 2)} ${x(v(b, 'tcp_flags', i), 2)}  ${s(n(b, 'src_as', i), 5)} ${s(n(b, 'dst_as', i), 5)}\n`
+      const d = duration(c, i)
+      out.x(c.input[i] as number, 4)
+      out.ch(32)
+      out.ip(c.srcaddr[i] as number, 15)
+      out.sp(2)
+      out.x(c.output[i] as number, 4)
+      out.ch(32)
+      out.ip(c.dstaddr[i] as number, 15)
+      out.sp(2)
+      out.x(c.prot[i] as number, 2)
+      out.ch(32)
+      out.lu(c.srcport[i] as number, 5)
+      out.ch(32)
+      out.lu(c.dstport[i] as number, 5)
+      out.ch(32)
+      out.lu(pk, 10)
+      out.ch(32)
+      out.lu(c.doctets[i] as number, 10)
+      out.sp(3)
+      ymd(out, st)
+      out.sp(2)
+      ymd(out, en)
+      out.sp(2)
+      out.ip(c.exaddr[i] as number, 15)
+      out.ch(32)
+      out.ip(c.router_sc[i] as number, 15)
+      out.ch(32)
+      out.ru(Math.floor(d / 1000), 5)
+      out.ch(46)
+      out.d3(d % 1000)
+      out.ch(32)
+      out.lu(Math.floor((c.doctets[i] as number) / pk), 4)
+      out.sp(2)
+      out.x(c.tos[i] as number, 2)
+      out.ch(32)
+      out.x(c.tcp_flags[i] as number, 2)
+      out.sp(2)
+      num(out, c.src_as[i] as number, 5, 1)
+      out.su(c.dst_as[i] as number, 5)
+      out.ch(NL)
+      return true
     },
   },
 }

@@ -139,17 +139,18 @@ describe('flow-print text input', () => {
   ] as const) {
     it(`reads ${path.split('/').pop()} back and prints it identically`, async () => {
       const { choosePrintFormat, printBatch } = await import('../../../src/flows/print/flow-print')
+      const { ByteOut } = await import('../../../src/flows/print/byte-out')
       const original = fixtureText(path)
-      let out = ''
+      const out = new ByteOut()
       await drain(
         catFlows([{ name: 'p.txt', stream: streamOf(new TextEncoder().encode(original), [333]) }]),
         (e) => {
-          if (e.kind === 'open') out += choosePrintFormat(e.file.present, 5, 0, 3).header(wide)
+          if (e.kind === 'open') out.lit(choosePrintFormat(e.file.present, 5, 0, 3).header(wide))
           if (e.kind === 'batch')
-            out += printBatch(choosePrintFormat(e.file.present, 5, 0, 3), e.batch, wide).text
+            printBatch(choosePrintFormat(e.file.present, 5, 0, 3), e.batch, wide, out)
         },
       )
-      expect(out).toBe(original)
+      expect(out.takeText()).toBe(original)
     })
   }
 
