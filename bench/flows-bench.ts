@@ -11,17 +11,7 @@ import { ftFileStream } from '../src/flows/ft-writer'
 import { ByteOut } from '../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../src/flows/print/flow-print'
 import { findLayout } from '../src/flows/record-layouts'
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { rng } from '../test/support/rng'
 
 /** Pseudo-random v5 flows over a day: 75 % TCP, 21 % UDP, 4 % ICMP, hosts from small pools. */
 async function* randomFlows(n: number, seed: number): AsyncGenerator<FlowBatch> {

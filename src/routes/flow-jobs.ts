@@ -20,7 +20,6 @@ import {
   taskMessages,
 } from '../jobs/job'
 import { renderJobText } from '../jobs/result'
-import { getFilterSet } from '../kv/filter-sets'
 import { sendJobMessages } from '../ports/flow-jobs'
 import { listFlowFiles } from '../storage/flow-archive'
 import {
@@ -32,6 +31,7 @@ import {
   putJobSpec,
 } from '../storage/flow-jobs'
 import { timeRange } from './flow-archive'
+import { savedFilterConfig } from './flows-upload'
 
 /**
  * Queries across the flow archive: a job fanned out over the Queue, one message per file (or
@@ -149,15 +149,10 @@ flowJobRoutes.openapi(
         })
       }
     }
-    let config: string | undefined
-    if (q.filters !== undefined) {
-      const set = await getFilterSet(c.env.EDGEPING_KV, q.filters)
-      if (!set)
-        throw invalidRequest(`no saved filter set named "${q.filters}"`, {
-          errors: [{ path: 'body.filters', message: 'not found' }],
-        })
-      config = set.config
-    }
+    let config =
+      q.filters === undefined
+        ? undefined
+        : await savedFilterConfig(c.env.EDGEPING_KV, q.filters, 'body.filters')
     if (q.filterCfg !== undefined)
       config = config === undefined ? q.filterCfg : `${config}\n${q.filterCfg}`
     const filter = buildFilterSpec(q.def ?? [], q.expr, config)

@@ -45,6 +45,20 @@ async function readText(
   }
 }
 
+/** The filter.cfg text of a saved filter set; a 422 naming `path` when there is none. */
+export async function savedFilterConfig(
+  kv: KVNamespace,
+  name: string,
+  path: string,
+): Promise<string> {
+  const set = await getFilterSet(kv, name)
+  if (!set)
+    throw invalidRequest(`no saved filter set named "${name}"`, {
+      errors: [{ path, message: 'not found' }],
+    })
+  return set.config
+}
+
 /**
  * The flows of one request: the upload (raw body = one file; multipart = several files in order,
  * flow-cat style, plus an optional `filter.cfg` part before them), filtered by the request's
@@ -59,15 +73,10 @@ export async function* requestFlows(
     throw invalidRequest(
       'empty request body: upload one flow file, or several as multipart/form-data',
     )
-  let config: string | undefined
-  if (q.filters !== undefined) {
-    const set = await getFilterSet(c.env.EDGEPING_KV, q.filters)
-    if (!set)
-      throw invalidRequest(`no saved filter set named "${q.filters}"`, {
-        errors: [{ path: 'query.filters', message: 'not found' }],
-      })
-    config = set.config
-  }
+  let config =
+    q.filters === undefined
+      ? undefined
+      : await savedFilterConfig(c.env.EDGEPING_KV, q.filters, 'query.filters')
   const contentType = c.req.header('content-type')
   const boundary = multipartBoundary(contentType)
   if (contentType?.toLowerCase().startsWith('multipart/') && !boundary) {

@@ -7,6 +7,7 @@
 import { createFlowBatch, type FlowBatch } from '../../src/flows/flow-batch'
 import { ftFileStream } from '../../src/flows/ft-writer'
 import { findLayout } from '../../src/flows/record-layouts'
+import { rng } from './rng'
 
 export const VICTIM = '189.22.36.165'
 export const IRC_SERVER = '208.83.20.130'
@@ -16,17 +17,6 @@ export const FIRST_IRC = '2010-11-09T01:25:41.000Z'
 export const MONTH_START = Date.UTC(2010, 9, 15) / 1000
 
 const ip = (s: string) => s.split('.').reduce((n, o) => ((n << 8) | Number(o)) >>> 0, 0)
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const UPTIME = 900_000_000
 

@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url'
 import { csvColumns, csvHeader, csvLines } from '../../../src/flows/csv-export'
 import { type FtReadOptions, openFtStream } from '../../../src/flows/ft-reader'
 
+export { rng } from '../../support/rng'
+
 const FIXTURES = fileURLToPath(new URL('../../fixtures/flows/', import.meta.url))
 
 export function fixture(path: string): Uint8Array {
@@ -31,18 +33,6 @@ export function streamOf(
       pos += n
     },
   })
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** flow-export -f 2 of a whole stream. */
