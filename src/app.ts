@@ -17,6 +17,7 @@ import { metricsRoutes } from './routes/metrics'
 import { probeRoutes } from './routes/probes'
 import { targetsRoutes } from './routes/targets'
 import { filterSetsPage, generatorPages, targetsPage, uiRoutes } from './routes/ui'
+import { archivePage, archiveUiRoutes, jobPage } from './routes/ui-archive'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -29,7 +30,10 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
   app.route('/flows', flowRoutes)
+  // The archive and job pages share the API's paths: they answer browsers, then step aside.
+  app.use('/flows/archive', archivePage)
   app.route('/flows', flowArchiveRoutes)
+  app.use('/flows/jobs/:id', jobPage)
   app.route('/flows', flowJobRoutes)
   app.use('/generate', generatorPages)
   app.use('/generate/*', generatorPages)
@@ -63,6 +67,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     c.json({ service: 'edgeping', docs: '/docs', openapi: '/openapi.json', health: '/health' }),
   )
   // The dashboard pages (HTML) last, so API paths always win.
+  app.route('/', archiveUiRoutes)
   app.route('/', uiRoutes)
   return app
 }

@@ -85,15 +85,25 @@ flowArchiveRoutes.openapi(
     const q = c.req.valid('query')
     const { from, to } = timeRange(q.from, q.to)
     named(() => checkRouter(q.router))
-    const { files, truncated } = await listFlowFiles(c.env.FLOW_ARCHIVE, q.router, from, to, 1000)
-    const doomed = files.filter((f) => f.start >= from && f.start <= to)
-    await deleteFlowFiles(
-      c.env.FLOW_ARCHIVE,
-      doomed.map((f) => f.key),
-    )
-    return c.json({ deleted: doomed.map((f) => f.name), more: truncated }, 200)
+    return c.json(await deleteArchivedRange(c.env.FLOW_ARCHIVE, q.router, from, to), 200)
   },
 )
+
+/** Deletes the router's files that START within [from, to], at most 1000 per call. */
+export async function deleteArchivedRange(
+  bucket: R2Bucket,
+  router: string,
+  from: number,
+  to: number,
+): Promise<{ deleted: string[]; more: boolean }> {
+  const { files, truncated } = await listFlowFiles(bucket, router, from, to, 1000)
+  const doomed = files.filter((f) => f.start >= from && f.start <= to)
+  await deleteFlowFiles(
+    bucket,
+    doomed.map((f) => f.key),
+  )
+  return { deleted: doomed.map((f) => f.name), more: truncated }
+}
 
 /** ISO 8601 or unix seconds → unix seconds; from ≤ to; at most ~3 years at once. */
 export function timeRange(fromText: string, toText: string): { from: number; to: number } {

@@ -48,15 +48,15 @@ import { refererProbePorts } from './probe-service'
 export const uiRoutes = new Hono<AppEnv>()
 
 /** Reads the session cookie; a valid session counts as the API token on pages. */
-async function withSession(c: Context<AppEnv>): Promise<void> {
+export async function withSession(c: Context<AppEnv>): Promise<void> {
   const session = await readSession(c.env.API_TOKEN, getCookie(c, SESSION_COOKIE))
   c.set('session', session)
   if (session) c.set('authenticated', true)
 }
 
-type PageStatus = 200 | 401 | 403 | 404 | 422 | 502 | 504
+export type PageStatus = 200 | 401 | 403 | 404 | 422 | 502 | 504
 
-function render(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200) {
+export function render(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200) {
   const session = c.get('session')
   // The doctype keeps browsers in standards mode (JSX cannot write it).
   return c.html(
@@ -321,7 +321,7 @@ uiRoutes.post('/flows/filters', csrf(), async (c) => {
 })
 
 /** Browsers navigating ask for text/html first; curl sends `*\/*`. */
-function prefersHtml(accept: string | undefined): boolean {
+export function prefersHtml(accept: string | undefined): boolean {
   if (!accept) return false
   const html = accept.indexOf('text/html')
   if (html < 0) return false

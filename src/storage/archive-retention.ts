@@ -1,4 +1,4 @@
-import { routerPrefix, utcDay } from '../flows/archive/archive-index'
+import { ARCHIVE_PREFIX, routerPrefix, utcDay } from '../flows/archive/archive-index'
 
 /**
  * The flow archive's retention: files whose capture START day (UTC, the day in their key) is
@@ -7,7 +7,6 @@ import { routerPrefix, utcDay } from '../flows/archive/archive-index'
 
 /** The minute of each hour the sweep runs: once an hour, off the :00 rush of other jobs. */
 export const SWEEP_MINUTE = 17
-const ARCHIVE_ROOT = 'flows/v1/'
 
 export type SweepOptions = {
   retentionDays: number
@@ -49,13 +48,13 @@ export async function sweepExpiredFlowFiles(
   do {
     if (result.lists === maxLists) return { ...result, more: true }
     const page = await bucket.list({
-      prefix: ARCHIVE_ROOT,
+      prefix: ARCHIVE_PREFIX,
       delimiter: '/',
       limit: 1000,
       ...(cursor ? { cursor } : {}),
     })
     result.lists++
-    for (const p of page.delimitedPrefixes) routers.push(p.slice(ARCHIVE_ROOT.length, -1))
+    for (const p of page.delimitedPrefixes) routers.push(p.slice(ARCHIVE_PREFIX.length, -1))
     cursor = page.truncated ? page.cursor : undefined
   } while (cursor)
   result.routers = routers.length

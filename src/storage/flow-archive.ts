@@ -1,4 +1,5 @@
 import {
+  ARCHIVE_PREFIX,
   archiveKey,
   type FileSpan,
   overlaps,
@@ -101,6 +102,23 @@ export async function listFlowFiles(
     if (!page.truncated) return { files, truncated: false }
     cursor = page.cursor
   }
+}
+
+/** The routers that have files (R2 lists the key level below flows/v1/ as prefixes). */
+export async function listRouters(bucket: R2Bucket, max = 1000): Promise<string[]> {
+  const routers: string[] = []
+  let cursor: string | undefined
+  do {
+    const page = await bucket.list({
+      prefix: ARCHIVE_PREFIX,
+      delimiter: '/',
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    })
+    for (const p of page.delimitedPrefixes) routers.push(p.slice(ARCHIVE_PREFIX.length, -1))
+    cursor = page.truncated ? page.cursor : undefined
+  } while (cursor && routers.length < max)
+  return routers.slice(0, max).sort()
 }
 
 /** Deletes up to 1000 objects in one call (R2's bulk delete limit). */

@@ -80,8 +80,11 @@ export function archiveKey(router: string, start: number, name: string): string 
   return `${routerPrefix(router)}${utcDay(start)}/${name}`
 }
 
+/** Where every archived file's key starts. */
+export const ARCHIVE_PREFIX = 'flows/v1/'
+
 export function routerPrefix(router: string): string {
-  return `flows/v1/${router}/`
+  return `${ARCHIVE_PREFIX}${router}/`
 }
 
 export function utcDay(unixSeconds: number): string {

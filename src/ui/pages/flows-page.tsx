@@ -7,6 +7,11 @@
 export function FlowsPage() {
   return (
     <>
+      <p>
+        Files analyzed here are read once and not kept. For weeks or months of a router's
+        flow-capture files, keep them in <a href="/flows/archive">the flow archive</a> and query it
+        there.
+      </p>
       <form class="card" id="flows-form" aria-labelledby="flows-h">
         <h2 id="flows-h">Upload flow files</h2>
         <div class="fields">

@@ -11,6 +11,11 @@ export function HomePage(props: { checks: CheckTreeNode | null }) {
     ],
     ['/flows', 'Flows', 'Upload flow-tools exports: filter, print, report, timeline.'],
     [
+      '/flows/archive',
+      'Flow archive',
+      "Keep routers' flow-capture files; query months of them: when did it start?",
+    ],
+    [
       '/generate',
       'Generators',
       'Paste-ready configs: tunnels, zones, SmokePing, ModSecurity, filters.',

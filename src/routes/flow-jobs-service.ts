@@ -1,0 +1,288 @@
+import { z } from '@hono/zod-openapi'
+import type { AppEnv } from '../env'
+import { checkRouter } from '../flows/archive/archive-index'
+import { compileFilterChain } from '../flows/filter/index'
+import { buildFilterSpec } from '../flows/filter-spec'
+import { TIMELINE_BUCKETS } from '../flows/report/timeline'
+import { TOP_SORTS } from '../flows/report/top-talkers'
+import { invalidRequest, ProblemError } from '../http/problem'
+import {
+  FLOW_OUTPUT_FORMATS,
+  groupSizeFor,
+  JOB_ID,
+  JOB_OUTPUTS,
+  type JobFileRef,
+  type JobSpec,
+  MAX_JOB_FILES,
+  taskMessages,
+} from '../jobs/job'
+import type { JobResult } from '../jobs/result'
+import { sendJobMessages } from '../ports/flow-jobs'
+import { listFlowFiles } from '../storage/flow-archive'
+import {
+  flowOutputStream,
+  getJobResult,
+  getJobSpec,
+  jobProgress,
+  putJobSpec,
+} from '../storage/flow-jobs'
+import { timeRange } from './flow-archive'
+import { savedFilterConfig } from './flows-upload'
+
+/**
+ * Starting and reading archive query jobs: one code path for the API (JSON) and the dashboard's
+ * forms, so a query started from a page is checked and fanned out exactly like a curl one.
+ */
+
+export const QueryBody = z
+  .object({
+    from: z.union([z.string(), z.number().int()]).openapi({ example: '2010-10-15T00:00:00Z' }),
+    to: z.union([z.string(), z.number().int()]).openapi({ example: '2010-11-15T00:00:00Z' }),
+    routers: z
+      .array(z.string())
+      .min(1)
+      .max(32)
+      .openapi({ example: ['rtr8'] }),
+    expr: z.string().max(4096).optional().openapi({ example: 'port 6667 or port 7000' }),
+    def: z
+      .array(z.string().max(1024))
+      .max(32)
+      .optional()
+      .openapi({ description: 'flow-nfilter definitions NAME:VAR=value,..., chained in order' }),
+    filters: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/)
+      .optional()
+      .openapi({ description: 'A saved filter set (PUT /flows/filters/{name})' }),
+    filterCfg: z
+      .string()
+      .max(256 * 1024)
+      .optional()
+      .openapi({ description: 'filter.cfg text (added after a saved set)' }),
+    output: z.enum(JOB_OUTPUTS).default('summary'),
+    bucket: z.enum(TIMELINE_BUCKETS).default('day'),
+    sort: z.enum(TOP_SORTS).default('octets'),
+    top: z.number().int().min(1).max(1000).default(10),
+    format: z
+      .enum(FLOW_OUTPUT_FORMATS)
+      .default('csv')
+      .openapi({ description: 'output=flows: flow-export -f 2 CSV or NDJSON' }),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(10_000)
+      .openapi({ description: 'output=flows: matching flows kept per file (cut files are named)' }),
+  })
+  .openapi('ArchiveQuery')
+
+export type ArchiveQuery = z.infer<typeof QueryBody>
+
+export type StartedJob = {
+  id: string
+  state: 'queued'
+  filesTotal: number
+  tasks: number
+  href: string
+}
+
+type Env = AppEnv['Bindings']
+
+/**
+ * Checks the query (range, routers, filter: a bad filter is a 422 now, not a failure in every
+ * consumer later), lists the files, stores the job's spec and queues its tasks.
+ */
+export async function startArchiveQuery(env: Env, q: ArchiveQuery): Promise<StartedJob> {
+  const { from, to } = timeRange(String(q.from), String(q.to))
+  for (const [i, r] of q.routers.entries()) {
+    try {
+      checkRouter(r)
+    } catch (err) {
+      throw invalidRequest((err as Error).message, {
+        errors: [{ path: `body.routers.${i}`, message: 'bad router name' }],
+      })
+    }
+  }
+  let config =
+    q.filters === undefined
+      ? undefined
+      : await savedFilterConfig(env.EDGEPING_KV, q.filters, 'body.filters')
+  if (q.filterCfg !== undefined)
+    config = config === undefined ? q.filterCfg : `${config}\n${q.filterCfg}`
+  const filter = buildFilterSpec(q.def ?? [], q.expr, config)
+  compileFilterChain(filter)
+
+  const files: JobFileRef[] = []
+  const versions = new Set<string>()
+  let bytes = 0
+  for (const router of [...new Set(q.routers)]) {
+    const listing = await listFlowFiles(
+      env.FLOW_ARCHIVE,
+      router,
+      from,
+      to,
+      MAX_JOB_FILES - files.length,
+    )
+    if (listing.truncated) {
+      throw invalidRequest(
+        `more than ${MAX_JOB_FILES} archived files meet the range: narrow it or split the query`,
+      )
+    }
+    for (const f of listing.files) {
+      files.push({ index: files.length, router, name: f.name, key: f.key, size: f.size })
+      versions.add(f.recordVersion)
+      bytes += f.size
+    }
+  }
+  if (files.length === 0) {
+    throw invalidRequest(
+      `no archived file of ${q.routers.join(', ')} meets ${new Date(from * 1000).toISOString()} .. ${new Date(to * 1000).toISOString()} (GET /flows/archive lists what is stored)`,
+    )
+  }
+  if (q.output === 'flows' && versions.size > 1) {
+    throw invalidRequest(
+      `output=flows needs one record version, the range holds ${[...versions].join(', ')}: query the routers one at a time`,
+    )
+  }
+  const id = crypto.randomUUID()
+  const { format, limit, filterCfg: _cfg, ...asked } = q
+  const spec: JobSpec = {
+    id,
+    created: new Date().toISOString(),
+    from,
+    to,
+    routers: q.routers,
+    filter,
+    asked: {
+      ...asked,
+      ...(q.output === 'flows' ? { format, limit } : {}),
+      ...(q.filterCfg !== undefined ? { filterCfg: `${q.filterCfg.length} characters` } : {}),
+    },
+    output: q.output,
+    bucket: q.bucket,
+    sort: q.sort,
+    top: q.top,
+    flowFormat: format,
+    flowLimit: limit,
+    filesTotal: files.length,
+    bytesTotal: bytes,
+    groupSize: groupSizeFor(files.length),
+    tasks: 0,
+  }
+  const messages = taskMessages(id, files)
+  spec.tasks = messages.length
+  // The spec first: a consumer that gets a message always finds its job.
+  await putJobSpec(env.FLOW_ARCHIVE, spec)
+  await sendJobMessages(env.FLOW_JOBS, messages)
+  return {
+    id,
+    state: 'queued',
+    filesTotal: files.length,
+    tasks: spec.tasks,
+    href: `/flows/jobs/${id}`,
+  }
+}
+
+/** The job's spec, or a 422 (not a job id) / 404 (unknown or expired) problem. */
+export async function loadSpec(bucket: R2Bucket, id: string): Promise<JobSpec> {
+  if (!JOB_ID.test(id)) {
+    throw invalidRequest(`'${id.slice(0, 60)}' is not a job id`, {
+      errors: [{ path: 'param.id', message: 'not a job id' }],
+    })
+  }
+  const spec = await getJobSpec(bucket, id)
+  if (!spec) {
+    throw new ProblemError({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no job ${id} (deleted, or expired by the bucket's lifecycle rule)`,
+    })
+  }
+  return spec
+}
+
+export type JobStatus = {
+  id: string
+  state: 'queued' | 'running' | 'done'
+  created: string
+  finished?: string
+  elapsedMs: number
+  filesTotal: number
+  filesDone: number
+  filesFailed: number
+  flowsScanned: number
+  tasks: number
+  tasksDone: number
+  query: Record<string, unknown>
+}
+
+/** Where a job stands: its result when done, else the progress its finished tasks recorded. */
+export async function jobStatus(
+  bucket: R2Bucket,
+  spec: JobSpec,
+  now = Date.now(),
+): Promise<{ status: JobStatus; result: JobResult | null }> {
+  const result = await getJobResult(bucket, spec.id)
+  const created = Date.parse(spec.created)
+  if (result) {
+    return {
+      result,
+      status: {
+        id: spec.id,
+        state: 'done',
+        created: spec.created,
+        finished: result.finished,
+        elapsedMs: Date.parse(result.finished) - created,
+        filesTotal: spec.filesTotal,
+        filesDone: result.totals.files,
+        filesFailed: result.totals.filesFailed,
+        flowsScanned: result.totals.flowsScanned,
+        tasks: spec.tasks,
+        tasksDone: spec.tasks,
+        query: spec.asked,
+      },
+    }
+  }
+  const progress = await jobProgress(bucket, spec.id)
+  return {
+    result: null,
+    status: {
+      id: spec.id,
+      state: progress.tasksDone > 0 ? 'running' : 'queued',
+      created: spec.created,
+      elapsedMs: now - created,
+      filesTotal: spec.filesTotal,
+      filesDone: progress.files,
+      filesFailed: progress.failed,
+      flowsScanned: progress.flows,
+      tasks: spec.tasks,
+      tasksDone: progress.tasksDone,
+      query: spec.asked,
+    },
+  }
+}
+
+/** The matching flows of a finished output=flows job, streamed; 409 when there are none yet. */
+export async function jobFlowsResponse(bucket: R2Bucket, spec: JobSpec): Promise<Response> {
+  if (spec.output !== 'flows') {
+    throw new ProblemError({
+      type: '/problems/job-conflict',
+      title: 'No flow output',
+      status: 409,
+      detail: `job ${spec.id} asked for output=${spec.output}; start one with output=flows`,
+    })
+  }
+  if (!(await getJobResult(bucket, spec.id))) {
+    throw new ProblemError({
+      type: '/problems/job-conflict',
+      title: 'Job still running',
+      status: 409,
+      detail: `job ${spec.id} has not finished: poll /flows/jobs/${spec.id}`,
+    })
+  }
+  const stream = await flowOutputStream(bucket, spec.id, spec.tasks)
+  const type = spec.flowFormat === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson'
+  return new Response(stream, { status: 200, headers: { 'content-type': type } })
+}

@@ -1,0 +1,360 @@
+import type { SeenFlow, TimelineResult } from '../../flows/report/timeline'
+import { TOP_KEYS, type TopRow } from '../../flows/report/top-talkers'
+import type { JobSpec } from '../../jobs/job'
+import type { JobResult } from '../../jobs/result'
+import { Badge } from '../layout'
+
+/** What the job page shows: the job's spec, its status, and the answer once done. */
+export type JobPageState = {
+  spec: JobSpec
+  status: {
+    state: 'queued' | 'running' | 'done'
+    elapsedMs: number
+    filesTotal: number
+    filesDone: number
+    filesFailed: number
+    flowsScanned: number
+    tasks: number
+    tasksDone: number
+  }
+  result: JobResult | null
+}
+
+const STATE_VERDICT = { queued: 'info', running: 'warning', done: 'pass' } as const
+const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' }
+const TOP_TITLES: Record<(typeof TOP_KEYS)[number], string> = {
+  srcaddr: 'Source addresses',
+  dstaddr: 'Destination addresses',
+  srcport: 'Source ports',
+  dstport: 'Destination ports',
+  prot: 'Protocols',
+  pair: 'Address pairs',
+}
+
+const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
+const n = (x: number) => x.toLocaleString('en-US')
+const when = (t: string | null | undefined) =>
+  t ? t.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '-'
+
+/**
+ * One archive query job for people: progress while it runs (the page reloads itself every
+ * 2 s until done), then the answer: totals, failures, first and last seen, the timeline as a
+ * chart, the top tables, and the matching flows as a download.
+ */
+export function JobPage(s: JobPageState) {
+  const { spec, status: st, result: r } = s
+  const asked = spec.asked
+  const filter = [
+    typeof asked.expr === 'string' ? `expr: ${asked.expr}` : '',
+    Array.isArray(asked.def) ? `def: ${asked.def.join(' | ')}` : '',
+    typeof asked.filters === 'string' ? `saved set: ${asked.filters}` : '',
+    typeof asked.filterCfg === 'string' ? `filter.cfg (${asked.filterCfg})` : '',
+  ].filter((x) => x !== '')
+  return (
+    <>
+      <section class="card" aria-labelledby="job-h">
+        <h2 id="job-h">
+          <span class={STATE_VERDICT[st.state]}>
+            <Badge verdict={st.state} />
+          </span>{' '}
+          {spec.output} of {spec.routers.join(', ')}
+        </h2>
+        <p>
+          {iso(spec.from)} .. {iso(spec.to)} · filter: {filter.length ? filter.join('; ') : 'none'}
+        </p>
+        <p id="job-progress" role="status">
+          <progress value={st.filesDone} max={Math.max(1, st.filesTotal)} aria-label="Files read">
+            {st.filesDone}/{st.filesTotal}
+          </progress>{' '}
+          {n(st.filesDone)} of {n(st.filesTotal)} files ({st.filesFailed} failed),{' '}
+          {n(st.flowsScanned)} flows read, {(st.elapsedMs / 1000).toFixed(1)} s
+          {st.state === 'done' ? '' : ` · ${st.tasksDone} of ${st.tasks} tasks done`}
+        </p>
+        {st.state === 'done' ? null : (
+          <>
+            <p class="muted">
+              This page reloads itself every 2 seconds until the answer is in (
+              <a href={`/flows/jobs/${spec.id}`}>reload now</a>).
+            </p>
+            <script
+              dangerouslySetInnerHTML={{ __html: 'setTimeout(() => location.reload(), 2000)' }}
+            />
+          </>
+        )}
+        <p class="muted">
+          For scripts: <code>curl -H 'Authorization: Bearer …' …/flows/jobs/{spec.id}</code> (JSON,
+          or text with <code>Accept: text/plain</code>).
+        </p>
+      </section>
+      {r ? <Answer spec={spec} r={r} /> : null}
+    </>
+  )
+}
+
+function Answer(props: { spec: JobSpec; r: JobResult }) {
+  const { spec, r } = props
+  const t = r.totals
+  return (
+    <>
+      <section class="card" aria-label="Totals">
+        <h2>Totals</h2>
+        <dl id="job-totals" class="plain">
+          <dt>Files</dt>
+          <dd>
+            {t.files} ({t.filesRead} read, {t.filesFailed} failed)
+          </dd>
+          <dt>Flows</dt>
+          <dd>
+            {n(t.flowsScanned)} read, {n(t.matched)} matched ({n(t.octets)} octets, {n(t.packets)}{' '}
+            packets)
+          </dd>
+          <dt>Matching flows</dt>
+          <dd>
+            {when(t.firstFlowStart)} .. {when(t.lastFlowEnd)}
+          </dd>
+        </dl>
+      </section>
+      {r.failures.length > 0 ? (
+        <section class="card" aria-label="Failed files">
+          <h2 class="fail">Files not read</h2>
+          <p>The totals leave these files out:</p>
+          <div class="table-wrap">
+            <table id="job-failures">
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Error</th>
+                  <th scope="col">Attempts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.failures.map((f) => (
+                  <tr>
+                    <td class="data">
+                      {f.router}/{f.name}
+                    </td>
+                    <td>{f.error}</td>
+                    <td>{f.attempts}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      ) : null}
+      {spec.output === 'timeline' ? <Timeline timeline={r.timeline} /> : null}
+      {spec.output === 'flows' && r.flows ? (
+        <section class="card" aria-label="Matching flows">
+          <h2>Matching flows</h2>
+          <p>
+            <a href={`/ui/jobs/${spec.id}/flows`} download={`flows-${spec.id}.${r.flows.format}`}>
+              Download {n(t.matched)} flows ({r.flows.format === 'csv' ? 'CSV' : 'NDJSON'})
+            </a>
+          </p>
+          {r.flows.cutFiles.length > 0 ? (
+            <p class="warning">
+              Cut at {n(r.flows.limitPerFile)} flows per file: {r.flows.cutFiles.join(', ')}.
+            </p>
+          ) : null}
+        </section>
+      ) : null}
+      {spec.output === 'top' ? (
+        <section class="card" aria-label="flow-stat summary">
+          <h2>flow-stat summary</h2>
+          <pre tabindex={0}>{r.stat.text}</pre>
+        </section>
+      ) : null}
+      {spec.output === 'top' || spec.output === 'timeline' ? (
+        <section class="card" aria-label="Top talkers">
+          <h2>
+            Top {spec.top} by {spec.sort}
+          </h2>
+          <div class="tiles">
+            {(spec.output === 'top' ? TOP_KEYS : (['pair'] as const)).map((k) => (
+              <TopTable
+                title={TOP_TITLES[k]}
+                rows={r.top[k]}
+                bound={r.approximate[k]}
+                prot={k === 'prot'}
+              />
+            ))}
+          </div>
+        </section>
+      ) : null}
+      <section class="card" aria-label="Files">
+        <details open={spec.output === 'summary'}>
+          <summary>Per file ({r.files.length})</summary>
+          <div class="table-wrap">
+            <table id="job-files">
+              <thead>
+                <tr>
+                  <th scope="col">File</th>
+                  <th scope="col">Flows</th>
+                  <th scope="col">Matched</th>
+                  <th scope="col">Octets</th>
+                  <th scope="col">First .. last matching</th>
+                </tr>
+              </thead>
+              <tbody>
+                {r.files.map((f) => (
+                  <tr>
+                    <td class="data">
+                      {f.router}/{f.name}
+                    </td>
+                    <td>{n(f.flows)}</td>
+                    <td>{n(f.matched)}</td>
+                    <td>{n(f.octets)}</td>
+                    <td class="data">
+                      {when(f.firstFlowStart)} .. {when(f.lastFlowEnd)}
+                      {f.truncated ? ` (truncated at byte ${f.truncated.offset})` : ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </section>
+    </>
+  )
+}
+
+function Seen(props: { label: string; seen: SeenFlow | null; id: string }) {
+  const s = props.seen
+  return (
+    <p id={props.id}>
+      <strong>{props.label}:</strong>{' '}
+      {s ? (
+        <>
+          {when(s.time)}{' '}
+          <span class="data">
+            {s.srcaddr ?? '?'}:{s.srcport ?? '?'} → {s.dstaddr ?? '?'}:{s.dstport ?? '?'}{' '}
+            {s.prot === undefined ? '' : (PROTOCOLS[s.prot] ?? `proto ${s.prot}`)}
+          </span>{' '}
+          <span class="muted">({s.file})</span>
+        </>
+      ) : (
+        'no matching flow'
+      )}
+    </p>
+  )
+}
+
+function Timeline(props: { timeline: TimelineResult }) {
+  const tl = props.timeline
+  return (
+    <section class="card" aria-label="Timeline">
+      <h2>Timeline (matching flows per {tl.bucket}, UTC)</h2>
+      <Seen label="First seen" seen={tl.firstSeen} id="first-seen" />
+      <Seen label="Last seen" seen={tl.lastSeen} id="last-seen" />
+      <BarChart buckets={tl.buckets} step={tl.bucket} />
+      <details>
+        <summary>As a table</summary>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Start</th>
+                <th scope="col">Flows</th>
+                <th scope="col">Octets</th>
+                <th scope="col">Packets</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tl.buckets.map((b) => (
+                <tr>
+                  <td class="data">{b.start.slice(0, tl.bucket === 'hour' ? 16 : 10)}</td>
+                  <td>{n(b.flows)}</td>
+                  <td>{n(b.octets)}</td>
+                  <td>{n(b.packets)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
+    </section>
+  )
+}
+
+/** Matching flows per bucket as SVG bars, drawn on the server (no chart script needed). */
+export function BarChart(props: {
+  buckets: { start: string; flows: number }[]
+  step: 'hour' | 'day'
+}) {
+  const b = props.buckets
+  if (b.length === 0) return <p class="muted">No matching flow.</p>
+  const max = Math.max(...b.map((x) => x.flows))
+  const w = 10
+  const h = 120
+  const label = `Matching flows per ${props.step}: ${b.length} ${props.step}s from ${b[0]?.start.slice(0, 10)} to ${b.at(-1)?.start.slice(0, 10)}, peak ${max}`
+  return (
+    <div class="table-wrap">
+      <svg
+        role="img"
+        aria-label={label}
+        viewBox={`0 0 ${b.length * w} ${h}`}
+        width="100%"
+        height={h}
+        preserveAspectRatio="none"
+        style="max-width:100%;display:block"
+      >
+        {b.map((x, i) => {
+          const bh = max > 0 ? Math.max(1, Math.round((x.flows / max) * (h - 4))) : 0
+          return (
+            <rect
+              x={i * w + 1}
+              y={h - bh}
+              width={w - 2}
+              height={bh}
+              fill="currentColor"
+              class="info"
+            >
+              <title>{`${x.start.slice(0, props.step === 'hour' ? 16 : 10)}: ${x.flows} flows`}</title>
+            </rect>
+          )
+        })}
+      </svg>
+    </div>
+  )
+}
+
+function TopTable(props: {
+  title: string
+  rows: TopRow[]
+  bound?: number | undefined
+  prot: boolean
+}) {
+  return (
+    <div>
+      <h3>{props.title}</h3>
+      {props.bound ? <p class="muted">Counts may be short by at most {props.bound}.</p> : null}
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">Flows</th>
+              <th scope="col">Octets</th>
+              <th scope="col">Packets</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr>
+                <td class="data">
+                  {props.prot
+                    ? (PROTOCOLS[Number(row.key)] ?? row.key)
+                    : row.key.replace(' -> ', ' → ')}
+                </td>
+                <td>{n(row.flows)}</td>
+                <td>{n(row.octets)}</td>
+                <td>{n(row.packets)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  )
+}
