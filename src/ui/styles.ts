@@ -37,5 +37,6 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6p
 .error { border: 2px solid var(--fail); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
 .score { font-size: 2rem; font-weight: 700; }
 ul.plain { list-style: none; padding: 0; margin: .25rem 0; }
+table.nowrap td { white-space: nowrap; word-break: normal; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(14rem, 1fr)); gap: 1rem; }
 `

@@ -143,9 +143,7 @@ export function ArchivePage(s: ArchivePageState) {
             </textarea>
           </div>
           <div class="field">
-            <label for="query-filters">
-              Saved filter set (<a href="/flows/filters">manage</a>)
-            </label>
+            <label for="query-filters">Saved filter set</label>
             <select id="query-filters" name="filters">
               <option value="">(none)</option>
               {s.filterSets.map((n) => (
@@ -155,6 +153,9 @@ export function ArchivePage(s: ArchivePageState) {
               ))}
             </select>
           </div>
+          <p>
+            <a href="/flows/filters">Manage saved sets</a>
+          </p>
         </div>
         <div class="fields">
           <Choice
@@ -324,7 +325,7 @@ function Listing(props: {
       </p>
       {files.length > 0 ? (
         <div class="table-wrap">
-          <table id="listing">
+          <table id="listing" class="nowrap">
             <thead>
               <tr>
                 <th scope="col">File</th>

@@ -277,19 +277,42 @@ function Timeline(props: { timeline: TimelineResult }) {
   )
 }
 
+/** At most this many bars; a longer span is drawn from its non-empty buckets only. */
+const MAX_BARS = 2000
+
+/** Empty buckets between the non-empty ones, so the bars stand on a true time axis. */
+function withGaps(
+  buckets: { start: string; flows: number }[],
+  step: 'hour' | 'day',
+): { start: string; flows: number }[] {
+  const ms = step === 'hour' ? 3_600_000 : 86_400_000
+  const first = Date.parse(buckets[0]?.start ?? '')
+  const last = Date.parse(buckets.at(-1)?.start ?? '')
+  const span = (last - first) / ms + 1
+  if (!Number.isFinite(span) || span > MAX_BARS) return buckets
+  const byStart = new Map(buckets.map((b) => [Date.parse(b.start), b.flows]))
+  return Array.from({ length: span }, (_, i) => {
+    const t = first + i * ms
+    return { start: new Date(t).toISOString(), flows: byStart.get(t) ?? 0 }
+  })
+}
+
 /** Matching flows per bucket as SVG bars, drawn on the server (no chart script needed). */
 export function BarChart(props: {
   buckets: { start: string; flows: number }[]
   step: 'hour' | 'day'
 }) {
-  const b = props.buckets
-  if (b.length === 0) return <p class="muted">No matching flow.</p>
+  if (props.buckets.length === 0) return <p class="muted">No matching flow.</p>
+  const b = withGaps(props.buckets, props.step)
+  const cut = props.step === 'hour' ? 16 : 10
+  const first = (b[0]?.start ?? '').slice(0, cut).replace('T', ' ')
+  const last = (b.at(-1)?.start ?? '').slice(0, cut).replace('T', ' ')
   const max = Math.max(...b.map((x) => x.flows))
   const w = 10
   const h = 120
-  const label = `Matching flows per ${props.step}: ${b.length} ${props.step}s from ${b[0]?.start.slice(0, 10)} to ${b.at(-1)?.start.slice(0, 10)}, peak ${max}`
+  const label = `Matching flows per ${props.step} from ${first} to ${last} UTC: ${b.length} ${props.step}s, peak ${max}`
   return (
-    <div class="table-wrap">
+    <figure style="margin:0">
       <svg
         role="img"
         aria-label={label}
@@ -297,25 +320,29 @@ export function BarChart(props: {
         width="100%"
         height={h}
         preserveAspectRatio="none"
-        style="max-width:100%;display:block"
+        style="max-width:100%;display:block;border-bottom:1px solid var(--line)"
       >
-        {b.map((x, i) => {
-          const bh = max > 0 ? Math.max(1, Math.round((x.flows / max) * (h - 4))) : 0
-          return (
+        {b.map((x, i) =>
+          x.flows === 0 ? null : (
             <rect
               x={i * w + 1}
-              y={h - bh}
+              y={h - Math.max(1, Math.round((x.flows / max) * (h - 4)))}
               width={w - 2}
-              height={bh}
+              height={Math.max(1, Math.round((x.flows / max) * (h - 4)))}
               fill="currentColor"
               class="info"
             >
-              <title>{`${x.start.slice(0, props.step === 'hour' ? 16 : 10)}: ${x.flows} flows`}</title>
+              <title>{`${x.start.slice(0, cut).replace('T', ' ')}: ${x.flows} flows`}</title>
             </rect>
-          )
-        })}
+          ),
+        )}
       </svg>
-    </div>
+      <figcaption class="muted" style="display:flex;justify-content:space-between">
+        <span>{first}</span>
+        <span>peak {max} flows</span>
+        <span>{last}</span>
+      </figcaption>
+    </figure>
   )
 }
 
