@@ -6,6 +6,8 @@ import { domainProblem } from '../http/domain-errors'
 import { type Problem, ProblemError } from '../http/problem'
 import { listFilterSets } from '../kv/filter-sets'
 import { listFlowFiles, listRouters } from '../storage/flow-archive'
+import { deleteJob } from '../storage/flow-jobs'
+import { ErrorBox } from '../ui/layout'
 import { ARCHIVE_PAGE_FILES, ArchivePage, type ArchivePageState } from '../ui/pages/archive-page'
 import { JobPage } from '../ui/pages/job-page'
 import { csrfMatches } from '../ui/session'
@@ -103,7 +105,11 @@ export const jobPage: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     const spec = await loadSpec(c.env.FLOW_ARCHIVE, decodeURIComponent(m[1] ?? ''))
     const { status, result } = await jobStatus(c.env.FLOW_ARCHIVE, spec)
-    return render(c, 'Archive query', <JobPage spec={spec} status={status} result={result} />)
+    return render(
+      c,
+      'Archive query',
+      <JobPage spec={spec} status={status} result={result} csrf={c.get('session')?.csrf} />,
+    )
   } catch (err) {
     const p = problemOf(err)
     return render(
@@ -235,6 +241,27 @@ archiveUiRoutes.post('/ui/archive/query', csrf(), async (c) => {
     const p = problemOf(err)
     const where = p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : ''
     return fail(p.title, `${p.detail ?? ''}${where}`, pageStatus(p.status))
+  }
+})
+
+archiveUiRoutes.post('/ui/jobs/:id/delete', csrf(), async (c) => {
+  await withSession(c)
+  const form = await c.req.parseBody()
+  const title = 'Archive query'
+  if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
+    return render(c, title, <ErrorBox title="Log in first (or reload: this form is stale)" />, 403)
+  }
+  try {
+    const spec = await loadSpec(c.env.FLOW_ARCHIVE, c.req.param('id'))
+    while (await deleteJob(c.env.FLOW_ARCHIVE, spec.id)) {
+      // more than 1000 objects: keep going
+    }
+    const done = `Deleted job ${spec.id} (${spec.output} of ${spec.routers.join(', ')}).`
+    const state = await archiveState(c, { router: spec.routers[0], done })
+    return render(c, TITLE, <ArchivePage {...state} />)
+  } catch (err) {
+    const p = problemOf(err)
+    return render(c, title, <ErrorBox title={p.title} detail={p.detail} />, pageStatus(p.status))
   }
 })
 

@@ -157,6 +157,16 @@ describe('the query form', () => {
     // The same job answers curl as JSON.
     const api = await call(href, { token: true })
     expect(((await api.json()) as { state: string }).state).toBe('done')
+    // Deleted from its page: the job is gone for the page and the API.
+    const stale = await form(`${href.replace('/flows/jobs/', '/ui/jobs/')}/delete`, { csrf: 'x' })
+    expect(stale.status).toBe(403)
+    const del = await form(`${href.replace('/flows/jobs/', '/ui/jobs/')}/delete`, {
+      csrf: csrfToken,
+    })
+    expect(del.status).toBe(200)
+    expect(await del.text()).toContain(`Deleted job ${href.split('/').at(-1)}`)
+    expect((await page(href)).status).toBe(404)
+    expect((await call(href, { token: true })).status).toBe(404)
   })
 
   it('downloads the flows of an output=flows job with the session only', async () => {

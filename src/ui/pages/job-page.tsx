@@ -18,6 +18,7 @@ export type JobPageState = {
     tasksDone: number
   }
   result: JobResult | null
+  csrf?: string | undefined
 }
 
 const STATE_VERDICT = { queued: 'info', running: 'warning', done: 'pass' } as const
@@ -87,6 +88,13 @@ export function JobPage(s: JobPageState) {
         </p>
       </section>
       {r ? <Answer spec={spec} r={r} /> : null}
+      <form class="card" method="post" action={`/ui/jobs/${spec.id}/delete`} aria-label="Delete">
+        <input type="hidden" name="csrf" value={s.csrf ?? ''} />
+        <p>
+          Jobs and their partial results expire with the bucket's lifecycle rule (README);{' '}
+          <button type="submit">Delete this job now</button>
+        </p>
+      </form>
     </>
   )
 }
