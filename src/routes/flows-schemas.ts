@@ -48,7 +48,7 @@ export const PrintQuerySchema = z.object({
   wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
   names: flag.openapi({
     description:
-      'flow-print -n: port and protocol names, cut to the column (format 3; format 1 prints the same as without it); other formats answer 422',
+      'flow-print -n: port, protocol, AS and tag names where the format has those columns, cut to the column as flow-print does; formats without them print as without -n. AS names are known only for the AS numbers of the fixtures (see README)',
   }),
   header: flag.openapi({ description: "flow-print -p: the first file's flow-header block first" }),
   tz: z
