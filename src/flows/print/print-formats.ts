@@ -519,12 +519,16 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   10: {
     requires: [...AGG, 'input', 'output', 'src_as', 'dst_as'],
-    header: () => 'srcAS  dstAS  in     out    flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcAS             dstAS             in     out    flows       octets      packets     duration\n'
+        : 'srcAS  dstAS  in     out    flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
-      asn(out, c.src_as[i] as number, 5, o)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
-      asn(out, c.dst_as[i] as number, 5, o)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
@@ -534,12 +538,16 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   11: {
     requires: [...AGG, 'srcport', 'dstport', 'prot'],
-    header: () => 'srcPort  dstPort  prot   flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcPort           dstPort           prot   flows       octets      packets     duration\n'
+        : 'srcPort  dstPort  prot   flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
-      port(out, c.srcport[i] as number, 7, o)
+      port(out, c.srcport[i] as number, o.wide ? 16 : 7, o)
       out.sp(2)
-      port(out, c.dstport[i] as number, 7, o)
+      port(out, c.dstport[i] as number, o.wide ? 16 : 7, o)
       out.sp(2)
       prot(out, c.prot[i] as number, 5, o)
       out.sp(2)
@@ -549,13 +557,16 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   12: {
     requires: [...AGG, 'input', 'srcaddr', 'src_mask', 'src_as'],
-    header: () =>
-      'src/mask            srcAS  input  flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcPrefix           srcAS             input  flows       octets      packets     duration\n'
+        : 'src/mask            srcAS  input  flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      asn(out, c.src_as[i] as number, 5, o)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -564,13 +575,16 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   13: {
     requires: [...AGG, 'output', 'dstaddr', 'dst_mask', 'dst_as'],
-    header: () =>
-      'dst/mask            dstAS  input  flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'dstPrefix           dstAS             input  flows       octets      packets     duration\n'
+        : 'dst/mask            dstAS  input  flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      asn(out, c.dst_as[i] as number, 5, o)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -589,17 +603,20 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       'src_as',
       'dst_as',
     ],
-    header: () =>
-      'srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcPrefix           srcAS             dstPrefix           dstAS             input  output flows       octets      packets     duration\n'
+        : 'srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      asn(out, c.src_as[i] as number, 5, o)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      asn(out, c.dst_as[i] as number, 5, o)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
@@ -680,13 +697,17 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   18: {
     requires: [...AGG, 'input', 'output', 'src_as', 'dst_as', 'tos'],
-    header: () => 'ToS  srcAS  dstAS  in     out    flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcAS             dstAS             in     out    flows       octets      packets     duration\n'
+        : 'ToS  srcAS  dstAS  in     out    flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
-      asn(out, c.src_as[i] as number, 5, o)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
-      asn(out, c.dst_as[i] as number, 5, o)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
@@ -696,14 +717,18 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   19: {
     requires: [...AGG, 'srcport', 'dstport', 'prot', 'tos'],
-    header: () => 'ToS  srcPort  dstPort  prot   flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPort           dstPort           prot   flows       octets      packets     duration\n'
+        : 'ToS  srcPort  dstPort  prot   flows       octets      packets     duration\n',
     // flow-print reads the ToS column from the protocol byte for 8.10 (a flow-tools bug, kept).
     write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.prot[i] as number, 3, 2)
-      port(out, c.srcport[i] as number, 7, o)
+      port(out, c.srcport[i] as number, o.wide ? 16 : 7, o)
       out.sp(2)
-      port(out, c.dstport[i] as number, 7, o)
+      port(out, c.dstport[i] as number, o.wide ? 16 : 7, o)
       out.sp(2)
       prot(out, c.prot[i] as number, 5, o)
       out.sp(2)
@@ -713,14 +738,17 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   20: {
     requires: [...AGG, 'input', 'srcaddr', 'src_mask', 'src_as', 'tos'],
-    header: () =>
-      'ToS  srcPrefix           srcAS  input  flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPrefix           srcAS             input  flows       octets      packets     duration\n'
+        : 'ToS  srcPrefix           srcAS  input  flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      asn(out, c.src_as[i] as number, 5, o)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -729,14 +757,17 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   21: {
     requires: [...AGG, 'output', 'dstaddr', 'dst_mask', 'dst_as', 'tos'],
-    header: () =>
-      'ToS  dst/mask            dstAS  input  flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  dstPrefix           dstAS             input  flows       octets      packets     duration\n'
+        : 'ToS  dst/mask            dstAS  input  flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      asn(out, c.dst_as[i] as number, 5, o)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -756,19 +787,22 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       'dst_as',
       'tos',
     ],
-    header: () =>
-      'ToS  srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPrefix           srcAS             dstPrefix           dstAS             input  output flows       octets      packets     duration\n'
+        : 'ToS  srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
     // flow-print passes dstPrefix to the srcAS column and srcAS to the dstPrefix one (bug, kept).
     write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 5)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, o.wide ? 16 : 5)
       out.sp(2)
       asn(out, c.src_as[i] as number, 18, o)
       out.sp(2)
-      asn(out, c.dst_as[i] as number, 5, o)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
@@ -790,8 +824,11 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       'dstport',
       'prot',
     ],
-    header: () =>
-      'ToS  srcPrefix           dstPrefix           Pr   SrcP   DstP    input  output flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPrefix           dstPrefix           Pr     SrcP              DstP              input  output flows       octets      packets     duration\n'
+        : 'ToS  srcPrefix           dstPrefix           Pr   SrcP   DstP    input  output flows       octets      packets     duration\n',
     write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
@@ -799,11 +836,11 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       out.sp(2)
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      prot(out, c.prot[i] as number, 3, o)
+      prot(out, c.prot[i] as number, o.wide ? 5 : 3, o)
       out.sp(2)
-      port(out, c.srcport[i] as number, 5, o)
+      port(out, c.srcport[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
-      port(out, c.dstport[i] as number, 5, o)
+      port(out, c.dstport[i] as number, o.wide ? 16 : 5, o)
       out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)

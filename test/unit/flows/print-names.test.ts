@@ -103,6 +103,28 @@ describe('flow-print -n in every format (following flow-print.c)', () => {
     [22, false, '1                   7      3', 'AS-NAME-OF-TWENTY   7      3'],
     [23, false, '43   2000   80     3', 'ipv  a-por  http   3'],
     [24, false, '  1     7    \n', '  AS-NA 7    \n'],
+    // -w: AS and port columns 16 wide.
+    [10, true, `${'1'.padEnd(18)}${'7'.padEnd(18)}3`, `AS-NAME-OF-TWENT  ${'7'.padEnd(18)}3`],
+    [
+      11,
+      true,
+      `${'2000'.padEnd(18)}${'80'.padEnd(18)}43     1`,
+      `a-port-name-of-   ${'http'.padEnd(18)}ipv6   1`,
+    ],
+    [14, true, `  ${'1'.padEnd(18)}10.0.0.2/16`, '  AS-NAME-OF-TWENT  10.0.0.2/16'],
+    // Format 22 -w: dstPrefix in the 16-wide column, srcAS in the 18-wide one (as flow-print.c).
+    [
+      22,
+      true,
+      `${'10.0.0.2/16'.padEnd(18)}${'1'.padEnd(20)}${'7'.padEnd(18)}3`,
+      `${'10.0.0.2/16'.padEnd(18)}AS-NAME-OF-TWENTY   ${'7'.padEnd(18)}3`,
+    ],
+    [
+      23,
+      true,
+      `43     ${'2000'.padEnd(18)}${'80'.padEnd(18)}3`,
+      `ipv6   a-port-name-of-   ${'http'.padEnd(18)}3`,
+    ],
   ] as const) {
     it(`names format ${format}${wide ? ' -w' : ''}: ${named.trim()}`, () => {
       const without = printed(format, wide, undefined)
