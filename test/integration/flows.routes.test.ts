@@ -109,16 +109,27 @@ describe('POST /flows/print', () => {
     expect(await res.text()).toBe(text('expected/random-v5-1k/print-formats/print-f3-names.txt'))
   })
 
-  it('answers 422 for names=1 where it cannot print them', async () => {
-    const f4 = await call('/flows/print?names=1&output=f4', {
+  it('prints protocol and AS names with names=1&output=f4&wide=1, like flow-print -f 4 -n -w', async () => {
+    const res = await call('/flows/print?names=1&output=f4&wide=1', {
       method: 'POST',
       body: bytes('random-v5-1k.z.ft'),
     })
-    expect(f4.status).toBe(422)
-    const p = await problemOf(f4)
-    expect(p.type).toBe('/problems/unsupported-output')
-    expect(p.code).toBe('names_not_supported')
-    expect(String(p.detail)).toContain('AS names')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe(
+      text('expected/random-v5-1k/print-formats/print-f4-names-wide.txt'),
+    )
+  })
+
+  it('takes names=1 with every flow-print format, as flow-print takes -n', async () => {
+    const f5 = await call('/flows/print?names=1&output=f5', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(f5.status).toBe(200)
+    expect(await f5.text()).toBe(text('expected/seed-all.z/print-f5.txt'))
+  })
+
+  it('answers 422 for names=1 with CSV or NDJSON', async () => {
     const csv = await call('/flows/print?names=1&output=csv', {
       method: 'POST',
       body: bytes('random-v5-1k.z.ft'),

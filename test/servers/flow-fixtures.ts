@@ -12,6 +12,7 @@ export const FLOW_FIXTURES = [
   'seed-all.ft',
   'expected/seed-all/print-formats/print-f5-header.txt',
   'expected/random-v5-1k/print-formats/print-f3-names.txt',
+  'expected/random-v5-1k/print-formats/print-f4-names-wide.txt',
   'random-v5-1k.z.ft',
   'versions/flowgen-v5-20.ft',
   'versions/flowgen-v7-20.ft',

@@ -10,27 +10,19 @@ import {
 } from './print-formats'
 
 /**
- * Picks the flow-print format for a record version, checking the fields it needs are there and,
- * with `names` (-n), that its symbolic output is one we know.
+ * Picks the flow-print format for a record version, checking the fields it needs are there.
+ * Every format takes -n (names): those without a column to name print as without it, as
+ * flow-print does.
  */
 export function choosePrintFormat(
   present: ReadonlySet<FlowField>,
   dVersion: number,
   aggMethod: number | undefined,
   format: number | undefined,
-  names = false,
 ): PrintFormat {
   const n = format ?? defaultPrintFormat(dVersion, aggMethod)
   const f = PRINT_FORMATS[n]
   if (!f) throw new FlowOutputError('unknown_output', `no such flow-print format ${n}: use 0-24`)
-  if (names && !f.hasNames) {
-    // Format 4 prints AS names from flow-tools' asn.sym, which is not available here; the other
-    // formats' -n output has not been checked against flow-print's.
-    throw new FlowOutputError(
-      'names_not_supported',
-      `symbolic names (-n) are supported with formats 1 and 3, not ${n}${n === 4 ? ' (it needs AS names)' : ''}: ask without names=1`,
-    )
-  }
   const missing = f.requires.filter((r) => !present.has(r))
   if (missing.length > 0) {
     throw new FlowOutputError(

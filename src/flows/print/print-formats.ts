@@ -6,6 +6,8 @@ import { type Clock, emptyTm, ftlTimeMs, type Tm } from './flow-time'
 export type PrintNames = {
   port(n: number): string | undefined
   protocol(n: number): string | undefined
+  as(n: number): string | undefined
+  tag(n: number): string | undefined
 }
 
 /**
@@ -21,11 +23,6 @@ export type PrintFormat = {
   /** Writes row `i` (newline included); false when the format skips the flow. */
   write(out: ByteOut, b: FlowBatch, i: number, o: PrintOptions): boolean
   readonly hasWide?: boolean
-  /**
-   * Formats whose -n output is known (checked against flow-print -n on the fixtures): 3 prints
-   * port and protocol names, 1 prints the same as without -n. The others refuse -n for now.
-   */
-  readonly hasNames?: boolean
 }
 
 const PKT: FlowField[] = ['dpkts', 'doctets']
@@ -156,25 +153,58 @@ function num(out: ByteOut, n: number, w: number, gap: number): void {
   if (gap > 0) out.sp(gap)
 }
 
-/** A protocol column: its -n name (cut to the column) or its number. */
-function prot(out: ByteOut, n: number, w: number, o: PrintOptions): void {
-  const name = o.names?.protocol(n)
+/**
+ * A column flow-print -n may name, filled as flow-tools' fmt_uint16s fills its buffer: the name
+ * cut to `max - 1` characters (the buffer flow-print passes holds `max` bytes with the NUL), else
+ * the number; then printed `%-w.ws`, which cuts it again to the column.
+ */
+function sym(out: ByteOut, name: string | undefined, n: number, max: number, w: number): void {
   if (name === undefined) out.su(n, w)
-  else out.s(name, w)
+  else out.s(name.length < max ? name : name.slice(0, max - 1), w)
 }
 
-/** A port column: its -n name (cut to the column, `microsoft-ds` → `microso`) or its number. */
-function port(out: ByteOut, n: number, w: number, o: PrintOptions): void {
-  const name = o.names?.port(n)
-  if (name === undefined) out.su(n, w)
-  else out.s(name, w)
+/** A protocol column: its -n name from ip-prot.sym (at most 4 characters) or its number. */
+function prot(out: ByteOut, n: number, w: number, o: PrintOptions): void {
+  sym(out, o.names?.protocol(n), n, 5, w)
+}
+
+/**
+ * A port column: its -n name (at most 15 characters, or 4 where flow-print passes a 5-byte
+ * buffer, cut to the column: `microsoft-ds` → `microso`) or its number.
+ */
+function port(out: ByteOut, n: number, w: number, o: PrintOptions, max = 16): void {
+  sym(out, o.names?.port(n), n, max, w)
+}
+
+/** An AS column: its -n name from asn.sym (at most 17 characters) or its number. */
+function asn(out: ByteOut, n: number, w: number, o: PrintOptions): void {
+  sym(out, o.names?.as(n), n, 18, w)
+}
+
+/**
+ * A format 9 tag column: its -n name from tag.sym (flow-print prints it whole, cut only by the
+ * column) or `0x%-8.8lx` (at least 8 hex digits, so exactly 10 characters), 10 or 15 wide (-w).
+ */
+function tag(out: ByteOut, n: number, o: PrintOptions): void {
+  const name = o.names?.tag(n)
+  if (name === undefined) {
+    out.lit('0x')
+    out.x(n, 8)
+    out.sp(o.wide ? 7 : 2)
+  } else {
+    out.s(name, o.wide ? 15 : 10)
+    out.sp(2)
+  }
 }
 
 /** Formats 7 and 8: `%-5.5s  %-14.14s  %-14.14s  %-10lu  %-10lu` prot, ports, octets, packets. */
-function portsTail(out: ByteOut, c: Cols, i: number): void {
-  num(out, c.prot[i] as number, 5, 2)
-  num(out, c.srcport[i] as number, 14, 2)
-  num(out, c.dstport[i] as number, 14, 2)
+function portsTail(out: ByteOut, c: Cols, i: number, o: PrintOptions): void {
+  prot(out, c.prot[i] as number, 5, o)
+  out.sp(2)
+  port(out, c.srcport[i] as number, 14, o)
+  out.sp(2)
+  port(out, c.dstport[i] as number, 14, o)
+  out.sp(2)
   out.lu(c.doctets[i] as number, 10)
   out.sp(2)
   out.lu(c.dpkts[i] as number, 10)
@@ -213,7 +243,6 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   1: {
     requires: F1_FIELDS,
-    hasNames: true,
     header: () =>
       'Sif  SrcIPaddress     DIf  DstIPaddress      Pr SrcP DstP  Pkts  Octets\n StartTime          EndTime             Active   B/Pk Ts Fl\n\n',
     // dPkts = 0 is skipped ("Ignoring bogus flow dPkts=0" on flow-print's stderr).
@@ -259,7 +288,6 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   3: {
     requires: [...PKT, 'srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'],
     hasWide: true,
-    hasNames: true,
     header: (w) =>
       w
         ? 'srcIP            dstIP            prot   srcPort           dstPort           octets      packets\n'
@@ -321,17 +349,23 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
         out.sp(2)
         out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
         out.sp(2)
-        num(out, c.prot[i] as number, 5, 2)
-        num(out, c.src_as[i] as number, 16, 2)
-        num(out, c.dst_as[i] as number, 16, 2)
+        prot(out, c.prot[i] as number, 5, o)
+        out.sp(2)
+        asn(out, c.src_as[i] as number, 16, o)
+        out.sp(2)
+        asn(out, c.dst_as[i] as number, 16, o)
+        out.sp(2)
       } else {
         out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
         out.ch(32)
         out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
         out.ch(32)
-        num(out, c.prot[i] as number, 4, 2)
-        num(out, c.src_as[i] as number, 5, 2)
-        num(out, c.dst_as[i] as number, 5, 2)
+        prot(out, c.prot[i] as number, 4, o)
+        out.sp(2)
+        asn(out, c.src_as[i] as number, 5, o)
+        out.sp(2)
+        asn(out, c.dst_as[i] as number, 5, o)
+        out.sp(2)
       }
       out.lu(c.doctets[i] as number, 10)
       out.sp(2)
@@ -417,7 +451,7 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcIP               dstIP               router_sc        prot   srcPort         dstPort         octets      packets\n',
-    write: (out, b, i) => {
+    write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
@@ -425,7 +459,7 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       out.sp(2)
       out.ip(c.router_sc[i] as number, 15)
       out.sp(2)
-      portsTail(out, c, i)
+      portsTail(out, c, i, o)
       return true
     },
   },
@@ -445,7 +479,7 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcIP               dstIP               peer_nexthop     encap i/o  prot   srcPort         dstPort         octets      packets\n',
-    write: (out, b, i) => {
+    write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
@@ -457,7 +491,7 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       out.ch(32)
       out.lu(c.out_encaps[i] as number, 4)
       out.sp(2)
-      portsTail(out, c, i)
+      portsTail(out, c, i, o)
       return true
     },
   },
@@ -470,14 +504,8 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
         : 'srcTag      dstTag      srcIP            dstIP            octets      packets\n',
     write: (out, b, i, o) => {
       const c = b.cols
-      // "0x%-8.8lx" (at least 8 hex digits, so exactly 10 characters) in a 10- or 15-wide column.
-      const pad = o.wide ? 5 : 0
-      out.lit('0x')
-      out.x(c.src_tag[i] as number, 8)
-      out.sp(pad + 2)
-      out.lit('0x')
-      out.x(c.dst_tag[i] as number, 8)
-      out.sp(pad + 2)
+      tag(out, c.src_tag[i] as number, o)
+      tag(out, c.dst_tag[i] as number, o)
       out.ip(c.srcaddr[i] as number, 15)
       out.sp(2)
       out.ip(c.dstaddr[i] as number, 15)
@@ -491,11 +519,17 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   10: {
     requires: [...AGG, 'input', 'output', 'src_as', 'dst_as'],
-    header: () => 'srcAS  dstAS  in     out    flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcAS             dstAS             in     out    flows       octets      packets     duration\n'
+        : 'srcAS  dstAS  in     out    flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
-      num(out, c.src_as[i] as number, 5, 2)
-      num(out, c.dst_as[i] as number, 5, 2)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -504,25 +538,36 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   11: {
     requires: [...AGG, 'srcport', 'dstport', 'prot'],
-    header: () => 'srcPort  dstPort  prot   flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcPort           dstPort           prot   flows       octets      packets     duration\n'
+        : 'srcPort  dstPort  prot   flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
-      num(out, c.srcport[i] as number, 7, 2)
-      num(out, c.dstport[i] as number, 7, 2)
-      num(out, c.prot[i] as number, 5, 2)
+      port(out, c.srcport[i] as number, o.wide ? 16 : 7, o)
+      out.sp(2)
+      port(out, c.dstport[i] as number, o.wide ? 16 : 7, o)
+      out.sp(2)
+      prot(out, c.prot[i] as number, 5, o)
+      out.sp(2)
       aggTail(out, c, i)
       return true
     },
   },
   12: {
     requires: [...AGG, 'input', 'srcaddr', 'src_mask', 'src_as'],
-    header: () =>
-      'src/mask            srcAS  input  flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcPrefix           srcAS             input  flows       octets      packets     duration\n'
+        : 'src/mask            srcAS  input  flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      num(out, c.src_as[i] as number, 5, 2)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       aggTail(out, c, i)
       return true
@@ -530,13 +575,17 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   13: {
     requires: [...AGG, 'output', 'dstaddr', 'dst_mask', 'dst_as'],
-    header: () =>
-      'dst/mask            dstAS  input  flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'dstPrefix           dstAS             input  flows       octets      packets     duration\n'
+        : 'dst/mask            dstAS  input  flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      num(out, c.dst_as[i] as number, 5, 2)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
       return true
@@ -554,16 +603,21 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       'src_as',
       'dst_as',
     ],
-    header: () =>
-      'srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'srcPrefix           srcAS             dstPrefix           dstAS             input  output flows       octets      packets     duration\n'
+        : 'srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      num(out, c.src_as[i] as number, 5, 2)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      num(out, c.dst_as[i] as number, 5, 2)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -625,26 +679,36 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
     ],
     header: () =>
       'srcIP            dstIP            router_sc        Sif    Dif    SrcP   DstP   prot ToS  mToS xpackets    octets      packets\n',
-    write: (out, b, i) => {
+    // flow-print gives the port names a 5-byte buffer here: 4 characters.
+    write: (out, b, i, o) => {
       const c = b.cols
       threeAddresses(out, c, i)
       num(out, c.input[i] as number, 5, 2)
       num(out, c.output[i] as number, 5, 2)
-      num(out, c.srcport[i] as number, 5, 2)
-      num(out, c.dstport[i] as number, 5, 2)
-      num(out, c.prot[i] as number, 3, 2)
+      port(out, c.srcport[i] as number, 5, o, 5)
+      out.sp(2)
+      port(out, c.dstport[i] as number, 5, o, 5)
+      out.sp(2)
+      prot(out, c.prot[i] as number, 3, o)
+      out.sp(2)
       tosTail(out, c, i)
       return true
     },
   },
   18: {
     requires: [...AGG, 'input', 'output', 'src_as', 'dst_as', 'tos'],
-    header: () => 'ToS  srcAS  dstAS  in     out    flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcAS             dstAS             in     out    flows       octets      packets     duration\n'
+        : 'ToS  srcAS  dstAS  in     out    flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
-      num(out, c.src_as[i] as number, 5, 2)
-      num(out, c.dst_as[i] as number, 5, 2)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -653,28 +717,39 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   19: {
     requires: [...AGG, 'srcport', 'dstport', 'prot', 'tos'],
-    header: () => 'ToS  srcPort  dstPort  prot   flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPort           dstPort           prot   flows       octets      packets     duration\n'
+        : 'ToS  srcPort  dstPort  prot   flows       octets      packets     duration\n',
     // flow-print reads the ToS column from the protocol byte for 8.10 (a flow-tools bug, kept).
-    write: (out, b, i) => {
+    write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.prot[i] as number, 3, 2)
-      num(out, c.srcport[i] as number, 7, 2)
-      num(out, c.dstport[i] as number, 7, 2)
-      num(out, c.prot[i] as number, 5, 2)
+      port(out, c.srcport[i] as number, o.wide ? 16 : 7, o)
+      out.sp(2)
+      port(out, c.dstport[i] as number, o.wide ? 16 : 7, o)
+      out.sp(2)
+      prot(out, c.prot[i] as number, 5, o)
+      out.sp(2)
       aggTail(out, c, i)
       return true
     },
   },
   20: {
     requires: [...AGG, 'input', 'srcaddr', 'src_mask', 'src_as', 'tos'],
-    header: () =>
-      'ToS  srcPrefix           srcAS  input  flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPrefix           srcAS             input  flows       octets      packets     duration\n'
+        : 'ToS  srcPrefix           srcAS  input  flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      num(out, c.src_as[i] as number, 5, 2)
+      asn(out, c.src_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       aggTail(out, c, i)
       return true
@@ -682,14 +757,18 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
   },
   21: {
     requires: [...AGG, 'output', 'dstaddr', 'dst_mask', 'dst_as', 'tos'],
-    header: () =>
-      'ToS  dst/mask            dstAS  input  flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  dstPrefix           dstAS             input  flows       octets      packets     duration\n'
+        : 'ToS  dst/mask            dstAS  input  flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      num(out, c.dst_as[i] as number, 5, 2)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
       return true
@@ -708,18 +787,23 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       'dst_as',
       'tos',
     ],
-    header: () =>
-      'ToS  srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPrefix           srcAS             dstPrefix           dstAS             input  output flows       octets      packets     duration\n'
+        : 'ToS  srcPrefix           srcAS  dstPrefix           dstAS  input  output flows       octets      packets     duration\n',
     // flow-print passes dstPrefix to the srcAS column and srcAS to the dstPrefix one (bug, kept).
-    write: (out, b, i) => {
+    write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
-      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 5)
+      out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, o.wide ? 16 : 5)
       out.sp(2)
-      num(out, c.src_as[i] as number, 18, 2)
-      num(out, c.dst_as[i] as number, 5, 2)
+      asn(out, c.src_as[i] as number, 18, o)
+      out.sp(2)
+      asn(out, c.dst_as[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -740,18 +824,24 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       'dstport',
       'prot',
     ],
-    header: () =>
-      'ToS  srcPrefix           dstPrefix           Pr   SrcP   DstP    input  output flows       octets      packets     duration\n',
-    write: (out, b, i) => {
+    hasWide: true,
+    header: (w) =>
+      w
+        ? 'ToS  srcPrefix           dstPrefix           Pr     SrcP              DstP              input  output flows       octets      packets     duration\n'
+        : 'ToS  srcPrefix           dstPrefix           Pr   SrcP   DstP    input  output flows       octets      packets     duration\n',
+    write: (out, b, i, o) => {
       const c = b.cols
       num(out, c.tos[i] as number, 3, 2)
       out.prefix(c.srcaddr[i] as number, c.src_mask[i] as number, 18)
       out.sp(2)
       out.prefix(c.dstaddr[i] as number, c.dst_mask[i] as number, 18)
       out.sp(2)
-      num(out, c.prot[i] as number, 3, 2)
-      num(out, c.srcport[i] as number, 5, 2)
-      num(out, c.dstport[i] as number, 5, 2)
+      prot(out, c.prot[i] as number, o.wide ? 5 : 3, o)
+      out.sp(2)
+      port(out, c.srcport[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
+      port(out, c.dstport[i] as number, o.wide ? 16 : 5, o)
+      out.sp(2)
       num(out, c.input[i] as number, 7, 0)
       num(out, c.output[i] as number, 7, 0)
       aggTail(out, c, i)
@@ -804,8 +894,9 @@ export const PRINT_FORMATS: Readonly<Record<number, PrintFormat>> = {
       out.ch(32)
       out.x(c.tcp_flags[i] as number, 2)
       out.sp(2)
-      num(out, c.src_as[i] as number, 5, 1)
-      out.su(c.dst_as[i] as number, 5)
+      asn(out, c.src_as[i] as number, 5, o)
+      out.ch(32)
+      asn(out, c.dst_as[i] as number, 5, o)
       out.ch(NL)
       return true
     },

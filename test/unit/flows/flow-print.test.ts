@@ -12,7 +12,7 @@ const VERSIONS = ['1', '5', '6', '7', '1005', ...Array.from({ length: 14 }, (_, 
 async function print(path: string, format?: number, wide = false, names = false): Promise<string> {
   const file = await openFtStream(streamOf(fixture(path), [1000]))
   const { dVersion, aggMethod } = file.header
-  const f = choosePrintFormat(file.present, dVersion, aggMethod, format, names)
+  const f = choosePrintFormat(file.present, dVersion, aggMethod, format)
   // A small chunk size, so rows cross the hand-off between chunks many times.
   const out = new ByteOut(100)
   out.lit(f.header(wide))
@@ -110,15 +110,21 @@ describe('flow-print -f 2 (scan finder)', () => {
 })
 
 describe('flow-print -n (names)', () => {
-  for (const [path, expected, wide] of [
-    ['random-v5-1k.ft', 'random-v5-1k/print-formats/print-f3-names.txt', false],
-    ['random-v5-1k.ft', 'random-v5-1k/print-formats/print-f3-names-wide.txt', true],
-    ['seed-all.ft', 'seed-all/print-formats/print-f3-names.txt', false],
-    // flow-gen counts ports 0-999: every low port's name, cut to 7 characters.
-    ['flowgen-v5-1k.ft', 'flowgen-v5-1k/print-formats/print-f3-names.txt', false],
+  for (const [path, expected, format, wide] of [
+    ['random-v5-1k.ft', 'random-v5-1k/print-formats/print-f3-names.txt', 3, false],
+    ['random-v5-1k.ft', 'random-v5-1k/print-formats/print-f3-names-wide.txt', 3, true],
+    ['seed-all.ft', 'seed-all/print-formats/print-f3-names.txt', 3, false],
+    ['seed-all.ft', 'seed-all/print-formats/print-f3-names-wide.txt', 3, true],
+    // flow-gen counts ports 0-999: every low port's name, cut to 7 and to 15 characters.
+    ['flowgen-v5-1k.ft', 'flowgen-v5-1k/print-formats/print-f3-names.txt', 3, false],
+    ['flowgen-v5-1k.ft', 'flowgen-v5-1k/print-formats/print-f3-names-wide.txt', 3, true],
+    // -f 4 -n -w: protocol and AS names (flow-gen counts AS 0-999 and 65280-65535).
+    ['random-v5-1k.ft', 'random-v5-1k/print-formats/print-f4-names-wide.txt', 4, true],
+    ['seed-all.ft', 'seed-all/print-formats/print-f4-names-wide.txt', 4, true],
+    ['flowgen-v5-1k.ft', 'flowgen-v5-1k/print-formats/print-f4-names-wide.txt', 4, true],
   ] as const) {
-    it(`prints ${path} like flow-print -n${wide ? ' -w' : ''} byte for byte`, async () => {
-      expect(await print(path, 3, wide, true)).toBe(fixtureText(`expected/${expected}`))
+    it(`prints ${path} like flow-print -f ${format} -n${wide ? ' -w' : ''} byte for byte`, async () => {
+      expect(await print(path, format, wide, true)).toBe(fixtureText(`expected/${expected}`))
     })
   }
 
@@ -126,13 +132,6 @@ describe('flow-print -n (names)', () => {
     expect(await print('seed-all.z.ft', 1, false, true)).toBe(
       fixtureText('expected/seed-all/print-formats/print-f1.txt'),
     )
-  })
-
-  it('refuses -n with format 4, whose AS names are not available, and unchecked formats', async () => {
-    await expect(print('seed-all.z.ft', 4, true, true)).rejects.toThrow(
-      /not 4 \(it needs AS names\)/,
-    )
-    await expect(print('seed-all.z.ft', 5, false, true)).rejects.toThrow(/formats 1 and 3, not 5/)
   })
 })
 
