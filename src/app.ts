@@ -17,7 +17,7 @@ import { metricsRoutes } from './routes/metrics'
 import { probeRoutes } from './routes/probes'
 import { targetsRoutes } from './routes/targets'
 import { filterSetsPage, generatorPages, targetsPage, uiRoutes } from './routes/ui'
-import { archivePage, archiveUiRoutes, jobPage } from './routes/ui-archive'
+import { analysisPage, archivePage, archiveUiRoutes, jobPage } from './routes/ui-flows'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
@@ -29,6 +29,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)
+  app.use('/flows/analyses/:id', analysisPage)
   app.route('/flows', flowRoutes)
   // The archive and job pages share the API's paths: they answer browsers, then step aside.
   app.use('/flows/archive', archivePage)

@@ -1,15 +1,29 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../env'
+import { csrfMatches, readSession, SESSION_COOKIE } from '../ui/session'
 import { ProblemError } from './problem'
 
 /**
  * Bearer-token auth against the `API_TOKEN` secret. `detectToken` runs on every request and only
  * records whether a valid token came; `requireToken` guards what probes caller-chosen hosts or
  * writes state.
+ *
+ * The dashboard's scripts call the same API with the login session instead: the session cookie
+ * (HttpOnly, SameSite=Strict) AND its CSRF token in an `X-CSRF-Token` header. A cookie alone is
+ * never enough, so another site cannot make a logged-in browser call the API.
  */
 export const detectToken: MiddlewareHandler<AppEnv> = async (c, next) => {
-  c.set('authenticated', await hasValidToken(c))
+  c.set('authenticated', (await hasValidToken(c)) || (await hasSessionWithCsrf(c)))
   await next()
+}
+
+async function hasSessionWithCsrf(c: Context<AppEnv>): Promise<boolean> {
+  const expected = c.env.API_TOKEN
+  const submitted = c.req.header('x-csrf-token')
+  if (!expected || !submitted) return false
+  const session = await readSession(expected, getCookie(c, SESSION_COOKIE))
+  return csrfMatches(session, submitted)
 }
 
 export const requireToken: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -29,7 +43,7 @@ function unauthorized(c: Context<AppEnv>, what?: string): ProblemError {
     title: 'Unauthorized',
     status: 401,
     detail: configured
-      ? `${what ?? 'This endpoint'} needs the API token: send 'Authorization: Bearer <API_TOKEN>'`
+      ? `${what ?? 'This endpoint'} needs the API token: send 'Authorization: Bearer <API_TOKEN>' (or, from the dashboard, log in)`
       : 'No API_TOKEN is configured on this Worker (wrangler secret put API_TOKEN, or .dev.vars locally)',
   })
 }

@@ -119,7 +119,11 @@ uiRoutes.get('/dns', async (c) => {
 
 uiRoutes.get('/flows', async (c) => {
   await withSession(c)
-  return render(c, 'Flow analyzer', <FlowsPage />)
+  return render(
+    c,
+    'Flow analyzer',
+    <FlowsPage authenticated={c.get('authenticated')} csrf={c.get('session')?.csrf} />,
+  )
 })
 
 uiRoutes.get('/probes', async (c) => {

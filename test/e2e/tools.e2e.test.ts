@@ -146,6 +146,30 @@ describe('flows page', () => {
     await ctx.close()
   })
 
+  it('saves the report and timeline when logged in, and shows the saved timeline again', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await logIn(page, '/flows')
+    await page.locator('#files').setInputFiles(day('9'))
+    await page.getByLabel('nfdump expression').fill('port 6667 or port 7000')
+    await page.getByLabel('Save the report and timeline').check()
+    await analyze(page)
+    const saved = page.locator('#flows-saved')
+    await expect.poll(() => saved.textContent()).toContain('Saved for 90 days')
+    await saved.getByRole('link', { name: 'the timeline' }).click()
+    await page.waitForURL(/\/flows\/analyses\/[0-9a-f-]{36}$/)
+    await expect
+      .poll(() => page.locator('#first-seen').textContent())
+      .toMatch(/2010-11-09 01:25:41 UTC 189\.22\.36\.165:60702 → 208\.83\.20\.130:6667/)
+    expect(await page.locator('#analysis-files tbody tr').count()).toBe(4)
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'flows-saved-timeline')
+    // The same path still answers curl, with the token only.
+    const api = await fetch(page.url())
+    expect(api.status).toBe(401)
+    await ctx.close()
+  })
+
   it('reproduces the seed pipeline with an uploaded filter.cfg and two definition stages', async () => {
     const ctx = await browser.newContext()
     const page = await ctx.newPage()

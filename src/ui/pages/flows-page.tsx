@@ -4,7 +4,7 @@
  * buffers a file; the page's script only draws what the API answers, with textContent (never
  * innerHTML), so nothing in a flow file can inject markup.
  */
-export function FlowsPage() {
+export function FlowsPage(props: { authenticated: boolean; csrf?: string | undefined }) {
   return (
     <>
       <p>
@@ -59,11 +59,20 @@ export function FlowsPage() {
               <option value="day">per day</option>
             </select>
           </div>
+          {props.authenticated ? (
+            <label>
+              <span>
+                <input id="save" type="checkbox" /> Save the report and timeline
+              </span>
+            </label>
+          ) : null}
+          <input type="hidden" id="flows-csrf" value={props.csrf ?? ''} />
           <button type="submit">Analyze</button>
         </div>
       </form>
       <div id="flows-error" class="error" role="alert" hidden />
       <div id="flows-results" hidden>
+        <p id="flows-saved" role="status" hidden />
         <section class="card" aria-label="Summary">
           <h2>Summary</h2>
           <p id="flows-totals" />
@@ -138,7 +147,9 @@ const FLOWS_SCRIPT = `(() => {
     return fd
   }
   async function call(path, extra, accept) {
-    const res = await fetch(path + '?' + query(extra), { method: 'POST', body: body(), headers: { accept } })
+    // The session's CSRF token makes the call count as logged in (saving needs it).
+    const headers = { accept, 'x-csrf-token': $('flows-csrf').value }
+    const res = await fetch(path + '?' + query(extra), { method: 'POST', body: body(), headers })
     if (!res.ok) {
       let detail = res.status + ' ' + res.statusText
       try { const p = await res.json(); detail = (p.title || '') + ': ' + (p.detail || '') } catch {}
@@ -185,9 +196,10 @@ const FLOWS_SCRIPT = `(() => {
     e.preventDefault()
     $('flows-error').hidden = true
     try {
+      const save = $('save') && $('save').checked ? { save: '1' } : {}
       const [report, timeline, printed] = await Promise.all([
-        call('/flows/report', { top: '10' }, 'application/json'),
-        call('/flows/timeline', { bucket: $('bucket').value }, 'application/json'),
+        call('/flows/report', { top: '10', ...save }, 'application/json'),
+        call('/flows/timeline', { bucket: $('bucket').value, ...save }, 'application/json'),
         call('/flows/print', {}, 'text/plain'),
       ])
       const t = report.totals
@@ -212,6 +224,18 @@ const FLOWS_SCRIPT = `(() => {
         table.append(head)
         for (const r of rows) { const tr = document.createElement('tr'); for (const v of [r.key, r.flows, r.octets, r.packets]) cell(tr, v); table.append(tr) }
         top.append(table)
+      }
+      const saved = $('flows-saved')
+      saved.replaceChildren()
+      saved.hidden = !report.id
+      if (report.id) {
+        saved.append('Saved for 90 days: ')
+        for (const [label, id] of [['the report', report.id], ['the timeline', timeline.id]]) {
+          const a = document.createElement('a')
+          a.href = '/flows/analyses/' + id
+          a.textContent = label
+          saved.append(a, ' ')
+        }
       }
       lines = printed.replace(/\\n$/, '').split('\\n')
       page = 0

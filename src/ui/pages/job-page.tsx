@@ -22,8 +22,8 @@ export type JobPageState = {
 }
 
 const STATE_VERDICT = { queued: 'info', running: 'warning', done: 'pass' } as const
-const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' }
-const TOP_TITLES: Record<(typeof TOP_KEYS)[number], string> = {
+export const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' }
+export const TOP_TITLES: Record<(typeof TOP_KEYS)[number], string> = {
   srcaddr: 'Source addresses',
   dstaddr: 'Destination addresses',
   srcport: 'Source ports',
@@ -248,7 +248,7 @@ function Seen(props: { label: string; seen: SeenFlow | null; id: string }) {
   )
 }
 
-function Timeline(props: { timeline: TimelineResult }) {
+export function Timeline(props: { timeline: TimelineResult }) {
   const tl = props.timeline
   return (
     <section class="card" aria-label="Timeline">
@@ -354,7 +354,7 @@ export function BarChart(props: {
   )
 }
 
-function TopTable(props: {
+export function TopTable(props: {
   title: string
   rows: TopRow[]
   bound?: number | undefined

@@ -4,10 +4,12 @@ import type { AppEnv } from '../env'
 import { checkRouter } from '../flows/archive/archive-index'
 import { domainProblem } from '../http/domain-errors'
 import { type Problem, ProblemError } from '../http/problem'
+import { ANALYSIS_ID, getAnalysis } from '../kv/analyses'
 import { listFilterSets } from '../kv/filter-sets'
 import { listFlowFiles, listRouters } from '../storage/flow-archive'
 import { deleteJob } from '../storage/flow-jobs'
 import { ErrorBox } from '../ui/layout'
+import { AnalysisPage } from '../ui/pages/analysis-page'
 import { ARCHIVE_PAGE_FILES, ArchivePage, type ArchivePageState } from '../ui/pages/archive-page'
 import { JobPage } from '../ui/pages/job-page'
 import { csrfMatches } from '../ui/session'
@@ -24,9 +26,9 @@ import {
 import { type PageStatus, prefersHtml, render, withSession } from './ui'
 
 /**
- * The flow archive in the dashboard. The pages share their paths with the API (a browser asking
- * for HTML gets the page); the forms post to /ui/... with the session cookie and its CSRF token,
- * and call the same storage and job code as the API routes.
+ * The flow archive, its query jobs and saved analyses in the dashboard. The pages share their
+ * paths with the API (a browser asking for HTML gets the page); the forms post to /ui/... with the
+ * session cookie and its CSRF token, and call the same storage and job code as the API routes.
  */
 export const archiveUiRoutes = new Hono<AppEnv>()
 
@@ -121,6 +123,39 @@ export const jobPage: MiddlewareHandler<AppEnv> = async (c, next) => {
       pageStatus(p.status),
     )
   }
+}
+
+/** `GET /flows/analyses/{id}`: the saved analysis as JSON for curl, as a page for browsers. */
+export const analysisPage: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const m = /^\/flows\/analyses\/([^/]+)$/.exec(c.req.path)
+  if (!m || c.req.method !== 'GET' || !prefersHtml(c.req.header('accept'))) return next()
+  await withSession(c)
+  const title = 'Saved flow analysis'
+  if (!c.get('authenticated')) {
+    return render(
+      c,
+      title,
+      <p class="card">
+        Saved analyses hold traffic data, so they need the API token:{' '}
+        <a href={`/login?next=${encodeURIComponent(c.req.path)}`}>log in</a> first.
+      </p>,
+      401,
+    )
+  }
+  const id = decodeURIComponent(m[1] ?? '')
+  const saved = ANALYSIS_ID.test(id) ? await getAnalysis(c.env.EDGEPING_KV, id) : null
+  if (!saved) {
+    return render(
+      c,
+      title,
+      <ErrorBox
+        title={ANALYSIS_ID.test(id) ? 'Not found' : 'Not an analysis id'}
+        detail={`no saved analysis ${id.slice(0, 60)} (analyses expire after 90 days)`}
+      />,
+      ANALYSIS_ID.test(id) ? 404 : 422,
+    )
+  }
+  return render(c, title, <AnalysisPage saved={saved} />)
 }
 
 /**

@@ -1,0 +1,72 @@
+// The dashboard session as API credentials: the cookie AND its CSRF token in X-CSRF-Token count
+// as the token; either alone does not. Also the saved-analysis page that relies on it.
+import { beforeAll, describe, expect, it } from 'vitest'
+import { dayFile } from '../support/month-archive'
+import { call, problemOf, TOKEN } from './helpers'
+
+const HTML = { accept: 'text/html' }
+let cookie = ''
+let csrf = ''
+
+beforeAll(async () => {
+  const login = await call('/login', {
+    method: 'POST',
+    headers: {
+      origin: 'https://edgeping.test',
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: `token=${TOKEN}&next=/flows`,
+    redirect: 'manual',
+  })
+  expect(login.status).toBe(303)
+  cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? ''
+  const page = await (await call('/flows', { headers: { ...HTML, cookie } })).text()
+  csrf = /id="flows-csrf" value="([0-9a-f]+)"/.exec(page)?.[1] ?? ''
+  expect(csrf).toMatch(/^[0-9a-f]{64}$/)
+})
+
+const LIST = '/flows/archive?router=rtr1&from=0&to=1'
+
+describe('session credentials on API routes', () => {
+  it('accepts the session cookie with its CSRF token', async () => {
+    const res = await call(LIST, { headers: { cookie, 'x-csrf-token': csrf } })
+    expect(res.status).toBe(200)
+  })
+
+  it('refuses the cookie alone, a wrong token, and the token without the cookie', async () => {
+    for (const headers of [
+      { cookie },
+      { cookie, 'x-csrf-token': 'a'.repeat(64) },
+      { 'x-csrf-token': csrf },
+    ]) {
+      const res = await call(LIST, { headers })
+      expect(res.status).toBe(401)
+      expect((await problemOf(res)).detail).toContain('log in')
+    }
+  })
+})
+
+describe('the saved analysis page', () => {
+  it('shows a timeline saved through the API, and needs a login', async () => {
+    const body = await dayFile(25) // 2010-11-09, the day the IRC traffic starts
+    const res = await call('/flows/timeline?save=1&expr=port%206667%20or%20port%207000', {
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf },
+      body,
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
+    const { id } = (await res.json()) as { id: string }
+    const page = await call(`/flows/analyses/${id}`, { headers: { ...HTML, cookie } })
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toMatch(/id="first-seen".*2010-11-09 01:25:41 UTC.*208\.83\.20\.130:6667/s)
+    expect(html).toContain('expr: port 6667 or port 7000')
+    const anonymous = await call(`/flows/analyses/${id}`, { headers: HTML })
+    expect(anonymous.status).toBe(401)
+    expect((await call('/flows/analyses/nope', { headers: { ...HTML, cookie } })).status).toBe(422)
+    const unknown = await call(`/flows/analyses/${crypto.randomUUID()}`, {
+      headers: { ...HTML, cookie },
+    })
+    expect(unknown.status).toBe(404)
+  })
+})
