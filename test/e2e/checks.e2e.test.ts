@@ -127,4 +127,30 @@ describe('targets editor', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/line \d+: .*ICMP/)
     await ctx.close()
   })
+
+  it('runs one round now against a host from the targets page, and shows a refused input', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/login?next=%2Ftargets`)
+    await page.getByLabel('API token').fill(TOKEN)
+    await page.getByRole('button', { name: 'Log in' }).click()
+    await page.waitForURL(`${BASE}/targets`)
+    const run = page.getByRole('form', { name: 'Run one round now' })
+    await run.getByLabel('Host (for DNS: the resolver)').fill('127.0.0.1')
+    await run.getByLabel('Port').fill('8054')
+    await run.getByLabel('Pings').fill('3')
+    await run.getByRole('button', { name: 'Run' }).click()
+    await expect
+      .poll(() => page.locator('#run-result').textContent())
+      .toMatch(/^tcp 127\.0\.0\.1: median \d+\.\d ms, loss 0\/3/)
+    expect(await page.locator('#run-samples').textContent()).toMatch(
+      /^samples \(sorted, ms\): \d+\.\d \d+\.\d \d+\.\d$/,
+    )
+    expect(await accessibilityViolations(page)).toEqual([])
+    await screenshot(page, 'targets-run-now')
+    await run.getByLabel('Host (for DNS: the resolver)').fill('no such host!')
+    await run.getByRole('button', { name: 'Run' }).click()
+    await expect.poll(() => page.locator('#run-error').textContent()).toMatch(/no such host!/)
+    await ctx.close()
+  })
 })
