@@ -146,6 +146,27 @@ describe('flows page', () => {
     await ctx.close()
   })
 
+  it('prints in the chosen flow-print format with names and wide columns, like the real tool', async () => {
+    const ctx = await browser.newContext()
+    const page = await ctx.newPage()
+    await page.goto(`${BASE}/flows`)
+    const fixtures = new URL('../fixtures/flows/', import.meta.url).pathname
+    await page.locator('#files').setInputFiles(`${fixtures}seed-all.ft`)
+    await page.getByLabel('Print format (flow-print -f)').selectOption('f3')
+    await page.getByLabel('names (-n)').check()
+    await page.getByLabel('wide (-w)').check()
+    await analyze(page)
+    const expected = readFileSync(
+      `${fixtures}expected/seed-all/print-formats/print-f3-names-wide.txt`,
+      'latin1',
+    )
+      .split('\n')
+      .slice(0, 100)
+      .join('\n')
+    await expect.poll(() => page.locator('#flows-print').textContent()).toBe(expected)
+    await ctx.close()
+  })
+
   it('saves the report and timeline when logged in, and shows the saved timeline again', async () => {
     const ctx = await browser.newContext()
     const page = await ctx.newPage()

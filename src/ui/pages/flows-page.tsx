@@ -59,6 +59,25 @@ export function FlowsPage(props: { authenticated: boolean; csrf?: string | undef
               <option value="day">per day</option>
             </select>
           </div>
+          <div class="field">
+            <label for="print-format">Print format (flow-print -f)</label>
+            <select id="print-format">
+              <option value="">default for the records</option>
+              {Array.from({ length: 25 }, (_, i) => (
+                <option value={`f${i}`}>-f {i}</option>
+              ))}
+            </select>
+          </div>
+          <label>
+            <span>
+              <input id="print-names" type="checkbox" /> names (-n)
+            </span>
+          </label>
+          <label>
+            <span>
+              <input id="print-wide" type="checkbox" /> wide (-w)
+            </span>
+          </label>
           {props.authenticated ? (
             <label>
               <span>
@@ -138,6 +157,13 @@ const FLOWS_SCRIPT = `(() => {
     if (filters) q.set('filters', filters)
     return q.toString()
   }
+  function printOptions() {
+    const o = {}
+    if ($('print-format').value) o.output = $('print-format').value
+    if ($('print-names').checked) o.names = '1'
+    if ($('print-wide').checked) o.wide = '1'
+    return o
+  }
   function body() {
     const fd = new FormData()
     // The API reads a filter.cfg part placed before the flow files.
@@ -200,7 +226,7 @@ const FLOWS_SCRIPT = `(() => {
       const [report, timeline, printed] = await Promise.all([
         call('/flows/report', { top: '10', ...save }, 'application/json'),
         call('/flows/timeline', { bucket: $('bucket').value, ...save }, 'application/json'),
-        call('/flows/print', {}, 'text/plain'),
+        call('/flows/print', printOptions(), 'text/plain'),
       ])
       const t = report.totals
       $('flows-totals').textContent = t.files + ' file(s), ' + t.flows + ' flows, ' + t.matched + ' matched, ' + t.octets + ' octets, ' + t.packets + ' packets'
