@@ -112,3 +112,21 @@ export function parseJobMessage(body: unknown): JobMessage | null {
   }
   return null
 }
+
+/** Where a job stands, as GET /flows/jobs/{id} and the job page show it. */
+export type JobStatus = {
+  id: string
+  state: 'queued' | 'running' | 'done' | 'failed'
+  /** state failed: the step that ran out of retries, and its last error. */
+  error?: string
+  created: string
+  finished?: string
+  elapsedMs: number
+  filesTotal: number
+  filesDone: number
+  filesFailed: number
+  flowsScanned: number
+  tasks: number
+  tasksDone: number
+  query: Record<string, unknown>
+}

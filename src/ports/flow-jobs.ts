@@ -6,6 +6,7 @@ import {
   getPartial,
   hasPartial,
   putFlowChunk,
+  putJobFailure,
   putJobResult,
   putPartial,
 } from '../storage/flow-jobs'
@@ -45,6 +46,10 @@ export async function sendJobMessages(queue: Queue, messages: JobMessage[]): Pro
   if (batch.length > 0) await queue.sendBatch(batch)
 }
 
+function describe(m: JobMessage): string {
+  return m.kind === 'task' ? `task ${m.task}` : `merge of level-${m.level} group ${m.group}`
+}
+
 export function maxAttempts(env: Pick<Env, 'FLOW_JOB_ATTEMPTS'>): number {
   const n = Number(env.FLOW_JOB_ATTEMPTS)
   return Number.isSafeInteger(n) && n >= 1 ? n : 4
@@ -68,9 +73,27 @@ export async function consumeJobMessages(
       if (outcome === 'ack') message.ack()
       else message.retry({ delaySeconds: 2 })
     } catch (err) {
-      // Storage trouble while merging or recording: the step is idempotent, so run it again.
-      console.log(`flow jobs: ${m.kind} of job ${m.job} failed, retrying: ${String(err)}`)
-      message.retry({ delaySeconds: 2 })
+      // Storage trouble while merging or recording: the step is idempotent, so run it again;
+      // out of attempts, the job is marked failed (the Queue would drop the message silently).
+      const last = message.attempts >= maxAttempts(env)
+      console.log(
+        `flow jobs: ${describe(m)} of job ${m.job} failed (attempt ${message.attempts}): ${String(err)}`,
+      )
+      if (!last) {
+        message.retry({ delaySeconds: 2 })
+        continue
+      }
+      try {
+        await putJobFailure(env.FLOW_ARCHIVE, m.job, {
+          step: describe(m),
+          error: String(err instanceof Error ? err.message : err).slice(0, 500),
+          attempts: message.attempts,
+          at: new Date().toISOString(),
+        })
+        message.ack()
+      } catch {
+        message.retry({ delaySeconds: 2 })
+      }
     }
   }
 }

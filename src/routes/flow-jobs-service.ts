@@ -13,6 +13,7 @@ import {
   JOB_OUTPUTS,
   type JobFileRef,
   type JobSpec,
+  type JobStatus,
   MAX_JOB_FILES,
   taskMessages,
 } from '../jobs/job'
@@ -21,6 +22,7 @@ import { sendJobMessages } from '../ports/flow-jobs'
 import { listFlowFiles } from '../storage/flow-archive'
 import {
   flowOutputStream,
+  getJobFailure,
   getJobResult,
   getJobSpec,
   jobProgress,
@@ -203,21 +205,6 @@ export async function loadSpec(bucket: R2Bucket, id: string): Promise<JobSpec> {
   return spec
 }
 
-export type JobStatus = {
-  id: string
-  state: 'queued' | 'running' | 'done'
-  created: string
-  finished?: string
-  elapsedMs: number
-  filesTotal: number
-  filesDone: number
-  filesFailed: number
-  flowsScanned: number
-  tasks: number
-  tasksDone: number
-  query: Record<string, unknown>
-}
-
 /** Where a job stands: its result when done, else the progress its finished tasks recorded. */
 export async function jobStatus(
   bucket: R2Bucket,
@@ -245,12 +232,21 @@ export async function jobStatus(
       },
     }
   }
-  const progress = await jobProgress(bucket, spec.id)
+  const [progress, failure] = await Promise.all([
+    jobProgress(bucket, spec.id),
+    getJobFailure(bucket, spec.id),
+  ])
   return {
     result: null,
     status: {
       id: spec.id,
-      state: progress.tasksDone > 0 ? 'running' : 'queued',
+      state: failure ? 'failed' : progress.tasksDone > 0 ? 'running' : 'queued',
+      ...(failure
+        ? {
+            finished: failure.at,
+            error: `${failure.step} failed ${failure.attempts} times: ${failure.error}`,
+          }
+        : {}),
       created: spec.created,
       elapsedMs: now - created,
       filesTotal: spec.filesTotal,

@@ -25,7 +25,11 @@ flowJobRoutes.use('/jobs/*', requireToken)
 const JobStatusSchema = z
   .object({
     id: z.string(),
-    state: z.enum(['queued', 'running', 'done']),
+    state: z.enum(['queued', 'running', 'done', 'failed']),
+    error: z
+      .string()
+      .optional()
+      .openapi({ description: 'state failed: the step that ran out of retries and its error' }),
     created: z.string(),
     finished: z.string().optional(),
     elapsedMs: z.number(),
@@ -109,7 +113,7 @@ flowJobRoutes.openapi(
     if (wantsText(c, undefined, [])) {
       if (result) return c.text(renderJobText(spec, result), 200)
       return c.text(
-        `# job ${spec.id}: ${status.state}, ${status.filesDone}/${status.filesTotal} files, ${status.flowsScanned} flows read, ${status.elapsedMs} ms\n`,
+        `# job ${spec.id}: ${status.state}, ${status.filesDone}/${status.filesTotal} files, ${status.flowsScanned} flows read, ${status.elapsedMs} ms\n${status.error ? `# ${status.error}\n` : ''}`,
         200,
       )
     }

@@ -10,6 +10,7 @@ import type { FlowChunk, PartialFacts } from '../jobs/runner'
  *   jobs/v1/{id}/L{level}/{group}/{index}      partial results; a merge group is one prefix
  *   jobs/v1/{id}/out/{task}                    matching flows of a task (output=flows)
  *   jobs/v1/{id}/result.json                   the answer
+ *   jobs/v1/{id}/failed.json                   why the job cannot finish (a step out of retries)
  *
  * Every key is written by whoever computes it, always with the same content: re-deliveries
  * rewrite identical bytes, never add. Partials carry their counts as custom metadata so the
@@ -120,6 +121,20 @@ export async function putJobResult(bucket: R2Bucket, id: string, r: JobResult): 
 export async function getJobResult(bucket: R2Bucket, id: string): Promise<JobResult | null> {
   const o = await bucket.get(`${jobPrefix(id)}result.json`)
   return o ? ((await o.json()) as JobResult) : null
+}
+
+/** A step that ran out of retries: the job stops here, and says so instead of "running". */
+export type JobFailure = { step: string; error: string; attempts: number; at: string }
+
+export async function putJobFailure(bucket: R2Bucket, id: string, f: JobFailure): Promise<void> {
+  await bucket.put(`${jobPrefix(id)}failed.json`, JSON.stringify(f), {
+    httpMetadata: { contentType: 'application/json' },
+  })
+}
+
+export async function getJobFailure(bucket: R2Bucket, id: string): Promise<JobFailure | null> {
+  const o = await bucket.get(`${jobPrefix(id)}failed.json`)
+  return o ? ((await o.json()) as JobFailure) : null
 }
 
 export async function putFlowChunk(

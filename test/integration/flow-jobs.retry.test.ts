@@ -178,4 +178,25 @@ describe('archive-query consumer', () => {
     const text = await call(`/flows/jobs/${id}`, { token: true, headers: { accept: 'text/plain' } })
     expect(await text.text()).toContain(`# FAILED retry2/${dayName(5)}:`)
   })
+
+  it('marks the job failed, with the step and its error, when a merge runs out of retries', async () => {
+    const stored = await store('retry3', [6, 7])
+    const { id, messages } = await makeJob('retry3', stored)
+    const [t0, t1] = messages as [JobMessage, JobMessage]
+    // The first level-0 partial cannot be read back: every merge attempt fails.
+    const q = harness(`jobs/v1/${id}/L0/000000/000000`, 99)
+    expect(await q.deliver(t0)).toBe('ack')
+    expect(await q.deliver(t1)).toBe('ack')
+    const merge = q.sent.find((m) => m.kind === 'merge')
+    if (!merge) throw new Error('no merge message was sent')
+    expect(await q.deliver(merge, 1)).toBe('retry')
+    expect(await q.deliver(merge, 2)).toBe('retry')
+    expect((await jobStatus(id)).state).toBe('running')
+    expect(await q.deliver(merge, 3)).toBe('ack')
+    const failed = (await jobStatus(id)) as { state: string; error?: string }
+    expect(failed.state).toBe('failed')
+    expect(failed.error).toMatch(/^merge of level-0 group 0 failed 3 times: .*injected/)
+    const text = await call(`/flows/jobs/${id}`, { token: true, headers: { accept: 'text/plain' } })
+    expect(await text.text()).toContain('# merge of level-0 group 0 failed 3 times')
+  })
 })

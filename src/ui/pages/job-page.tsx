@@ -1,27 +1,18 @@
 import type { SeenFlow, TimelineResult } from '../../flows/report/timeline'
 import { TOP_KEYS, type TopRow } from '../../flows/report/top-talkers'
-import type { JobSpec } from '../../jobs/job'
+import type { JobSpec, JobStatus } from '../../jobs/job'
 import type { JobResult } from '../../jobs/result'
-import { Badge } from '../layout'
+import { Badge, ErrorBox } from '../layout'
 
 /** What the job page shows: the job's spec, its status, and the answer once done. */
 export type JobPageState = {
   spec: JobSpec
-  status: {
-    state: 'queued' | 'running' | 'done'
-    elapsedMs: number
-    filesTotal: number
-    filesDone: number
-    filesFailed: number
-    flowsScanned: number
-    tasks: number
-    tasksDone: number
-  }
+  status: JobStatus
   result: JobResult | null
   csrf?: string | undefined
 }
 
-const STATE_VERDICT = { queued: 'info', running: 'warning', done: 'pass' } as const
+const STATE_VERDICT = { queued: 'info', running: 'warning', done: 'pass', failed: 'fail' } as const
 export const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' }
 export const TOP_TITLES: Record<(typeof TOP_KEYS)[number], string> = {
   srcaddr: 'Source addresses',
@@ -71,7 +62,13 @@ export function JobPage(s: JobPageState) {
           {n(st.flowsScanned)} flows read, {(st.elapsedMs / 1000).toFixed(1)} s
           {st.state === 'done' ? '' : ` · ${st.tasksDone} of ${st.tasks} tasks done`}
         </p>
-        {st.state === 'done' ? null : (
+        {st.state === 'failed' ? (
+          <ErrorBox
+            title="The job cannot finish"
+            detail={`${st.error ?? ''}. Start it again; if it fails again, the archive's storage is in trouble.`}
+          />
+        ) : null}
+        {st.state === 'done' || st.state === 'failed' ? null : (
           <>
             <p class="muted">
               This page reloads itself every 2 seconds until the answer is in (
