@@ -12,8 +12,14 @@
 # (1, 2, 4... s apart); a 4xx is final (the problem's detail is printed). Exit status 1 when any
 # file failed, each named on stderr as "failed: FILE: reason".
 #
+# A multipart upload survives the script: its upload id and the etags of the parts sent are kept
+# in ARCHIVE_STATE_DIR, so running the same command again after a failure or a kill sends only
+# the missing parts (R2 drops an unfinished upload after about 7 days; the script then starts
+# that file over).
+#
 # Environment: EDGEPING_TOKEN (required), ARCHIVE_PART_BYTES (default 16777216; at least
-# 5242880, R2's minimum part; at most 104857600, one request), ARCHIVE_RETRIES (default 4).
+# 5242880, R2's minimum part; at most 104857600, one request), ARCHIVE_RETRIES (default 4),
+# ARCHIVE_STATE_DIR (default ${XDG_STATE_HOME:-~/.local/state}/edgeping-archive-upload).
 set -euo pipefail
 
 if [[ $# -lt 3 ]]; then
@@ -34,6 +40,8 @@ if ((part_bytes < 5242880 || part_bytes > 104857600)); then
   exit 2
 fi
 
+state_dir=${ARCHIVE_STATE_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/edgeping-archive-upload}
+mkdir -p "$state_dir"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 auth=(-H "Authorization: Bearer $EDGEPING_TOKEN")
@@ -73,33 +81,67 @@ json_field() {
   [[ $text =~ \"$1\":\"([^\"]*)\" ]] && echo "${BASH_REMATCH[1]}"
 }
 
+# state_file URL: where the upload of URL keeps its id and sent parts (cksum is POSIX, so the
+# script runs on FreeBSD as on Linux).
+state_file() {
+  local sum
+  sum=$(printf '%s' "$1" | cksum)
+  echo "$state_dir/${1##*/}.${sum%% *}"
+}
+
 upload_multipart() {
-  local file=$1 url=$2 size=$3 id parts n count etag
-  head -c 65536 "$file" >"$work/head"
-  if ! request --data-binary @"$work/head" -H 'content-type: application/octet-stream' "$url?uploads"; then
-    echo "failed: $file: start: $(reason)" >&2
-    return 1
+  local file=$1 url=$2 size=$3 id= parts= n count etag state stamp line
+  local -A sent=()
+  state=$(state_file "$url")
+  # The size and modification time tell a resumable upload from one of an older file.
+  stamp="$size $(date -r "$file" +%s)"
+  if [[ -f $state ]]; then
+    read -r line <"$state"
+    if [[ $line == "$stamp "* ]]; then
+      id=${line##* }
+      while read -r n etag; do sent[$n]=$etag; done < <(tail -n +2 "$state")
+      echo "resuming $file: ${#sent[@]} part(s) already sent" >&2
+    fi
   fi
-  id=$(json_field uploadId)
-  count=$(((size + part_bytes - 1) / part_bytes))
-  parts=
-  for ((n = 1; n <= count; n++)); do
-    dd if="$file" of="$work/part" bs="$part_bytes" skip=$((n - 1)) count=1 2>/dev/null
-    if ! request -X PUT --data-binary @"$work/part" -H 'content-type: application/octet-stream' \
-      "$url?uploadId=$id&partNumber=$n"; then
-      echo "failed: $file: part $n of $count: $(reason)" >&2
-      request -X DELETE "$url?uploadId=$id" || true
+  if [[ -z $id ]]; then
+    head -c 65536 "$file" >"$work/head"
+    if ! request --data-binary @"$work/head" -H 'content-type: application/octet-stream' "$url?uploads"; then
+      echo "failed: $file: start: $(reason)" >&2
       return 1
     fi
-    etag=$(json_field etag)
-    parts+="${parts:+,}{\"partNumber\":$n,\"etag\":\"$etag\"}"
+    id=$(json_field uploadId)
+    echo "$stamp $id" >"$state"
+  fi
+  count=$(((size + part_bytes - 1) / part_bytes))
+  for ((n = 1; n <= count; n++)); do
+    if [[ -z ${sent[$n]:-} ]]; then
+      dd if="$file" of="$work/part" bs="$part_bytes" skip=$((n - 1)) count=1 2>/dev/null
+      if ! request -X PUT --data-binary @"$work/part" -H 'content-type: application/octet-stream' \
+        "$url?uploadId=$id&partNumber=$n"; then
+        if [[ $status == 404 ]]; then
+          rm -f "$state"
+          echo "failed: $file: part $n of $count: $(reason); run again to start this file over" >&2
+        else
+          echo "failed: $file: part $n of $count: $(reason); run again to resume" >&2
+        fi
+        return 1
+      fi
+      sent[$n]=$(json_field etag)
+      echo "$n ${sent[$n]}" >>"$state"
+    fi
+    parts+="${parts:+,}{\"partNumber\":$n,\"etag\":\"${sent[$n]}\"}"
   done
   if ! request -H 'content-type: application/json' --data-binary "{\"parts\":[$parts]}" \
     "$url?uploadId=$id"; then
     echo "failed: $file: complete: $(reason)" >&2
-    request -X DELETE "$url?uploadId=$id" || true
+    if [[ $status == 4?? ]]; then
+      # Refused for good (unknown upload, or a header that does not match): start over next time.
+      request -X DELETE "$url?uploadId=$id" || true
+      rm -f "$state"
+    fi
     return 1
   fi
+  rm -f "$state"
 }
 
 done_files=0 multipart=0 failed=0
