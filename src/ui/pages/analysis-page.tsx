@@ -2,7 +2,7 @@ import type { FileSummary } from '../../flows/flow-summary'
 import type { TimelineResult } from '../../flows/report/timeline'
 import { TOP_KEYS, type TopKey, type TopRow } from '../../flows/report/top-talkers'
 import type { SavedAnalysis } from '../../kv/analyses'
-import { Timeline, TOP_TITLES, TopTable } from './job-page'
+import { Timeline, TOP_TITLES, TopTable } from './flow-views'
 
 type Report = {
   stat: { text: string }

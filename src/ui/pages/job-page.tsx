@@ -1,8 +1,8 @@
-import type { SeenFlow, TimelineResult } from '../../flows/report/timeline'
-import { TOP_KEYS, type TopRow } from '../../flows/report/top-talkers'
+import { TOP_KEYS } from '../../flows/report/top-talkers'
 import type { JobSpec, JobStatus } from '../../jobs/job'
 import type { JobResult } from '../../jobs/result'
 import { Badge, ErrorBox } from '../layout'
+import { n, Timeline, TOP_TITLES, TopTable, when } from './flow-views'
 
 /** What the job page shows: the job's spec, its status, and the answer once done. */
 export type JobPageState = {
@@ -13,20 +13,8 @@ export type JobPageState = {
 }
 
 const STATE_VERDICT = { queued: 'info', running: 'warning', done: 'pass', failed: 'fail' } as const
-export const PROTOCOLS: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'ipv6-icmp' }
-export const TOP_TITLES: Record<(typeof TOP_KEYS)[number], string> = {
-  srcaddr: 'Source addresses',
-  dstaddr: 'Destination addresses',
-  srcport: 'Source ports',
-  dstport: 'Destination ports',
-  prot: 'Protocols',
-  pair: 'Address pairs',
-}
 
 const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
-const n = (x: number) => x.toLocaleString('en-US')
-const when = (t: string | null | undefined) =>
-  t ? t.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '-'
 
 /**
  * One archive query job for people: progress while it runs (the page reloads itself every
@@ -221,172 +209,5 @@ function Answer(props: { spec: JobSpec; r: JobResult }) {
         </details>
       </section>
     </>
-  )
-}
-
-function Seen(props: { label: string; seen: SeenFlow | null; id: string }) {
-  const s = props.seen
-  return (
-    <p id={props.id}>
-      <strong>{props.label}:</strong>{' '}
-      {s ? (
-        <>
-          {when(s.time)}{' '}
-          <span class="data">
-            {s.srcaddr ?? '?'}:{s.srcport ?? '?'} → {s.dstaddr ?? '?'}:{s.dstport ?? '?'}{' '}
-            {s.prot === undefined ? '' : (PROTOCOLS[s.prot] ?? `proto ${s.prot}`)}
-          </span>{' '}
-          <span class="muted">({s.file})</span>
-        </>
-      ) : (
-        'no matching flow'
-      )}
-    </p>
-  )
-}
-
-export function Timeline(props: { timeline: TimelineResult }) {
-  const tl = props.timeline
-  return (
-    <section class="card" aria-label="Timeline">
-      <h2>Timeline (matching flows per {tl.bucket}, UTC)</h2>
-      <Seen label="First seen" seen={tl.firstSeen} id="first-seen" />
-      <Seen label="Last seen" seen={tl.lastSeen} id="last-seen" />
-      <BarChart buckets={tl.buckets} step={tl.bucket} />
-      <details>
-        <summary>As a table</summary>
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Start</th>
-                <th scope="col">Flows</th>
-                <th scope="col">Octets</th>
-                <th scope="col">Packets</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tl.buckets.map((b) => (
-                <tr>
-                  <td class="data">{b.start.slice(0, tl.bucket === 'hour' ? 16 : 10)}</td>
-                  <td>{n(b.flows)}</td>
-                  <td>{n(b.octets)}</td>
-                  <td>{n(b.packets)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </section>
-  )
-}
-
-/** At most this many bars; a longer span is drawn from its non-empty buckets only. */
-const MAX_BARS = 2000
-
-/** Empty buckets between the non-empty ones, so the bars stand on a true time axis. */
-function withGaps(
-  buckets: { start: string; flows: number }[],
-  step: 'hour' | 'day',
-): { start: string; flows: number }[] {
-  const ms = step === 'hour' ? 3_600_000 : 86_400_000
-  const first = Date.parse(buckets[0]?.start ?? '')
-  const last = Date.parse(buckets.at(-1)?.start ?? '')
-  const span = (last - first) / ms + 1
-  if (!Number.isFinite(span) || span > MAX_BARS) return buckets
-  const byStart = new Map(buckets.map((b) => [Date.parse(b.start), b.flows]))
-  return Array.from({ length: span }, (_, i) => {
-    const t = first + i * ms
-    return { start: new Date(t).toISOString(), flows: byStart.get(t) ?? 0 }
-  })
-}
-
-/** Matching flows per bucket as SVG bars, drawn on the server (no chart script needed). */
-export function BarChart(props: {
-  buckets: { start: string; flows: number }[]
-  step: 'hour' | 'day'
-}) {
-  if (props.buckets.length === 0) return <p class="muted">No matching flow.</p>
-  const b = withGaps(props.buckets, props.step)
-  const cut = props.step === 'hour' ? 16 : 10
-  const first = (b[0]?.start ?? '').slice(0, cut).replace('T', ' ')
-  const last = (b.at(-1)?.start ?? '').slice(0, cut).replace('T', ' ')
-  const max = Math.max(...b.map((x) => x.flows))
-  const w = 10
-  const h = 120
-  const label = `Matching flows per ${props.step} from ${first} to ${last} UTC: ${b.length} ${props.step}s, peak ${max}`
-  return (
-    <figure style="margin:0">
-      <svg
-        role="img"
-        aria-label={label}
-        viewBox={`0 0 ${b.length * w} ${h}`}
-        width="100%"
-        height={h}
-        preserveAspectRatio="none"
-        style="max-width:100%;display:block;border-bottom:1px solid var(--line)"
-      >
-        {b.map((x, i) =>
-          x.flows === 0 ? null : (
-            <rect
-              x={i * w + 1}
-              y={h - Math.max(1, Math.round((x.flows / max) * (h - 4)))}
-              width={w - 2}
-              height={Math.max(1, Math.round((x.flows / max) * (h - 4)))}
-              fill="currentColor"
-              class="info"
-            >
-              <title>{`${x.start.slice(0, cut).replace('T', ' ')}: ${x.flows} flows`}</title>
-            </rect>
-          ),
-        )}
-      </svg>
-      <figcaption class="muted" style="display:flex;justify-content:space-between">
-        <span>{first}</span>
-        <span>peak {max} flows</span>
-        <span>{last}</span>
-      </figcaption>
-    </figure>
-  )
-}
-
-export function TopTable(props: {
-  title: string
-  rows: TopRow[]
-  bound?: number | undefined
-  prot: boolean
-}) {
-  return (
-    <div>
-      <h3>{props.title}</h3>
-      {props.bound ? <p class="muted">Counts may be short by at most {props.bound}.</p> : null}
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Flows</th>
-              <th scope="col">Octets</th>
-              <th scope="col">Packets</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr>
-                <td class="data">
-                  {props.prot
-                    ? (PROTOCOLS[Number(row.key)] ?? row.key)
-                    : row.key.replace(' -> ', ' → ')}
-                </td>
-                <td>{n(row.flows)}</td>
-                <td>{n(row.octets)}</td>
-                <td>{n(row.packets)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    </div>
   )
 }
