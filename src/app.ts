@@ -51,7 +51,8 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The API_TOKEN secret',
+    description:
+      "The API_TOKEN secret. The dashboard's own scripts send its login session cookie with the session's CSRF token in X-CSRF-Token instead; the cookie alone is never accepted.",
   })
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
