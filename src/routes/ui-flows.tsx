@@ -2,6 +2,7 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import type { AppEnv } from '../env'
 import { checkRouter } from '../flows/archive/archive-index'
+import { MAX_PART_BYTES } from '../flows/archive/multipart-upload'
 import { domainProblem } from '../http/domain-errors'
 import { type Problem, ProblemError } from '../http/problem'
 import { ANALYSIS_ID, getAnalysis } from '../kv/analyses'
@@ -14,8 +15,7 @@ import { ARCHIVE_PAGE_FILES, ArchivePage, type ArchivePageState } from '../ui/pa
 import { JobPage } from '../ui/pages/job-page'
 import { csrfMatches } from '../ui/session'
 import { deleteArchivedRange, timeRange } from './flow-archive'
-import { archivePath, named } from './flow-archive-common'
-import { storeWholeFile } from './flow-archive-upload'
+import { named } from './flow-archive-common'
 import {
   jobFlowsResponse,
   jobStatus,
@@ -57,6 +57,7 @@ async function archiveState(c: Context<AppEnv>, extra: Partial<ArchivePageState>
     csrf: c.get('session')?.csrf,
     routers: authenticated ? await listRouters(c.env.FLOW_ARCHIVE) : [],
     filterSets: authenticated ? await listFilterSets(c.env.EDGEPING_KV) : [],
+    maxFileBytes: Number(c.env.ARCHIVE_MAX_FILE_BYTES) || MAX_PART_BYTES,
     ...extra,
   }
   const router = state.router ?? ''
@@ -157,26 +158,6 @@ export const analysisPage: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   return render(c, title, <AnalysisPage saved={saved} />)
 }
-
-/**
- * One file from the page's upload form: the browser PUTs each File (streamed, with its length),
- * the CSRF token in a header. Answers like the API's PUT (JSON or problem+json), for the script.
- */
-archiveUiRoutes.put('/ui/archive/upload/:router/:name', async (c) => {
-  await withSession(c)
-  if (!csrfMatches(c.get('session') ?? null, c.req.header('x-csrf-token'))) {
-    throw new ProblemError({
-      type: '/problems/csrf',
-      title: 'Forbidden',
-      status: 403,
-      detail:
-        "log in, and send the page's CSRF token in the X-CSRF-Token header (reload a stale page)",
-    })
-  }
-  const router = c.req.param('router')
-  const base = archivePath(router, c.req.param('name'))
-  return c.json(await storeWholeFile(c, router, base), 201)
-})
 
 archiveUiRoutes.post('/ui/archive/delete', csrf(), async (c) => {
   await withSession(c)

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { buildFtFile } from '../integration/ft-file'
 import { dayFile, dayName, IRC_SERVER, VICTIM } from '../support/month-archive'
 import { accessibilityViolations, launch, screenshot } from './browser'
 
@@ -100,6 +101,24 @@ describe('the flow archive pages', () => {
     await expect.poll(() => page.locator('svg[role="img"] rect').count()).toBeGreaterThan(1)
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'flow-job')
+    await ctx.close()
+  })
+
+  it('sends a file above the one-request limit in parts from the browser', async () => {
+    const start = Date.UTC(2010, 10, 20) / 1000
+    const big = join(dir, 'ft-v05.2010-11-20.000000+0000')
+    // about 7 MiB uncompressed, above the 6 MiB ARCHIVE_MAX_FILE_BYTES of the e2e Worker
+    writeFileSync(big, await buildFtFile({ flows: 150_000, capStart: start, capEnd: start + 3599 }))
+    const { ctx, page } = await loggedIn()
+    await page.getByLabel('Router', { exact: true }).first().fill('rtr-browser-big')
+    await page.getByLabel('Files', { exact: true }).setInputFiles(big)
+    await page.getByRole('button', { name: 'Upload' }).click()
+    const result = page.locator('#upload-results li').first()
+    await expect
+      .poll(() => result.textContent(), { timeout: 60_000 })
+      .toBe(
+        'ft-v05.2010-11-20.000000+0000: stored, 2010-11-20T00:00:00Z .. 2010-11-20T00:59:59Z, 150000 flows',
+      )
     await ctx.close()
   })
 

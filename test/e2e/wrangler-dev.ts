@@ -68,6 +68,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // a 1-minute check step in the browser tests needs more than the free plan's 1,000 writes
       '--var',
       'CHECKS_WRITES_PER_DAY:100000',
+      // the archive page sends files above this as multipart uploads: a small limit tests it
+      '--var',
+      'ARCHIVE_MAX_FILE_BYTES:6291456',
     ],
     {
       cwd: REPO_ROOT,

@@ -8,6 +8,8 @@ export type ArchivePageState = {
   routers: string[]
   /** Saved filter sets, for the query form. */
   filterSets: string[]
+  /** Files up to this size go up in one request; larger ones as a multipart upload. */
+  maxFileBytes: number
   /** The browse form's values (also the defaults of the delete and query forms). */
   router?: string | undefined
   from?: string | undefined
@@ -63,12 +65,18 @@ export function ArchivePage(s: ArchivePageState) {
         ))}
       </datalist>
 
-      <form class="card" id="upload-form" aria-labelledby="upload-h">
+      <form
+        class="card"
+        id="upload-form"
+        aria-labelledby="upload-h"
+        data-max-file={String(s.maxFileBytes)}
+      >
         <h2 id="upload-h">Upload flow-tools files</h2>
         <p class="muted">
           Each file is sent on its own, streamed to storage; its time span comes from its header or
-          its flow-capture name (ft-v05.2010-11-09.000000+0000). Files larger than one upload
-          allows: <code>scripts/archive-upload.sh</code>.
+          its flow-capture name (ft-v05.2010-11-09.000000+0000). Files above{' '}
+          {Math.round(s.maxFileBytes / 1048576)} MiB go up in parts (a failed part is sent again). A
+          whole flow-capture tree from the router's host: <code>scripts/archive-upload.sh</code>.
         </p>
         <input type="hidden" id="upload-csrf" value={s.csrf ?? ''} />
         <div class="fields">
@@ -324,7 +332,7 @@ function Listing(props: {
         {truncated ? `; only the first ${ARCHIVE_PAGE_FILES} are shown: narrow the range` : ''}.
       </p>
       {files.length > 0 ? (
-        <div class="table-wrap">
+        <section class="table-wrap" tabindex={0} aria-label="Stored files, scrollable">
           <table id="listing" class="nowrap">
             <thead>
               <tr>
@@ -355,19 +363,56 @@ function Listing(props: {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       ) : null}
     </section>
   )
 }
 
 /**
- * Sends each chosen file as its own PUT (the browser streams a File body with its length), with
- * the session's CSRF token in a header; shows each file's outcome with textContent only.
+ * Sends each chosen file to the archive API with the session's CSRF token (which the API takes
+ * as the token): one PUT (the browser streams a File body with its length), or for a file above
+ * the one-request limit a multipart upload of File slices, each part retried on its own. Each
+ * outcome is shown with textContent only.
  */
 const UPLOAD_SCRIPT = `(() => {
   const $ = (id) => document.getElementById(id)
   const form = $('upload-form')
+  const csrf = () => $('upload-csrf').value
+  async function send(url, init, tries) {
+    for (let attempt = 1; ; attempt++) {
+      let res
+      try {
+        res = await fetch(url, { ...init, headers: { accept: 'application/json', 'x-csrf-token': csrf(), ...init.headers } })
+      } catch (err) {
+        if (attempt >= tries) throw err
+        continue
+      }
+      const body = await res.json().catch(() => ({}))
+      if (res.ok) return body
+      if (res.status < 500 || attempt >= tries) throw new Error((body.title || res.status) + (body.detail ? ': ' + body.detail : ''))
+    }
+  }
+  const raw = { 'content-type': 'application/octet-stream' }
+  async function upload(url, file, progress) {
+    if (file.size <= Number(form.dataset.maxFile)) return send(url, { method: 'PUT', body: file, headers: raw }, 1)
+    const started = await send(url + '?uploads', { method: 'POST', body: file.slice(0, 65536), headers: raw }, 3)
+    const id = '?uploadId=' + encodeURIComponent(started.uploadId)
+    try {
+      const count = Math.ceil(file.size / started.partSize)
+      const parts = []
+      for (let n = 1; n <= count; n++) {
+        progress('part ' + n + ' of ' + count)
+        const part = file.slice((n - 1) * started.partSize, n * started.partSize)
+        parts.push(await send(url + id + '&partNumber=' + n, { method: 'PUT', body: part, headers: raw }, 3))
+      }
+      progress('joining the parts')
+      return await send(url + id, { method: 'POST', body: JSON.stringify({ parts }), headers: { 'content-type': 'application/json' } }, 3)
+    } catch (err) {
+      fetch(url + id, { method: 'DELETE', headers: { 'x-csrf-token': csrf() } }).catch(() => {})
+      throw err
+    }
+  }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault()
     const router = $('upload-router').value.trim()
@@ -378,27 +423,19 @@ const UPLOAD_SCRIPT = `(() => {
     let stored = 0
     for (const file of $('upload-files').files) {
       const li = document.createElement('li')
-      li.textContent = file.name + ': sending ' + file.size + ' bytes...'
+      const progress = (what) => { li.textContent = file.name + ': ' + what + '...' }
+      progress('sending ' + file.size + ' bytes')
       out.append(li)
       try {
-        const res = await fetch('/ui/archive/upload/' + encodeURIComponent(router) + '/' + encodeURIComponent(file.name), {
-          method: 'PUT',
-          body: file,
-          headers: { 'x-csrf-token': $('upload-csrf').value, 'content-type': 'application/octet-stream' },
-        })
-        const body = await res.json().catch(() => ({}))
-        if (res.ok) {
-          stored++
-          const when = (t) => new Date(t * 1000).toISOString().replace('.000Z', 'Z')
-          li.textContent = file.name + ': stored, ' + when(body.start) + ' .. ' + when(body.end) +
-            (body.flows === undefined ? '' : ', ' + body.flows + ' flows')
-          li.className = 'pass'
-        } else {
-          li.textContent = file.name + ': ' + (body.title || res.status) + (body.detail ? ': ' + body.detail : '')
-          li.className = 'fail'
-        }
+        const url = '/flows/archive/' + encodeURIComponent(router) + '/' + encodeURIComponent(file.name)
+        const body = await upload(url, file, progress)
+        stored++
+        const when = (t) => new Date(t * 1000).toISOString().replace('.000Z', 'Z')
+        li.textContent = file.name + ': stored, ' + when(body.start) + ' .. ' + when(body.end) +
+          (body.flows === undefined ? '' : ', ' + body.flows + ' flows')
+        li.className = 'pass'
       } catch (err) {
-        li.textContent = file.name + ': not sent (' + err + ')'
+        li.textContent = file.name + ': ' + String(err.message || err)
         li.className = 'fail'
       }
     }
