@@ -8,10 +8,12 @@ import { compileFilterChain } from '../src/flows/filter/index'
 import { createFlowBatch, type FlowBatch, type FlowPredicate } from '../src/flows/flow-batch'
 import { openFtStream } from '../src/flows/ft-reader'
 import { ftFileStream } from '../src/flows/ft-writer'
+import { decompressionStreamInflater, type Inflater } from '../src/flows/inflater'
 import { ByteOut } from '../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../src/flows/print/flow-print'
 import { findLayout } from '../src/flows/record-layouts'
 import { rng } from '../test/support/rng'
+import { nodeZlibInflater } from './node-inflater'
 
 /** Pseudo-random v5 flows over a day: 75 % TCP, 21 % UDP, 4 % ICMP, hosts from small pools. */
 async function* randomFlows(n: number, seed: number): AsyncGenerator<FlowBatch> {
@@ -118,7 +120,11 @@ function ipAddrPredicate(): { keep: FlowPredicate; how: string } {
   }
 }
 
-async function runCase(name: string, path: string): Promise<Record<string, unknown>> {
+async function runCase(
+  name: string,
+  path: string,
+  inflater: Inflater,
+): Promise<Record<string, unknown>> {
   const t0 = performance.now()
   if (name === 'idle') {
     // Node itself with these modules loaded and the header read: the baseline of every peak RSS.
@@ -128,41 +134,23 @@ async function runCase(name: string, path: string): Promise<Record<string, unkno
   }
   if (name === 'inflate') {
     // The zlib inflate alone: the floor that decoding and filtering are compared with.
-    const file = fileStream(path)
-    const reader = file.getReader()
-    const first = await reader.read()
-    if (first.done) throw new Error('empty')
-    const headerLength = new DataView(first.value.buffer, first.value.byteOffset).getUint32(4, true)
-    let pushedFirst = false
-    const rest = new ReadableStream<Uint8Array>({
-      async pull(ctl) {
-        if (!pushedFirst) {
-          pushedFirst = true
-          ctl.enqueue(first.value.subarray(headerLength))
-          return
-        }
-        const r = await reader.read()
-        if (r.done) ctl.close()
-        else ctl.enqueue(r.value)
-      },
-    })
+    const reader = fileStream(path).getReader()
+    async function* compressed(): AsyncGenerator<Uint8Array> {
+      const first = await reader.read()
+      if (first.done) throw new Error('empty')
+      const v = first.value
+      yield v.subarray(new DataView(v.buffer, v.byteOffset).getUint32(4, true))
+      for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value
+    }
     let bytes = 0
-    const inflated = rest
-      .pipeThrough(
-        new DecompressionStream('deflate') as unknown as ReadableWritablePair<
-          Uint8Array,
-          Uint8Array
-        >,
-      )
-      .getReader()
     let chunks = 0
-    for (let r = await inflated.read(); !r.done; r = await inflated.read()) {
-      bytes += r.value.length
+    for await (const chunk of inflater.inflate(compressed())) {
+      bytes += chunk.length
       if ((++chunks & 255) === 0) sampleHeap()
     }
     return { flows: bytes / 64, ms: performance.now() - t0 }
   }
-  const f = await openFtStream(fileStream(path))
+  const f = await openFtStream(fileStream(path), { inflater })
   const { keep, how } = name.includes('filter')
     ? ipAddrPredicate()
     : { keep: () => true, how: 'none' }
@@ -195,7 +183,8 @@ const [, , mode, a, b, c] = process.argv
 if (mode === 'generate')
   await generate(a as string, Number(b), Number(c), !process.argv.includes('--plain'))
 else if (mode === 'case') {
-  const result = await runCase(a as string, b as string)
+  const inflater = c === 'node-zlib' ? nodeZlibInflater() : decompressionStreamInflater
+  const result = await runCase(a as string, b as string, inflater)
   // maxRSS is getrusage's peak resident set, the figure /usr/bin/time -v reports.
   const maxRssMb = process.resourceUsage().maxRSS / 1024
   sampleHeap()

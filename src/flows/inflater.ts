@@ -1,0 +1,62 @@
+/**
+ * The zlib inflate of compressed ft files, as a port: the Worker uses the platform's
+ * DecompressionStream; a Node process can pass one built on node:zlib (bench/node-inflater.ts),
+ * which inflates on another thread while this one decodes.
+ */
+export type Inflater = {
+  /**
+   * Inflates one zlib stream (RFC 1950): compressed chunks in, record bytes out. An error thrown
+   * by `compressed` must come out unchanged (the reader's limits throw there).
+   */
+  inflate(compressed: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>
+  /**
+   * True when the inflater is done with a compressed chunk by the time it asks for the next one,
+   * so the reader may read the next chunk into the same buffer.
+   */
+  releasesChunks: boolean
+}
+
+/**
+ * DecompressionStream('deflate'), what the Worker runs. It may still hold a chunk after asking for
+ * the next (Node's queues writes), so its chunks are never reused.
+ */
+export const decompressionStreamInflater: Inflater = {
+  releasesChunks: false,
+  async *inflate(compressed) {
+    const source = compressed[Symbol.asyncIterator]()
+    const input = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const n = await source.next()
+          if (n.done) controller.close()
+          else controller.enqueue(n.value)
+        } catch (err) {
+          controller.error(err)
+        }
+      },
+      async cancel() {
+        await source.return?.(undefined)
+      },
+    })
+    // The lib types DecompressionStream's writable as BufferSource; Uint8Array chunks are fine.
+    const inflate = new DecompressionStream('deflate') as unknown as ReadableWritablePair<
+      Uint8Array,
+      Uint8Array
+    >
+    const reader = input.pipeThrough(inflate).getReader()
+    let done = false
+    try {
+      for (;;) {
+        const r = await reader.read()
+        if (r.done) {
+          done = true
+          return
+        }
+        yield r.value
+      }
+    } finally {
+      // Stopped early (the consumer returned): stop reading the input too.
+      if (!done) await reader.cancel().catch(() => {})
+    }
+  },
+}
