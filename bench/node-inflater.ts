@@ -1,4 +1,5 @@
-import { createInflate } from 'node:zlib'
+import type { TransformOptions } from 'node:stream'
+import { createInflate, type ZlibOptions } from 'node:zlib'
 import type { Inflater } from '../src/flows/inflater'
 
 /**
@@ -8,10 +9,16 @@ import type { Inflater } from '../src/flows/inflater'
  */
 export function nodeZlibInflater(chunkSize = 1024 * 1024): Inflater {
   return {
-    // Each write waits for zlib's callback, which comes once the chunk is consumed.
-    releasesChunks: true,
+    // The pump asks for the next chunk while zlib inflates the last one (see below).
+    chunksHeld: 1,
     async *inflate(compressed) {
-      const zlib = createInflate({ chunkSize })
+      // Room for two output chunks: zlib goes on inflating instead of waiting for each read.
+      // (zlib passes stream options on to its Transform; @types/node's ZlibOptions omits them.)
+      const options: ZlibOptions & TransformOptions = {
+        chunkSize,
+        readableHighWaterMark: 2 * chunkSize,
+      }
+      const zlib = createInflate(options)
       let failure: unknown
       // Resolves once zlib has consumed the chunk; rejects if zlib closes first (a corrupt stream
       // destroys it without calling back).
@@ -27,7 +34,18 @@ export function nodeZlibInflater(chunkSize = 1024 * 1024): Inflater {
         })
       const pump = (async () => {
         try {
-          for await (const chunk of compressed) await write(chunk)
+          // Two writes in flight: zlib has the next chunk queued when it finishes one, so it keeps
+          // inflating while this thread decodes (a file or socket read completes only between
+          // macrotasks, that is after the decoding). Before asking for another chunk, wait for
+          // the one before the last: the reader reads into its buffer next.
+          let previous: Promise<void> = Promise.resolve()
+          for await (const chunk of compressed) {
+            const written = write(chunk)
+            written.catch(() => {}) // awaited below; not an unhandled rejection meanwhile
+            await previous
+            previous = written
+          }
+          await previous
           zlib.end()
         } catch (err) {
           // An error of the source (a limit) comes out of the iteration below unchanged; zlib's

@@ -96,7 +96,7 @@ export async function openFtStream(
   let ended = false
   const fill = async (n: number) => {
     while (head.length < n && !ended) {
-      const chunk = await input.read(false)
+      const chunk = await input.read(0)
       if (chunk === undefined) ended = true
       else {
         countBytes(chunk.length)
@@ -119,15 +119,19 @@ export async function openFtStream(
     ? COMPAT_FIELDS.filter(([f]) => layout.fields.some(([g]) => g === f))
     : layout.fields
   const present = new Set<FlowField>(layout.fields.map(([f]) => f))
-  // The records are decoded out of each chunk before the next is read, and a releasing inflater
-  // is done with a chunk before it asks for the next: then one read buffer serves the whole file.
-  const reuse = !header.compressed || inflater.releasesChunks
-  if (!reuse) input.stopByob()
+  // The records are decoded out of each chunk before the next is read (one buffer serves the
+  // whole file); an inflater says how many chunks it may still hold when it asks for another.
+  const buffers = header.compressed
+    ? inflater.chunksHeld === undefined
+      ? 0
+      : inflater.chunksHeld + 1
+    : 1
+  if (buffers === 0) input.stopByob()
 
   async function* rawChunks(): AsyncGenerator<Uint8Array> {
     if (leftover.length > 0) yield leftover
     for (;;) {
-      const chunk = await input.read(reuse)
+      const chunk = await input.read(buffers)
       if (chunk === undefined) return
       countBytes(chunk.length)
       yield chunk
@@ -311,13 +315,14 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-/** Bytes per read from a byte stream (a request body): the one buffer reused for the file. */
+/** Bytes per read from a byte stream (a request body); a few such buffers serve the file. */
 const READ_SIZE = 256 * 1024
 
 /**
  * Reads a stream chunk by chunk. A byte stream (request bodies in workerd) is read with a BYOB
- * reader, and `read(true)` reads into the previous chunk's buffer, so the caller must be done with
- * that chunk; other streams, or after `stopByob()`, hand out the chunks the stream made.
+ * reader: `read(n)` with n > 0 reads into the buffer of the chunk n reads back, so the caller
+ * must be done with that chunk; `read(0)` into a new buffer. Other streams, or after
+ * `stopByob()`, hand out the chunks the stream made.
  */
 function byteReader(stream: ReadableStream<Uint8Array>) {
   let byob: ReadableStreamBYOBReader | undefined
@@ -328,16 +333,16 @@ function byteReader(stream: ReadableStream<Uint8Array>) {
     // Not a byte stream (TypeError): the default reader.
     reader = stream.getReader()
   }
-  let spare: ArrayBuffer | undefined
+  // The buffers of the last chunks read with n > 0, oldest first.
+  const used: ArrayBuffer[] = []
   return {
-    async read(reuse: boolean): Promise<Uint8Array | undefined> {
+    async read(n: number): Promise<Uint8Array | undefined> {
       if (byob) {
-        const buffer = reuse && spare ? spare : new ArrayBuffer(READ_SIZE)
-        spare = undefined
-        const r = await byob.read(new Uint8Array(buffer))
+        const buffer = n > 0 && used.length >= n ? used.shift() : undefined
+        const r = await byob.read(new Uint8Array(buffer ?? new ArrayBuffer(READ_SIZE)))
         if (r.done) return undefined
-        // The read transferred `buffer`; the chunk views its successor.
-        if (reuse) spare = r.value.buffer
+        // The read transferred the buffer; the chunk views its successor.
+        if (n > 0) used.push(r.value.buffer)
         return r.value
       }
       const r = await (reader as ReadableStreamDefaultReader<Uint8Array>).read()

@@ -10,18 +10,18 @@ export type Inflater = {
    */
   inflate(compressed: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>
   /**
-   * True when the inflater is done with a compressed chunk by the time it asks for the next one,
-   * so the reader may read the next chunk into the same buffer.
+   * How many of the chunks it was given the inflater may still be using when it asks for the
+   * next one (1: it inflates one while the next is read). The reader then reads into that many
+   * plus one buffers in turn. Undefined: it may keep any chunk, so every read gets a new buffer.
    */
-  releasesChunks: boolean
+  chunksHeld?: number
 }
 
 /**
- * DecompressionStream('deflate'), what the Worker runs. It may still hold a chunk after asking for
- * the next (Node's queues writes), so its chunks are never reused.
+ * DecompressionStream('deflate'), what the Worker runs. Its write queue may hold chunks after it
+ * asks for more (Node's does), so its chunks are never read into again.
  */
 export const decompressionStreamInflater: Inflater = {
-  releasesChunks: false,
   async *inflate(compressed) {
     const source = compressed[Symbol.asyncIterator]()
     const input = new ReadableStream<Uint8Array>({
