@@ -7,10 +7,10 @@ import type { Inflater } from '../src/flows/inflater'
  * on libuv's thread pool, so the next output chunk is being inflated while this thread decodes the
  * last one. 1 MiB output chunks (16 KiB ones double the inflate time, flow-tools.md §9.1).
  */
-export function nodeZlibInflater(chunkSize = 1024 * 1024): Inflater {
+export function nodeZlibInflater(chunkSize = 1024 * 1024, inFlight = 2): Inflater {
   return {
-    // The pump asks for the next chunk while zlib inflates the last one (see below).
-    chunksHeld: 1,
+    // The pump asks for the next chunk while zlib inflates the earlier ones (see below).
+    chunksHeld: inFlight - 1,
     async *inflate(compressed) {
       // Room for two output chunks: zlib goes on inflating instead of waiting for each read.
       // (zlib passes stream options on to its Transform; @types/node's ZlibOptions omits them.)
@@ -34,18 +34,18 @@ export function nodeZlibInflater(chunkSize = 1024 * 1024): Inflater {
         })
       const pump = (async () => {
         try {
-          // Two writes in flight: zlib has the next chunk queued when it finishes one, so it keeps
-          // inflating while this thread decodes (a file or socket read completes only between
-          // macrotasks, that is after the decoding). Before asking for another chunk, wait for
-          // the one before the last: the reader reads into its buffer next.
-          let previous: Promise<void> = Promise.resolve()
+          // Several writes in flight: zlib has the next chunks queued when it finishes one, so it
+          // keeps inflating while this thread decodes (a file or socket read completes only
+          // between macrotasks, that is after the decoding). Before asking for another chunk,
+          // wait for the oldest: the reader reads into its buffer next.
+          const writes: Promise<void>[] = []
           for await (const chunk of compressed) {
             const written = write(chunk)
             written.catch(() => {}) // awaited below; not an unhandled rejection meanwhile
-            await previous
-            previous = written
+            writes.push(written)
+            if (writes.length >= inFlight) await writes.shift()
           }
-          await previous
+          await Promise.all(writes)
           zlib.end()
         } catch (err) {
           // An error of the source (a limit) comes out of the iteration below unchanged; zlib's

@@ -222,22 +222,44 @@ export async function openFtStream(
         throw new FlowLimitError('too_many_flows', maxFlows, `more than ${maxFlows} flows`)
       }
     }
-    const decodeBlock = (dv: DataView, base: number, n: number) => {
+    // A little-endian file on a little-endian host (x86, Arm, workerd) with aligned records is
+    // read through typed-array views, a third of DataView's cost (the top of a CPU profile).
+    const viewable = le && HOST_LITTLE_ENDIAN && recSize % 4 === 0
+    const decodeBlock = (chunk: Uint8Array, dv: DataView, base: number, n: number) => {
       const row0 = batch.length
-      for (let k = 0; k < nf; k++) {
-        const col = cols[k] as Uint32Array
-        const size = sizes[k]
-        let at = base + (offs[k] as number)
-        const end = row0 + n
-        if (size === 4)
-          for (let r = row0; r < end; r++, at += recSize) col[r] = dv.getUint32(at, le)
-        else if (size === 2)
-          for (let r = row0; r < end; r++, at += recSize) col[r] = dv.getUint16(at, le)
-        else for (let r = row0; r < end; r++, at += recSize) col[r] = dv.getUint8(at)
+      const end = row0 + n
+      const at0 = chunk.byteOffset + base
+      if (viewable && at0 % 4 === 0) {
+        const u32 = new Uint32Array(chunk.buffer, at0, (n * recSize) / 4)
+        const u16 = new Uint16Array(chunk.buffer, at0, (n * recSize) / 2)
+        const u8 = new Uint8Array(chunk.buffer, at0, n * recSize)
+        for (let k = 0; k < nf; k++) {
+          const col = cols[k] as Uint32Array
+          const size = sizes[k]
+          const off = offs[k] as number
+          if (size === 4) {
+            const stride = recSize / 4
+            for (let r = row0, i = off / 4; r < end; r++, i += stride) col[r] = u32[i] as number
+          } else if (size === 2) {
+            const stride = recSize / 2
+            for (let r = row0, i = off / 2; r < end; r++, i += stride) col[r] = u16[i] as number
+          } else for (let r = row0, i = off; r < end; r++, i += recSize) col[r] = u8[i] as number
+        }
+      } else {
+        for (let k = 0; k < nf; k++) {
+          const col = cols[k] as Uint32Array
+          const size = sizes[k]
+          let at = base + (offs[k] as number)
+          if (size === 4)
+            for (let r = row0; r < end; r++, at += recSize) col[r] = dv.getUint32(at, le)
+          else if (size === 2)
+            for (let r = row0; r < end; r++, at += recSize) col[r] = dv.getUint16(at, le)
+          else for (let r = row0; r < end; r++, at += recSize) col[r] = dv.getUint8(at)
+        }
       }
       if (compat)
-        for (let r = row0; r < row0 + n; r++) nsecs[r] = ((nsecs[r] as number) % 1000) * 1_000_000
-      batch.length = row0 + n
+        for (let r = row0; r < end; r++) nsecs[r] = ((nsecs[r] as number) % 1000) * 1_000_000
+      batch.length = end
       stats.flows += n
       if (stats.flows > maxFlows) {
         throw new FlowLimitError('too_many_flows', maxFlows, `more than ${maxFlows} flows`)
@@ -273,7 +295,7 @@ export async function openFtStream(
       while (chunk.length - pos >= recSize) {
         if (stats.flows >= cap) grow()
         const n = Math.min(Math.floor((chunk.length - pos) / recSize), cap - batch.length)
-        decodeBlock(dv, pos, n)
+        decodeBlock(chunk, dv, pos, n)
         pos += n * recSize
         if (batch.length === cap) {
           yield batch
@@ -314,6 +336,8 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(b, a.length)
   return out
 }
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /** Bytes per read from a byte stream (a request body); a few such buffers serve the file. */
 const READ_SIZE = 256 * 1024
