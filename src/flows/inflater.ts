@@ -22,7 +22,7 @@ export type Inflater = {
  * asks for more (Node's does), so its chunks are never read into again.
  */
 export const decompressionStreamInflater: Inflater = {
-  async *inflate(compressed) {
+  inflate(compressed) {
     const source = compressed[Symbol.asyncIterator]()
     const input = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -44,19 +44,16 @@ export const decompressionStreamInflater: Inflater = {
       Uint8Array
     >
     const reader = input.pipeThrough(inflate).getReader()
-    let done = false
-    try {
-      for (;;) {
-        const r = await reader.read()
-        if (r.done) {
-          done = true
-          return
-        }
-        yield r.value
-      }
-    } finally {
-      // Stopped early (the consumer returned): stop reading the input too.
-      if (!done) await reader.cancel().catch(() => {})
+    // The reader's results are iterator results already: no generator in between, one await per
+    // chunk as before the port (workerd's yields 4 KiB chunks, 15,625 per 1 M flows).
+    const iterator: AsyncIterator<Uint8Array> = {
+      next: () => reader.read() as Promise<IteratorResult<Uint8Array>>,
+      // The consumer stopped early: stop reading the input too.
+      return: async () => {
+        await reader.cancel().catch(() => {})
+        return { done: true, value: undefined }
+      },
     }
+    return { [Symbol.asyncIterator]: () => iterator }
   },
 }
