@@ -35,6 +35,44 @@ export function streamOf(
   })
 }
 
+/**
+ * Like streamOf, as a byte stream (what a request body is in workerd): BYOB reads are filled in
+ * place, at most the next size's bytes per read. `stats.byob` counts those reads.
+ */
+export function byteStreamOf(
+  bytes: Uint8Array,
+  sizes: number[] = [bytes.length || 1],
+): { stream: ReadableStream<Uint8Array>; stats: { byob: number; buffers: Set<number> } } {
+  let pos = 0
+  let k = 0
+  const stats = { byob: 0, buffers: new Set<number>() }
+  const stream = new ReadableStream({
+    type: 'bytes',
+    pull(controller) {
+      if (pos >= bytes.length) {
+        controller.close()
+        controller.byobRequest?.respond(0)
+        return
+      }
+      const n = Math.max(1, sizes[k++ % sizes.length] ?? 1)
+      const request = controller.byobRequest
+      if (request?.view) {
+        stats.byob++
+        stats.buffers.add(request.view.byteLength)
+        const view = new Uint8Array(request.view.buffer, request.view.byteOffset)
+        const m = Math.min(n, view.length, bytes.length - pos)
+        view.set(bytes.subarray(pos, pos + m))
+        pos += m
+        request.respond(m)
+      } else {
+        controller.enqueue(bytes.slice(pos, pos + n))
+        pos += n
+      }
+    },
+  })
+  return { stream: stream as ReadableStream<Uint8Array>, stats }
+}
+
 /** flow-export -f 2 of a whole stream. */
 export async function exportCsv(
   stream: ReadableStream<Uint8Array>,
