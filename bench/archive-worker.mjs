@@ -1,8 +1,9 @@
 // The archive query end to end through `wrangler dev` (local R2 + local Queue consumer): writes a
 // synthetic archive, uploads it with PUT (6 at a time), starts the intrusion-dating job and polls
 // until the answer. Used by `npm run bench:archive -- --worker`.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { startWranglerDev } from './wrangler-dev.mjs'
 
 export async function archiveWorkerBench(days = 30, slots = 24, perFile = 2000, port = 8793) {
   const dir = new URL('../.wrangler/bench/archive/', import.meta.url).pathname
@@ -21,40 +22,9 @@ export async function archiveWorkerBench(days = 30, slots = 24, perFile = 2000, 
   )
   const persist = new URL('../.wrangler/bench/state/', import.meta.url).pathname
   rmSync(persist, { recursive: true, force: true })
-  const child = spawn(
-    'npx',
-    [
-      'wrangler',
-      'dev',
-      '--port',
-      String(port),
-      '--ip',
-      '127.0.0.1',
-      '--persist-to',
-      persist,
-      '--var',
-      'API_TOKEN:bench',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-  )
-  let log = ''
-  child.stdout.on('data', (d) => {
-    log += d
-  })
-  child.stderr.on('data', (d) => {
-    log += d
-  })
-  const base = `http://127.0.0.1:${port}`
+  const { base, stop } = await startWranglerDev(port, ['--persist-to', persist])
   const auth = { authorization: 'Bearer bench' }
   try {
-    const deadline = Date.now() + 120_000
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break
-      } catch {}
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log.slice(-2000)}`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
     const names = readdirSync(dir).sort()
     let bytes = 0
     const u0 = performance.now()
@@ -110,6 +80,6 @@ export async function archiveWorkerBench(days = 30, slots = 24, perFile = 2000, 
     )
     console.log(`first seen: ${JSON.stringify(job.result.timeline.firstSeen)}`)
   } finally {
-    process.kill(-child.pid, 'SIGTERM')
+    stop()
   }
 }

@@ -12,6 +12,8 @@ import { decompressionStreamInflater, type Inflater } from '../src/flows/inflate
 import { ByteOut } from '../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../src/flows/print/flow-print'
 import { findLayout } from '../src/flows/record-layouts'
+import { addToStatSummary, createStatSummary } from '../src/flows/report/stat-summary'
+import { addToTopTalkers, createTopTalkers } from '../src/flows/report/top-talkers'
 import { rng } from '../test/support/rng'
 import { nodeZlibInflater } from './node-inflater'
 
@@ -182,10 +184,16 @@ async function runCase(
   // Bytes in 64 KiB chunks, taken after every batch like the route does.
   const out = new ByteOut()
   let batches = 0
+  // report: what POST /flows/report does, flow-stat's summary plus the top-N tables.
+  const report = name === 'report' ? { stat: createStatSummary(), top: createTopTalkers() } : null
   for await (const b of f.batches) {
     // Every 16th batch: what V8 holds (live data plus garbage not yet collected), besides RSS.
     if ((++batches & 15) === 0) sampleHeap()
-    if (print) {
+    if (report) {
+      addToStatSummary(report.stat, b, keep)
+      addToTopTalkers(report.top, b, keep)
+      matched = report.stat.flows
+    } else if (print) {
       matched += printBatch(print, b, false, out, keep)
       for (const chunk of out.take()) outBytes += chunk.length
     } else for (let i = 0; i < b.length; i++) if (keep(b, i)) matched++

@@ -62,6 +62,7 @@ const cases = [
   ['count', 'decode + count'],
   ['filter', 'decode + filter ip-addr 172.16.1.10 + count'],
   ['print', 'decode + flow-print -f 3'],
+  ['report', 'decode + flow-stat + top-N tables (/flows/report)'],
   ['filter-print', 'decode + filter + flow-print -f 3'],
   ['print-f5', 'decode + flow-print -f 5 (times)'],
 ]

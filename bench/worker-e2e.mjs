@@ -1,9 +1,9 @@
 // End to end through the Worker: starts `wrangler dev` on a spare port, uploads a flow file with
 // fetch (streamed), times /flows/report (decode + count + stats) and /flows/print (decode + print),
 // then stops wrangler. Used by `npm run bench -- --worker`.
-import { spawn } from 'node:child_process'
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs'
 import { Readable } from 'node:stream'
+import { startWranglerDev } from './wrangler-dev.mjs'
 
 /** The workerd process under `root` (npx → wrangler → workerd), found through /proc. */
 function findWorkerd(root) {
@@ -35,35 +35,13 @@ function workerdMemory(pid) {
 }
 
 export async function workerBench(path, port = 8791) {
-  const child = spawn(
-    'npx',
-    ['wrangler', 'dev', '--port', String(port), '--ip', '127.0.0.1', '--var', 'API_TOKEN:bench'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  )
-  let log = ''
-  child.stdout.on('data', (d) => {
-    log += d
-  })
-  child.stderr.on('data', (d) => {
-    log += d
-  })
-  const base = `http://127.0.0.1:${port}`
+  const { base, child, stop } = await startWranglerDev(port)
   try {
-    const deadline = Date.now() + 120_000
-    for (;;) {
-      try {
-        if ((await fetch(`${base}/health`)).ok) break
-      } catch {}
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log.slice(-2000)}`)
-      await new Promise((r) => setTimeout(r, 500))
-    }
     const rows = []
     const workerd = findWorkerd(child.pid)
     const idle = workerdMemory(workerd)
     for (const [label, url] of [
+      ['Worker: decode + count (/flows/summary)', '/flows/summary'],
       ['Worker: decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5'],
       ['Worker: decode + flow-print -f 3 (/flows/print)', '/flows/print'],
       [
@@ -89,9 +67,6 @@ export async function workerBench(path, port = 8791) {
     }
     return { size: statSync(path).size, idle, rows }
   } finally {
-    // Stop wrangler and its workerd child: the whole process group we started, by its id.
-    try {
-      process.kill(-child.pid, 'SIGTERM')
-    } catch {}
+    stop()
   }
 }

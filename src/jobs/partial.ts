@@ -19,6 +19,7 @@ import {
   TOP_KEYS,
   type TopKey,
   type TopSort,
+  topEntries,
 } from '../flows/report/top-talkers'
 
 /**
@@ -143,9 +144,7 @@ export async function analyzeFile(
   const bound = {} as Partial['top']['bound']
   const sortIdx = top.sort + 1
   for (const k of TOP_KEYS) {
-    const rows = [...top.maps[k]].map(
-      ([key, c]) => [String(key), c[0], c[1], c[2]] as [string, number, number, number],
-    )
+    const rows = topEntries(top, k)
     const cut = cutTable(rows, sortIdx)
     tables[k] = cut.rows
     // The in-memory table may itself have pruned keys (more than 50,000 distinct): both add up.

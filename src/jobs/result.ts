@@ -1,6 +1,7 @@
 import { renderStatSummary } from '../flows/report/stat-summary'
 import { renderTimeline, type TimelineResult } from '../flows/report/timeline'
 import {
+  addTopEntry,
   approximations,
   createTopTalkers,
   renderTopRows,
@@ -45,10 +46,7 @@ export function finishJob(spec: JobSpec, p: Partial, now: Date): JobResult {
   // The merged tables go back into a top-talkers table so the single-request ranking applies.
   const tt = createTopTalkers(spec.sort)
   for (const k of TOP_KEYS) {
-    const numeric = k !== 'pair'
-    for (const [key, f, o, pk] of p.top.tables[k]) {
-      tt.maps[k].set(numeric ? Number(key) : key, [f, o, pk])
-    }
+    for (const [key, f, o, pk] of p.top.tables[k]) addTopEntry(tt, k, key, f, o, pk)
     tt.evictedMax[k] = p.top.bound[k]
   }
   const top = {} as Record<TopKey, TopRow[]>

@@ -1,13 +1,11 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 import { formatIpv4 } from '../ipv4'
+import { CountTable } from './count-table'
 
 export const TOP_KEYS = ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot', 'pair'] as const
 export type TopKey = (typeof TOP_KEYS)[number]
 export const TOP_SORTS = ['flows', 'octets', 'packets'] as const
 export type TopSort = (typeof TOP_SORTS)[number]
-
-/** flows, octets, packets per key. */
-type Counters = [number, number, number]
 
 /**
  * Bounded heavy-hitter tables. Each table keeps at most `maxKeys` keys; when one fills, the half
@@ -16,7 +14,7 @@ type Counters = [number, number, number]
  * the result says so. Memory stays bounded whatever the number of distinct addresses.
  */
 export type TopTalkers = {
-  maps: Record<TopKey, Map<number | string, Counters>>
+  tables: Record<TopKey, CountTable>
   sort: 0 | 1 | 2
   maxKeys: number
   /** The largest metric value dropped from each table (0 = the table is exact). */
@@ -28,14 +26,15 @@ export type TopRow = { key: string; flows: number; octets: number; packets: numb
 const SORT_INDEX: Record<TopSort, 0 | 1 | 2> = { flows: 0, octets: 1, packets: 2 }
 
 export function createTopTalkers(sort: TopSort = 'octets', maxKeys = 50_000): TopTalkers {
+  const table = () => new CountTable(Math.min(1024, maxKeys * 2))
   return {
-    maps: {
-      srcaddr: new Map(),
-      dstaddr: new Map(),
-      srcport: new Map(),
-      dstport: new Map(),
-      prot: new Map(),
-      pair: new Map(),
+    tables: {
+      srcaddr: table(),
+      dstaddr: table(),
+      srcport: table(),
+      dstport: table(),
+      prot: table(),
+      pair: table(),
     },
     sort: SORT_INDEX[sort],
     maxKeys,
@@ -43,36 +42,27 @@ export function createTopTalkers(sort: TopSort = 'octets', maxKeys = 50_000): To
   }
 }
 
+/** Drops every key at or below the value ranked maxKeys/2 (largest first). */
 function prune(t: TopTalkers, name: TopKey): void {
-  const m = t.maps[name]
-  const values = [...m.values()].map((c) => c[t.sort]).sort((a, b) => b - a)
-  const cut = values[Math.floor(t.maxKeys / 2)] ?? 0
-  for (const [k, c] of m) {
-    if (c[t.sort] <= cut) {
-      if (c[t.sort] > t.evictedMax[name]) t.evictedMax[name] = c[t.sort]
-      m.delete(k)
-    }
-  }
+  const table = t.tables[name]
+  const cut = table.valueRanked(t.sort, Math.floor(t.maxKeys / 2)) ?? 0
+  const dropped = table.keepAbove(t.sort, cut)
+  if (dropped > t.evictedMax[name]) t.evictedMax[name] = dropped
 }
 
 function bump(
   t: TopTalkers,
   name: TopKey,
-  key: number | string,
+  hi: number,
+  lo: number,
   f: number,
   o: number,
   p: number,
 ): void {
-  const m = t.maps[name]
-  const c = m.get(key)
-  if (c) {
-    c[0] += f
-    c[1] += o
-    c[2] += p
-    return
-  }
-  if (m.size >= t.maxKeys) prune(t, name)
-  m.set(key, [f, o, p])
+  const table = t.tables[name]
+  if (table.bump(hi, lo, f, o, p)) return
+  if (table.size >= t.maxKeys) prune(t, name)
+  table.insert(hi, lo, f, o, p)
 }
 
 export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate): void {
@@ -83,35 +73,70 @@ export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate
   )
   const cols = singles.map((k) => c[k as FlowField])
   const pairs = b.present.has('srcaddr') && b.present.has('dstaddr')
+  const src = c.srcaddr as Uint32Array
+  const dst = c.dstaddr as Uint32Array
   for (let i = 0; i < b.length; i++) {
     if (!keep(b, i)) continue
     const f = hasFlows ? (c.dflows[i] as number) : 1
     const o = c.doctets[i] as number
     const p = c.dpkts[i] as number
     for (let k = 0; k < singles.length; k++) {
-      bump(t, singles[k] as TopKey, (cols[k] as Uint32Array)[i] as number, f, o, p)
+      bump(t, singles[k] as TopKey, 0, (cols[k] as Uint32Array)[i] as number, f, o, p)
     }
-    if (pairs) bump(t, 'pair', `${c.srcaddr[i]}>${c.dstaddr[i]}`, f, o, p)
+    if (pairs) bump(t, 'pair', src[i] as number, dst[i] as number, f, o, p)
   }
 }
 
-function label(key: TopKey, k: number | string): string {
-  if (key === 'pair') {
-    const [s, d] = String(k).split('>')
-    return `${formatIpv4(Number(s))} -> ${formatIpv4(Number(d))}`
-  }
-  return key === 'srcaddr' || key === 'dstaddr' ? formatIpv4(Number(k)) : String(k)
+/**
+ * A table's keys in first-seen order as [key, flows, octets, packets], the key as text: the
+ * number, or "src>dst" for a pair (what archive partials store).
+ */
+export function topEntries(t: TopTalkers, key: TopKey): [string, number, number, number][] {
+  const table = t.tables[key]
+  const c = table.counts
+  return table
+    .slots()
+    .map((i) => [
+      key === 'pair' ? `${table.hi[i]}>${table.lo[i]}` : String(table.lo[i]),
+      c[i * 3] as number,
+      c[i * 3 + 1] as number,
+      c[i * 3 + 2] as number,
+    ])
+}
+
+/** Puts back an entry of topEntries (merging archive partials); adds to a key already there. */
+export function addTopEntry(
+  t: TopTalkers,
+  key: TopKey,
+  text: string,
+  f: number,
+  o: number,
+  p: number,
+): void {
+  const [hi, lo] = key === 'pair' ? text.split('>').map(Number) : [0, Number(text)]
+  bump(t, key, hi ?? 0, lo ?? 0, f, o, p)
 }
 
 /** The `n` biggest keys of one table, largest first by `sort`; ties keep first-seen order. */
 export function topRows(t: TopTalkers, key: TopKey, sort: TopSort, n: number): TopRow[] {
   const idx = SORT_INDEX[sort]
-  const rows = [...t.maps[key]]
-  // Array.prototype.sort is stable, so ties stay in first-seen order.
-  rows.sort((a, b) => b[1][idx] - a[1][idx])
-  return rows
-    .slice(0, n)
-    .map(([k, c]) => ({ key: label(key, k), flows: c[0], octets: c[1], packets: c[2] }))
+  const table = t.tables[key]
+  const c = table.counts
+  // Slots come in first-seen order and Array.prototype.sort is stable: ties keep that order.
+  const slots = table
+    .slots()
+    .sort((a, b) => (c[b * 3 + idx] as number) - (c[a * 3 + idx] as number))
+  return slots.slice(0, n).map((i) => ({
+    key: label(key, table.hi[i] as number, table.lo[i] as number),
+    flows: c[i * 3] as number,
+    octets: c[i * 3 + 1] as number,
+    packets: c[i * 3 + 2] as number,
+  }))
+}
+
+function label(key: TopKey, hi: number, lo: number): string {
+  if (key === 'pair') return `${formatIpv4(hi)} -> ${formatIpv4(lo)}`
+  return key === 'srcaddr' || key === 'dstaddr' ? formatIpv4(lo) : String(lo)
 }
 
 /** Tables that overflowed: their counts may be short by at most the given amount. */

@@ -177,7 +177,7 @@ describe('bounded top talkers', () => {
     b.length = 5000
     const t = createTopTalkers('octets', 64)
     addToTopTalkers(t, b, () => true)
-    expect(t.maps.srcaddr.size).toBeLessThanOrEqual(64)
+    expect(t.tables.srcaddr.size).toBeLessThanOrEqual(64)
     expect(topRows(t, 'srcaddr', 'octets', 1)[0]).toMatchObject({
       key: '0.0.0.1',
       flows: 1000,
