@@ -93,14 +93,13 @@ export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate
  */
 export function topEntries(t: TopTalkers, key: TopKey): [string, number, number, number][] {
   const table = t.tables[key]
-  const c = table.counts
   return table
     .slots()
     .map((i) => [
-      key === 'pair' ? `${table.hi[i]}>${table.lo[i]}` : String(table.lo[i]),
-      c[i * 3] as number,
-      c[i * 3 + 1] as number,
-      c[i * 3 + 2] as number,
+      key === 'pair' ? `${table.keyHi(i)}>${table.keyLo(i)}` : String(table.keyLo(i)),
+      table.count(i, 0),
+      table.count(i, 1),
+      table.count(i, 2),
     ])
 }
 
@@ -121,16 +120,13 @@ export function addTopEntry(
 export function topRows(t: TopTalkers, key: TopKey, sort: TopSort, n: number): TopRow[] {
   const idx = SORT_INDEX[sort]
   const table = t.tables[key]
-  const c = table.counts
   // Slots come in first-seen order and Array.prototype.sort is stable: ties keep that order.
-  const slots = table
-    .slots()
-    .sort((a, b) => (c[b * 3 + idx] as number) - (c[a * 3 + idx] as number))
+  const slots = table.slots().sort((a, b) => table.count(b, idx) - table.count(a, idx))
   return slots.slice(0, n).map((i) => ({
-    key: label(key, table.hi[i] as number, table.lo[i] as number),
-    flows: c[i * 3] as number,
-    octets: c[i * 3 + 1] as number,
-    packets: c[i * 3 + 2] as number,
+    key: label(key, table.keyHi(i), table.keyLo(i)),
+    flows: table.count(i, 0),
+    octets: table.count(i, 1),
+    packets: table.count(i, 2),
   }))
 }
 
