@@ -50,8 +50,10 @@ function prune(t: TopTalkers, name: TopKey): void {
   if (dropped > t.evictedMax[name]) t.evictedMax[name] = dropped
 }
 
+/** Counts one flow under a key; a new key that does not fit prunes the table first. */
 function bump(
   t: TopTalkers,
+  table: CountTable,
   name: TopKey,
   hi: number,
   lo: number,
@@ -59,7 +61,6 @@ function bump(
   o: number,
   p: number,
 ): void {
-  const table = t.tables[name]
   if (table.bump(hi, lo, f, o, p)) return
   if (table.size >= t.maxKeys) prune(t, name)
   table.insert(hi, lo, f, o, p)
@@ -71,19 +72,21 @@ export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate
   const singles = (['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'] as const).filter((k) =>
     b.present.has(k),
   )
+  // Resolved once a batch: looking a table up by a changing name per flow is slow in V8.
+  const tables = singles.map((k) => t.tables[k])
   const cols = singles.map((k) => c[k as FlowField])
   const pairs = b.present.has('srcaddr') && b.present.has('dstaddr')
-  const src = c.srcaddr as Uint32Array
-  const dst = c.dstaddr as Uint32Array
+  const pairTable = t.tables.pair
   for (let i = 0; i < b.length; i++) {
     if (!keep(b, i)) continue
     const f = hasFlows ? (c.dflows[i] as number) : 1
     const o = c.doctets[i] as number
     const p = c.dpkts[i] as number
     for (let k = 0; k < singles.length; k++) {
-      bump(t, singles[k] as TopKey, 0, (cols[k] as Uint32Array)[i] as number, f, o, p)
+      const lo = (cols[k] as Uint32Array)[i] as number
+      bump(t, tables[k] as CountTable, singles[k] as TopKey, 0, lo, f, o, p)
     }
-    if (pairs) bump(t, 'pair', src[i] as number, dst[i] as number, f, o, p)
+    if (pairs) bump(t, pairTable, 'pair', c.srcaddr[i] as number, c.dstaddr[i] as number, f, o, p)
   }
 }
 
@@ -113,7 +116,7 @@ export function addTopEntry(
   p: number,
 ): void {
   const [hi, lo] = key === 'pair' ? text.split('>').map(Number) : [0, Number(text)]
-  bump(t, key, hi ?? 0, lo ?? 0, f, o, p)
+  bump(t, t.tables[key], key, hi ?? 0, lo ?? 0, f, o, p)
 }
 
 /** The `n` biggest keys of one table, largest first by `sort`; ties keep first-seen order. */
