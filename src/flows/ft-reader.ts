@@ -1,3 +1,4 @@
+import { joinBytes } from '../lib/bytes'
 import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import { type FtHeader, headerLengthOf, parseFtHeader, truncatedHeader } from './ft-header'
@@ -160,7 +161,7 @@ export async function openFtStream(
           if (err instanceof FlowLimitError || err instanceof FlowParseError) throw err
           // The records inflated before the damage are decoded (and counted) first.
           if (pendingSize > 0) {
-            yield join(pending, pendingSize)
+            yield joinBytes(pending, pendingSize)
             pendingSize = 0
           }
           const offset = header.headerLength + stats.recordBytes
@@ -179,7 +180,7 @@ export async function openFtStream(
         }
         if (next.done) {
           finished = true
-          if (pendingSize > 0) yield join(pending, pendingSize)
+          if (pendingSize > 0) yield joinBytes(pending, pendingSize)
           return
         }
         // workerd's DecompressionStream hands out 4 KiB pieces (15,625 per 1 M flows): joined
@@ -192,7 +193,7 @@ export async function openFtStream(
         pending.push(piece)
         pendingSize += piece.length
         if (pendingSize >= DECODE_CHUNK_BYTES) {
-          const joined = join(pending, pendingSize)
+          const joined = joinBytes(pending, pendingSize)
           pending = []
           pendingSize = 0
           yield joined
@@ -408,14 +409,3 @@ function byteReader(stream: ReadableStream<Uint8Array>) {
 
 /** Inflated bytes decoded at once, at least, when the inflater hands out smaller pieces. */
 const DECODE_CHUNK_BYTES = 64 * 1024
-
-function join(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1) return parts[0] as Uint8Array
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}

@@ -1,3 +1,5 @@
+import { joinBytes } from '../lib/bytes'
+
 export type InflateOptions = {
   /**
    * Keep the writes as small as the input comes (a partial result was asked for): workerd's
@@ -32,16 +34,6 @@ export type Inflater = {
 /** Compressed bytes given to DecompressionStream at once, at least (but the last write). */
 export const COALESCE_BYTES = 256 * 1024
 
-function join(parts: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
-}
-
 /**
  * DecompressionStream('deflate'), what the Worker runs. Its write queue may hold chunks after it
  * asks for more (Node's does), so its chunks are never read into again.
@@ -68,7 +60,7 @@ export const decompressionStreamInflater: Inflater = {
             }
           }
           if (parts.length > 0)
-            controller.enqueue(parts.length === 1 ? parts[0] : join(parts, size))
+            controller.enqueue(parts.length === 1 ? parts[0] : joinBytes(parts, size))
           if (ended) controller.close()
         } catch (err) {
           controller.error(err)

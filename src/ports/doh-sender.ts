@@ -1,5 +1,6 @@
 import { DnsQueryError } from '../dns/errors'
 import type { SendQuery } from '../dns/resolve'
+import { joinBytes } from '../lib/bytes'
 
 /** A DNS message never exceeds 65,535 bytes (RFC 1035 §4.2.2 length field). */
 const MAX_REPLY_BYTES = 65_535
@@ -74,13 +75,7 @@ async function readCapped(res: Response, url: string): Promise<Uint8Array> {
     }
     chunks.push(value)
   }
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.byteLength
-  }
-  return out
+  return joinBytes(chunks, total)
 }
 
 /** The first 200 characters of an error body, on one line, for the problem detail. */

@@ -44,6 +44,7 @@ import { wantsText } from '../http/negotiate'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { getAnalysis, type SavedAnalysis, saveAnalysis } from '../kv/analyses'
+import { joinBytes } from '../lib/bytes'
 import {
   AnalysisParamsSchema,
   PrintQuerySchema,
@@ -279,7 +280,7 @@ flowRoutes.openapi(printRoute, async (c) => {
   // The media type is the documented one; a byte body has no typed-response helper.
   const typed = (r: Response) => r as unknown as TypedResponse<string, 200, 'text'>
   if (finished) {
-    return typed(new Response(concatBytes(buffered, bufferedBytes), { status: 200, headers }))
+    return typed(new Response(joinBytes(buffered, bufferedBytes), { status: 200, headers }))
   }
   // Chunks waiting to be enqueued one per pull, so the stream's backpressure paces the decoder.
   const waiting = buffered
@@ -308,16 +309,6 @@ flowRoutes.openapi(printRoute, async (c) => {
   })
   return typed(new Response(stream, { status: 200, headers }))
 })
-
-function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
-  const all = new Uint8Array(total)
-  let at = 0
-  for (const ch of chunks) {
-    all.set(ch, at)
-    at += ch.length
-  }
-  return all
-}
 
 /** Runs the upload through per-file summaries plus one extra sink. */
 async function summarize(
