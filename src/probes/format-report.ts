@@ -26,10 +26,10 @@ export function formatRefererReport(report: RefererProbeReport): string {
     }
     if (r.fix) lines.push(`  fix: ${r.fix.rule ?? '(none)'}`, `       ${r.fix.note}`)
   }
-  const { sent, planned, maxInFlight } = report.requests
+  const { sent, planned, retried, maxInFlight } = report.requests
   lines.push(
     '',
-    `${sent}/${planned} requests, at most ${maxInFlight} in flight, ${report.elapsedMs} ms${report.deadlineReached ? ' (deadline reached)' : ''}`,
+    `${sent}/${planned} requests${retried ? ` (${retried} sent again after a failed connection)` : ''}, at most ${maxInFlight} in flight, ${report.elapsedMs} ms${report.deadlineReached ? ' (deadline reached)' : ''}`,
   )
   if (report.fixRules) lines.push('', '# ModSecurity rules that close the gaps', report.fixRules)
   return `${lines.join('\n')}\n`

@@ -11,6 +11,11 @@ export const REFERER_PROBE_LIMITS = {
   defaultRandomMixes: 3,
   /** Distinct requests of one probe, the two baselines included. */
   maxRequests: 48,
+  /**
+   * Subrequests of one probe, retries included: a failed connection is tried once more while
+   * the probe stays within the free plan's 50.
+   */
+  maxSubrequests: 50,
   maxInFlight: 6,
   maxValueLength: 512,
   defaultTimeoutMs: 5_000,

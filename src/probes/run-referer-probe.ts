@@ -46,7 +46,14 @@ export type RefererProbeReport = {
   results: RefererResult[]
   /** Every fix rule, ready to paste into a ModSecurity config. */
   fixRules: string
-  requests: { planned: number; sent: number; skipped: number; maxInFlight: number }
+  requests: {
+    planned: number
+    sent: number
+    skipped: number
+    /** Requests sent again after a failed connection (not counted in sent). */
+    retried: number
+    maxInFlight: number
+  }
   elapsedMs: number
   deadlineReached: boolean
 }
@@ -96,15 +103,22 @@ export async function runRefererProbe(
   const started = ports.now()
   const deadline = started + req.deadlineMs
   let sent = 0
+  let retried = 0
   const send = async (value: string | null): Promise<ProbeOutcome | undefined> => {
     const left = deadline - ports.now()
     if (left <= 0) return undefined
     sent++
     const headers = value === null ? {} : { [req.header]: value }
-    return ports.send(
-      { url: req.url.href, method: req.method, headers },
-      Math.min(req.timeoutMs, left),
-    )
+    const request = { url: req.url.href, method: req.method, headers }
+    const outcome = await ports.send(request, Math.min(req.timeoutMs, left))
+    // A failed connection counts as a block (ModSecurity's drop), so it is tried once more first:
+    // a server closing an idle kept-alive connection as it is reused fails the same way, once.
+    const again = deadline - ports.now()
+    if (outcome.kind !== 'failed' || outcome.reason !== 'network' || again <= 0) return outcome
+    // Every planned request may still be sent: retries only use what is left of the budget.
+    if (planned + retried >= L.maxSubrequests) return outcome
+    retried++
+    return ports.send(request, Math.min(req.timeoutMs, again))
   }
 
   const [plain, benign] = await Promise.all([send(null), send(req.benign)])
@@ -135,7 +149,7 @@ export async function runRefererProbe(
     },
     results,
     fixRules: results.flatMap((r) => (r.fix?.rule ? [r.fix.rule] : [])).join('\n'),
-    requests: { planned, sent, skipped: planned - sent, maxInFlight: L.maxInFlight },
+    requests: { planned, sent, skipped: planned - sent, retried, maxInFlight: L.maxInFlight },
     elapsedMs: Math.round(ports.now() - started),
     deadlineReached: ports.now() >= deadline,
   }

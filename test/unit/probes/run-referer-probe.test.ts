@@ -175,7 +175,12 @@ describe('runRefererProbe', () => {
     expect(report.baseline.usable).toBe(false)
     expect(report.baseline.note).toMatch(/no verdict: .*connection refused/)
     expect(report.results[0]?.verdict).toBe('inconclusive')
-    expect(sent).toHaveLength(2)
+    // The two baselines, each tried once more after its failed connection; no variant.
+    expect(sent).toHaveLength(4)
+    expect(sent.every((r) => r.headers.Referer === undefined || r.headers.Referer === URL_)).toBe(
+      true,
+    )
+    expect(report.requests.retried).toBe(2)
   })
 
   it('tests User-Agent the same way, with the rule on that header', async () => {
@@ -239,5 +244,62 @@ describe('runRefererProbe', () => {
       code: 'target_refused',
     })
     expect(sent).toHaveLength(0)
+  })
+})
+
+describe('failed connections', () => {
+  const ok: ProbeOutcome = { kind: 'response', status: 200, elapsedMs: 1, fingerprint: 'page' }
+  const reset: ProbeOutcome = {
+    kind: 'failed',
+    reason: 'network',
+    detail: 'connection reset',
+    elapsedMs: 1,
+  }
+
+  it('sends a request again once after a failed connection: a reset once is not a block', async () => {
+    const failedOnce = new Set<string>()
+    const { ports: p, sent } = ports((req) => {
+      const value = req.headers.Referer ?? ''
+      if (value.startsWith('http://spam') && !failedOnce.has(value)) {
+        failedOnce.add(value)
+        return reset
+      }
+      return ok
+    })
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['http://spam.example/'], variants: 'none' },
+      p,
+    )
+    expect(report.results[0]?.verdict).toBe('not-blocked')
+    expect(report.requests.retried).toBe(1)
+    expect(report.requests.sent).toBe(report.requests.planned)
+    expect(sent.length).toBe(report.requests.planned + 1)
+  })
+
+  it('counts a connection that fails again as a block (ModSecurity drop)', async () => {
+    const { ports: p } = ports((req) =>
+      (req.headers.Referer ?? '').startsWith('http://spam') ? reset : ok,
+    )
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['http://spam.example/'], variants: 'none' },
+      p,
+    )
+    expect(report.results[0]?.verdict).toBe('blocked-in-every-case')
+    expect(report.results[0]?.blocked[0]?.reason).toMatch(/connection failed/)
+    expect(report.requests.retried).toBe(1)
+  })
+})
+
+describe('failed connections and the subrequest budget', () => {
+  it('never sends more than 50 requests, retries included', async () => {
+    const reset: ProbeOutcome = { kind: 'failed', reason: 'network', detail: 'reset', elapsedMs: 1 }
+    const ok: ProbeOutcome = { kind: 'response', status: 200, elapsedMs: 1, fingerprint: 'page' }
+    // 46 variants + 2 baselines = 48 planned: 2 retries fit, the other resets count as blocks.
+    const { ports: p, sent } = ports((req) => (req.headers.Referer?.startsWith('s') ? reset : ok))
+    const referers = Array.from({ length: 10 }, (_, i) => `spam${i}`)
+    const report = await runRefererProbe({ url: URL_, referers, randomMixes: 0 }, p)
+    expect(report.requests.planned).toBeLessThanOrEqual(48)
+    expect(sent.length).toBeLessThanOrEqual(50)
+    expect(report.requests.planned + report.requests.retried).toBe(sent.length)
   })
 })
