@@ -3,13 +3,12 @@ import { csrf } from 'hono/csrf'
 import type { AppEnv } from '../env'
 import { checkRouter } from '../flows/archive/archive-index'
 import { MAX_PART_BYTES } from '../flows/archive/multipart-upload'
-import { domainProblem } from '../http/domain-errors'
-import { type Problem, ProblemError } from '../http/problem'
+import { ProblemError } from '../http/problem'
 import { ANALYSIS_ID, getAnalysis } from '../kv/analyses'
 import { listFilterSets } from '../kv/filter-sets'
 import { listFlowFiles, listRouters } from '../storage/flow-archive'
 import { deleteJob } from '../storage/flow-jobs'
-import { ErrorBox } from '../ui/layout'
+import { ErrorBox, LoginFirst } from '../ui/layout'
 import { AnalysisPage } from '../ui/pages/analysis-page'
 import { ARCHIVE_PAGE_FILES, ArchivePage, type ArchivePageState } from '../ui/pages/archive-page'
 import { JobPage } from '../ui/pages/job-page'
@@ -23,7 +22,7 @@ import {
   QueryBody,
   startArchiveQuery,
 } from './flow-jobs-service'
-import { type PageStatus, prefersHtml, render, withSession } from './ui'
+import { type PageStatus, pageProblem, prefersHtml, render, withSession } from './ui'
 
 /**
  * The flow archive, its query jobs and saved analyses in the dashboard. The pages share their
@@ -33,12 +32,6 @@ import { type PageStatus, prefersHtml, render, withSession } from './ui'
 export const archiveUiRoutes = new Hono<AppEnv>()
 
 const TITLE = 'Flow archive'
-
-function problemOf(err: unknown): Problem {
-  const p = err instanceof ProblemError ? err.problem : domainProblem(err)
-  if (!p) throw err
-  return p
-}
 
 function pageStatus(status: number): PageStatus {
   return ([401, 403, 404, 422] as const).find((s) => s === status) ?? 422
@@ -52,11 +45,15 @@ function formRange(fromText: string, toText: string): { from: number; to: number
 
 async function archiveState(c: Context<AppEnv>, extra: Partial<ArchivePageState>) {
   const authenticated = c.get('authenticated')
+  // The pickers' choices: R2 and KV at once, and only for a logged-in page.
+  const [routers, filterSets] = authenticated
+    ? await Promise.all([listRouters(c.env.FLOW_ARCHIVE), listFilterSets(c.env.EDGEPING_KV)])
+    : [[], []]
   const state: ArchivePageState = {
     authenticated,
     csrf: c.get('session')?.csrf,
-    routers: authenticated ? await listRouters(c.env.FLOW_ARCHIVE) : [],
-    filterSets: authenticated ? await listFilterSets(c.env.EDGEPING_KV) : [],
+    routers,
+    filterSets,
     maxFileBytes: Number(c.env.ARCHIVE_MAX_FILE_BYTES) || MAX_PART_BYTES,
     ...extra,
   }
@@ -67,7 +64,7 @@ async function archiveState(c: Context<AppEnv>, extra: Partial<ArchivePageState>
       const { from, to } = formRange(state.from ?? '', state.to ?? '')
       state.listing = await listFlowFiles(c.env.FLOW_ARCHIVE, router, from, to, ARCHIVE_PAGE_FILES)
     } catch (err) {
-      const p = problemOf(err)
+      const p = pageProblem(err)
       state.error ??= { title: p.title, detail: p.detail ?? (err as Error).message, form: 'browse' }
     }
   }
@@ -94,14 +91,13 @@ export const jobPage: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (!m || c.req.method !== 'GET' || !prefersHtml(c.req.header('accept'))) return next()
   await withSession(c)
   if (!c.get('authenticated')) {
-    const here = encodeURIComponent(c.req.path)
     return render(
       c,
       'Archive query',
-      <p class="card">
-        Query jobs read your routers' flows, so they need the API token:{' '}
-        <a href={`/login?next=${here}`}>log in</a> first.
-      </p>,
+      <LoginFirst
+        reason="Query jobs read your routers' flows, so they need the API token"
+        next={c.req.path}
+      />,
       401,
     )
   }
@@ -114,7 +110,7 @@ export const jobPage: MiddlewareHandler<AppEnv> = async (c, next) => {
       <JobPage spec={spec} status={status} result={result} csrf={c.get('session')?.csrf} />,
     )
   } catch (err) {
-    const p = problemOf(err)
+    const p = pageProblem(err)
     return render(
       c,
       'Archive query',
@@ -136,10 +132,10 @@ export const analysisPage: MiddlewareHandler<AppEnv> = async (c, next) => {
     return render(
       c,
       title,
-      <p class="card">
-        Saved analyses hold traffic data, so they need the API token:{' '}
-        <a href={`/login?next=${encodeURIComponent(c.req.path)}`}>log in</a> first.
-      </p>,
+      <LoginFirst
+        reason="Saved analyses hold traffic data, so they need the API token"
+        next={c.req.path}
+      />,
       401,
     )
   }
@@ -190,7 +186,7 @@ archiveUiRoutes.post('/ui/archive/delete', csrf(), async (c) => {
     const state = await archiveState(c, { router: values.router, done })
     return render(c, TITLE, <ArchivePage {...state} />)
   } catch (err) {
-    const p = problemOf(err)
+    const p = pageProblem(err)
     return fail(p.title, p.detail ?? (err as Error).message, pageStatus(p.status))
   }
 })
@@ -254,7 +250,7 @@ archiveUiRoutes.post('/ui/archive/query', csrf(), async (c) => {
     const job = await startArchiveQuery(c.env, parsed.data)
     return c.redirect(job.href, 303)
   } catch (err) {
-    const p = problemOf(err)
+    const p = pageProblem(err)
     const where = p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : ''
     return fail(p.title, `${p.detail ?? ''}${where}`, pageStatus(p.status))
   }
@@ -276,7 +272,7 @@ archiveUiRoutes.post('/ui/jobs/:id/delete', csrf(), async (c) => {
     const state = await archiveState(c, { router: spec.routers[0], done })
     return render(c, TITLE, <ArchivePage {...state} />)
   } catch (err) {
-    const p = problemOf(err)
+    const p = pageProblem(err)
     return render(c, title, <ErrorBox title={p.title} detail={p.detail} />, pageStatus(p.status))
   }
 })

@@ -9,7 +9,7 @@ import { checkFilterConfig } from '../flows/filter'
 import { findGenerator, GENERATORS } from '../generators/registry'
 import { constantTimeEqual } from '../http/auth'
 import { domainProblem } from '../http/domain-errors'
-import { ProblemError } from '../http/problem'
+import { type Problem, ProblemError } from '../http/problem'
 import {
   deleteFilterSet,
   FILTER_SET_NAME,
@@ -52,6 +52,13 @@ export async function withSession(c: Context<AppEnv>): Promise<void> {
   const session = await readSession(c.env.API_TOKEN, getCookie(c, SESSION_COOKIE))
   c.set('session', session)
   if (session) c.set('authenticated', true)
+}
+
+/** A caught error as the problem a page shows; anything that is not a known problem rethrows. */
+export function pageProblem(err: unknown): Problem {
+  const p = err instanceof ProblemError ? err.problem : domainProblem(err)
+  if (!p) throw err
+  return p
 }
 
 export type PageStatus = 200 | 401 | 403 | 404 | 422 | 502 | 504
@@ -109,8 +116,7 @@ uiRoutes.get('/dns', async (c) => {
       ).report
     }
   } catch (err) {
-    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
-    if (!p) throw err
+    const p = pageProblem(err)
     state.error = { title: p.title, detail: p.detail }
     status = [401, 403, 422, 502, 504].includes(p.status) ? (p.status as typeof status) : 422
   }
@@ -166,8 +172,7 @@ uiRoutes.post('/probes', csrf(), async (c) => {
       refererProbePorts(c),
     )
   } catch (err) {
-    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
-    if (!p) throw err
+    const p = pageProblem(err)
     state.error = { title: p.title, detail: p.detail }
     status = 422
   }
@@ -205,8 +210,7 @@ export const generatorPages: MiddlewareHandler<AppEnv> = async (c, next) => {
     )
     return render(c, g.title, <GeneratorForm {...props} output={output} />)
   } catch (err) {
-    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
-    if (!p) throw err
+    const p = pageProblem(err)
     const errors = p.errors ?? [{ path: '(input)', message: p.detail ?? p.title }]
     return render(c, g.title, <GeneratorForm {...props} errors={errors} />, 422)
   }
@@ -246,8 +250,7 @@ uiRoutes.post('/targets', csrf(), async (c) => {
     const saved = `Saved ${stored.resolved.length} target(s); ${stored.plan.unscheduled.length} could not be scheduled within the budgets.`
     return render(c, 'Targets', <TargetsPage {...props} saved={saved} />)
   } catch (err) {
-    const p = err instanceof ProblemError ? err.problem : domainProblem(err)
-    if (!p) throw err
+    const p = pageProblem(err)
     const line = typeof p.line === 'number' ? p.line : undefined
     return render(
       c,

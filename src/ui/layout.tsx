@@ -71,3 +71,12 @@ export function ErrorBox(props: { title: string; detail?: string | undefined }) 
 export function Badge(props: { verdict: string }) {
   return <span class={`badge ${props.verdict}`}>{props.verdict}</span>
 }
+
+/** What a page that needs the API token shows before login: why, then the login link. */
+export function LoginFirst(props: { reason: string; next: string }) {
+  return (
+    <p class="card">
+      {props.reason}: <a href={`/login?next=${encodeURIComponent(props.next)}`}>log in</a> first.
+    </p>
+  )
+}

@@ -110,16 +110,7 @@ export class CountTable {
     }
     s.fill(0)
     this.size = 0
-    for (let k = 0; k < kept * STRIDE; k += STRIDE) {
-      this.insert(
-        keep[k + HI] as number,
-        keep[k + LO] as number,
-        keep[k + COUNTS] as number,
-        keep[k + COUNTS + 1] as number,
-        keep[k + COUNTS + 2] as number,
-        keep[k + SEQ] as number,
-      )
-    }
+    for (let k = 0; k < kept * STRIDE; k += STRIDE) this.reinsert(keep, k)
     return dropped
   }
 
@@ -151,17 +142,19 @@ export class CountTable {
     this.mask = this.cap - 1
     this.s = new Float64Array(this.cap * STRIDE)
     this.size = 0
-    for (let at = 0; at < old.length; at += STRIDE) {
-      if (old[at + SEQ] === 0) continue
-      this.insert(
-        old[at + HI] as number,
-        old[at + LO] as number,
-        old[at + COUNTS] as number,
-        old[at + COUNTS + 1] as number,
-        old[at + COUNTS + 2] as number,
-        old[at + SEQ] as number,
-      )
-    }
+    for (let at = 0; at < old.length; at += STRIDE) if (old[at + SEQ] !== 0) this.reinsert(old, at)
+  }
+
+  /** Puts back the slot at `at` of another slot array, first-seen order kept. */
+  private reinsert(from: Float64Array, at: number): void {
+    this.insert(
+      from[at + HI] as number,
+      from[at + LO] as number,
+      from[at + COUNTS] as number,
+      from[at + COUNTS + 1] as number,
+      from[at + COUNTS + 2] as number,
+      from[at + SEQ] as number,
+    )
   }
 }
 

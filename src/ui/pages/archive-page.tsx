@@ -1,5 +1,6 @@
 import type { ArchivedFile } from '../../storage/flow-archive'
-import { ErrorBox } from '../layout'
+import { ErrorBox, LoginFirst } from '../layout'
+import { iso } from './flow-views'
 
 export type ArchivePageState = {
   authenticated: boolean
@@ -24,8 +25,6 @@ export type ArchivePageState = {
 /** How many listed files the page shows at most (the API pages through more). */
 export const ARCHIVE_PAGE_FILES = 500
 
-const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
-
 /**
  * The flow archive for people: upload flow-capture files, list a router's files by time, delete
  * a range, and start a query job. Every form needs the session: flow data is sensitive.
@@ -33,12 +32,10 @@ const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z
 export function ArchivePage(s: ArchivePageState) {
   if (!s.authenticated) {
     return (
-      <section class="card" aria-label="Log in">
-        <p>
-          The flow archive holds your routers' flow files, so it needs the API token:{' '}
-          <a href="/login?next=%2Fflows%2Farchive">log in</a> first.
-        </p>
-      </section>
+      <LoginFirst
+        reason="The flow archive holds your routers' flow files, so it needs the API token"
+        next="/flows/archive"
+      />
     )
   }
   const q = s.query ?? {}

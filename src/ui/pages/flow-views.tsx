@@ -13,6 +13,8 @@ export const TOP_TITLES: Record<(typeof TOP_KEYS)[number], string> = {
   pair: 'Address pairs',
 }
 
+/** Unix seconds as ISO 8601, without zero milliseconds. */
+export const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
 export const n = (x: number) => x.toLocaleString('en-US')
 export const when = (t: string | null | undefined) =>
   t ? t.replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : '-'

@@ -2,7 +2,7 @@ import { TOP_KEYS } from '../../flows/report/top-talkers'
 import type { JobSpec, JobStatus } from '../../jobs/job'
 import type { JobResult } from '../../jobs/result'
 import { Badge, ErrorBox } from '../layout'
-import { n, Timeline, TOP_TITLES, TopTable, when } from './flow-views'
+import { iso, n, Timeline, TOP_TITLES, TopTable, when } from './flow-views'
 
 /** What the job page shows: the job's spec, its status, and the answer once done. */
 export type JobPageState = {
@@ -13,8 +13,6 @@ export type JobPageState = {
 }
 
 const STATE_VERDICT = { queued: 'info', running: 'warning', done: 'pass', failed: 'fail' } as const
-
-const iso = (unix: number) => new Date(unix * 1000).toISOString().replace('.000Z', 'Z')
 
 /**
  * One archive query job for people: progress while it runs (the page reloads itself every
