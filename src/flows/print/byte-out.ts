@@ -83,9 +83,16 @@ export class ByteOut {
 
   private cut(): void {
     if (this.pos === 0) return
-    this.ready.push(this.buf.subarray(0, this.pos))
     this.readyBytes += this.pos
-    this.buf = new Uint8Array(this.chunkSize + ROW_SLACK)
+    if (this.pos < this.chunkSize / 4) {
+      // Taken after a batch with few rows printed (a selective filter): copy those bytes out and
+      // keep the buffer. A new zeroed 65 KiB buffer per batch cost 14 ms per 1 M flows filtered
+      // down to 8 %, more than the filter itself.
+      this.ready.push(this.buf.slice(0, this.pos))
+    } else {
+      this.ready.push(this.buf.subarray(0, this.pos))
+      this.buf = new Uint8Array(this.chunkSize + ROW_SLACK)
+    }
     this.pos = 0
   }
 

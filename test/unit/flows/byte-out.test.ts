@@ -64,6 +64,22 @@ describe('ByteOut printf conversions', () => {
     expect(out.take()).toEqual([])
   })
 
+  it('keeps its buffer after a small take, and the taken bytes stay as they were', () => {
+    const out = new ByteOut(64)
+    const taken: Uint8Array[] = []
+    let expected = ''
+    // Takes after every row or two (a selective filter) and after full chunks alike.
+    for (let k = 0; k < 200; k++) {
+      out.row()
+      out.lu(k, 4)
+      out.ch(10)
+      expected += `${String(k).padEnd(4)}\n`
+      if (k % 3 === 0 || k > 150) taken.push(...out.take())
+    }
+    taken.push(...out.take())
+    expect(new TextDecoder().decode(Buffer.concat(taken))).toBe(expected)
+  })
+
   it('takes a header longer than a chunk whole', () => {
     const out = new ByteOut(16)
     out.lit('x'.repeat(5000))
