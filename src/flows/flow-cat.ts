@@ -83,7 +83,9 @@ export async function* catFlows(
       )
     }
     try {
-      const { head, stream } = await peekStream(input.stream, 6)
+      const { head, stream } = await peekStream(input.stream, 6, {
+        ...(options.allowPartial ? { minRead: 1 } : {}),
+      })
       const format = options.format ?? sniffFormat(head)
       if (!format) {
         throw new FlowParseError(

@@ -32,7 +32,7 @@ export type Inflater = {
 }
 
 /** Compressed bytes given to DecompressionStream at once, at least (but the last write). */
-export const COALESCE_BYTES = 256 * 1024
+export const COALESCE_BYTES = 64 * 1024
 
 /**
  * DecompressionStream('deflate'), what the Worker runs. Its write queue may hold chunks after it

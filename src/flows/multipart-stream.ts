@@ -1,3 +1,5 @@
+import { FlowLimitError } from './flow-errors'
+
 /**
  * A streaming multipart/form-data splitter (RFC 7578, RFC 2046 §5.1.1): yields each part with
  * its body as a stream, never holding more than one chunk plus a boundary in memory. The
@@ -73,18 +75,31 @@ function parsePartHeaders(text: string): Omit<MultipartPart, 'body'> {
 export async function* splitMultipart(
   stream: ReadableStream<Uint8Array>,
   boundary: string,
+  options: { maxBytes?: number } = {},
 ): AsyncGenerator<MultipartPart, void, void> {
   const reader = stream.getReader()
   // With a CRLF in front of the body, every delimiter (the first included) is CRLF--boundary.
   const delim = new TextEncoder().encode(`\r\n--${boundary}`)
   let buf: Uint8Array = new Uint8Array([13, 10])
   let ended = false
+  let read = 0
+  const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const more = async (): Promise<boolean> => {
     if (ended) return false
     const r = await reader.read()
     if (r.done) {
       ended = true
       return false
+    }
+    // The whole body counts, however it is split into parts (a chunked upload declares no length).
+    read += r.value.length
+    if (read > maxBytes) {
+      await reader.cancel().catch(() => {})
+      throw new FlowLimitError(
+        'too_many_bytes',
+        maxBytes,
+        `the upload is larger than ${maxBytes} bytes`,
+      )
     }
     buf = concat(buf, r.value)
     return true
@@ -132,7 +147,14 @@ export async function* splitMultipart(
             buf = buf.subarray(safe)
             return
           }
-          if (!(await more())) {
+          let gotMore: boolean
+          try {
+            gotMore = await more()
+          } catch (err) {
+            controller.error(err)
+            return
+          }
+          if (!gotMore) {
             controller.error(new MultipartError('multipart body ends inside a part'))
             return
           }

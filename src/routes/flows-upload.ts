@@ -92,7 +92,7 @@ export async function* requestFlows(
       yield { name: 'body', stream: body }
       return
     }
-    for await (const part of splitMultipart(body, boundary)) {
+    for await (const part of splitMultipart(body, boundary, { maxBytes: FLOW_LIMITS.maxBytes })) {
       if (
         part.name === FILTER_CFG_PART && part.filename === undefined
           ? true

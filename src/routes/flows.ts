@@ -1,6 +1,5 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context, TypedResponse } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../env'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
 import type { FlowBatch, FlowPredicate } from '../flows/flow-batch'
@@ -60,22 +59,25 @@ import { FLOW_LIMITS, type FlowQuery, requestFlows } from './flows-upload'
 
 export const flowRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
-// Workers accept bodies up to 100 MB; past that the platform refuses, so we say so first.
-flowRoutes.use(
-  '*',
-  bodyLimit({
-    maxSize: FLOW_LIMITS.maxBytes,
-    onError: () => {
-      throw new ProblemError({
-        type: '/problems/flow-limit',
-        title: 'Upload too large',
-        status: 413,
-        detail: `the upload is larger than ${FLOW_LIMITS.maxBytes} bytes`,
-        limit: FLOW_LIMITS.maxBytes,
-      })
-    },
-  }),
-)
+// Workers accept bodies up to 100 MB; past that the platform refuses, so we say so first. Only a
+// declared length is checked here: hono's bodyLimit reads a chunked upload (no Content-Length)
+// whole into memory to count it, which is what streaming is meant to avoid. Such a body is
+// counted as it streams instead: by the flow readers per file and by the multipart splitter in
+// total, both → the same 413.
+flowRoutes.use('*', async (c, next) => {
+  const declared = c.req.header('content-length')
+  if (declared !== undefined && Number(declared) > FLOW_LIMITS.maxBytes) {
+    throw new ProblemError({
+      type: '/problems/flow-limit',
+      title: 'Upload too large',
+      status: 413,
+      detail: `the upload is larger than ${FLOW_LIMITS.maxBytes} bytes`,
+      code: 'too_many_bytes',
+      limit: FLOW_LIMITS.maxBytes,
+    })
+  }
+  await next()
+})
 
 const UPLOAD =
   'The body is one flow file (flow-tools ft, any version, byte order or compression; or flow-export -f 2 CSV), or multipart/form-data with several files read in order like flow-cat, plus an optional `filter.cfg` part placed before them.'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { FlowLimitError } from '../../../src/flows/flow-errors'
 import {
   MultipartError,
   multipartBoundary,
@@ -67,6 +68,27 @@ describe('splitMultipart', () => {
     const { bytes, boundary } = await encode(form)
     const cut = bytes.slice(0, bytes.length - 30)
     await expect(parts(cut, boundary, [16])).rejects.toBeInstanceOf(MultipartError)
+  })
+
+  it('counts the whole body against maxBytes, parts and headers alike', async () => {
+    const form = new FormData()
+    form.append('a', new Blob(['x'.repeat(3000)]), 'a')
+    form.append('b', new Blob(['y'.repeat(3000)]), 'b')
+    const { bytes, boundary } = await encode(form)
+    const read = async (maxBytes: number) => {
+      const sizes: number[] = []
+      for await (const p of splitMultipart(streamOf(bytes, [512]), boundary, { maxBytes })) {
+        sizes.push((await new Response(p.body).bytes()).length)
+      }
+      return sizes
+    }
+    expect(await read(bytes.length)).toEqual([3000, 3000])
+    // Over the limit inside the second part's body, and inside the first part's headers.
+    for (const limit of [bytes.length - 1, 100]) {
+      const err = await read(limit).catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(FlowLimitError)
+      expect(err).toMatchObject({ code: 'too_many_bytes', limit })
+    }
   })
 
   it('reads the boundary parameter, quoted or not', () => {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { MIN_PULL_BYTES, peekStream, sniffFormat } from '../../../src/flows/input-sniff'
+import { byteStreamOf, rng, streamOf } from './flow-test-helpers'
+
+async function chunksOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = []
+  for await (const c of stream) out.push(c)
+  return out
+}
+
+describe('peekStream', () => {
+  const r = rng(7)
+  const bytes = Uint8Array.from({ length: 300_000 }, () => Math.floor(r() * 256))
+
+  it('joins a byte stream of 4 KiB pieces into reads of at least 64 KiB, every byte kept', async () => {
+    const { stream, stats } = byteStreamOf(bytes, [4096, 100, 4096])
+    const { head, stream: whole } = await peekStream(stream, 6)
+    expect(head.length).toBeGreaterThanOrEqual(6)
+    expect(head).toEqual(bytes.subarray(0, head.length))
+    const chunks = await chunksOf(whole)
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from(bytes))
+    // The replayed head, whole reads, and the last read cut short by the end of the stream.
+    for (const c of chunks.slice(1, -1)) expect(c.length).toBeGreaterThanOrEqual(MIN_PULL_BYTES)
+    expect(chunks.length).toBeLessThanOrEqual(2 + Math.ceil(bytes.length / MIN_PULL_BYTES))
+    expect(stats.byob).toBeGreaterThan(chunks.length)
+  })
+
+  it('keeps the bytes of a read the end of the stream cut short', async () => {
+    for (const size of [0, 1, 5, 6, 7, 5000, MIN_PULL_BYTES + 1]) {
+      const { stream } = byteStreamOf(bytes.slice(0, size), [1000])
+      const { head, stream: whole } = await peekStream(stream, 6)
+      expect(head.length).toBeGreaterThanOrEqual(Math.min(size, 6))
+      expect(head).toEqual(bytes.subarray(0, head.length))
+      expect(Buffer.concat(await chunksOf(whole))).toEqual(Buffer.from(bytes.subarray(0, size)))
+    }
+  })
+
+  it('passes the pieces on as they come with minRead 1 (a partial result), and reads other streams', async () => {
+    const { stream } = byteStreamOf(bytes, [4096])
+    const pieces = await chunksOf((await peekStream(stream, 6, { minRead: 1 })).stream)
+    expect(Math.max(...pieces.map((c) => c.length))).toBe(4096)
+    expect(Buffer.concat(pieces)).toEqual(Buffer.from(bytes))
+    const plain = await chunksOf((await peekStream(streamOf(bytes, [333]), 6)).stream)
+    expect(Buffer.concat(plain)).toEqual(Buffer.from(bytes))
+  })
+})
+
+describe('sniffFormat', () => {
+  it('knows each input format by its first bytes', () => {
+    const enc = (t: string) => new TextEncoder().encode(t)
+    expect(sniffFormat(Uint8Array.of(0xcf, 0x10, 1, 3))).toBe('ft')
+    expect(sniffFormat(enc('#: unix_secs'))).toBe('flow-export-csv')
+    expect(sniffFormat(enc('srcIP  dstIP'))).toBe('flow-print')
+    expect(sniffFormat(enc('ts,te,td'))).toBe('nfdump-csv')
+    expect(sniffFormat(enc('hello'))).toBeUndefined()
+  })
+})
