@@ -34,13 +34,32 @@ function workerdMemory(pid) {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 }
 }
 
+const BOUNDARY = 'edgeping-bench-boundary'
+
+function fileStream(path) {
+  return Readable.toWeb(createReadStream(path, { highWaterMark: 1 << 20 }))
+}
+
+/** The file as the one part of a multipart/form-data body, streamed as curl -F sends it. */
+function formStream(path) {
+  const enc = new TextEncoder()
+  async function* parts() {
+    yield enc.encode(
+      `--${BOUNDARY}\r\ncontent-disposition: form-data; name="f"; filename="flows.ft"\r\ncontent-type: application/octet-stream\r\n\r\n`,
+    )
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk
+    yield enc.encode(`\r\n--${BOUNDARY}--\r\n`)
+  }
+  return Readable.toWeb(Readable.from(parts()))
+}
+
 export async function workerBench(path, port = 8791) {
   const { base, child, stop } = await startWranglerDev(port)
   try {
     const rows = []
     const workerd = findWorkerd(child.pid)
     const idle = workerdMemory(workerd)
-    for (const [label, url] of [
+    for (const [label, url, kind] of [
       ['Worker: decode + count (/flows/summary)', '/flows/summary'],
       ['Worker: decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5'],
       ['Worker: decode + flow-print -f 3 (/flows/print)', '/flows/print'],
@@ -48,15 +67,26 @@ export async function workerBench(path, port = 8791) {
         'Worker: decode + filter ip-addr + flow-print -f 3',
         '/flows/print?def=ip-addr:ADDR=172.16.1.10',
       ],
+      [
+        'Worker: the same, uploaded as multipart/form-data (curl -F)',
+        '/flows/print?def=ip-addr:ADDR=172.16.1.10',
+        'multipart',
+      ],
     ]) {
       const t0 = performance.now()
+      const multipart = kind === 'multipart'
       const res = await fetch(base + url, {
         method: 'POST',
-        body: Readable.toWeb(createReadStream(path, { highWaterMark: 1 << 20 })),
+        body: multipart ? formStream(path) : fileStream(path),
         duplex: 'half',
         // fetch asks for gzip by default, and wrangler dev then gzips the 81 MB of text/plain in
         // the local runtime: seconds that would time the compression, not the Worker.
-        headers: { 'content-type': 'application/octet-stream', 'accept-encoding': 'identity' },
+        headers: {
+          'content-type': multipart
+            ? `multipart/form-data; boundary=${BOUNDARY}`
+            : 'application/octet-stream',
+          'accept-encoding': 'identity',
+        },
       })
       let bytes = 0
       const reader = res.body.getReader()

@@ -1,3 +1,4 @@
+import { chunkReader } from './chunk-reader'
 import { FlowLimitError } from './flow-errors'
 
 /**
@@ -75,9 +76,9 @@ function parsePartHeaders(text: string): Omit<MultipartPart, 'body'> {
 export async function* splitMultipart(
   stream: ReadableStream<Uint8Array>,
   boundary: string,
-  options: { maxBytes?: number } = {},
+  options: { maxBytes?: number; minRead?: number } = {},
 ): AsyncGenerator<MultipartPart, void, void> {
-  const reader = stream.getReader()
+  const reader = chunkReader(stream, options.minRead)
   // With a CRLF in front of the body, every delimiter (the first included) is CRLF--boundary.
   const delim = new TextEncoder().encode(`\r\n--${boundary}`)
   let buf: Uint8Array = new Uint8Array([13, 10])
@@ -86,13 +87,13 @@ export async function* splitMultipart(
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const more = async (): Promise<boolean> => {
     if (ended) return false
-    const r = await reader.read()
-    if (r.done) {
+    const chunk = await reader.read()
+    if (chunk === undefined) {
       ended = true
       return false
     }
     // The whole body counts, however it is split into parts (a chunked upload declares no length).
-    read += r.value.length
+    read += chunk.length
     if (read > maxBytes) {
       await reader.cancel().catch(() => {})
       throw new FlowLimitError(
@@ -101,7 +102,7 @@ export async function* splitMultipart(
         `the upload is larger than ${maxBytes} bytes`,
       )
     }
-    buf = concat(buf, r.value)
+    buf = concat(buf, chunk)
     return true
   }
   // Preamble: skip to the first delimiter.
@@ -134,7 +135,8 @@ export async function* splitMultipart(
         for (;;) {
           const at = indexOf(buf, delim, 0)
           if (at >= 0) {
-            if (at > 0) controller.enqueue(buf.slice(0, at))
+            // No copy: `more` joins into a new buffer, so these bytes are never written again.
+            if (at > 0) controller.enqueue(buf.subarray(0, at))
             buf = buf.subarray(at + delim.length)
             partDone = true
             controller.close()
@@ -143,7 +145,7 @@ export async function* splitMultipart(
           // Keep a tail that may be the start of a delimiter split across chunks.
           const safe = buf.length - (delim.length - 1)
           if (safe > 0) {
-            controller.enqueue(buf.slice(0, safe))
+            controller.enqueue(buf.subarray(0, safe))
             buf = buf.subarray(safe)
             return
           }

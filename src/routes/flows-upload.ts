@@ -92,7 +92,10 @@ export async function* requestFlows(
       yield { name: 'body', stream: body }
       return
     }
-    for await (const part of splitMultipart(body, boundary, { maxBytes: FLOW_LIMITS.maxBytes })) {
+    for await (const part of splitMultipart(body, boundary, {
+      maxBytes: FLOW_LIMITS.maxBytes,
+      ...(q.partial ? { minRead: 1 } : {}),
+    })) {
       if (
         part.name === FILTER_CFG_PART && part.filename === undefined
           ? true

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { MIN_PULL_BYTES, peekStream, sniffFormat } from '../../../src/flows/input-sniff'
+import { MIN_PULL_BYTES } from '../../../src/flows/chunk-reader'
+import { peekStream, sniffFormat } from '../../../src/flows/input-sniff'
 import { byteStreamOf, rng, streamOf } from './flow-test-helpers'
 
 async function chunksOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const out: Uint8Array[] = []
-  for await (const c of stream) out.push(c)
+  const reader = stream.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value)
   return out
 }
 

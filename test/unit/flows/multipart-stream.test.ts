@@ -5,7 +5,7 @@ import {
   multipartBoundary,
   splitMultipart,
 } from '../../../src/flows/multipart-stream'
-import { rng, streamOf } from './flow-test-helpers'
+import { byteStreamOf, rng, streamOf } from './flow-test-helpers'
 
 async function encode(form: FormData): Promise<{ bytes: Uint8Array; boundary: string }> {
   const req = new Request('http://x/', { method: 'POST', body: form })
@@ -44,6 +44,32 @@ describe('splitMultipart', () => {
       expect(new TextDecoder().decode(got[0]?.body)).toBe('filter-primitive x\r\n')
       expect(got[1]?.body).toEqual(a)
       expect(got[2]?.body).toEqual(b)
+    }
+  })
+
+  it('reads a byte stream (a request body) in pieces of at least 64 KiB, or as they come', async () => {
+    const r = rng(5)
+    const a = Uint8Array.from({ length: 200_000 }, () => Math.floor(r() * 256))
+    const form = new FormData()
+    form.append('f', new Blob([a]), 'a.ft')
+    form.append('g', new Blob(['tail']), 'g.ft')
+    const { bytes, boundary } = await encode(form)
+    for (const minRead of [undefined, 1]) {
+      const { stream, stats } = byteStreamOf(bytes, [4096])
+      const got: Uint8Array[][] = []
+      for await (const p of splitMultipart(stream, boundary, minRead ? { minRead } : {})) {
+        const chunks: Uint8Array[] = []
+        const reader = p.body.getReader()
+        for (let c = await reader.read(); !c.done; c = await reader.read()) chunks.push(c.value)
+        got.push(chunks)
+      }
+      expect(Buffer.concat(got[0] ?? [])).toEqual(Buffer.from(a))
+      expect(new TextDecoder().decode(Buffer.concat(got[1] ?? []))).toBe('tail')
+      const largest = Math.max(...(got[0] ?? []).map((c) => c.length))
+      // minRead 1 takes the default reader (the stream's own pieces); otherwise BYOB reads.
+      if (minRead === 1) expect([largest, stats.byob]).toEqual([4096, 0])
+      else expect(largest).toBeGreaterThanOrEqual(60 * 1024)
+      if (minRead === undefined) expect(stats.byob).toBeGreaterThan(0)
     }
   })
 
