@@ -8,6 +8,9 @@ import type { ProbeOutcome, RefererProbePorts, Variant } from './types'
 import { generateVariants } from './variants'
 import { decideVerdict, type Verdict } from './verdict'
 
+/** Tries of one request whose connection fails before it counts as a block (a drop). */
+const MAX_ATTEMPTS = 3
+
 /** One sent (or skipped) request, as the report shows it. */
 export type ProbeRecord = {
   label: string
@@ -110,15 +113,20 @@ export async function runRefererProbe(
     sent++
     const headers = value === null ? {} : { [req.header]: value }
     const request = { url: req.url.href, method: req.method, headers }
-    const outcome = await ports.send(request, Math.min(req.timeoutMs, left))
-    // A failed connection counts as a block (ModSecurity's drop), so it is tried once more first:
-    // a server closing an idle kept-alive connection as it is reused fails the same way, once.
-    const again = deadline - ports.now()
-    if (outcome.kind !== 'failed' || outcome.reason !== 'network' || again <= 0) return outcome
-    // Every planned request may still be sent: retries only use what is left of the budget.
-    if (planned + retried >= L.maxSubrequests) return outcome
-    retried++
-    return ports.send(request, Math.min(req.timeoutMs, again))
+    let outcome = await ports.send(request, Math.min(req.timeoutMs, left))
+    // A failed connection counts as a block (ModSecurity's drop), so it is tried again first, up
+    // to twice: a server closing an idle kept-alive connection as it is reused fails the same
+    // way, and the retry may be handed another such pooled connection (a CI run saw one block
+    // without its 403 with a single retry).
+    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+      const again = deadline - ports.now()
+      if (outcome.kind !== 'failed' || outcome.reason !== 'network' || again <= 0) return outcome
+      // Every planned request may still be sent: retries only use what is left of the budget.
+      if (planned + retried >= L.maxSubrequests) return outcome
+      retried++
+      outcome = await ports.send(request, Math.min(req.timeoutMs, again))
+    }
+    return outcome
   }
 
   const [plain, benign] = await Promise.all([send(null), send(req.benign)])

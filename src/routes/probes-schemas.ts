@@ -114,10 +114,9 @@ export const RefererProbeReportSchema = z
       planned: z.number().int(),
       sent: z.number().int(),
       skipped: z.number().int(),
-      retried: z
-        .number()
-        .int()
-        .openapi({ description: 'Requests sent again once after a failed connection' }),
+      retried: z.number().int().openapi({
+        description: 'Requests sent again (up to twice each) after a failed connection',
+      }),
       maxInFlight: z.number().int(),
     }),
     elapsedMs: z.number(),

@@ -175,12 +175,12 @@ describe('runRefererProbe', () => {
     expect(report.baseline.usable).toBe(false)
     expect(report.baseline.note).toMatch(/no verdict: .*connection refused/)
     expect(report.results[0]?.verdict).toBe('inconclusive')
-    // The two baselines, each tried once more after its failed connection; no variant.
-    expect(sent).toHaveLength(4)
+    // The two baselines, each tried twice more after its failed connection; no variant.
+    expect(sent).toHaveLength(6)
     expect(sent.every((r) => r.headers.Referer === undefined || r.headers.Referer === URL_)).toBe(
       true,
     )
-    expect(report.requests.retried).toBe(2)
+    expect(report.requests.retried).toBe(4)
   })
 
   it('tests User-Agent the same way, with the rule on that header', async () => {
@@ -256,27 +256,31 @@ describe('failed connections', () => {
     elapsedMs: 1,
   }
 
-  it('sends a request again once after a failed connection: a reset once is not a block', async () => {
-    const failedOnce = new Set<string>()
-    const { ports: p, sent } = ports((req) => {
-      const value = req.headers.Referer ?? ''
-      if (value.startsWith('http://spam') && !failedOnce.has(value)) {
-        failedOnce.add(value)
-        return reset
-      }
-      return ok
-    })
-    const report = await runRefererProbe(
-      { url: URL_, referers: ['http://spam.example/'], variants: 'none' },
-      p,
-    )
-    expect(report.results[0]?.verdict).toBe('not-blocked')
-    expect(report.requests.retried).toBe(1)
-    expect(report.requests.sent).toBe(report.requests.planned)
-    expect(sent.length).toBe(report.requests.planned + 1)
-  })
+  it.each([1, 2])(
+    'sends a request again after a failed connection: a reset %i time(s) is not a block',
+    async (resets) => {
+      const failures = new Map<string, number>()
+      const { ports: p, sent } = ports((req) => {
+        const value = req.headers.Referer ?? ''
+        const n = failures.get(value) ?? 0
+        if (value.startsWith('http://spam') && n < resets) {
+          failures.set(value, n + 1)
+          return reset
+        }
+        return ok
+      })
+      const report = await runRefererProbe(
+        { url: URL_, referers: ['http://spam.example/'], variants: 'none' },
+        p,
+      )
+      expect(report.results[0]?.verdict).toBe('not-blocked')
+      expect(report.requests.retried).toBe(resets)
+      expect(report.requests.sent).toBe(report.requests.planned)
+      expect(sent.length).toBe(report.requests.planned + resets)
+    },
+  )
 
-  it('counts a connection that fails again as a block (ModSecurity drop)', async () => {
+  it('counts a connection that fails three times as a block (ModSecurity drop)', async () => {
     const { ports: p } = ports((req) =>
       (req.headers.Referer ?? '').startsWith('http://spam') ? reset : ok,
     )
@@ -286,7 +290,7 @@ describe('failed connections', () => {
     )
     expect(report.results[0]?.verdict).toBe('blocked-in-every-case')
     expect(report.results[0]?.blocked[0]?.reason).toMatch(/connection failed/)
-    expect(report.requests.retried).toBe(1)
+    expect(report.requests.retried).toBe(2)
   })
 })
 
