@@ -103,18 +103,29 @@ for (const input of inputs()) {
 }
 
 if (args.includes('--worker')) {
-  const path = `${out}random-v5-1m.z.ft`
-  console.log('\n## end to end through wrangler dev (local workerd), generated 1M v5 flows')
-  const r = await workerBench(path)
+  // A second file near the Workers body limit (100 MB) shows whether the isolate's memory grows
+  // with the upload.
+  const three = `${out}random-v5-3m.z.ft`
+  if (!existsSync(three)) {
+    process.stderr.write(`building ${three} (3000000 flows)...\n`)
+    execFileSync(node, [script, 'generate', three, '3000000', '4'], { stdio: 'inherit' })
+  }
+  const files = [
+    { label: '1 M', path: `${out}random-v5-1m.z.ft`, flows: 1_000_000 },
+    { label: '3 M', path: three, flows: 3_000_000 },
+  ]
+  console.log('\n## end to end through wrangler dev (local workerd), generated v5 flows, zlib -6')
+  const r = await workerBench(files)
   console.log(
-    `workerd resident set before the requests: ${r.idle.rssMb.toFixed(0)} MB (peak so far ${r.idle.peakMb.toFixed(0)} MB)`,
+    `workerd resident set before the requests: ${r.idle.rssMb.toFixed(0)} MB (peak so far ${r.idle.peakMb.toFixed(0)} MB); the isolate: V8 heap in use ${r.isolateIdle.heapMb.toFixed(1)} MB, array buffers ${r.isolateIdle.buffersMb.toFixed(1)} MB`,
   )
   console.log(
-    '| case | HTTP | ms | flows/s | response bytes | workerd peak RSS MB so far |\n|---|---:|---:|---:|---:|---:|',
+    '| flows | case | HTTP | ms | flows/s | response bytes | isolate peak: V8 heap MB | array buffers MB | both MB | workerd peak RSS MB so far |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   )
   for (const row of r.rows) {
+    const i = row.isolate
     console.log(
-      `| ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(1_000_000 / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} | ${row.peakMb.toFixed(0)} |`,
+      `| ${row.file} | ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(row.flows / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} | ${i.heapMb.toFixed(1)} | ${i.buffersMb.toFixed(1)} | ${i.totalMb.toFixed(1)} | ${row.peakMb.toFixed(0)} |`,
     )
   }
 }

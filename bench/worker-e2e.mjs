@@ -1,8 +1,9 @@
 // End to end through the Worker: starts `wrangler dev` on a spare port, uploads a flow file with
 // fetch (streamed), times /flows/report (decode + count + stats) and /flows/print (decode + print),
 // then stops wrangler. Used by `npm run bench -- --worker`.
-import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs'
+import { createReadStream, readdirSync, readFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
+import { connectInspector, isolatePeak } from './inspector.mjs'
 import { startWranglerDev } from './wrangler-dev.mjs'
 
 /** The workerd process under `root` (npx → wrangler → workerd), found through /proc. */
@@ -53,50 +54,91 @@ function formStream(path) {
   return Readable.toWeb(Readable.from(parts()))
 }
 
-export async function workerBench(path, port = 8791) {
-  const { base, child, stop } = await startWranglerDev(port)
+const CASES = [
+  ['Worker: decode + count (/flows/summary)', '/flows/summary'],
+  ['Worker: decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5'],
+  ['Worker: decode + flow-print -f 3 (/flows/print)', '/flows/print'],
+  [
+    'Worker: decode + filter ip-addr + flow-print -f 3',
+    '/flows/print?def=ip-addr:ADDR=172.16.1.10',
+  ],
+  [
+    'Worker: the same, uploaded as multipart/form-data (curl -F)',
+    '/flows/print?def=ip-addr:ADDR=172.16.1.10',
+    'multipart',
+  ],
+]
+
+/** One upload to the Worker, its answer read to the end. */
+async function post(base, path, url, kind) {
+  const multipart = kind === 'multipart'
+  const res = await fetch(base + url, {
+    method: 'POST',
+    body: multipart ? formStream(path) : fileStream(path),
+    duplex: 'half',
+    // fetch asks for gzip by default, and wrangler dev then gzips the 81 MB of text/plain in
+    // the local runtime: seconds that would time the compression, not the Worker.
+    headers: {
+      'content-type': multipart
+        ? `multipart/form-data; boundary=${BOUNDARY}`
+        : 'application/octet-stream',
+      'accept-encoding': 'identity',
+    },
+  })
+  let bytes = 0
+  const reader = res.body.getReader()
+  for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.length
+  return { status: res.status, bytes }
+}
+
+/**
+ * Each case on each file twice: timed, then again with the isolate's memory sampled through the
+ * inspector (every 10 ms; the sampling slows the request, so it is not timed). `paths` maps a
+ * label to a file; the first file runs every case, the others the summary and filtered print.
+ */
+export async function workerBench(paths, port = 8791, inspectorPort = 9241) {
+  const { base, child, stop } = await startWranglerDev(port, [
+    '--inspector-port',
+    String(inspectorPort),
+  ])
+  const inspector = await connectInspector(inspectorPort)
   try {
     const rows = []
     const workerd = findWorkerd(child.pid)
     const idle = workerdMemory(workerd)
-    for (const [label, url, kind] of [
-      ['Worker: decode + count (/flows/summary)', '/flows/summary'],
-      ['Worker: decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5'],
-      ['Worker: decode + flow-print -f 3 (/flows/print)', '/flows/print'],
-      [
-        'Worker: decode + filter ip-addr + flow-print -f 3',
-        '/flows/print?def=ip-addr:ADDR=172.16.1.10',
-      ],
-      [
-        'Worker: the same, uploaded as multipart/form-data (curl -F)',
-        '/flows/print?def=ip-addr:ADDR=172.16.1.10',
-        'multipart',
-      ],
-    ]) {
-      const t0 = performance.now()
-      const multipart = kind === 'multipart'
-      const res = await fetch(base + url, {
-        method: 'POST',
-        body: multipart ? formStream(path) : fileStream(path),
-        duplex: 'half',
-        // fetch asks for gzip by default, and wrangler dev then gzips the 81 MB of text/plain in
-        // the local runtime: seconds that would time the compression, not the Worker.
-        headers: {
-          'content-type': multipart
-            ? `multipart/form-data; boundary=${BOUNDARY}`
-            : 'application/octet-stream',
-          'accept-encoding': 'identity',
-        },
-      })
-      let bytes = 0
-      const reader = res.body.getReader()
-      for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.length
-      const ms = performance.now() - t0
-      // VmHWM only grows: a row's peak is the highest so far, rows run in this order.
-      rows.push({ label, status: res.status, ms, bytes, ...workerdMemory(workerd) })
+    const { result } = await inspector.send('Runtime.getHeapUsage')
+    const isolateIdle = {
+      heapMb: result.usedSize / 1048576,
+      buffersMb: (result.backingStorageSize ?? 0) / 1048576,
     }
-    return { size: statSync(path).size, idle, rows }
+    for (const [k, { label: fileLabel, path, flows }] of paths.entries()) {
+      const cases =
+        k === 0
+          ? CASES
+          : CASES.filter(
+              ([, url, kind]) => !kind && !url.includes('report') && url !== '/flows/print',
+            )
+      for (const [label, url, kind] of cases) {
+        const t0 = performance.now()
+        const { status, bytes } = await post(base, path, url, kind)
+        const ms = performance.now() - t0
+        const { peak } = await isolatePeak(inspector, () => post(base, path, url, kind))
+        // VmHWM only grows: a row's peak is the highest so far, rows run in this order.
+        rows.push({
+          file: fileLabel,
+          flows,
+          label,
+          status,
+          ms,
+          bytes,
+          isolate: peak,
+          ...workerdMemory(workerd),
+        })
+      }
+    }
+    return { idle, isolateIdle, rows }
   } finally {
+    inspector.close()
     stop()
   }
 }

@@ -5,7 +5,7 @@
 // ROUTE defaults to the filtered print, FILE to the bench's 1 M-flow file (npm run bench builds it).
 import { createReadStream, writeFileSync } from 'node:fs'
 import { Readable } from 'node:stream'
-import WebSocket from 'ws'
+import { connectInspector } from './inspector.mjs'
 import { startWranglerDev } from './wrangler-dev.mjs'
 
 const route = process.argv[2] ?? '/flows/print?def=ip-addr:ADDR=172.16.1.10'
@@ -16,26 +16,8 @@ const INSPECTOR_PORT = 9239
 
 const { base, stop } = await startWranglerDev(8795, ['--inspector-port', String(INSPECTOR_PORT)])
 try {
-  const [target] = await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json`)).json()
-  // wrangler's inspector proxy refuses a WebSocket without a local Origin (Node's own WebSocket
-  // sends none), hence the ws package.
-  const ws = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: 'http://localhost' } })
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve)
-    ws.once('error', reject)
-  })
-  let id = 0
-  const waiting = new Map()
-  ws.on('message', (data) => {
-    const m = JSON.parse(String(data))
-    waiting.get(m.id)?.(m)
-    waiting.delete(m.id)
-  })
-  const send = (method, params = {}) =>
-    new Promise((resolve) => {
-      waiting.set(++id, resolve)
-      ws.send(JSON.stringify({ id, method, params }))
-    })
+  const inspector = await connectInspector(INSPECTOR_PORT)
+  const send = inspector.send
   const post = async () => {
     const t0 = performance.now()
     const res = await fetch(base + route, {
@@ -55,7 +37,7 @@ try {
   await send('Profiler.start')
   console.log(`profiled: ${await post()}`)
   const { result } = await send('Profiler.stop')
-  ws.close()
+  inspector.close()
   writeFileSync(out, JSON.stringify(result.profile))
   const { nodes, samples, timeDeltas } = result.profile
   const byId = new Map(nodes.map((n) => [n.id, n]))
