@@ -60,61 +60,44 @@ function multipartStream(inner: ReadableStream<Uint8Array>, boundary: string) {
   })
 }
 
+/** POST /flows/summary with a streamed body (and headers). */
+function summary(body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
+  return call('/flows/summary', { method: 'POST', body, headers, duplex: 'half' } as RequestInit)
+}
+
+async function expectTooLarge(res: Response, extra: Record<string, unknown> = {}) {
+  expect(res.status).toBe(413)
+  expect(await problemOf(res)).toMatchObject({
+    type: '/problems/flow-limit',
+    code: 'too_many_bytes',
+    limit: FLOW_LIMITS.maxBytes,
+    ...extra,
+  })
+}
+
 describe('upload size limit', () => {
   it('refuses a declared length over the limit before reading the body', async () => {
-    const res = await call('/flows/summary', {
-      method: 'POST',
-      body: ftStream(0),
-      headers: { 'content-length': String(FLOW_LIMITS.maxBytes + 1) },
-      duplex: 'half',
-    } as RequestInit)
-    expect(res.status).toBe(413)
-    expect(await problemOf(res)).toMatchObject({
-      type: '/problems/flow-limit',
-      code: 'too_many_bytes',
-      limit: FLOW_LIMITS.maxBytes,
-    })
+    await expectTooLarge(
+      await summary(ftStream(0), { 'content-length': String(FLOW_LIMITS.maxBytes + 1) }),
+    )
   })
 
   // A chunked upload declares no length: it is counted as it streams (hono's bodyLimit would read
   // it whole into memory first), and the answer names the file.
   it('stops a chunked raw upload at the limit as it streams', async () => {
-    const res = await call('/flows/summary', {
-      method: 'POST',
-      body: ftStream(FLOW_LIMITS.maxBytes + 64),
-      duplex: 'half',
-    } as RequestInit)
-    expect(res.status).toBe(413)
-    expect(await problemOf(res)).toMatchObject({
-      type: '/problems/flow-limit',
-      code: 'too_many_bytes',
-      file: 'body',
-      limit: FLOW_LIMITS.maxBytes,
-    })
+    await expectTooLarge(await summary(ftStream(FLOW_LIMITS.maxBytes + 64)), { file: 'body' })
   })
 
   it('stops a chunked multipart upload at the limit as it streams', async () => {
     const boundary = 'edgeping-limit-test'
-    const res = await call('/flows/summary', {
-      method: 'POST',
-      body: multipartStream(ftStream(FLOW_LIMITS.maxBytes), boundary),
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      duplex: 'half',
-    } as RequestInit)
-    expect(res.status).toBe(413)
-    expect(await problemOf(res)).toMatchObject({
-      type: '/problems/flow-limit',
-      code: 'too_many_bytes',
-      limit: FLOW_LIMITS.maxBytes,
+    const res = await summary(multipartStream(ftStream(FLOW_LIMITS.maxBytes), boundary), {
+      'content-type': `multipart/form-data; boundary=${boundary}`,
     })
+    await expectTooLarge(res)
   })
 
   it('reads a chunked upload under the limit in full', async () => {
-    const res = await call('/flows/summary', {
-      method: 'POST',
-      body: ftStream(64 * 1000),
-      duplex: 'half',
-    } as RequestInit)
+    const res = await summary(ftStream(64 * 1000))
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ totals: { flows: 1000 } })
   })
