@@ -12,7 +12,21 @@ const HI = 1
 const LO = 2
 const COUNTS = 3
 
-export class CountTable {
+/** Flows, octets and packets per key: what the top-N tables need of a table. */
+export interface KeyCounts {
+  readonly size: number
+  find(hi: number, lo: number): number
+  bump(hi: number, lo: number, f: number, o: number, p: number): boolean
+  insert(hi: number, lo: number, f: number, o: number, p: number, seq?: number): void
+  keyHi(i: number): number
+  keyLo(i: number): number
+  count(i: number, metric: number): number
+  slots(): number[]
+  keepAbove(metric: number, cut: number): number
+  valueRanked(metric: number, rank: number): number | undefined
+}
+
+export class CountTable implements KeyCounts {
   size = 0
   private cap: number
   private mask: number
@@ -157,6 +171,93 @@ export class CountTable {
     )
   }
 }
+
+/**
+ * KeyCounts for keys below 65,536 (ports, protocols; `hi` 0): the key is the slot. No hashing,
+ * no probing, and a prune clears slots in place instead of rebuilding the table: on 1 M flows
+ * with 60,000 distinct ports the port tables were a third of the report's time as hash tables.
+ * Same answers as CountTable, first-seen order included.
+ */
+export class DirectCountTable implements KeyCounts {
+  size = 0
+  private seqNext = 1
+  /** Insertion order + 1 per key (0 = absent). */
+  private readonly seq = new Float64Array(DIRECT_KEYS)
+  /** flows, octets, packets per key. */
+  private readonly counts = new Float64Array(DIRECT_KEYS * 3)
+  private scratch: Float64Array | undefined
+
+  find(hi: number, lo: number): number {
+    return hi === 0 && lo >= 0 && lo < DIRECT_KEYS && this.seq[lo] !== 0 ? lo : -1
+  }
+
+  bump(hi: number, lo: number, f: number, o: number, p: number): boolean {
+    if (this.find(hi, lo) < 0) return false
+    const c = this.counts
+    const at = lo * 3
+    c[at] = (c[at] as number) + f
+    c[at + 1] = (c[at + 1] as number) + o
+    c[at + 2] = (c[at + 2] as number) + p
+    return true
+  }
+
+  insert(hi: number, lo: number, f: number, o: number, p: number, seq = this.seqNext++): void {
+    if (hi !== 0 || !Number.isInteger(lo) || lo < 0 || lo >= DIRECT_KEYS) {
+      throw new RangeError(`key ${hi}:${lo} is not below ${DIRECT_KEYS}`)
+    }
+    this.seq[lo] = seq
+    this.counts.set([f, o, p], lo * 3)
+    this.size++
+    if (seq >= this.seqNext) this.seqNext = seq + 1
+  }
+
+  keyHi(): number {
+    return 0
+  }
+
+  keyLo(i: number): number {
+    return i
+  }
+
+  count(i: number, metric: number): number {
+    return this.counts[i * 3 + metric] as number
+  }
+
+  slots(): number[] {
+    const seq = this.seq
+    const out: number[] = []
+    for (let i = 0; i < DIRECT_KEYS; i++) if (seq[i] !== 0) out.push(i)
+    return out.sort((a, b) => (seq[a] as number) - (seq[b] as number))
+  }
+
+  keepAbove(metric: number, cut: number): number {
+    const seq = this.seq
+    const c = this.counts
+    let dropped = 0
+    for (let i = 0; i < DIRECT_KEYS; i++) {
+      if (seq[i] === 0) continue
+      const v = c[i * 3 + metric] as number
+      if (v > cut) continue
+      if (v > dropped) dropped = v
+      seq[i] = 0
+      c.fill(0, i * 3, i * 3 + 3)
+      this.size--
+    }
+    return dropped
+  }
+
+  valueRanked(metric: number, rank: number): number | undefined {
+    if (rank < 0 || rank >= this.size) return undefined
+    this.scratch ??= new Float64Array(DIRECT_KEYS)
+    const v = this.scratch.subarray(0, this.size)
+    let n = 0
+    for (let i = 0; i < DIRECT_KEYS; i++)
+      if (this.seq[i] !== 0) v[n++] = this.counts[i * 3 + metric] as number
+    return select(v, this.size - 1 - rank)
+  }
+}
+
+const DIRECT_KEYS = 65536
 
 /** A 32-bit mix of the two halves (murmur3's finalizer), so nearby addresses spread out. */
 function slotOf(hi: number, lo: number): number {

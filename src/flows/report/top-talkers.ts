@@ -1,6 +1,6 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 import { formatIpv4 } from '../ipv4'
-import { CountTable } from './count-table'
+import { CountTable, DirectCountTable, type KeyCounts } from './count-table'
 
 export const TOP_KEYS = ['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot', 'pair'] as const
 export type TopKey = (typeof TOP_KEYS)[number]
@@ -14,7 +14,7 @@ export type TopSort = (typeof TOP_SORTS)[number]
  * the result says so. Memory stays bounded whatever the number of distinct addresses.
  */
 export type TopTalkers = {
-  tables: Record<TopKey, CountTable>
+  tables: Record<TopKey, KeyCounts>
   sort: 0 | 1 | 2
   maxKeys: number
   /** The largest metric value dropped from each table (0 = the table is exact). */
@@ -27,13 +27,14 @@ const SORT_INDEX: Record<TopSort, 0 | 1 | 2> = { flows: 0, octets: 1, packets: 2
 
 export function createTopTalkers(sort: TopSort = 'octets', maxKeys = 50_000): TopTalkers {
   const table = () => new CountTable(Math.min(1024, maxKeys * 2))
+  // Ports and protocols are below 65,536: the key is the slot.
   return {
     tables: {
       srcaddr: table(),
       dstaddr: table(),
-      srcport: table(),
-      dstport: table(),
-      prot: table(),
+      srcport: new DirectCountTable(),
+      dstport: new DirectCountTable(),
+      prot: new DirectCountTable(),
       pair: table(),
     },
     sort: SORT_INDEX[sort],
@@ -53,7 +54,7 @@ function prune(t: TopTalkers, name: TopKey): void {
 /** Counts one flow under a key; a new key that does not fit prunes the table first. */
 function bump(
   t: TopTalkers,
-  table: CountTable,
+  table: KeyCounts,
   name: TopKey,
   hi: number,
   lo: number,
@@ -84,7 +85,7 @@ export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate
     const p = c.dpkts[i] as number
     for (let k = 0; k < singles.length; k++) {
       const lo = (cols[k] as Uint32Array)[i] as number
-      bump(t, tables[k] as CountTable, singles[k] as TopKey, 0, lo, f, o, p)
+      bump(t, tables[k] as KeyCounts, singles[k] as TopKey, 0, lo, f, o, p)
     }
     if (pairs) bump(t, pairTable, 'pair', c.srcaddr[i] as number, c.dstaddr[i] as number, f, o, p)
   }

@@ -2,7 +2,7 @@
 // ranking, first-seen ties, pruning and bounds, on random traffic with and without overflow.
 import { describe, expect, it } from 'vitest'
 import { createFlowBatch, type FlowBatch } from '../../../src/flows/flow-batch'
-import { CountTable } from '../../../src/flows/report/count-table'
+import { CountTable, DirectCountTable } from '../../../src/flows/report/count-table'
 import {
   addTopEntry,
   addToTopTalkers,
@@ -99,5 +99,31 @@ describe('CountTable', () => {
       expect(t.valueRanked(0, rank)).toBe(sorted[rank])
     expect(t.valueRanked(0, sorted.length)).toBeUndefined()
     expect(t.find(999, 1)).toBe(-1)
+  })
+})
+
+describe('DirectCountTable', () => {
+  it('answers like CountTable for keys below 65,536: counts, first-seen order, prunes, ranks', () => {
+    const direct = new DirectCountTable()
+    const hashed = new CountTable(16)
+    const r = rng(8)
+    for (let i = 0; i < 30_000; i++) {
+      const key = Math.floor(r() * r() * 65536)
+      const o = Math.floor(r() * 1500)
+      for (const t of [direct, hashed]) if (!t.bump(0, key, 1, o, 2)) t.insert(0, key, 1, o, 2)
+      if (i % 7000 === 6999) {
+        const cut = hashed.valueRanked(1, Math.floor(hashed.size / 2)) ?? 0
+        expect(direct.valueRanked(1, Math.floor(direct.size / 2))).toBe(cut)
+        expect(direct.keepAbove(1, cut)).toBe(hashed.keepAbove(1, cut))
+      }
+    }
+    expect(direct.size).toBe(hashed.size)
+    const rows = (t: CountTable | DirectCountTable) =>
+      t.slots().map((i) => [t.keyHi(i), t.keyLo(i), t.count(i, 0), t.count(i, 1), t.count(i, 2)])
+    expect(rows(direct)).toEqual(rows(hashed))
+    expect(direct.find(0, 70_000)).toBe(-1)
+    expect(direct.find(1, 5)).toBe(-1)
+    expect(() => direct.insert(0, 65536, 1, 1, 1)).toThrow(RangeError)
+    expect(() => direct.insert(2, 80, 1, 1, 1)).toThrow(RangeError)
   })
 })
