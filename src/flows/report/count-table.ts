@@ -58,11 +58,7 @@ export class CountTable implements KeyCounts {
   bump(hi: number, lo: number, f: number, o: number, p: number): boolean {
     const i = this.find(hi, lo)
     if (i < 0) return false
-    const c = this.counts
-    const at = i * 3
-    c[at] = (c[at] as number) + f
-    c[at + 1] = (c[at + 1] as number) + o
-    c[at + 2] = (c[at + 2] as number) + p
+    addCounts(this.counts, i * 3, f, o, p)
     return true
   }
 
@@ -209,11 +205,7 @@ export class DirectCountTable implements KeyCounts {
 
   bump(hi: number, lo: number, f: number, o: number, p: number): boolean {
     if (this.find(hi, lo) < 0) return false
-    const c = this.counts
-    const at = lo * 3
-    c[at] = (c[at] as number) + f
-    c[at + 1] = (c[at + 1] as number) + o
-    c[at + 2] = (c[at + 2] as number) + p
+    addCounts(this.counts, lo * 3, f, o, p)
     return true
   }
 
@@ -274,6 +266,13 @@ export class DirectCountTable implements KeyCounts {
 }
 
 const DIRECT_KEYS = 65536
+
+/** Adds one flow's (or entry's) flows, octets and packets to the counts at `at`. */
+function addCounts(c: Float64Array, at: number, f: number, o: number, p: number): void {
+  c[at] = (c[at] as number) + f
+  c[at + 1] = (c[at + 1] as number) + o
+  c[at + 2] = (c[at + 2] as number) + p
+}
 
 /** A 32-bit mix of the two halves (murmur3's finalizer), so nearby addresses spread out. */
 function slotOf(hi: number, lo: number): number {
