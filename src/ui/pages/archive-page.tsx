@@ -385,9 +385,12 @@ const UPLOAD_SCRIPT = `(() => {
         if (attempt >= tries) throw err
         continue
       }
-      const body = await res.json().catch(() => ({}))
-      if (res.ok) return body
-      if (res.status < 500 || attempt >= tries) throw new Error((body.title || res.status) + (body.detail ? ': ' + body.detail : ''))
+      const body = await res.json().catch(() => undefined)
+      if (res.ok && body !== undefined) return body
+      // An answer whose body did not arrive whole (a reset connection) is tried again like a 5xx.
+      if (res.ok ? attempt >= tries : res.status < 500 || attempt >= tries) {
+        throw new Error(body ? (body.title || res.status) + (body.detail ? ': ' + body.detail : '') : res.status + ' with an unreadable answer')
+      }
     }
   }
   const raw = { 'content-type': 'application/octet-stream' }
