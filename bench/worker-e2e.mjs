@@ -54,18 +54,22 @@ function formStream(path) {
   return Readable.toWeb(Readable.from(parts()))
 }
 
+// [label, route, body kind, also on the larger files]
 const CASES = [
-  ['Worker: decode + count (/flows/summary)', '/flows/summary'],
-  ['Worker: decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5'],
-  ['Worker: decode + flow-print -f 3 (/flows/print)', '/flows/print'],
+  ['Worker: decode + count (/flows/summary)', '/flows/summary', 'raw', true],
+  ['Worker: decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5', 'raw', false],
+  ['Worker: decode + flow-print -f 3 (/flows/print)', '/flows/print', 'raw', false],
   [
     'Worker: decode + filter ip-addr + flow-print -f 3',
     '/flows/print?def=ip-addr:ADDR=172.16.1.10',
+    'raw',
+    true,
   ],
   [
     'Worker: the same, uploaded as multipart/form-data (curl -F)',
     '/flows/print?def=ip-addr:ADDR=172.16.1.10',
     'multipart',
+    false,
   ],
 ]
 
@@ -112,12 +116,7 @@ export async function workerBench(paths, port = 8791, inspectorPort = 9241) {
       buffersMb: (result.backingStorageSize ?? 0) / 1048576,
     }
     for (const [k, { label: fileLabel, path, flows }] of paths.entries()) {
-      const cases =
-        k === 0
-          ? CASES
-          : CASES.filter(
-              ([, url, kind]) => !kind && !url.includes('report') && url !== '/flows/print',
-            )
+      const cases = k === 0 ? CASES : CASES.filter(([, , , alsoLarger]) => alsoLarger)
       for (const [label, url, kind] of cases) {
         const t0 = performance.now()
         const { status, bytes } = await post(base, path, url, kind)

@@ -25,15 +25,24 @@ const groupPrefix = (id: string, level: number, group: number) =>
   `${jobPrefix(id)}L${level}/${pad(group)}/`
 const outKey = (id: string, task: number) => `${jobPrefix(id)}out/${pad(task)}`
 
-export async function putJobSpec(bucket: R2Bucket, spec: JobSpec): Promise<void> {
-  await bucket.put(`${jobPrefix(spec.id)}job.json`, JSON.stringify(spec), {
+/** A job's JSON documents in R2: its spec, partials, result and failure. */
+async function putJson(bucket: R2Bucket, key: string, value: unknown): Promise<void> {
+  await bucket.put(key, JSON.stringify(value), {
     httpMetadata: { contentType: 'application/json' },
   })
 }
 
+async function getJson<T>(bucket: R2Bucket, key: string): Promise<T | null> {
+  const o = await bucket.get(key)
+  return o ? ((await o.json()) as T) : null
+}
+
+export async function putJobSpec(bucket: R2Bucket, spec: JobSpec): Promise<void> {
+  await putJson(bucket, `${jobPrefix(spec.id)}job.json`, spec)
+}
+
 export async function getJobSpec(bucket: R2Bucket, id: string): Promise<JobSpec | null> {
-  const o = await bucket.get(`${jobPrefix(id)}job.json`)
-  return o ? ((await o.json()) as JobSpec) : null
+  return getJson<JobSpec>(bucket, `${jobPrefix(id)}job.json`)
 }
 
 export async function hasPartial(
@@ -53,8 +62,7 @@ export async function getPartial(
   index: number,
   fanIn: number,
 ): Promise<Partial | null> {
-  const o = await bucket.get(partialKey(id, level, Math.floor(index / fanIn), index))
-  return o ? ((await o.json()) as Partial) : null
+  return getJson<Partial>(bucket, partialKey(id, level, Math.floor(index / fanIn), index))
 }
 
 export async function putPartial(
@@ -113,28 +121,22 @@ export async function jobProgress(
 }
 
 export async function putJobResult(bucket: R2Bucket, id: string, r: JobResult): Promise<void> {
-  await bucket.put(`${jobPrefix(id)}result.json`, JSON.stringify(r), {
-    httpMetadata: { contentType: 'application/json' },
-  })
+  await putJson(bucket, `${jobPrefix(id)}result.json`, r)
 }
 
 export async function getJobResult(bucket: R2Bucket, id: string): Promise<JobResult | null> {
-  const o = await bucket.get(`${jobPrefix(id)}result.json`)
-  return o ? ((await o.json()) as JobResult) : null
+  return getJson<JobResult>(bucket, `${jobPrefix(id)}result.json`)
 }
 
 /** A step that ran out of retries: the job stops here, and says so instead of "running". */
 export type JobFailure = { step: string; error: string; attempts: number; at: string }
 
 export async function putJobFailure(bucket: R2Bucket, id: string, f: JobFailure): Promise<void> {
-  await bucket.put(`${jobPrefix(id)}failed.json`, JSON.stringify(f), {
-    httpMetadata: { contentType: 'application/json' },
-  })
+  await putJson(bucket, `${jobPrefix(id)}failed.json`, f)
 }
 
 export async function getJobFailure(bucket: R2Bucket, id: string): Promise<JobFailure | null> {
-  const o = await bucket.get(`${jobPrefix(id)}failed.json`)
-  return o ? ((await o.json()) as JobFailure) : null
+  return getJson<JobFailure>(bucket, `${jobPrefix(id)}failed.json`)
 }
 
 export async function putFlowChunk(

@@ -214,7 +214,10 @@ export class DirectCountTable implements KeyCounts {
       throw new RangeError(`key ${hi}:${lo} is not below ${DIRECT_KEYS}`)
     }
     this.seq[lo] = seq
-    this.counts.set([f, o, p], lo * 3)
+    const c = this.counts
+    c[lo * 3] = f
+    c[lo * 3 + 1] = o
+    c[lo * 3 + 2] = p
     this.size++
     if (seq >= this.seqNext) this.seqNext = seq + 1
   }
