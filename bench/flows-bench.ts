@@ -4,16 +4,31 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
-import { compileFilterChain } from '../src/flows/filter/index'
-import { createFlowBatch, type FlowBatch, type FlowPredicate } from '../src/flows/flow-batch'
+import { compileFilter } from '../src/flows/filter/index'
+import {
+  createFlowBatch,
+  type FlowBatch,
+  type FlowField,
+  type FlowPredicate,
+  fieldSet,
+} from '../src/flows/flow-batch'
+import { FILE_SUMMARY_FIELDS } from '../src/flows/flow-summary'
 import { openFtStream } from '../src/flows/ft-reader'
 import { ftFileStream } from '../src/flows/ft-writer'
 import { decompressionStreamInflater, type Inflater } from '../src/flows/inflater'
 import { ByteOut } from '../src/flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../src/flows/print/flow-print'
 import { findLayout } from '../src/flows/record-layouts'
-import { addToStatSummary, createStatSummary } from '../src/flows/report/stat-summary'
-import { addToTopTalkers, createTopTalkers } from '../src/flows/report/top-talkers'
+import {
+  addToStatSummary,
+  createStatSummary,
+  STAT_SUMMARY_FIELDS,
+} from '../src/flows/report/stat-summary'
+import {
+  addToTopTalkers,
+  createTopTalkers,
+  TOP_TALKER_FIELDS,
+} from '../src/flows/report/top-talkers'
 import { rng } from '../test/support/rng'
 import { nodeZlibInflater } from './node-inflater'
 
@@ -121,14 +136,15 @@ function fileStream(path: string): ReadableStream<Uint8Array> {
 }
 
 /** flow-nfilter's book definition ip-addr with ADDR=172.16.1.10, compiled by the filter languages. */
-function ipAddrPredicate(): { keep: FlowPredicate; how: string } {
-  return {
-    keep: compileFilterChain({
-      stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '172.16.1.10' } }],
-    }),
-    how: 'compiled ip-addr',
-  }
+function ipAddrPredicate(): { keep: FlowPredicate; reads: ReadonlySet<FlowField>; how: string } {
+  const f = compileFilter({
+    stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '172.16.1.10' } }],
+  })
+  return { keep: f.predicate, reads: f.fields, how: 'compiled ip-addr' }
 }
+
+// --all-fields: decode every field, as before the reader was told what a request reads.
+const allFields = process.argv.includes('--all-fields')
 
 async function runCase(
   name: string,
@@ -173,12 +189,30 @@ async function runCase(
     }
     return { flows: bytes / 64, ms: performance.now() - t0 }
   }
-  const f = await openFtStream(fileStream(path), { inflater })
-  const { keep, how } = name.includes('filter')
+  const { keep, reads, how } = name.includes('filter')
     ? ipAddrPredicate()
-    : { keep: () => true, how: 'none' }
+    : { keep: () => true, reads: new Set<FlowField>(), how: 'none' }
   const format = name.endsWith('-f5') ? 5 : undefined
-  const print = name.includes('print') ? choosePrintFormat(f.present, 5, 0, format) : undefined
+  const printing = name.includes('print')
+  // What the routes decode: the filter's fields and the output's (print format, /flows/summary's
+  // counts and times for count, flow-stat + top-N for report).
+  const f = await openFtStream(fileStream(path), {
+    inflater,
+    ...(allFields
+      ? {}
+      : {
+          decodeFields: (present) =>
+            fieldSet(
+              reads,
+              printing
+                ? choosePrintFormat(present, 5, 0, format).requires
+                : name === 'report'
+                  ? [...FILE_SUMMARY_FIELDS, ...STAT_SUMMARY_FIELDS, ...TOP_TALKER_FIELDS]
+                  : FILE_SUMMARY_FIELDS,
+            ),
+        }),
+  })
+  const print = printing ? choosePrintFormat(f.present, 5, 0, format) : undefined
   let matched = 0
   let outBytes = 0
   // Bytes in 64 KiB chunks, taken after every batch like the route does.

@@ -52,6 +52,9 @@ function inputs() {
 const v8At = args.indexOf('--v8')
 const v8Flags = v8At >= 0 ? (args[v8At + 1] ?? '').split(' ').filter(Boolean) : []
 
+// --all-fields: the reader decodes every field, not only those the request reads (as before).
+const caseFlags = args.includes('--all-fields') ? ['--all-fields'] : []
+
 // --best N: each case N times, the fastest run shown (the machine is shared), the largest peaks.
 const bestAt = args.indexOf('--best')
 const best = bestAt >= 0 ? Math.max(1, Number(args[bestAt + 1])) : 1
@@ -67,7 +70,7 @@ const cases = [
   ['print-f5', 'decode + flow-print -f 5 (times)'],
 ]
 console.log(
-  `node ${process.version}, ${process.arch}${v8Flags.length ? `, V8 flags ${v8Flags.join(' ')}` : ''}`,
+  `node ${process.version}, ${process.arch}${v8Flags.length ? `, V8 flags ${v8Flags.join(' ')}` : ''}${caseFlags.length ? ', every field decoded (--all-fields)' : ''}`,
 )
 // Compressed files: each case with DecompressionStream (what the Worker runs), then with node:zlib's
 // async inflate (how a Node deployment would run: it inflates on another thread).
@@ -86,9 +89,13 @@ for (const input of inputs()) {
       if (name === 'idle' && inflater !== 'decompression-stream') continue
       const runs = Array.from({ length: best }, () =>
         JSON.parse(
-          execFileSync(node, [...v8Flags, script, 'case', name, input.path, inflater], {
-            encoding: 'utf8',
-          }),
+          execFileSync(
+            node,
+            [...v8Flags, script, 'case', name, input.path, inflater, ...caseFlags],
+            {
+              encoding: 'utf8',
+            },
+          ),
         ),
       )
       const r = runs.reduce((a, b) => (b.ms < a.ms ? b : a))

@@ -48,7 +48,11 @@ export type FlowField = (typeof FLOW_FIELDS)[number]
 export interface FlowBatch {
   /** Rows in use (the arrays may be longer: batches are reused). */
   length: number
-  /** One column per field; a field the source format lacks reads as 0. */
+  /**
+   * One column per field; a field the source format lacks reads as 0. A field the reader was
+   * told not to decode (`decoded` below) is an empty array: reading it gives undefined, so a
+   * consumer that reads more than it declared shows NaN in tests instead of quietly reading 0.
+   */
   readonly cols: Readonly<Record<FlowField, Uint32Array>>
   /** The fields the source format really carries (e.g. v1 has no AS numbers). */
   readonly present: ReadonlySet<FlowField>
@@ -57,14 +61,37 @@ export interface FlowBatch {
 /** A compiled filter: does row `i` of the batch pass? Built from closures, never `eval`. */
 export type FlowPredicate = (batch: FlowBatch, i: number) => boolean
 
-/** Allocates an empty batch of `capacity` rows. */
+/** The fields a flow's start and end times are reconstructed from (flowStartMs, ftlTimeMs). */
+export const FLOW_TIME_FIELDS: readonly FlowField[] = [
+  'unix_secs',
+  'unix_nsecs',
+  'sysuptime',
+  'first',
+  'last',
+]
+
+const NOT_DECODED = new Uint32Array(0)
+
+/**
+ * Allocates an empty batch of `capacity` rows; with `decoded`, only those columns get rows (the
+ * others are empty: see `cols`).
+ */
 export function createFlowBatch(
   capacity: number,
   present: Iterable<FlowField> = FLOW_FIELDS,
+  decoded?: ReadonlySet<FlowField>,
 ): FlowBatch {
   const cols = {} as Record<FlowField, Uint32Array>
-  for (const f of FLOW_FIELDS) cols[f] = new Uint32Array(capacity)
+  for (const f of FLOW_FIELDS)
+    cols[f] = !decoded || decoded.has(f) ? new Uint32Array(capacity) : NOT_DECODED
   return { length: 0, cols, present: new Set(present) }
+}
+
+/** The union of field lists (what a request's filter and its output read). */
+export function fieldSet(...lists: Iterable<FlowField>[]): Set<FlowField> {
+  const out = new Set<FlowField>()
+  for (const list of lists) for (const f of list) out.add(f)
+  return out
 }
 
 /**

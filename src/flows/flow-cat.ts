@@ -2,7 +2,7 @@ import { openFlowExportCsv } from './csv-reader'
 import type { FlowBatch, FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import type { FtHeader } from './ft-header'
-import { openFtStream } from './ft-reader'
+import { type DecodeFields, openFtStream } from './ft-reader'
 import { type InputFormat, peekStream, sniffFormat } from './input-sniff'
 import { openNfdumpCsv } from './nfdump-csv-reader'
 import { openFlowPrintText } from './print-text-reader'
@@ -55,6 +55,8 @@ export type CatOptions = {
   format?: InputFormat | undefined
   allowPartial?: boolean
   batchSize?: number
+  /** ft files: decode only these fields (see FtReadOptions.decodeFields); text inputs fill all. */
+  decodeFields?: DecodeFields
 }
 
 function tag<E>(err: E, name: string): E {
@@ -106,6 +108,7 @@ export async function* catFlows(
           maxFlows: remaining,
           ...(options.allowPartial ? { allowPartial: true } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          ...(options.decodeFields ? { decodeFields: options.decodeFields } : {}),
         })
         file = {
           index,
@@ -130,6 +133,7 @@ export async function* catFlows(
           maxBytes: limits.maxBytes,
           maxFlows: remaining,
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+          ...(options.decodeFields ? { decodeFields: options.decodeFields } : {}),
         })
         file = {
           index,

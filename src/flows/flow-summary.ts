@@ -1,4 +1,4 @@
-import type { FlowBatch, FlowPredicate } from './flow-batch'
+import { FLOW_TIME_FIELDS, type FlowBatch, type FlowField, type FlowPredicate } from './flow-batch'
 import { type OpenedFile, versionName } from './flow-cat'
 import { FT_FLAG } from './ft-header'
 import { renderFtHeader } from './ft-header-text'
@@ -80,6 +80,14 @@ export function startFileSummary(file: OpenedFile): SummaryAccumulator {
     lastMs: Number.NEGATIVE_INFINITY,
   }
 }
+
+/** The fields addToFileSummary reads. */
+export const FILE_SUMMARY_FIELDS: readonly FlowField[] = [
+  'dflows',
+  'doctets',
+  'dpkts',
+  ...FLOW_TIME_FIELDS,
+]
 
 export function addToFileSummary(s: SummaryAccumulator, b: FlowBatch, keep: FlowPredicate): void {
   const c = b.cols

@@ -1,22 +1,30 @@
-import type { FlowPredicate } from '../flows/flow-batch'
+import type { FlowField, FlowPredicate } from '../flows/flow-batch'
 import type { CatEvent } from '../flows/flow-cat'
 import {
   addToFileSummary,
+  FILE_SUMMARY_FIELDS,
   finishFileSummary,
   type SummaryAccumulator,
   startFileSummary,
 } from '../flows/flow-summary'
-import { addToStatSummary, createStatSummary, type StatSummary } from '../flows/report/stat-summary'
+import {
+  addToStatSummary,
+  createStatSummary,
+  STAT_SUMMARY_FIELDS,
+  type StatSummary,
+} from '../flows/report/stat-summary'
 import {
   addToTimeline,
   createTimeline,
   type SeenFlow,
+  TIMELINE_FIELDS,
   type TimelineBucket,
 } from '../flows/report/timeline'
 import {
   addToTopTalkers,
   createTopTalkers,
   TOP_KEYS,
+  TOP_TALKER_FIELDS,
   type TopKey,
   type TopSort,
   topEntries,
@@ -90,6 +98,14 @@ export type AnalyzeOptions = {
 
 /** The identity of the file being read, as the job lists it. */
 export type JobFile = { index: number; router: string; name: string }
+
+/** The fields analyzeFile's four sinks read (besides the filter's). */
+export const ANALYSIS_FIELDS: readonly FlowField[] = [
+  ...FILE_SUMMARY_FIELDS,
+  ...STAT_SUMMARY_FIELDS,
+  ...TIMELINE_FIELDS,
+  ...TOP_TALKER_FIELDS,
+]
 
 /**
  * Reads the flow-cat events of one file through the filter into a partial. `onBatch` gets each

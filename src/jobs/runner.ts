@@ -1,6 +1,6 @@
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
-import { compileFilterChain, FilterError } from '../flows/filter/index'
-import type { FlowBatch, FlowPredicate } from '../flows/flow-batch'
+import { compileFilter, FilterError } from '../flows/filter/index'
+import { type FlowBatch, type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
 import { catFlows } from '../flows/flow-cat'
 import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
 import { ndjsonLines } from '../flows/ndjson'
@@ -15,6 +15,7 @@ import {
   type TaskMessage,
 } from './job'
 import {
+  ANALYSIS_FIELDS,
   analyzeFile,
   type FileFailure,
   failedPartial,
@@ -98,13 +99,16 @@ async function runTask(
     await advance(spec, 0, m.task, ports)
     return 'ack'
   }
-  const keep = compileFilterChain(spec.filter)
+  const filter = compileFilter(spec.filter)
+  const keep = filter.predicate
+  // Summaries decode what the filter and the four sinks read; a flow output prints every field.
+  const reads = spec.output === 'flows' ? undefined : fieldSet(filter.fields, ANALYSIS_FIELDS)
   const parts: Partial[] = []
   const chunk: FlowChunk = { head: '', text: '', cut: [] }
   for (const file of m.files) {
     const mark = chunk.text.length
     try {
-      parts.push(await readFile(spec, file, keep, chunk, ports))
+      parts.push(await readFile(spec, file, keep, reads, chunk, ports))
     } catch (err) {
       if (!permanent(err) && attempts < maxAttempts) return 'retry'
       // A failed file contributes nothing, not even the flows printed before it broke.
@@ -125,6 +129,7 @@ async function readFile(
   spec: JobSpec,
   file: JobFileRef,
   keep: FlowPredicate,
+  reads: ReadonlySet<FlowField> | undefined,
   chunk: FlowChunk,
   ports: JobPorts,
 ): Promise<Partial> {
@@ -139,7 +144,10 @@ async function readFile(
       attempts: 1,
     })
   }
-  const events = catFlows([{ name: file.name, stream }], { limits: FILE_LIMITS })
+  const events = catFlows([{ name: file.name, stream }], {
+    limits: FILE_LIMITS,
+    ...(reads ? { decodeFields: () => reads } : {}),
+  })
   let written = 0
   let cut = false
   const onBatch =

@@ -1,9 +1,10 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
-import { compileFilterChain } from '../flows/filter/index'
+import { type CompiledFilter, compileFilter } from '../flows/filter/index'
 import { buildFilterSpec } from '../flows/filter-spec'
-import type { FlowPredicate } from '../flows/flow-batch'
+import { type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
 import { type CatEvent, catFlows, type FlowInput, type FlowLimits } from '../flows/flow-cat'
+import type { FtHeader } from '../flows/ft-header'
 import type { InputFormat } from '../flows/input-sniff'
 import { MultipartError, multipartBoundary, splitMultipart } from '../flows/multipart-stream'
 import { invalidRequest } from '../http/problem'
@@ -60,6 +61,15 @@ export async function savedFilterConfig(
 }
 
 /**
+ * The fields a route's output reads of an ft file's records (undefined: all of them); the
+ * request decodes those and the ones its filter reads, no others.
+ */
+export type OutputFields = (
+  present: ReadonlySet<FlowField>,
+  header: FtHeader,
+) => Iterable<FlowField> | undefined
+
+/**
  * The flows of one request: the upload (raw body = one file; multipart = several files in order,
  * flow-cat style, plus an optional `filter.cfg` part before them), filtered by the request's
  * filter chain. Yields flow-cat events; the predicate is ready before the first batch.
@@ -67,6 +77,7 @@ export async function savedFilterConfig(
 export async function* requestFlows(
   c: Context<AppEnv>,
   q: FlowQuery,
+  reads?: OutputFields,
 ): AsyncGenerator<CatEvent & { keep: FlowPredicate }, void, void> {
   const body = c.req.raw.body
   if (!body)
@@ -113,18 +124,28 @@ export async function* requestFlows(
     }
   }
   const defs = q.def === undefined ? [] : Array.isArray(q.def) ? q.def : [q.def]
-  let keep: FlowPredicate | undefined
+  let filter: CompiledFilter | undefined
+  // The config (a filter.cfg part) is complete before the first file opens.
+  const compiled = () => {
+    filter ??= compileFilter(buildFilterSpec(defs, q.expr, config))
+    return filter
+  }
   const events = catFlows(inputs(), {
     limits: FLOW_LIMITS,
     format: q.format as InputFormat | undefined,
     ...(q.partial ? { allowPartial: true } : {}),
+    // An ft file decodes what the filter and the output read, once its header says its format.
+    ...(reads
+      ? {
+          decodeFields: (present: ReadonlySet<FlowField>, header: FtHeader) => {
+            const out = reads(present, header)
+            return out && fieldSet(compiled().fields, out)
+          },
+        }
+      : {}),
   })
   try {
-    for await (const ev of events) {
-      // The config (a filter.cfg part) is complete before the first file opens.
-      keep ??= compileFilterChain(buildFilterSpec(defs, q.expr, config))
-      yield { ...ev, keep }
-    }
+    for await (const ev of events) yield { ...ev, keep: compiled().predicate }
   } catch (err) {
     if (err instanceof MultipartError) throw invalidRequest(`bad multipart body: ${err.message}`)
     throw err

@@ -2,9 +2,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context, TypedResponse } from 'hono'
 import type { AppEnv } from '../env'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
-import type { FlowBatch, FlowPredicate } from '../flows/flow-batch'
+import { type FlowBatch, type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
 import {
   addToFileSummary,
+  FILE_SUMMARY_FIELDS,
   type FileSummary,
   finishFileSummary,
   type SummaryAccumulator,
@@ -22,11 +23,13 @@ import {
   addToStatSummary,
   createStatSummary,
   renderStatSummary,
+  STAT_SUMMARY_FIELDS,
 } from '../flows/report/stat-summary'
 import {
   addToTimeline,
   createTimeline,
   renderTimeline,
+  TIMELINE_FIELDS,
   timelineResult,
 } from '../flows/report/timeline'
 import {
@@ -35,6 +38,7 @@ import {
   createTopTalkers,
   renderTopRows,
   TOP_KEYS,
+  TOP_TALKER_FIELDS,
   type TopRow,
   topRows,
 } from '../flows/report/top-talkers'
@@ -55,7 +59,7 @@ import {
   TimelineQuerySchema,
   TimelineResponseSchema,
 } from './flows-schemas'
-import { FLOW_LIMITS, type FlowQuery, requestFlows } from './flows-upload'
+import { FLOW_LIMITS, type FlowQuery, type OutputFields, requestFlows } from './flows-upload'
 
 export const flowRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
@@ -177,12 +181,24 @@ type Printer = {
   body: (b: FlowBatch, keep: FlowPredicate, file: string) => Uint8Array[]
 }
 
+/**
+ * The fields a print reads: every one for NDJSON and CSV, the format's own for flow-print text
+ * (a unit test checks each format prints the same from those alone).
+ */
+function printFields(output: string | undefined, json: boolean): OutputFields {
+  if (output === 'ndjson' || output === 'csv' || (output === undefined && json))
+    return () => undefined
+  const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
+  return (present, header) =>
+    choosePrintFormat(present, header.dVersion, header.aggMethod ?? 0, n).requires
+}
+
 function printer(
   output: string | undefined,
   o: PrintOptions,
   json: boolean,
   ev: {
-    present: ReadonlySet<import('../flows/flow-batch').FlowField>
+    present: ReadonlySet<FlowField>
     dVersion: number
     aggMethod: number
   },
@@ -244,7 +260,7 @@ flowRoutes.openapi(printRoute, async (c) => {
     tm: clock,
     names: q.names ? printNames() : undefined,
   }
-  const events = requestFlows(c, q)
+  const events = requestFlows(c, q, printFields(q.output, json))
   let p: Printer | undefined
   const encoder = new TextEncoder()
   async function next(): Promise<Uint8Array[] | undefined> {
@@ -312,15 +328,17 @@ flowRoutes.openapi(printRoute, async (c) => {
   return typed(new Response(stream, { status: 200, headers }))
 })
 
-/** Runs the upload through per-file summaries plus one extra sink. */
+/** Runs the upload through per-file summaries plus one extra sink, which reads `sinkFields`. */
 async function summarize(
   c: Context<AppEnv>,
   q: FlowQuery,
   sink: (b: FlowBatch, keep: FlowPredicate, file: string) => void = () => {},
+  sinkFields: readonly FlowField[] = [],
 ): Promise<FileSummary[]> {
   const files: FileSummary[] = []
   let acc: SummaryAccumulator | undefined
-  for await (const ev of requestFlows(c, q)) {
+  const reads = fieldSet(FILE_SUMMARY_FIELDS, sinkFields)
+  for await (const ev of requestFlows(c, q, () => reads)) {
     if (ev.kind === 'open') acc = startFileSummary(ev.file)
     else if (ev.kind === 'batch' && acc) {
       addToFileSummary(acc, ev.batch, ev.keep)
@@ -376,10 +394,15 @@ flowRoutes.openapi(reportRoute, async (c) => {
   checkSave(c, q.save)
   const stat = createStatSummary()
   const top = createTopTalkers(q.sort)
-  const files = await summarize(c, q, (b, keep) => {
-    addToStatSummary(stat, b, keep)
-    addToTopTalkers(top, b, keep)
-  })
+  const files = await summarize(
+    c,
+    q,
+    (b, keep) => {
+      addToStatSummary(stat, b, keep)
+      addToTopTalkers(top, b, keep)
+    },
+    [...STAT_SUMMARY_FIELDS, ...TOP_TALKER_FIELDS],
+  )
   const tables: Record<string, TopRow[]> = {}
   for (const k of TOP_KEYS) tables[k] = topRows(top, k, q.sort, q.top)
   const text = renderStatSummary(stat)
@@ -406,7 +429,12 @@ flowRoutes.openapi(timelineRoute, async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
   const t = createTimeline(q.bucket)
-  const files = await summarize(c, q, (b, keep, file) => addToTimeline(t, b, keep, file))
+  const files = await summarize(
+    c,
+    q,
+    (b, keep, file) => addToTimeline(t, b, keep, file),
+    TIMELINE_FIELDS,
+  )
   const result = { ...timelineResult(t), files }
   const id = await maybeSave(c, q.save, 'timeline', q, result)
   if (wantsText(c, undefined, [])) return c.text(renderTimeline(result), 200)

@@ -1,4 +1,4 @@
-import type { FlowBatch, FlowPredicate } from '../flow-batch'
+import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 
 // Histogram bucket upper bounds of flow-stat -f 0 (flow-stat.c format0); a value counts in the
 // first bucket whose bound it does not exceed. Packet sizes above 4608 are counted nowhere.
@@ -134,6 +134,16 @@ export function createStatSummary(): StatSummary {
     ftime: new Array(FTIME.length).fill(0),
   }
 }
+
+/** The fields addToStatSummary reads. */
+export const STAT_SUMMARY_FIELDS: readonly FlowField[] = [
+  'dpkts',
+  'doctets',
+  'first',
+  'last',
+  'unix_secs',
+  'dflows',
+]
 
 export function addToStatSummary(s: StatSummary, b: FlowBatch, keep: FlowPredicate): void {
   const { dpkts, doctets, first, last, unix_secs, dflows } = b.cols

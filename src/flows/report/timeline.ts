@@ -1,4 +1,4 @@
-import type { FlowBatch, FlowPredicate } from '../flow-batch'
+import { FLOW_TIME_FIELDS, type FlowBatch, type FlowField, type FlowPredicate } from '../flow-batch'
 import { formatIpv4 } from '../ipv4'
 import { ftlTimeMs } from '../print/flow-time'
 
@@ -53,6 +53,19 @@ function seen(b: FlowBatch, i: number, ms: number, file: string): SeenFlow {
  * Counts matching flows per UTC hour or day of their start (flow-tools time reconstruction) and
  * keeps the first start and last end seen, across every file given to it.
  */
+/** The fields addToTimeline reads. */
+export const TIMELINE_FIELDS: readonly FlowField[] = [
+  'dflows',
+  'doctets',
+  'dpkts',
+  ...FLOW_TIME_FIELDS,
+  'srcaddr',
+  'srcport',
+  'dstaddr',
+  'dstport',
+  'prot',
+]
+
 export function addToTimeline(t: Timeline, b: FlowBatch, keep: FlowPredicate, file: string): void {
   const c = b.cols
   const size = t.bucket === 'hour' ? 3_600_000 : 86_400_000

@@ -67,6 +67,18 @@ function bump(
   table.insert(hi, lo, f, o, p)
 }
 
+/** The fields addToTopTalkers reads. */
+export const TOP_TALKER_FIELDS: readonly FlowField[] = [
+  'dflows',
+  'doctets',
+  'dpkts',
+  'srcaddr',
+  'dstaddr',
+  'srcport',
+  'dstport',
+  'prot',
+]
+
 export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate): void {
   const c = b.cols
   const hasFlows = b.present.has('dflows')
