@@ -110,17 +110,26 @@ export class CountTable implements KeyCounts {
     const keep = this.scratchFor(this.size)
     const m = this.meta
     const c = this.counts
+    const km = keep.meta
+    const kc = keep.counts
     let kept = 0
     let dropped = 0
     for (let i = 0; i < this.cap; i++) {
-      if (m[i * META + SEQ] === 0) continue
+      const at = i * META
+      if (m[at + SEQ] === 0) continue
       const v = c[i * 3 + metric] as number
       if (v <= cut) {
         if (v > dropped) dropped = v
         continue
       }
-      keep.meta.set(m.subarray(i * META, i * META + META), kept * META)
-      keep.counts.set(c.subarray(i * 3, i * 3 + 3), kept * 3)
+      // Element by element: two subarrays per kept key were most of a prune's cost.
+      const to = kept * META
+      km[to + SEQ] = m[at + SEQ] as number
+      km[to + HI] = m[at + HI] as number
+      km[to + LO] = m[at + LO] as number
+      kc[kept * 3] = c[i * 3] as number
+      kc[kept * 3 + 1] = c[i * 3 + 1] as number
+      kc[kept * 3 + 2] = c[i * 3 + 2] as number
       kept++
     }
     // Only the slot markers need clearing: counts are written whole when a slot is taken.
