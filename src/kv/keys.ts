@@ -11,4 +11,12 @@ export const keys = {
   /** Hourly and daily aggregates of every target for one UTC day; epoch minute of its start. */
   checksDay: (minute: number) => `checks:v1:day:${minute}`,
   analysis: (id: string) => `analysis:v1:${id}`,
+  /** An R2 upload id (long, opaque) by its SHA-256, so the key stays within KV's 512 bytes. */
+  completedUpload: async (r2UploadId: string) =>
+    `upload:v1:completed:${await sha256Hex(r2UploadId)}`,
 } as const
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}

@@ -137,7 +137,8 @@ const postFile = createRoute({
       content: { 'application/json': { schema: UploadStartedSchema } },
     },
     200: {
-      description: 'Upload completed: the stored file',
+      description:
+        'Upload completed: the stored file. A completion sent again within 24 hours (its first answer lost) gets the same file.',
       content: { 'application/json': { schema: ArchivedFileSchema } },
     },
     400: problemResponse('Malformed JSON body'),

@@ -16,14 +16,21 @@ import {
 import { FlowParseError } from '../flows/flow-errors'
 import type { FtHeader } from '../flows/ft-header'
 import { invalidRequest, ProblemError } from '../http/problem'
+import { completedUploadKey, rememberCompletedUpload } from '../kv/completed-uploads'
 import {
+  ArchiveUploadError,
   abortMultipart,
   completeMultipart,
   putPart,
   readFileHead,
   startMultipart,
 } from '../storage/archive-multipart'
-import { type ArchivedFile, deleteFlowFiles, storeFlowFile } from '../storage/flow-archive'
+import {
+  type ArchivedFile,
+  deleteFlowFiles,
+  headFlowFile,
+  storeFlowFile,
+} from '../storage/flow-archive'
 import {
   flowFileProblem,
   storage,
@@ -114,7 +121,17 @@ export async function completeUpload(
 ): Promise<ArchivedFile> {
   const { key, r2UploadId } = uploadTarget(router, base, uploadId)
   const bucket = c.env.FLOW_ARCHIVE
-  const stored = await storage(() => completeMultipart(bucket, key, r2UploadId, parts), uploadId)
+  let stored: ArchivedFile
+  try {
+    stored = await completeMultipart(bucket, key, r2UploadId, parts)
+  } catch (err) {
+    if (!(err instanceof ArchiveUploadError)) throw err
+    // Completed before, and that answer was lost on its way (the client sends it again): R2
+    // knows the upload no more, but the file it made is the answer.
+    const before = err.code === 'no_such_upload' ? await completedBefore(c, key, r2UploadId) : null
+    if (before) return before
+    throw uploadProblem(err.code, uploadId, err.message)
+  }
   const head =
     (await storage(() => readFileHead(bucket, key, HEAD_CHECK_BYTES))) ?? new Uint8Array(0)
   let span: FileSpan | null
@@ -138,7 +155,23 @@ export async function completeUpload(
       { code: 'span_mismatch', file: base },
     )
   }
+  try {
+    await rememberCompletedUpload(c.env.EDGEPING_KV, r2UploadId, key)
+  } catch (err) {
+    // The file is stored and checked: that is the answer. Only a repeated completion would miss it.
+    console.warn(`could not remember completed upload ${uploadId}: ${String(err)}`)
+  }
   return stored
+}
+
+/** The file a completed upload made, if this archive completed that upload into `key`. */
+async function completedBefore(
+  c: Context<AppEnv>,
+  key: string,
+  r2UploadId: string,
+): Promise<ArchivedFile | null> {
+  if ((await completedUploadKey(c.env.EDGEPING_KV, r2UploadId)) !== key) return null
+  return storage(() => headFlowFile(c.env.FLOW_ARCHIVE, key))
 }
 
 export async function abortUpload(

@@ -126,6 +126,12 @@ export async function deleteFlowFiles(bucket: R2Bucket, keys: string[]): Promise
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000))
 }
 
+/** A stored file's facts (no body), or null when there is no such object. */
+export async function headFlowFile(bucket: R2Bucket, key: string): Promise<ArchivedFile | null> {
+  const object = await bucket.head(key)
+  return object ? toArchivedFile(object) : null
+}
+
 export function toArchivedFile(object: R2Object): ArchivedFile {
   const m = object.customMetadata ?? {}
   const [, , router = '', , name = ''] = object.key.split('/')

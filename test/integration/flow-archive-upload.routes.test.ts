@@ -147,6 +147,32 @@ describe('multipart upload', () => {
     ).toContain(NAME)
   })
 
+  it('answers a completion sent again with the same stored file; an aborted upload stays a 404', async () => {
+    const name = 'ft-v05.2010-11-09.030000+0000'
+    const up = await start('rtr5', name, small.subarray(0, 200))
+    const only = await part('rtr5', name, up.uploadId, 1, small)
+    const first = await complete('rtr5', name, up.uploadId, [only])
+    expect(first.status, await first.clone().text()).toBe(200)
+    // The client lost that answer and sends the completion again: R2 knows the upload no more.
+    const again = await complete('rtr5', name, up.uploadId, [only])
+    expect(again.status, await again.clone().text()).toBe(200)
+    expect(await again.json()).toEqual(await first.json())
+    // Not on another path: the upload id names this file only. (Miniflare answers a completion
+    // under another key with an internal error, a 503; R2 may say NoSuchUpload, a 404.)
+    const elsewhere = await complete('rtr5', 'ft-v05.2010-11-09.040000+0000', up.uploadId, [only])
+    expect([404, 503]).toContain(elsewhere.status)
+    const aborted = await start('rtr5', name, small.subarray(0, 200))
+    const p1 = await part('rtr5', name, aborted.uploadId, 1, small)
+    const del = await call(url('rtr5', name, `?uploadId=${aborted.uploadId}`), {
+      method: 'DELETE',
+      token: true,
+    })
+    expect(del.status).toBe(204)
+    const late = await complete('rtr5', name, aborted.uploadId, [p1])
+    expect(late.status).toBe(404)
+    expect(await problemOf(late)).toMatchObject({ type: '/problems/no-such-upload' })
+  })
+
   it('completes a one-part upload smaller than the header check reads', async () => {
     const name = 'ft-v05.2010-11-09.010000+0000'
     const up = await start('rtr5', name, small.subarray(0, 200))
