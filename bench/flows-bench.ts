@@ -2,7 +2,7 @@
  * Flow analyzer benchmark cases, run one per process by bench/run.mjs so each peak RSS is clean.
  * Inputs are built here with the ft writer (deterministic pseudo-random v5 flows), never copied.
  */
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
 import { type FileHandle, open } from 'node:fs/promises'
 import { compileFilter } from '../src/flows/filter/index'
 import {
@@ -29,6 +29,7 @@ import {
   createTopTalkers,
   TOP_TALKER_FIELDS,
 } from '../src/flows/report/top-talkers'
+import { wasmInflater } from '../src/flows/wasm-inflater'
 import { rng } from '../test/support/rng'
 import { nodeZlibInflater } from './node-inflater'
 
@@ -246,7 +247,17 @@ const [, , mode, a, b, c] = process.argv
 if (mode === 'generate')
   await generate(a as string, Number(b), Number(c), !process.argv.includes('--plain'))
 else if (mode === 'case') {
-  const inflater = c === 'node-zlib' ? nodeZlibInflater() : decompressionStreamInflater
+  const inflater =
+    c === 'node-zlib'
+      ? nodeZlibInflater()
+      : c === 'wasm'
+        ? // The bundle runs from .wrangler/bench/: the module is two folders up, in wasm/inflate/.
+          wasmInflater(
+            new WebAssembly.Module(
+              readFileSync(new URL('../../wasm/inflate/inflate.wasm', import.meta.url)),
+            ),
+          )
+        : decompressionStreamInflater
   const cpu0 = process.cpuUsage()
   const result = await runCase(a as string, b as string, inflater)
   // CPU time of every thread (zlib's included), less sensitive to a busy machine than wall time.

@@ -72,10 +72,12 @@ const cases = [
 console.log(
   `node ${process.version}, ${process.arch}${v8Flags.length ? `, V8 flags ${v8Flags.join(' ')}` : ''}${caseFlags.length ? ', every field decoded (--all-fields)' : ''}`,
 )
-// Compressed files: each case with DecompressionStream (what the Worker runs), then with node:zlib's
-// async inflate (how a Node deployment would run: it inflates on another thread).
+// Compressed files: each case with DecompressionStream (the platform's), zlib in WebAssembly (what
+// the Worker runs), then node:zlib's async inflate (how a Node deployment would run: it inflates
+// on another thread).
 const inflaters = [
   ['decompression-stream', 'DecompressionStream'],
+  ['wasm', "zlib in WebAssembly (the Worker's inflater)"],
   ['node-zlib', 'node:zlib createInflate, 4 MiB chunks, 4 writes in flight'],
 ]
 for (const input of inputs()) {
@@ -124,7 +126,7 @@ if (args.includes('--worker')) {
   console.log('\n## end to end through wrangler dev (local workerd), generated v5 flows, zlib -6')
   const r = await workerBench(files)
   console.log(
-    `workerd resident set before the requests: ${r.idle.rssMb.toFixed(0)} MB (peak so far ${r.idle.peakMb.toFixed(0)} MB); the isolate: V8 heap in use ${r.isolateIdle.heapMb.toFixed(1)} MB, array buffers ${r.isolateIdle.buffersMb.toFixed(1)} MB`,
+    `workerd resident set before the requests: ${r.idle.rssMb.toFixed(0)} MB (peak so far ${r.idle.peakMb.toFixed(0)} MB); the isolate after the timed requests and a full GC: V8 heap in use ${r.isolateIdle.heapMb.toFixed(1)} MB, array buffers ${r.isolateIdle.buffersMb.toFixed(1)} MB. Timed with no inspector attached; each isolate peak is of a second, untimed run of the case, after a full GC`,
   )
   console.log(
     '| flows | case | HTTP | ms | flows/s | response bytes | isolate peak: V8 heap MB | array buffers MB | both MB | workerd peak RSS MB so far |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',

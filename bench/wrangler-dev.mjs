@@ -19,6 +19,8 @@ export async function startWranglerDev(port, extraArgs = []) {
     { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   )
   let log = ''
+  // Resolves once wrangler has exited (its port is free again).
+  const exited = new Promise((resolve) => child.once('exit', resolve))
   child.stdout.on('data', (d) => {
     log += d
   })
@@ -34,7 +36,7 @@ export async function startWranglerDev(port, extraArgs = []) {
   const deadline = Date.now() + 120_000
   for (;;) {
     try {
-      if ((await fetch(`${base}/health`)).ok) return { base, child, stop }
+      if ((await fetch(`${base}/health`)).ok) return { base, child, stop, exited }
     } catch {}
     if (Date.now() > deadline) {
       stop()

@@ -1,6 +1,17 @@
 /** Bytes asked of a byte stream per read, and by default the least a read waits for. */
 export const MIN_PULL_BYTES = 64 * 1024
 
+export type ChunkReader = {
+  /** The next chunk, in a new buffer; undefined at the end. */
+  read(): Promise<Uint8Array | undefined>
+  /**
+   * Byte streams only (`readInto` is set): the next bytes into `view`, whose buffer the read
+   * transfers; the result views the same memory under its new buffer. Undefined at the end.
+   */
+  readInto?: (view: Uint8Array) => Promise<Uint8Array | undefined>
+  cancel(reason?: unknown): Promise<void>
+}
+
 /**
  * Reads an upload a chunk at a time. A byte stream (a request body in workerd) is read with a
  * BYOB reader that waits for at least `minRead` bytes a read: workerd hands a body over in 4 KiB
@@ -13,7 +24,7 @@ export const MIN_PULL_BYTES = 64 * 1024
 export function chunkReader(
   stream: ReadableStream<Uint8Array>,
   minRead = MIN_PULL_BYTES,
-): { read(): Promise<Uint8Array | undefined>; cancel(reason?: unknown): Promise<void> } {
+): ChunkReader {
   const min = Math.max(1, Math.min(minRead, MIN_PULL_BYTES))
   let byob: ReadableStreamBYOBReader | undefined
   if (min > 1) {
@@ -40,14 +51,16 @@ export function chunkReader(
     options: { min: number },
   ) => Promise<ReadableStreamReadResult<Uint8Array>>
   let closed = false
+  const readInto = async (view: Uint8Array) => {
+    if (closed) return undefined
+    const r = await readAtLeast.call(reader, view, { min: Math.min(min, view.length) })
+    // A stream that closes under a read still hands over the bytes it filled, with done set.
+    if (r.done) closed = true
+    return r.value !== undefined && r.value.length > 0 ? r.value : undefined
+  }
   return {
-    read: async () => {
-      if (closed) return undefined
-      const r = await readAtLeast.call(reader, new Uint8Array(MIN_PULL_BYTES), { min })
-      // A stream that closes under a read still hands over the bytes it filled, with done set.
-      if (r.done) closed = true
-      return r.value !== undefined && r.value.length > 0 ? r.value : undefined
-    },
+    read: () => readInto(new Uint8Array(MIN_PULL_BYTES)),
+    readInto,
     cancel: (reason) => reader.cancel(reason),
   }
 }

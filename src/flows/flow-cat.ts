@@ -3,6 +3,7 @@ import type { FlowBatch, FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import type { FtHeader } from './ft-header'
 import { type DecodeFields, openFtStream } from './ft-reader'
+import type { Inflater } from './inflater'
 import { type InputFormat, peekStream, sniffFormat } from './input-sniff'
 import { openNfdumpCsv } from './nfdump-csv-reader'
 import { openFlowPrintText } from './print-text-reader'
@@ -57,6 +58,8 @@ export type CatOptions = {
   batchSize?: number
   /** ft files: decode only these fields (see FtReadOptions.decodeFields); text inputs fill all. */
   decodeFields?: DecodeFields
+  /** How compressed ft files are inflated (FtReadOptions.inflater). */
+  inflater?: Inflater
 }
 
 function tag<E>(err: E, name: string): E {
@@ -85,7 +88,7 @@ export async function* catFlows(
       )
     }
     try {
-      const { head, stream } = await peekStream(input.stream, 6, {
+      const { head, stream, peeked } = await peekStream(input.stream, 6, {
         ...(options.allowPartial ? { minRead: 1 } : {}),
       })
       const format = options.format ?? sniffFormat(head)
@@ -102,13 +105,15 @@ export async function* catFlows(
       let file: OpenedFile
       let batches: AsyncGenerator<FlowBatch, void, void>
       if (format === 'ft') {
-        const ft = await openFtStream(stream, {
+        // The peeked stream itself, not the replay: the reader reads the body into its own buffers.
+        const ft = await openFtStream(peeked, {
           maxBytes: limits.maxBytes,
           maxInflatedBytes: limits.maxInflatedBytes,
           maxFlows: remaining,
           ...(options.allowPartial ? { allowPartial: true } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
           ...(options.decodeFields ? { decodeFields: options.decodeFields } : {}),
+          ...(options.inflater ? { inflater: options.inflater } : {}),
         })
         file = {
           index,
@@ -133,7 +138,6 @@ export async function* catFlows(
           maxBytes: limits.maxBytes,
           maxFlows: remaining,
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
-          ...(options.decodeFields ? { decodeFields: options.decodeFields } : {}),
         })
         file = {
           index,

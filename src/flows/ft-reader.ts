@@ -2,6 +2,7 @@ import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import { type FtHeader, headerLengthOf, parseFtHeader, truncatedHeader } from './ft-header'
 import { decompressionStreamInflater, type Inflater } from './inflater'
+import type { PeekedStream } from './input-sniff'
 import type { FieldSpec } from './record-layouts'
 
 export type FtReadOptions = {
@@ -18,7 +19,10 @@ export type FtReadOptions = {
    * warning); the loss is reported in `FtStats.truncated`.
    */
   allowPartial?: boolean
-  /** How COMPRESS files are inflated (default: DecompressionStream, what the Worker runs). */
+  /**
+   * How COMPRESS files are inflated (default: the platform's DecompressionStream; the Worker's
+   * routes pass zlib in WebAssembly, src/ports/inflate-wasm.ts, which makes no garbage).
+   */
   inflater?: Inflater
   /**
    * Decode only the fields the request reads (its filter and its output), asked once the header
@@ -87,10 +91,10 @@ const COMPAT_FIELDS: FieldSpec[] = [
  * for await (const batch of file.batches) count += batch.length
  */
 export async function openFtStream(
-  stream: ReadableStream<Uint8Array>,
+  stream: ReadableStream<Uint8Array> | PeekedStream,
   options: FtReadOptions = {},
 ): Promise<FtFile> {
-  const input = byteReader(stream)
+  const input = 'rest' in stream ? peekedReader(stream) : byteReader(stream)
   const stats: FtStats = { flows: 0, bytes: 0, recordBytes: 0 }
   const inflater = options.inflater ?? decompressionStreamInflater
   const countBytes = (n: number) => {
@@ -424,6 +428,39 @@ function byteReader(stream: ReadableStream<Uint8Array>) {
       byob.releaseLock()
       byob = undefined
       reader = stream.getReader()
+    },
+  }
+}
+
+/**
+ * byteReader's twin for a stream whose head was read already (input-sniff's peekStream): the
+ * head first, then the rest through its ChunkReader, BYOB into buffers reused in turn as above
+ * when it reads a byte stream.
+ */
+export function peekedReader(p: PeekedStream) {
+  let head: Uint8Array | undefined = p.head.length > 0 ? p.head : undefined
+  let ended = p.ended
+  let reuse = p.rest.readInto !== undefined
+  const used: ArrayBuffer[] = []
+  return {
+    async read(n: number): Promise<Uint8Array | undefined> {
+      if (head) {
+        const first = head
+        head = undefined
+        return first
+      }
+      if (ended) return undefined
+      let chunk: Uint8Array | undefined
+      if (reuse && p.rest.readInto) {
+        const buffer = n > 0 && used.length >= n ? used.shift() : undefined
+        chunk = await p.rest.readInto(new Uint8Array(buffer ?? new ArrayBuffer(READ_SIZE)))
+        if (chunk && n > 0) used.push(chunk.buffer as ArrayBuffer)
+      } else chunk = await p.rest.read()
+      if (chunk === undefined) ended = true
+      return chunk
+    },
+    stopByob(): void {
+      reuse = false
     },
   }
 }

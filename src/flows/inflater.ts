@@ -10,9 +10,10 @@ export type InflateOptions = {
 }
 
 /**
- * The zlib inflate of compressed ft files, as a port: the Worker uses the platform's
- * DecompressionStream; a Node process can pass one built on node:zlib (bench/node-inflater.ts),
- * which inflates on another thread while this one decodes.
+ * The zlib inflate of compressed ft files, as a port: the platform's DecompressionStream (the
+ * default), zlib built to WebAssembly (wasm-inflater.ts, what the Worker's routes use: no garbage
+ * per chunk, so the isolate's memory stays flat), or for a Node process one built on node:zlib
+ * (bench/node-inflater.ts), which inflates on another thread while this one decodes.
  */
 export type Inflater = {
   /**
@@ -35,8 +36,9 @@ export type Inflater = {
 export const COALESCE_BYTES = 64 * 1024
 
 /**
- * DecompressionStream('deflate'), what the Worker runs. Its write queue may hold chunks after it
- * asks for more (Node's does), so its chunks are never read into again.
+ * DecompressionStream('deflate'), the platform's inflate and the pure module's default. Its write
+ * queue may hold chunks after it asks for more (Node's does), so its chunks are never read into
+ * again.
  */
 export const decompressionStreamInflater: Inflater = {
   inflate(compressed, options) {

@@ -1,5 +1,5 @@
 import { joinBytes } from '../lib/bytes'
-import { chunkReader } from './chunk-reader'
+import { type ChunkReader, chunkReader } from './chunk-reader'
 
 /** Input formats the analyzer reads. */
 export type InputFormat = 'ft' | 'flow-export-csv' | 'flow-print' | 'nfdump-csv'
@@ -25,14 +25,24 @@ export function sniffFormat(head: Uint8Array): InputFormat | undefined {
 }
 
 /**
+ * A stream whose first bytes were read: those bytes, and the reader of the rest. The ft reader
+ * reads the rest through it directly, with BYOB reads into its own reused buffers when the
+ * stream is a byte stream (a request body in workerd): no new buffer per read, where a stream in
+ * between (the replay below) would hand out a new one each time, garbage V8 collects only at its
+ * external-memory threshold (the isolate's array buffers peaked at 40-90 MB so).
+ */
+export type PeekedStream = { head: Uint8Array; rest: ChunkReader; ended: boolean }
+
+/**
  * Reads at least `n` bytes (or all) from a stream and gives back the bytes plus the whole stream,
- * read in chunks of at least `minRead` bytes when it is a byte stream (see chunkReader).
+ * read in chunks of at least `minRead` bytes when it is a byte stream (see chunkReader), both as
+ * a stream and as a PeekedStream: read one of the two, not both.
  */
 export async function peekStream(
   stream: ReadableStream<Uint8Array>,
   n: number,
   options: { minRead?: number } = {},
-): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array> }> {
+): Promise<{ head: Uint8Array; stream: ReadableStream<Uint8Array>; peeked: PeekedStream }> {
   const reader = chunkReader(stream, options.minRead)
   const seen: Uint8Array[] = []
   let have = 0
@@ -69,5 +79,5 @@ export async function peekStream(
       await reader.cancel(reason)
     },
   })
-  return { head, stream: whole }
+  return { head, stream: whole, peeked: { head, rest: reader, ended: done } }
 }

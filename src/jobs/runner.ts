@@ -3,6 +3,7 @@ import { compileFilter, FilterError } from '../flows/filter/index'
 import { type FlowBatch, type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
 import { catFlows } from '../flows/flow-cat'
 import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
+import type { Inflater } from '../flows/inflater'
 import { ndjsonLines } from '../flows/ndjson'
 import {
   FAN_IN,
@@ -32,6 +33,8 @@ export type FlowChunk = { head: string; text: string; cut: string[] }
 
 /** What the job runner needs from storage and the queue (bound to R2 + Queues in src/ports). */
 export type JobPorts = {
+  /** How compressed ft files are inflated (default: DecompressionStream; the Worker: WebAssembly). */
+  inflater?: Inflater
   getSpec(job: string): Promise<JobSpec | null>
   hasPartial(job: string, level: number, index: number): Promise<boolean>
   getPartial(job: string, level: number, index: number): Promise<Partial | null>
@@ -147,6 +150,7 @@ async function readFile(
   const events = catFlows([{ name: file.name, stream }], {
     limits: FILE_LIMITS,
     ...(reads ? { decodeFields: () => reads } : {}),
+    ...(ports.inflater ? { inflater: ports.inflater } : {}),
   })
   let written = 0
   let cut = false

@@ -10,11 +10,13 @@ import {
   putJobResult,
   putPartial,
 } from '../storage/flow-jobs'
+import { workerInflater } from './inflate-wasm'
 
 /** The job runner's ports on the Worker: R2 for partials and files, the Queue for merges. */
 export function jobPorts(env: Pick<Env, 'FLOW_ARCHIVE' | 'FLOW_JOBS'>): JobPorts {
   const b = env.FLOW_ARCHIVE
   return {
+    inflater: workerInflater,
     getSpec: (job) => getJobSpec(b, job),
     hasPartial: (job, level, index) => hasPartial(b, job, level, index, FAN_IN),
     getPartial: (job, level, index) => getPartial(b, job, level, index, FAN_IN),

@@ -9,6 +9,7 @@ import type { InputFormat } from '../flows/input-sniff'
 import { MultipartError, multipartBoundary, splitMultipart } from '../flows/multipart-stream'
 import { invalidRequest } from '../http/problem'
 import { getFilterSet } from '../kv/filter-sets'
+import { workerInflater } from '../ports/inflate-wasm'
 
 /** Per-request limits: the Workers body limit (100 MB), files per upload, flows per request. */
 export const FLOW_LIMITS: FlowLimits = {
@@ -132,6 +133,7 @@ export async function* requestFlows(
   }
   const events = catFlows(inputs(), {
     limits: FLOW_LIMITS,
+    inflater: workerInflater,
     format: q.format as InputFormat | undefined,
     ...(q.partial ? { allowPartial: true } : {}),
     // An ft file decodes what the filter and the output read, once its header says its format.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { csvColumns, csvHeader, csvLines } from '../../../src/flows/csv-export'
 import { type FtReadOptions, openFtStream } from '../../../src/flows/ft-reader'
+import type { PeekedStream } from '../../../src/flows/input-sniff'
 
 export { rng } from '../../support/rng'
 
@@ -75,7 +76,7 @@ export function byteStreamOf(
 
 /** flow-export -f 2 of a whole stream. */
 export async function exportCsv(
-  stream: ReadableStream<Uint8Array>,
+  stream: ReadableStream<Uint8Array> | PeekedStream,
   options: FtReadOptions = {},
 ): Promise<string> {
   const file = await openFtStream(stream, options)

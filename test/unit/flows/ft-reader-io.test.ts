@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { nodeZlibInflater } from '../../../bench/node-inflater'
 import type { FlowBatch } from '../../../src/flows/flow-batch'
@@ -6,10 +7,18 @@ import { openFtStream } from '../../../src/flows/ft-reader'
 import { ftFileStream } from '../../../src/flows/ft-writer'
 import { decompressionStreamInflater, type Inflater } from '../../../src/flows/inflater'
 import { findLayout } from '../../../src/flows/record-layouts'
+import { wasmInflater } from '../../../src/flows/wasm-inflater'
 import { byteStreamOf, exportCsv, fixture, fixtureText, rng, streamOf } from './flow-test-helpers'
+
+const WASM = wasmInflater(
+  new WebAssembly.Module(
+    readFileSync(new URL('../../../wasm/inflate/inflate.wasm', import.meta.url)),
+  ),
+)
 
 const INFLATERS: [string, Inflater][] = [
   ['DecompressionStream', decompressionStreamInflater],
+  ['zlib in WebAssembly', WASM],
   ['node:zlib', nodeZlibInflater()],
   ['node:zlib with 1 KiB output chunks', nodeZlibInflater(1024)],
 ]

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { MIN_PULL_BYTES } from '../../../src/flows/chunk-reader'
+import { peekedReader } from '../../../src/flows/ft-reader'
 import { peekStream, sniffFormat } from '../../../src/flows/input-sniff'
-import { byteStreamOf, rng, streamOf } from './flow-test-helpers'
+import { byteStreamOf, exportCsv, fixture, rng, streamOf } from './flow-test-helpers'
 
 async function chunksOf(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const out: Uint8Array[] = []
@@ -55,5 +56,45 @@ describe('sniffFormat', () => {
     expect(sniffFormat(enc('srcIP  dstIP'))).toBe('flow-print')
     expect(sniffFormat(enc('ts,te,td'))).toBe('nfdump-csv')
     expect(sniffFormat(enc('hello'))).toBeUndefined()
+  })
+})
+
+describe('the ft reader on a peeked byte stream', () => {
+  // Any bytes will do for the reads (a request body several reads long).
+  const r = rng(3)
+  const bytes = Uint8Array.from({ length: 1_000_000 }, () => Math.floor(r() * 256))
+
+  it("reads the rest into its own buffers, reused in turn: each read takes the last chunk's memory", async () => {
+    const { stream, stats } = byteStreamOf(bytes, [4096])
+    const { head, peeked } = await peekStream(stream, 6)
+    const input = peekedReader(peeked)
+    expect(await input.read(1)).toEqual(head)
+    const a = (await input.read(1)) as Uint8Array
+    expect(a.length).toBeGreaterThan(0)
+    const b = (await input.read(1)) as Uint8Array
+    // `a`'s buffer went into the read of `b` (transferred, so detached here): no new buffer.
+    expect(a.byteLength).toBe(0)
+    expect(b.byteLength).toBeGreaterThan(0)
+    expect(stats.byob).toBeGreaterThan(2)
+  })
+
+  it('gives every chunk a buffer of its own when asked to (an inflater that keeps chunks)', async () => {
+    const { stream } = byteStreamOf(bytes, [4096])
+    const { peeked } = await peekStream(stream, 6)
+    const input = peekedReader(peeked)
+    await input.read(0)
+    const a = (await input.read(0)) as Uint8Array
+    const copy = a.slice()
+    await input.read(0)
+    expect(a).toEqual(copy)
+  })
+
+  it('decodes the same flows through the peeked stream as through the stream itself', async () => {
+    for (const path of ['random-v5-1k.ft', 'random-v5-1k.z.ft', 'seed-all.z.ft']) {
+      const file = fixture(path)
+      const whole = await exportCsv(streamOf(file))
+      const { peeked } = await peekStream(byteStreamOf(file, [777, 5000]).stream, 6)
+      expect(await exportCsv(peeked), path).toBe(whole)
+    }
   })
 })
