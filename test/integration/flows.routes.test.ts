@@ -170,12 +170,12 @@ describe('POST /flows/print', () => {
     const body = (await res.json()) as {
       files: { flows: number; truncated?: { message: string } }[]
     }
-    // Node's zlib recovers 594 flows here, like flow-tools; workerd's DecompressionStream drops its
-    // last output chunk when it fails, so fewer survive. Either way the loss is reported.
+    // flow-tools recovers 594 flows from this prefix; so does the Worker's zlib (WebAssembly),
+    // which hands out what it inflated before the break (DecompressionStream dropped its last
+    // output chunk, so fewer survived with it).
     const kept = body.files[0]?.flows ?? 0
-    expect(kept).toBeGreaterThan(400)
-    expect(kept).toBeLessThanOrEqual(594)
-    expect(body.files[0]?.truncated?.message).toContain(`${kept} complete records`)
+    expect(kept).toBe(594)
+    expect(body.files[0]?.truncated?.message).toContain('594 complete records')
   })
 
   it('returns 422 for a wrong magic, an empty body and mixed record versions', async () => {
