@@ -69,7 +69,7 @@ const CASES = [
     'Worker: the same, uploaded as multipart/form-data (curl -F)',
     '/flows/print?def=ip-addr:ADDR=172.16.1.10',
     'multipart',
-    false,
+    true,
   ],
 ]
 

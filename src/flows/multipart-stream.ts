@@ -1,4 +1,4 @@
-import { chunkReader } from './chunk-reader'
+import { chunkReader, MIN_PULL_BYTES } from './chunk-reader'
 import { FlowLimitError } from './flow-errors'
 
 /**
@@ -87,7 +87,13 @@ export async function* splitMultipart(
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
   const more = async (): Promise<boolean> => {
     if (ended) return false
-    const chunk = await reader.read()
+    const tail = buf
+    // A byte stream is read straight in after the unread tail: one new buffer a read, where
+    // reading and then joining made two (the garbage V8 lets build up to its threshold). A
+    // buffer is never written again once read, so the parts' chunks can be handed out as is.
+    const chunk = reader.readInto
+      ? await reader.readInto(new Uint8Array(tail.length + MIN_PULL_BYTES).subarray(tail.length))
+      : await reader.read()
     if (chunk === undefined) {
       ended = true
       return false
@@ -102,7 +108,11 @@ export async function* splitMultipart(
         `the upload is larger than ${maxBytes} bytes`,
       )
     }
-    buf = concat(buf, chunk)
+    if (reader.readInto) {
+      // The read transferred the buffer: its new one holds the chunk after room for the tail.
+      buf = new Uint8Array(chunk.buffer, chunk.byteOffset - tail.length, tail.length + chunk.length)
+      buf.set(tail)
+    } else buf = concat(tail, chunk)
     return true
   }
   // Preamble: skip to the first delimiter.
