@@ -393,6 +393,25 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 const READ_SIZE = 256 * 1024
 
 /**
+ * The buffers BYOB reads go into: `next(n)` with n > 0 is the buffer of the chunk n reads back
+ * (the caller is done with it), once n chunks were kept; otherwise, and with n = 0, a new one.
+ */
+function readBuffers() {
+  // The buffers of the last chunks kept, oldest first.
+  const used: ArrayBuffer[] = []
+  return {
+    next(n: number): Uint8Array {
+      const buffer = n > 0 && used.length >= n ? used.shift() : undefined
+      return new Uint8Array(buffer ?? new ArrayBuffer(READ_SIZE))
+    },
+    /** A read transferred its buffer: the chunk views its successor, reused n reads on. */
+    keep(chunk: Uint8Array, n: number): void {
+      if (n > 0) used.push(chunk.buffer as ArrayBuffer)
+    },
+  }
+}
+
+/**
  * Reads a stream chunk by chunk. A byte stream (request bodies in workerd) is read with a BYOB
  * reader: `read(n)` with n > 0 reads into the buffer of the chunk n reads back, so the caller
  * must be done with that chunk; `read(0)` into a new buffer. Other streams, or after
@@ -407,16 +426,13 @@ function byteReader(stream: ReadableStream<Uint8Array>) {
     // Not a byte stream (TypeError): the default reader.
     reader = stream.getReader()
   }
-  // The buffers of the last chunks read with n > 0, oldest first.
-  const used: ArrayBuffer[] = []
+  const buffers = readBuffers()
   return {
     async read(n: number): Promise<Uint8Array | undefined> {
       if (byob) {
-        const buffer = n > 0 && used.length >= n ? used.shift() : undefined
-        const r = await byob.read(new Uint8Array(buffer ?? new ArrayBuffer(READ_SIZE)))
+        const r = await byob.read(buffers.next(n))
         if (r.done) return undefined
-        // The read transferred the buffer; the chunk views its successor.
-        if (n > 0) used.push(r.value.buffer)
+        buffers.keep(r.value, n)
         return r.value
       }
       const r = await (reader as ReadableStreamDefaultReader<Uint8Array>).read()
@@ -441,7 +457,7 @@ export function peekedReader(p: PeekedStream) {
   let head: Uint8Array | undefined = p.head.length > 0 ? p.head : undefined
   let ended = p.ended
   let reuse = p.rest.readInto !== undefined
-  const used: ArrayBuffer[] = []
+  const buffers = readBuffers()
   return {
     async read(n: number): Promise<Uint8Array | undefined> {
       if (head) {
@@ -452,9 +468,8 @@ export function peekedReader(p: PeekedStream) {
       if (ended) return undefined
       let chunk: Uint8Array | undefined
       if (reuse && p.rest.readInto) {
-        const buffer = n > 0 && used.length >= n ? used.shift() : undefined
-        chunk = await p.rest.readInto(new Uint8Array(buffer ?? new ArrayBuffer(READ_SIZE)))
-        if (chunk && n > 0) used.push(chunk.buffer as ArrayBuffer)
+        chunk = await p.rest.readInto(buffers.next(n))
+        if (chunk) buffers.keep(chunk, n)
       } else chunk = await p.rest.read()
       if (chunk === undefined) ended = true
       return chunk

@@ -181,6 +181,11 @@ type Printer = {
   body: (b: FlowBatch, keep: FlowPredicate, file: string) => Uint8Array[]
 }
 
+/** The flow-print format asked by `output=f5` (or `5`); undefined: the record version's default. */
+function printFormatNumber(output: string | undefined): number | undefined {
+  return output === undefined ? undefined : Number(output.replace(/^f/, ''))
+}
+
 /**
  * The fields a print reads: every one for NDJSON and CSV, the format's own for flow-print text
  * (a unit test checks each format prints the same from those alone).
@@ -188,7 +193,7 @@ type Printer = {
 function printFields(output: string | undefined, json: boolean): OutputFields {
   if (output === 'ndjson' || output === 'csv' || (output === undefined && json))
     return () => undefined
-  const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
+  const n = printFormatNumber(output)
   return (present, header) =>
     choosePrintFormat(present, header.dVersion, header.aggMethod ?? 0, n).requires
 }
@@ -217,7 +222,7 @@ function printer(
       body: (b, keep) => [encoder.encode(csvLines(b, columns, rows(b, keep)))],
     }
   }
-  const n = output === undefined ? undefined : Number(output.replace(/^f/, ''))
+  const n = printFormatNumber(output)
   const f: PrintFormat = choosePrintFormat(ev.present, ev.dVersion, ev.aggMethod, n)
   // flow-print's text goes straight into bytes, 64 KiB chunks at a time (no strings per row).
   const out = new ByteOut()
