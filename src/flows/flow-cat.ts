@@ -1,6 +1,6 @@
 import { openFlowExportCsv } from './csv-reader'
 import type { FlowBatch, FlowField } from './flow-batch'
-import { FlowLimitError, FlowParseError } from './flow-errors'
+import { FlowLimitError, FlowParseError, type Truncation } from './flow-errors'
 import type { FtHeader } from './ft-header'
 import { type DecodeFields, openFtStream } from './ft-reader'
 import type { Inflater } from './inflater'
@@ -41,7 +41,7 @@ export type OpenedFile = {
   stats: {
     flows: number
     bytes: number
-    truncated?: { offset: number; bytesLost: number; message: string }
+    truncated?: Truncation
   }
 }
 

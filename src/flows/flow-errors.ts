@@ -15,6 +15,20 @@ export type FlowParseErrorCode =
   | 'bad_text'
 
 /**
+ * What a partial result (`partial=1`) lost of a damaged file. `offset` is where the damage was
+ * found (in inflated bytes after the header when `inflated`). `bytesLost`: the bytes of a cut
+ * record, or null when not known (nothing after the damage in a zlib stream can be inflated).
+ * `flowsLost`: the header's flow count less the flows read, or null when the header has none.
+ */
+export type Truncation = {
+  offset: number
+  inflated: boolean
+  bytesLost: number | null
+  flowsLost: number | null
+  message: string
+}
+
+/**
  * A file that is not what it claims to be. `offset` is a byte offset in the file; for a
  * compressed file's records it counts inflated bytes after the header (`inflated` is then true).
  */

@@ -1,5 +1,6 @@
 import { FLOW_TIME_FIELDS, type FlowBatch, type FlowField, type FlowPredicate } from './flow-batch'
 import { type OpenedFile, versionName } from './flow-cat'
+import type { Truncation } from './flow-errors'
 import { FT_FLAG } from './ft-header'
 import { renderFtHeader } from './ft-header-text'
 import { formatIpv4 } from './ipv4'
@@ -20,7 +21,7 @@ export type FileSummary = {
   header: Record<string, unknown> | null
   /** flow-header's text for the file, byte for byte (null for text inputs). */
   headerText: string | null
-  truncated?: { offset: number; bytesLost: number; message: string }
+  truncated?: Truncation
 }
 
 function iso(secs: number | undefined): string | undefined {
@@ -127,6 +128,23 @@ export function finishFileSummary(s: SummaryAccumulator): FileSummary {
 }
 
 /** Totals over every file of an upload. */
+/**
+ * The line a text answer carries for a file a partial result (`partial=1`) cut short, so the loss
+ * shows wherever the text goes, not only in JSON.
+ */
+export function truncationNote(name: string, flowsKept: number, t: Truncation): string {
+  const lost =
+    t.flowsLost === null
+      ? 'flows lost: not known (the header has no flow count)'
+      : `flows lost: ${t.flowsLost} (by the header's flow count)`
+  return `# PARTIAL RESULT: "${name}": ${t.message}; flows kept: ${flowsKept}, ${lost}\n`
+}
+
+/** The same as one NDJSON line, after the file's flows. */
+export function truncationJsonLine(name: string, flowsKept: number, t: Truncation): string {
+  return `${JSON.stringify({ partial: { file: name, flowsKept, ...t } })}\n`
+}
+
 export function totalsOf(files: readonly FileSummary[]) {
   const starts = files
     .map((f) => f.firstFlowStart)

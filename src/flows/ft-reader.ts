@@ -1,5 +1,5 @@
 import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
-import { FlowLimitError, FlowParseError } from './flow-errors'
+import { FlowLimitError, FlowParseError, type Truncation } from './flow-errors'
 import { type FtHeader, headerLengthOf, parseFtHeader, truncatedHeader } from './ft-header'
 import { decompressionStreamInflater, type Inflater } from './inflater'
 import type { PeekedStream } from './input-sniff'
@@ -45,7 +45,7 @@ export type FtStats = {
   /** Record bytes after inflating. */
   recordBytes: number
   /** Set when `allowPartial` kept a truncated file's complete records. */
-  truncated?: { offset: number; bytesLost: number; message: string }
+  truncated?: Truncation
 }
 
 export type FtFile = {
@@ -200,7 +200,20 @@ export async function openFtStream(
           )})`
           if (options.allowPartial) {
             // flow-tools keeps every record inflated before the damage ("partial inflated record").
-            stats.truncated = { offset, bytesLost: 0, message }
+            stats.truncated = {
+              offset,
+              inflated: true,
+              bytesLost: null,
+              flowsLost: flowsLost(),
+              message,
+            }
+            // The rest of the file is read and counted, not decoded: `bytes` is the file's size,
+            // whatever chunk the damage was found in.
+            for (;;) {
+              const rest = await input.read(buffers)
+              if (rest === undefined) break
+              countBytes(rest.length)
+            }
             return
           }
           throw new FlowParseError('corrupt_zlib', offset, message, {
@@ -234,6 +247,12 @@ export async function openFtStream(
   // A header that counts its flows (flow-tools writes the count) sizes the batch for a small
   // file; flows beyond the count get a full-size batch.
   const announced = header.flowCount ?? 0
+
+  /** Flows the header counts that a damaged file did not give; null when it counts none. */
+  function flowsLost(): number | null {
+    const count = header.flowCount
+    return count !== undefined && count > stats.flows ? count - stats.flows : null
+  }
   let cap = announced > 0 && announced < batchSize ? announced : batchSize
   let batch = createFlowBatch(cap, present, decoded)
 
@@ -368,7 +387,13 @@ export async function openFtStream(
           flowsRead: stats.flows,
         })
       }
-      stats.truncated ??= { offset, bytesLost: carryLen, message }
+      stats.truncated ??= {
+        offset,
+        inflated: header.compressed,
+        bytesLost: carryLen,
+        flowsLost: flowsLost(),
+        message,
+      }
     }
     if (batch.length > 0) {
       yield batch

@@ -140,46 +140,51 @@ export async function* splitMultipart(
     const head = parsePartHeaders(new TextDecoder().decode(buf.subarray(2, end)))
     buf = buf.subarray(end + 4)
     let partDone = false
+    // The next piece of this part's body, or undefined at its end (the delimiter is consumed).
+    const nextPiece = async (): Promise<Uint8Array | undefined> => {
+      for (;;) {
+        if (partDone) return undefined
+        const at = indexOf(buf, delim, 0)
+        if (at >= 0) {
+          // No copy: `more` reads into a new buffer, so these bytes are never written again.
+          const piece = buf.subarray(0, at)
+          buf = buf.subarray(at + delim.length)
+          partDone = true
+          return piece
+        }
+        // Keep a tail that may be the start of a delimiter split across chunks.
+        const safe = buf.length - (delim.length - 1)
+        if (safe > 0) {
+          const piece = buf.subarray(0, safe)
+          buf = buf.subarray(safe)
+          return piece
+        }
+        if (!(await more())) throw new MultipartError('multipart body ends inside a part')
+      }
+    }
+    // One piece at a time: the stream pulls ahead on its own, and may still be pulling when the
+    // skip below starts.
+    let turn: Promise<unknown> = Promise.resolve()
+    const inTurn = (): Promise<Uint8Array | undefined> => {
+      const next = turn.then(nextPiece)
+      turn = next.catch(() => {})
+      return next
+    }
     const body = new ReadableStream<Uint8Array>({
       async pull(controller) {
-        for (;;) {
-          const at = indexOf(buf, delim, 0)
-          if (at >= 0) {
-            // No copy: `more` joins into a new buffer, so these bytes are never written again.
-            if (at > 0) controller.enqueue(buf.subarray(0, at))
-            buf = buf.subarray(at + delim.length)
-            partDone = true
-            controller.close()
-            return
-          }
-          // Keep a tail that may be the start of a delimiter split across chunks.
-          const safe = buf.length - (delim.length - 1)
-          if (safe > 0) {
-            controller.enqueue(buf.subarray(0, safe))
-            buf = buf.subarray(safe)
-            return
-          }
-          let gotMore: boolean
-          try {
-            gotMore = await more()
-          } catch (err) {
-            controller.error(err)
-            return
-          }
-          if (!gotMore) {
-            controller.error(new MultipartError('multipart body ends inside a part'))
-            return
-          }
+        try {
+          const piece = await inTurn()
+          if (piece && piece.length > 0) controller.enqueue(piece)
+          if (partDone) controller.close()
+        } catch (err) {
+          controller.error(err)
         }
       },
     })
     yield { ...head, body }
-    // Drain what the consumer left unread so the next part starts at its headers.
-    if (!partDone) {
-      const r = body.getReader()
-      while (!(await r.read()).done) {
-        /* discard */
-      }
-    }
+    // Skip what the consumer left unread so the next part starts at its headers. Straight from
+    // the body, not through the part's stream: a consumer that gave up on a damaged file (a
+    // partial result) may still hold that stream's lock, or have cancelled it.
+    while (!partDone) await inTurn()
   }
 }

@@ -1,5 +1,6 @@
 import type { FlowField, FlowPredicate } from '../flows/flow-batch'
 import type { CatEvent } from '../flows/flow-cat'
+import type { Truncation } from '../flows/flow-errors'
 import {
   addToFileSummary,
   FILE_SUMMARY_FIELDS,
@@ -74,7 +75,7 @@ export type PartialFile = {
   packets: number
   firstFlowStart: string | null
   lastFlowEnd: string | null
-  truncated?: { offset: number; bytesLost: number; message: string }
+  truncated?: Truncation
 }
 
 export type FileFailure = {

@@ -107,10 +107,25 @@ const FileSummarySchema = z
     header: z.record(z.string(), z.unknown()).nullable(),
     headerText: z.string().nullable().openapi({ description: 'flow-header output for the file' }),
     truncated: z
-      .object({ offset: z.number(), bytesLost: z.number(), message: z.string() })
+      .object({
+        offset: z.number().openapi({
+          description:
+            'Where the damage was found: a byte offset in the file, or in its inflated records when `inflated`',
+        }),
+        inflated: z.boolean(),
+        bytesLost: z.number().nullable().openapi({
+          description: 'Bytes of a cut record; null when not known (a damaged zlib stream)',
+        }),
+        flowsLost: z.number().nullable().openapi({
+          description:
+            "The header's flow count less the flows read; null when the header has no count",
+        }),
+        message: z.string(),
+      })
       .optional()
       .openapi({
-        description: 'Only with partial=1: the file was cut short; what was kept and lost',
+        description:
+          'Only with partial=1: the file was cut short or damaged; what was kept and lost',
       }),
   })
   .openapi('FlowFileSummary')

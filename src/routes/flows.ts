@@ -3,6 +3,7 @@ import type { Context, TypedResponse } from 'hono'
 import type { AppEnv } from '../env'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
 import { type FlowBatch, type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
+import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
 import {
   addToFileSummary,
   FILE_SUMMARY_FIELDS,
@@ -11,6 +12,8 @@ import {
   type SummaryAccumulator,
   startFileSummary,
   totalsOf,
+  truncationJsonLine,
+  truncationNote,
 } from '../flows/flow-summary'
 import { renderFtHeader } from '../flows/ft-header-text'
 import { ndjsonLines } from '../flows/ndjson'
@@ -282,6 +285,13 @@ flowRoutes.openapi(printRoute, async (c) => {
         const chunks = p.body(ev.batch, ev.keep, ev.file.name)
         if (chunks.length > 0) return chunks
       }
+      const cut = ev.kind === 'close' ? ev.file.stats.truncated : undefined
+      if (cut) {
+        // partial=1 kept what came before the damage: the output says so, after the file's rows.
+        const { name, stats } = ev.file
+        const note = json ? truncationJsonLine : truncationNote
+        return [encoder.encode(note(name, stats.flows, cut))]
+      }
     }
   }
   // Collect up to BUFFER_BEFORE_STREAMING first: any error so far is a clean problem response.
@@ -322,7 +332,9 @@ flowRoutes.openapi(printRoute, async (c) => {
       } catch (err) {
         // Headers are gone: end with a marked line rather than pass a partial result off as whole.
         const msg = err instanceof Error ? err.message : String(err)
-        controller.enqueue(encoder.encode(`# ERROR: output incomplete: ${msg}\n`))
+        const file = err instanceof FlowParseError || err instanceof FlowLimitError ? err.file : ''
+        const where = file ? `"${file}": ` : ''
+        controller.enqueue(encoder.encode(`# ERROR: output incomplete: ${where}${msg}\n`))
         controller.close()
       }
     },
@@ -357,11 +369,19 @@ function renderSummaryText(files: readonly FileSummary[]): string {
   let out = ''
   for (const f of files) {
     out += `# file:                 ${f.name}\n# format:               ${f.format} (record version ${f.recordVersion})\n`
+    if (f.truncated) out += truncationNote(f.name, f.flows, f.truncated)
     if (f.headerText) out += f.headerText
     out += `# flows read:           ${f.flows}\n# flows matched:        ${f.matched}\n# first flow start:     ${f.firstFlowStart ?? '-'}\n# last flow end:        ${f.lastFlowEnd ?? '-'}\n#\n`
   }
   const t = totalsOf(files)
   out += `# total: ${t.files} files, ${t.flows} flows read, ${t.matched} matched, ${t.octets} octets, ${t.packets} packets\n`
+  return out
+}
+
+/** The PARTIAL RESULT lines of the files a partial result cut short (none: ''). */
+function partialNotes(files: readonly FileSummary[]): string {
+  let out = ''
+  for (const f of files) if (f.truncated) out += truncationNote(f.name, f.flows, f.truncated)
   return out
 }
 
@@ -422,7 +442,7 @@ flowRoutes.openapi(reportRoute, async (c) => {
   }
   const id = await maybeSave(c, q.save, 'report', q, result)
   if (wantsText(c, undefined, [])) {
-    let out = text
+    let out = partialNotes(files) + text
     for (const k of TOP_KEYS)
       out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
     return c.text(out, 200)
@@ -442,7 +462,7 @@ flowRoutes.openapi(timelineRoute, async (c) => {
   )
   const result = { ...timelineResult(t), files }
   const id = await maybeSave(c, q.save, 'timeline', q, result)
-  if (wantsText(c, undefined, [])) return c.text(renderTimeline(result), 200)
+  if (wantsText(c, undefined, [])) return c.text(partialNotes(files) + renderTimeline(result), 200)
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 

@@ -97,7 +97,9 @@ describe('POST /flows/print', () => {
     expect(broken.status).toBe(200)
     const out = await broken.text()
     expect(out.startsWith(head + rows.repeat(8))).toBe(true)
-    expect(out).toMatch(/\n# ERROR: output incomplete: corrupt or truncated zlib stream .*\n$/)
+    expect(out).toMatch(
+      /\n# ERROR: output incomplete: "random-v5-1k\.z\.truncated\.ft": corrupt or truncated zlib stream .*\n$/,
+    )
   })
 
   it('prints port and protocol names with names=1, like flow-print -n', async () => {
@@ -176,6 +178,73 @@ describe('POST /flows/print', () => {
     const kept = body.files[0]?.flows ?? 0
     expect(kept).toBe(594)
     expect(body.files[0]?.truncated?.message).toContain('594 complete records')
+  })
+
+  it('keeps going after a damaged file in a multipart upload with partial=1, and marks every output', async () => {
+    // seed-all.z.ft with four bytes flipped inside its zlib stream; its header counts 1,328 flows.
+    const seed = bytes('seed-all.z.ft')
+    const damaged = seed.slice()
+    for (let k = 5000; k < 5004; k++) damaged[k] = (damaged[k] as number) ^ 0xff
+    const upload = () => {
+      const f = new FormData()
+      f.append('a', new Blob([damaged]), 'damaged.z.ft')
+      f.append('b', new Blob([seed]), 'seed-all.z.ft')
+      return f
+    }
+    type Summary = {
+      files: {
+        name: string
+        flows: number
+        bytes: number
+        truncated?: { inflated: boolean; bytesLost: number | null; flowsLost: number | null }
+      }[]
+    }
+    const res = await call('/flows/summary?partial=1', { method: 'POST', body: upload() })
+    expect(res.status).toBe(200)
+    const [a, b] = ((await res.json()) as Summary).files
+    const kept = a?.flows ?? 0
+    expect(kept).toBeGreaterThan(0)
+    expect(kept).toBeLessThan(1328)
+    // The whole file is counted, whichever chunk the damage was found in.
+    expect(a?.bytes).toBe(seed.length)
+    expect(a?.truncated).toMatchObject({ inflated: true, bytesLost: null, flowsLost: 1328 - kept })
+    expect(b).toMatchObject({ name: 'seed-all.z.ft', flows: 1328 })
+    expect(b?.truncated).toBeUndefined()
+
+    const note = `# PARTIAL RESULT: "damaged.z.ft": corrupt or truncated zlib stream after ${kept} complete records`
+    const print = await call('/flows/print?partial=1', { method: 'POST', body: upload() })
+    expect(print.status).toBe(200)
+    const lines = (await print.text()).split('\n')
+    const at = lines.findIndex((l) => l.startsWith(note))
+    // After the header line and the damaged file's rows, before the next file's.
+    expect(at).toBe(1 + kept)
+    expect(lines[at]).toContain(
+      `flows kept: ${kept}, flows lost: ${1328 - kept} (by the header's flow count)`,
+    )
+    expect(lines.length).toBe(1 + kept + 1 + 1328 + 1)
+
+    const ndjson = await call('/flows/print?partial=1&output=ndjson', {
+      method: 'POST',
+      body: upload(),
+    })
+    const records = (await ndjson.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(records).toHaveLength(kept + 1 + 1328)
+    expect(records[kept]).toMatchObject({
+      partial: { file: 'damaged.z.ft', flowsKept: kept, flowsLost: 1328 - kept, inflated: true },
+    })
+
+    for (const route of ['summary', 'report', 'timeline']) {
+      const t = await call(`/flows/${route}?partial=1`, {
+        method: 'POST',
+        body: upload(),
+        headers: { accept: 'text/plain' },
+      })
+      expect(t.status).toBe(200)
+      expect(await t.text()).toContain(note)
+    }
   })
 
   it('returns 422 for a wrong magic, an empty body and mixed record versions', async () => {

@@ -94,6 +94,32 @@ describe('splitMultipart', () => {
     expect(last).toBe('second')
   })
 
+  it('skips the rest of a part whose consumer gave up holding its lock, or cancelled it', async () => {
+    // A reader that stops at a damaged file (partial=1) may keep the part's stream locked.
+    const r = rng(5)
+    const big = Uint8Array.from({ length: 200_000 }, () => Math.floor(r() * 256))
+    for (const giveUp of ['keep the lock', 'cancel'] as const) {
+      const form = new FormData()
+      form.append('a', new Blob([big]), 'a')
+      form.append('b', new Blob([big.subarray(0, 1000)]), 'b')
+      const { bytes, boundary } = await encode(form)
+      const seen: [string, number][] = []
+      for await (const p of splitMultipart(byteStreamOf(bytes, [7000]).stream, boundary)) {
+        if (p.name === 'a') {
+          const reader = p.body.getReader()
+          const first = await reader.read()
+          expect(first.value?.length).toBeGreaterThan(0)
+          if (giveUp === 'cancel') await reader.cancel()
+          seen.push([p.name, -1])
+        } else seen.push([p.name, (await new Response(p.body).bytes()).length])
+      }
+      expect(seen).toEqual([
+        ['a', -1],
+        ['b', 1000],
+      ])
+    }
+  })
+
   it('fails on a body cut inside a part', async () => {
     const form = new FormData()
     form.append('a', new Blob(['x'.repeat(100)]), 'a')
