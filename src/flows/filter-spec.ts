@@ -46,13 +46,20 @@ export function parseDefinitionParam(text: string): FilterStage {
   return { kind: 'definition', name, vars: { ...vars } }
 }
 
-/** The filter chain of a request: each `def=` in order (a pipe of flow-nfilter calls), then `expr=`. */
+/**
+ * The filter chain of a request: each `def=` in order (a pipe of flow-nfilter calls), then `expr=`.
+ * A configuration (a filter.cfg part, a saved set) with no `def=` runs its definition "default".
+ */
 export function buildFilterSpec(
   defs: readonly string[],
   expr: string | undefined,
   config: string | undefined,
 ): FilterSpec {
   const stages: FilterStage[] = defs.map(parseDefinitionParam)
+  // A configuration without def=: its definition "default", as flow-nfilter without -F (never a
+  // configuration sent for nothing).
+  if (config !== undefined && stages.length === 0)
+    stages.push({ kind: 'definition', name: 'default', vars: {} })
   if (expr !== undefined && expr.trim() !== '') stages.push({ kind: 'expression', text: expr })
   return config === undefined ? { stages } : { config, stages }
 }

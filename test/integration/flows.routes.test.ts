@@ -375,6 +375,29 @@ describe('filters through the routes', () => {
     expect(await res.text()).toBe(text('expected/pipelines/seed-all/ip-addr_not-ip-port-80.txt'))
   })
 
+  it('runs the definition "default" of a configuration sent without def=, as flow-nfilter without -F', async () => {
+    const cfg =
+      'filter-primitive irc\n  type ip-port\n  permit 6667\nfilter-definition default\n  match ip-destination-port irc\n'
+    const res = await call('/flows/summary', {
+      method: 'POST',
+      body: form([['f', 'seed-all.z.ft']], [['filter.cfg', cfg]]),
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { totals: { flows: number; matched: number } }
+    expect(body.totals.flows).toBe(1328)
+    expect(body.totals.matched).toBeGreaterThan(0)
+    expect(body.totals.matched).toBeLessThan(1328)
+    // A configuration without one is refused, not ignored (every flow "matched" before).
+    const none = await call('/flows/summary', {
+      method: 'POST',
+      body: form([['f', 'seed-all.z.ft']], [['filter.cfg', text('filter-extended.cfg')]]),
+    })
+    expect(none.status).toBe(422)
+    expect(String((await problemOf(none)).detail)).toContain(
+      'without def= uses its definition "default"',
+    )
+  })
+
   it('answers "when did port 6667 or 7000 first appear?" in one call', async () => {
     const res = await call(`/flows/timeline?expr=${encodeURIComponent('port 6667 or port 7000')}`, {
       method: 'POST',

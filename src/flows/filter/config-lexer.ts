@@ -21,6 +21,8 @@ export type LexOptions = {
   /** Name of the text in messages (`built-in filter.cfg `), empty for the caller's text. */
   label: string
   source: 'config' | 'definition'
+  /** Collects the name of every variable the text refers to (set or not). */
+  used?: Set<string>
 }
 
 /** flow-tools reads lines into a 1024-byte buffer. */
@@ -134,6 +136,7 @@ function expandLine(raw: string, lineStart: number, text: string, opts: LexOptio
       }
       i = j
     }
+    opts.used?.add(name)
     let value = Object.hasOwn(opts.vars, name) ? opts.vars[name] : undefined
     if (value === undefined) {
       value = fallback ?? ''

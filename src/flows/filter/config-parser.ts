@@ -30,7 +30,13 @@ export type ParseConfigOptions = {
   wallToUtc?: (wallSecs: number) => number
 }
 
-export type ParsedConfig = { config: ConfigNode; warnings: FilterWarning[]; text: string }
+export type ParsedConfig = {
+  config: ConfigNode
+  warnings: FilterWarning[]
+  text: string
+  /** Every variable the text refers to (`@NAME`, `@{NAME:-default}`). */
+  variables: ReadonlySet<string>
+}
 
 /** Values a primitive may list in all (a full ip-port table is 65,536; 16 of those). */
 const MAX_TABLE_WORK = 16 * 65536
@@ -67,7 +73,8 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     group = []
   }
 
-  for (const line of lexConfig(text, { vars: opts.vars ?? {}, label, source })) {
+  const variables = new Set<string>()
+  for (const line of lexConfig(text, { vars: opts.vars ?? {}, label, source, used: variables })) {
     const [kw, ...args] = line.words as [Word, ...Word[]]
     const keyword = kw.text.toLowerCase()
     const skipData = opts.validateOnly === true && line.unsetVariable
@@ -160,7 +167,7 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     )
   }
   closeGroup()
-  return { config, warnings, text }
+  return { config, warnings, text, variables }
 }
 
 type PrimitiveState = {

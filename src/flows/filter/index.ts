@@ -152,9 +152,28 @@ function stageExpr(
   const def = findDefinition(lib, stage.name)
   if (!def) {
     const known = [...lib.definitions.values()].map((d) => d.node.name)
+    // flow-nfilter without -F uses the definition named "default" (filter-spec.ts does the same).
+    const why =
+      stage.name === 'default'
+        ? ': a filter configuration without def= uses its definition "default", as flow-nfilter without -F; name one with def=NAME'
+        : ''
     throw new FilterError(
       'unknown_definition',
-      `ftfil_def_find(): failed: no filter-definition "${stage.name}" (known: ${known.join(', ')})`,
+      `ftfil_def_find(): failed: no filter-definition "${stage.name}"${why} (known: ${known.join(', ')})`,
+      'definition',
+    )
+  }
+  // flow-nfilter ignores a -v nobody refers to; here a misspelt variable (addr for ADDR) would
+  // silently filter on the definition's default instead, so it is refused.
+  const used = new Set([...builtin.variables, ...layers.flatMap((l) => [...l.parsed.variables])])
+  for (const name of Object.keys(stage.vars)) {
+    if (used.has(name)) continue
+    const like = [...used].find((u) => u.toLowerCase() === name.toLowerCase())
+    throw new FilterError(
+      'unknown_variable',
+      `variable ${name} is not used by any filter-primitive or filter-definition${
+        like ? ` (variable names are case-sensitive: did you mean ${like}?)` : ''
+      }; used: ${[...used].sort().join(', ') || 'none'}`,
       'definition',
     )
   }

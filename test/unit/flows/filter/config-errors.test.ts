@@ -81,6 +81,26 @@ describe('configuration errors', () => {
     expect(e.message).toContain('ftfil_def_find(): failed')
   })
 
+  it('refuses a variable no line refers to, naming the one meant when only the case differs', () => {
+    // flow-nfilter ignores it and filters on the default (0.0.0.0): an incident missed in silence.
+    const e = errorOf('', 'ip-addr', { addr: '189.22.36.165' })
+    expect(e.code).toBe('unknown_variable')
+    expect(e.message).toContain('variable addr is not used')
+    expect(e.message).toContain('did you mean ADDR?')
+    const user = errorOf(
+      'filter-primitive p\n  type ip-port\n  permit @{P:-22}\nfilter-definition d\n  match ip-destination-port p\n',
+      'd',
+      { Q: '80' },
+    )
+    expect(user.message).toMatch(/variable Q is not used .*; used: .*\bP\b/)
+    // The variables it does use pass, in the built-in config and the caller's alike.
+    expect(() =>
+      compileFilterChain({
+        stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '10.0.0.1' } }],
+      }),
+    ).not.toThrow()
+  })
+
   it('refuses a host name instead of resolving it (quirk 6)', () => {
     const e = errorOf('filter-primitive p\n  type ip-address\n  permit example.com\n')
     expect(e.code).toBe('bad_value')
