@@ -69,6 +69,8 @@ export class FlowOutputError extends Error {
   constructor(
     readonly code: 'missing_field' | 'unknown_output',
     message: string,
+    /** The uploaded file that lacks what the output needs, when one does. */
+    readonly file?: string,
   ) {
     super(message)
   }

@@ -133,6 +133,7 @@ function flowProblem(err: unknown): Problem | undefined {
       status: 422,
       detail: err.message,
       code: err.code,
+      ...(err.file ? { file: err.file } : {}),
     }
   }
   if (err instanceof FilterParamError) {

@@ -1,9 +1,17 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
-import { type CompiledFilter, compileFilter } from '../flows/filter/index'
+import { type CompiledFilter, compileFilter, FilterError } from '../flows/filter/index'
 import { buildFilterSpec } from '../flows/filter-spec'
 import { type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
-import { type CatEvent, catFlows, type FlowInput, type FlowLimits } from '../flows/flow-cat'
+import {
+  type CatEvent,
+  catFlows,
+  type FlowInput,
+  type FlowLimits,
+  type OpenedFile,
+  versionName,
+} from '../flows/flow-cat'
+import { FlowOutputError } from '../flows/flow-errors'
 import type { FtHeader } from '../flows/ft-header'
 import type { InputFormat } from '../flows/input-sniff'
 import { MultipartError, multipartBoundary, splitMultipart } from '../flows/multipart-stream'
@@ -71,6 +79,43 @@ export type OutputFields = (
 ) => Iterable<FlowField> | undefined
 
 /**
+ * What a route's output cannot do without, for one file (print: the format's columns; timeline:
+ * flow times); a file that lacks one is refused by name, not printed or counted with zeros.
+ */
+export type RequiredFields = (file: OpenedFile) => {
+  fields: readonly FlowField[]
+  /** What needs them, for the message: `flow-print format 5`, `the timeline`. */
+  what: string
+}
+
+function checkFields(
+  file: OpenedFile,
+  filterFields: ReadonlySet<FlowField>,
+  requires: RequiredFields | undefined,
+): void {
+  const lacking = (fields: Iterable<FlowField>) => [...fields].filter((f) => !file.present.has(f))
+  const kind = `"${file.name}" (${file.format}, record version ${versionName(file)})`
+  const notInFlow = lacking(filterFields)
+  if (notInFlow.length > 0) {
+    throw new FilterError(
+      'field_not_in_flow',
+      `Filter references a field not in flow. (${notInFlow.join(', ')}): ${kind} has no such field`,
+      'definition',
+    )
+  }
+  if (!requires) return
+  const need = requires(file)
+  const missing = lacking(need.fields)
+  if (missing.length > 0) {
+    throw new FlowOutputError(
+      'missing_field',
+      `${kind} has no ${missing.join(', ')}: ${need.what} needs ${missing.length > 1 ? 'them' : 'it'}`,
+      file.name,
+    )
+  }
+}
+
+/**
  * The flows of one request: the upload (raw body = one file; multipart = several files in order,
  * flow-cat style, plus an optional `filter.cfg` part before them), filtered by the request's
  * filter chain. Yields flow-cat events; the predicate is ready before the first batch.
@@ -79,6 +124,7 @@ export async function* requestFlows(
   c: Context<AppEnv>,
   q: FlowQuery,
   reads?: OutputFields,
+  requires?: RequiredFields,
 ): AsyncGenerator<CatEvent & { keep: FlowPredicate }, void, void> {
   const body = c.req.raw.body
   if (!body)
@@ -147,7 +193,11 @@ export async function* requestFlows(
       : {}),
   })
   try {
-    for await (const ev of events) yield { ...ev, keep: compiled().predicate }
+    for await (const ev of events) {
+      // Every file is checked, not only the first: text inputs carry fewer fields than ft files.
+      if (ev.kind === 'open') checkFields(ev.file, compiled().fields, requires)
+      yield { ...ev, keep: compiled().predicate }
+    }
   } catch (err) {
     if (err instanceof MultipartError) throw invalidRequest(`bad multipart body: ${err.message}`)
     throw err

@@ -2,7 +2,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context, TypedResponse } from 'hono'
 import type { AppEnv } from '../env'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
-import { type FlowBatch, type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
+import {
+  FLOW_TIME_FIELDS,
+  type FlowBatch,
+  type FlowField,
+  type FlowPredicate,
+  fieldSet,
+} from '../flows/flow-batch'
 import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
 import {
   addToFileSummary,
@@ -20,7 +26,12 @@ import { ndjsonLines } from '../flows/ndjson'
 import { ByteOut } from '../flows/print/byte-out'
 import { choosePrintFormat, printBatch } from '../flows/print/flow-print'
 import { type Clock, zoneClock } from '../flows/print/flow-time'
-import type { PrintFormat, PrintOptions } from '../flows/print/print-formats'
+import {
+  defaultPrintFormat,
+  PRINT_FORMATS,
+  type PrintFormat,
+  type PrintOptions,
+} from '../flows/print/print-formats'
 import { printNames } from '../flows/print/print-names'
 import {
   addToStatSummary,
@@ -62,7 +73,13 @@ import {
   TimelineQuerySchema,
   TimelineResponseSchema,
 } from './flows-schemas'
-import { FLOW_LIMITS, type FlowQuery, type OutputFields, requestFlows } from './flows-upload'
+import {
+  FLOW_LIMITS,
+  type FlowQuery,
+  type OutputFields,
+  type RequiredFields,
+  requestFlows,
+} from './flows-upload'
 
 export const flowRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
@@ -201,6 +218,26 @@ function printFields(output: string | undefined, json: boolean): OutputFields {
     choosePrintFormat(present, header.dVersion, header.aggMethod ?? 0, n).requires
 }
 
+/**
+ * What a print cannot do without, for every file of the upload: a flow-print format's columns;
+ * for CSV, the first file's columns (one header line serves every file).
+ */
+function printRequires(output: string | undefined, json: boolean): RequiredFields | undefined {
+  if (output === 'ndjson' || (output === undefined && json)) return undefined
+  if (output === 'csv') {
+    let columns: FlowField[] | undefined
+    return (file) => {
+      columns ??= csvColumns(file.present)
+      return { fields: columns, what: "CSV output with the first file's columns" }
+    }
+  }
+  const n = printFormatNumber(output)
+  return (file) => {
+    const format = n ?? defaultPrintFormat(file.dVersion, file.aggMethod)
+    return { fields: PRINT_FORMATS[format]?.requires ?? [], what: `flow-print format ${format}` }
+  }
+}
+
 function printer(
   output: string | undefined,
   o: PrintOptions,
@@ -268,7 +305,7 @@ flowRoutes.openapi(printRoute, async (c) => {
     tm: clock,
     names: q.names ? printNames() : undefined,
   }
-  const events = requestFlows(c, q, printFields(q.output, json))
+  const events = requestFlows(c, q, printFields(q.output, json), printRequires(q.output, json))
   let p: Printer | undefined
   const encoder = new TextEncoder()
   async function next(): Promise<Uint8Array[] | undefined> {
@@ -351,11 +388,12 @@ async function summarize(
   q: FlowQuery,
   sink: (b: FlowBatch, keep: FlowPredicate, file: string) => void = () => {},
   sinkFields: readonly FlowField[] = [],
+  requires?: { fields: readonly FlowField[]; what: string },
 ): Promise<FileSummary[]> {
   const files: FileSummary[] = []
   let acc: SummaryAccumulator | undefined
   const reads = fieldSet(FILE_SUMMARY_FIELDS, sinkFields)
-  for await (const ev of requestFlows(c, q, () => reads)) {
+  for await (const ev of requestFlows(c, q, () => reads, requires && (() => requires))) {
     if (ev.kind === 'open') acc = startFileSummary(ev.file)
     else if (ev.kind === 'batch' && acc) {
       addToFileSummary(acc, ev.batch, ev.keep)
@@ -427,6 +465,8 @@ flowRoutes.openapi(reportRoute, async (c) => {
       addToTopTalkers(top, b, keep)
     },
     [...STAT_SUMMARY_FIELDS, ...TOP_TALKER_FIELDS],
+    // flow-stat's durations and export times; a text input without them is refused, not averaged.
+    { fields: ['first', 'last', 'unix_secs'], what: "the report's flow-stat summary" },
   )
   const tables: Record<string, TopRow[]> = {}
   for (const k of TOP_KEYS) tables[k] = topRows(top, k, q.sort, q.top)
@@ -459,6 +499,7 @@ flowRoutes.openapi(timelineRoute, async (c) => {
     q,
     (b, keep, file) => addToTimeline(t, b, keep, file),
     TIMELINE_FIELDS,
+    { fields: FLOW_TIME_FIELDS, what: 'the timeline' },
   )
   const result = { ...timelineResult(t), files }
   const id = await maybeSave(c, q.save, 'timeline', q, result)

@@ -275,6 +275,63 @@ describe('POST /flows/print', () => {
     expect(String((await problemOf(res)).detail)).toContain('router_sc')
   })
 
+  it('checks every file of an upload for the fields the output and filter read, naming it', async () => {
+    const printText = 'expected/seed-all.z/print-default.txt'
+    // flow-print text has no times: -f 5 prints them, the timeline and the report count by them.
+    const cases: [string, RequestInit, string][] = [
+      [
+        '/flows/print?output=f5',
+        {
+          method: 'POST',
+          body: form([
+            ['a', 'seed-all.z.ft'],
+            ['b', printText],
+          ]),
+        },
+        'flow-print format 5 needs',
+      ],
+      ['/flows/timeline', { method: 'POST', body: bytes(printText) }, 'the timeline needs'],
+      ['/flows/report', { method: 'POST', body: bytes(printText) }, "report's flow-stat summary"],
+    ]
+    for (const [route, init, what] of cases) {
+      const res = await call(route, init)
+      expect(res.status, route).toBe(422)
+      const p = await problemOf(res)
+      expect(p.code, route).toBe('missing_field')
+      expect(String(p.detail), route).toMatch(
+        /"(print-default\.txt|body)" \(flow-print, record version 5\) has no .*first/,
+      )
+      expect(String(p.detail), route).toContain(what)
+    }
+    // CSV: one header line for every file, so a later file must have the first one's columns.
+    const csv = await call('/flows/print?output=csv', {
+      method: 'POST',
+      body: form([
+        ['a', 'seed-all.z.ft'],
+        ['b', printText],
+      ]),
+    })
+    expect(csv.status).toBe(422)
+    expect((await problemOf(csv)).file).toBe('print-default.txt')
+    // A filter on a field a later file lacks: that file is named.
+    const filtered = await call(`/flows/summary?expr=${encodeURIComponent('src port 80')}`, {
+      method: 'POST',
+      body: form([['a', 'versions/flowgen-v8.3-20.ft']]),
+    })
+    expect(filtered.status).toBe(422)
+    const fp = await problemOf(filtered)
+    expect(fp.code).toBe('field_not_in_flow')
+    expect(String(fp.detail)).toContain(
+      '"flowgen-v8.3-20.ft" (ft, record version 8.3) has no such field',
+    )
+    // The summary reads what is there: a text input gives no times, not the epoch.
+    const summary = await call('/flows/summary', { method: 'POST', body: bytes(printText) })
+    expect(summary.status).toBe(200)
+    expect(
+      ((await summary.json()) as { totals: { firstFlowStart: unknown } }).totals.firstFlowStart,
+    ).toBeNull()
+  })
+
   it('returns 422 for an unknown output name', async () => {
     const res = await call('/flows/print?output=f99', {
       method: 'POST',
