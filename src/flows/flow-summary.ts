@@ -22,6 +22,8 @@ export type FileSummary = {
   /** flow-header's text for the file, byte for byte (null for text inputs). */
   headerText: string | null
   truncated?: Truncation
+  /** What is odd about a file that was read whole (its header's flow count disagrees). */
+  warnings?: string[]
 }
 
 function iso(secs: number | undefined): string | undefined {
@@ -110,6 +112,15 @@ export function addToFileSummary(s: SummaryAccumulator, b: FlowBatch, keep: Flow
 
 export function finishFileSummary(s: SummaryAccumulator): FileSummary {
   const f = s.file
+  const warnings: string[] = []
+  // flow-tools writes the count when it closes a file; a file cut or spliced after that holds
+  // another number of records, every one whole, and flow-cat reads it without a word.
+  const counted = f.header?.final ? f.header.flowCount : undefined
+  if (!f.stats.truncated && counted !== undefined && counted > 0 && counted !== f.stats.flows) {
+    warnings.push(
+      `the header counts ${counted} flows, the file holds ${f.stats.flows}: it was cut or joined after it was written`,
+    )
+  }
   return {
     name: f.name,
     format: f.format,
@@ -124,10 +135,10 @@ export function finishFileSummary(s: SummaryAccumulator): FileSummary {
     header: headerFacts(f),
     headerText: f.header ? renderFtHeader(f.header) : null,
     ...(f.stats.truncated ? { truncated: f.stats.truncated } : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   }
 }
 
-/** Totals over every file of an upload. */
 /**
  * The line a text answer carries for a file a partial result (`partial=1`) cut short, so the loss
  * shows wherever the text goes, not only in JSON.
@@ -145,6 +156,7 @@ export function truncationJsonLine(name: string, flowsKept: number, t: Truncatio
   return `${JSON.stringify({ partial: { file: name, flowsKept, ...t } })}\n`
 }
 
+/** Totals over every file of an upload. */
 export function totalsOf(files: readonly FileSummary[]) {
   const starts = files
     .map((f) => f.firstFlowStart)

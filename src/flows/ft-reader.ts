@@ -248,9 +248,9 @@ export async function openFtStream(
   // file; flows beyond the count get a full-size batch.
   const announced = header.flowCount ?? 0
 
-  /** Flows the header counts that a damaged file did not give; null when it counts none. */
+  /** Flows the finished header counts that a damaged file did not give; null: no count. */
   function flowsLost(): number | null {
-    const count = header.flowCount
+    const count = header.final ? header.flowCount : undefined
     return count !== undefined && count > stats.flows ? count - stats.flows : null
   }
   let cap = announced > 0 && announced < batchSize ? announced : batchSize

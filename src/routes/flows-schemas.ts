@@ -127,6 +127,9 @@ const FileSummarySchema = z
         description:
           'Only with partial=1: the file was cut short or damaged; what was kept and lost',
       }),
+    warnings: z.array(z.string()).optional().openapi({
+      description: "What is odd about a file read whole: its header's flow count disagrees",
+    }),
   })
   .openapi('FlowFileSummary')
 

@@ -408,6 +408,7 @@ function renderSummaryText(files: readonly FileSummary[]): string {
   for (const f of files) {
     out += `# file:                 ${f.name}\n# format:               ${f.format} (record version ${f.recordVersion})\n`
     if (f.truncated) out += truncationNote(f.name, f.flows, f.truncated)
+    for (const w of f.warnings ?? []) out += `# warning:              ${w}\n`
     if (f.headerText) out += f.headerText
     out += `# flows read:           ${f.flows}\n# flows matched:        ${f.matched}\n# first flow start:     ${f.firstFlowStart ?? '-'}\n# last flow end:        ${f.lastFlowEnd ?? '-'}\n#\n`
   }

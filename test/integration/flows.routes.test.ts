@@ -1,4 +1,6 @@
 import { describe, expect, inject, it } from 'vitest'
+import { encodeFtHeader } from '../../src/flows/ft-writer'
+import { findLayout, type RecordLayout } from '../../src/flows/record-layouts'
 import { call, problemOf } from './helpers'
 
 const FIXTURES = inject('flowFixtures')
@@ -245,6 +247,47 @@ describe('POST /flows/print', () => {
       expect(t.status).toBe(200)
       expect(await t.text()).toContain(note)
     }
+  })
+
+  it('warns when a file read whole holds another number of flows than its header counts', async () => {
+    // seed-all.ft's first 1,000 records behind a finished header that counts 1,328: nothing is
+    // damaged, but 328 flows are missing.
+    const seed = bytes('seed-all.ft')
+    const le = seed[2] === 1
+    const records = seed.subarray(new DataView(seed.buffer, seed.byteOffset).getUint32(4, le))
+    const header = (flowCount: number) =>
+      encodeFtHeader({
+        layout: findLayout(5) as RecordLayout,
+        byteOrder: le ? 'little' : 'big',
+        compress: false,
+        done: { capStart: 1289174400, capEnd: 1289347200, flowCount },
+      })
+    const join = (a: Uint8Array, b: Uint8Array) => {
+      const out = new Uint8Array(a.length + b.length)
+      out.set(a)
+      out.set(b, a.length)
+      return out
+    }
+    const cut = join(header(1328), records.subarray(0, 1000 * 64))
+    const whole = join(header(1000), records.subarray(0, 1000 * 64))
+    const res = await call('/flows/summary', { method: 'POST', body: cut })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { files: { flows: number; warnings?: string[] }[] }
+    expect(body.files[0]?.flows).toBe(1000)
+    expect(body.files[0]?.warnings).toEqual([
+      'the header counts 1328 flows, the file holds 1000: it was cut or joined after it was written',
+    ])
+    const text = await call('/flows/summary', {
+      method: 'POST',
+      body: cut,
+      headers: { accept: 'text/plain' },
+    })
+    expect(await text.text()).toContain('# warning:              the header counts 1328 flows')
+    // A count that agrees: no warning.
+    const ok = await call('/flows/summary', { method: 'POST', body: whole })
+    expect(
+      ((await ok.json()) as { files: { warnings?: string[] }[] }).files[0]?.warnings,
+    ).toBeUndefined()
   })
 
   it('returns 422 for a wrong magic, an empty body and mixed record versions', async () => {
