@@ -3,7 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { AppEnv } from './env'
 import { detectToken } from './http/auth'
-import { notFound, onError } from './http/on-error'
+import { notFoundOrWrongMethod, onError } from './http/on-error'
 import { validationHook } from './http/validation'
 import { checksRoutes } from './routes/checks'
 import { dnsRoutes } from './routes/dns'
@@ -25,7 +25,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(detectToken)
   app.onError(onError)
-  app.notFound(notFound)
+  app.notFound(notFoundOrWrongMethod(app.routes))
 
   app.route('/health', healthRoutes)
   app.route('/dns', dnsRoutes)

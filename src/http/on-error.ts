@@ -2,6 +2,7 @@ import type { ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../env'
 import { domainProblem } from './domain-errors'
+import { allowedMethods } from './method-not-allowed'
 import { ProblemError, problem } from './problem'
 
 /** The one error handler: known errors become their problem, anything else a logged 500. */
@@ -28,3 +29,24 @@ export const notFound: NotFoundHandler<AppEnv> = (c) =>
     status: 404,
     detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}; see /docs`,
   })
+
+/**
+ * 404, or 405 with `Allow` when the path exists for other methods (GET on POST /flows/print).
+ * `routes` is read when a request comes, so it holds every route the app has by then.
+ */
+export function notFoundOrWrongMethod(
+  routes: readonly { path: string; method: string }[],
+): NotFoundHandler<AppEnv> {
+  return (c) => {
+    const path = new URL(c.req.url).pathname
+    const allowed = allowedMethods(routes, path)
+    if (allowed.length === 0 || allowed.includes(c.req.method)) return notFound(c)
+    c.header('Allow', allowed.join(', '))
+    return problem(c, {
+      type: 'about:blank',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: `${path} answers ${allowed.join(', ')}, not ${c.req.method}; see /docs`,
+    })
+  }
+}

@@ -57,7 +57,7 @@ import {
   topRows,
 } from '../flows/report/top-talkers'
 import { assertToken } from '../http/auth'
-import { wantsText } from '../http/negotiate'
+import { preferredType, wantsText } from '../http/negotiate'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { getAnalysis, type SavedAnalysis, saveAnalysis } from '../kv/analyses'
@@ -277,11 +277,12 @@ function printer(
 
 flowRoutes.openapi(printRoute, async (c) => {
   const q = c.req.valid('query')
+  // Text unless asked otherwise: output=ndjson, or an Accept that prefers a JSON type.
   const json =
     q.output === 'ndjson' ||
     (q.output === undefined &&
-      !wantsText(c, undefined, []) &&
-      /json/.test(c.req.header('accept') ?? ''))
+      preferredType(c, ['text/plain', 'application/x-ndjson', 'application/json'], 'text/plain') !==
+        'text/plain')
   const contentType = json
     ? 'application/x-ndjson'
     : q.output === 'csv'

@@ -16,6 +16,23 @@ describe('the app skeleton', () => {
     expect((await problemOf(res)).instance).toBe(id)
   })
 
+  it('answers 405 with Allow when only the method is wrong, 404 when the path is unknown', async () => {
+    for (const [method, path, allow] of [
+      ['GET', '/flows/print', 'POST'],
+      ['DELETE', '/flows/summary', 'POST'],
+      ['PATCH', '/flows/filters/incident', 'DELETE, GET, HEAD, PUT'],
+      ['POST', '/health', 'GET, HEAD'],
+    ] as const) {
+      const res = await call(path, { method })
+      expect(res.status, `${method} ${path}`).toBe(405)
+      expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow)
+      const p = await problemOf(res)
+      expect(p.detail).toBe(`${path} answers ${allow}, not ${method}; see /docs`)
+    }
+    expect((await call('/flows/nowhere', { method: 'POST' })).status).toBe(404)
+    expect((await call('/nowhere', { method: 'DELETE' })).status).toBe(404)
+  })
+
   it('serves an OpenAPI 3.1 document where every operation documents a problem+json error', async () => {
     const res = await call('/openapi.json')
     const doc = (await res.json()) as {

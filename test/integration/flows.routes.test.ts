@@ -375,6 +375,25 @@ describe('POST /flows/print', () => {
     ).toBeNull()
   })
 
+  it('honours Accept q-values: text or JSON by preference, never a type the client refused', async () => {
+    const type = async (route: string, accept: string) =>
+      (
+        await call(route, { method: 'POST', body: bytes('seed-all.z.ft'), headers: { accept } })
+      ).headers
+        .get('content-type')
+        ?.split(';')[0]
+    const report = '/flows/report?top=2'
+    expect(await type(report, 'application/json;q=0.1, text/plain;q=0.9')).toBe('text/plain')
+    expect(await type(report, 'text/plain;q=0, application/json')).toBe('application/json')
+    expect(await type(report, 'text/*')).toBe('text/plain')
+    expect(await type(report, '*/*')).toBe('application/json')
+    expect(await type('/flows/print', 'text/plain;q=0.5, application/json')).toBe(
+      'application/x-ndjson',
+    )
+    expect(await type('/flows/print', 'application/x-ndjson;q=0.2, text/plain')).toBe('text/plain')
+    expect(await type('/flows/print', '*/*')).toBe('text/plain')
+  })
+
   it('returns 422 for an unknown output name', async () => {
     const res = await call('/flows/print?output=f99', {
       method: 'POST',
