@@ -11,7 +11,7 @@ import {
   type OpenedFile,
   versionName,
 } from '../flows/flow-cat'
-import { FlowOutputError } from '../flows/flow-errors'
+import { FlowOutputError, FlowParseError } from '../flows/flow-errors'
 import type { FtHeader } from '../flows/ft-header'
 import type { InputFormat } from '../flows/input-sniff'
 import { MultipartError, multipartBoundary, splitMultipart } from '../flows/multipart-stream'
@@ -143,6 +143,9 @@ export async function* requestFlows(
     )
   }
   let filesSeen = 0
+  // Parts without a filename (curl -F name=value): read as flow files, but named as form fields
+  // when they turn out not to be one.
+  const formFields = new Set<string>()
   async function* inputs(): AsyncGenerator<FlowInput> {
     if (!body) return
     if (!boundary) {
@@ -167,6 +170,7 @@ export async function* requestFlows(
         continue
       }
       filesSeen++
+      if (part.filename === undefined) formFields.add(part.name)
       yield { name: part.filename ?? part.name, stream: part.body }
     }
   }
@@ -200,6 +204,14 @@ export async function* requestFlows(
     }
   } catch (err) {
     if (err instanceof MultipartError) throw invalidRequest(`bad multipart body: ${err.message}`)
+    if (
+      err instanceof FlowParseError &&
+      (err.code === 'unknown_format' || err.code === 'empty_file') &&
+      err.file !== undefined &&
+      formFields.has(err.file)
+    ) {
+      err.message += `; "${err.file}" is a form field, not a file: upload flow files with -F name=@path, and a filter configuration as a part named ${FILTER_CFG_PART}`
+    }
     throw err
   }
   if (filesSeen === 0) throw invalidRequest('the upload holds no flow file')

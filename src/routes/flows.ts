@@ -106,13 +106,16 @@ flowRoutes.use('*', async (c, next) => {
 const UPLOAD =
   'The body is one flow file (flow-tools ft, any version, byte order or compression; or flow-export -f 2 CSV), or multipart/form-data with several files read in order like flow-cat, plus an optional `filter.cfg` part placed before them.'
 
-const errors = {
-  400: problemResponse('Malformed multipart body'),
-  401: problemResponse('save=1 without the API token'),
+const printErrors = {
   413: problemResponse('Too many bytes, files or flows (limits), or an inflate bomb'),
   422: problemResponse(
-    'Unreadable flow file (names the file and byte offset or line), mixed record versions, a bad filter (line, column, excerpt) or an output the records cannot give',
+    'Unreadable flow file (names the file and byte offset or line), a malformed multipart body, mixed record versions, a file without a field the output or filter reads, a bad filter (line, column, excerpt) or query parameter',
   ),
+}
+
+const errors = {
+  ...printErrors,
+  401: problemResponse('save=1 without the API token'),
 }
 
 const printRoute = createRoute({
@@ -130,7 +133,7 @@ const printRoute = createRoute({
         'application/x-ndjson': { schema: z.string() },
       },
     },
-    ...errors,
+    ...printErrors,
   },
 })
 
@@ -277,6 +280,13 @@ function printer(
 
 flowRoutes.openapi(printRoute, async (c) => {
   const q = c.req.valid('query')
+  if (c.req.query('save') !== undefined) {
+    // Not dropped in silence: the caller expects an id back.
+    throw invalidRequest(
+      'save=1 keeps a summary, report or timeline; a print is not saved (keep its output, or save a report)',
+      { errors: [{ path: 'query.save', message: 'not on /flows/print' }] },
+    )
+  }
   // Text unless asked otherwise: output=ndjson, or an Accept that prefers a JSON type.
   const json =
     q.output === 'ndjson' ||

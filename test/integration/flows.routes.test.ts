@@ -394,6 +394,20 @@ describe('POST /flows/print', () => {
     expect(await type('/flows/print', '*/*')).toBe('text/plain')
   })
 
+  it('names a form field that is not a flow file, and refuses save=1 on a print', async () => {
+    const f = new FormData()
+    f.append('note', 'hello')
+    f.append('f', new Blob([bytes('seed-all.z.ft')]), 'seed-all.z.ft')
+    const res = await call('/flows/summary', { method: 'POST', body: f })
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p.file).toBe('note')
+    expect(String(p.detail)).toContain('"note" is a form field, not a file')
+    const save = await call('/flows/print?save=1', { method: 'POST', body: bytes('seed-all.z.ft') })
+    expect(save.status).toBe(422)
+    expect(String((await problemOf(save)).detail)).toContain('a print is not saved')
+  })
+
   it('returns 422 for an unknown output name', async () => {
     const res = await call('/flows/print?output=f99', {
       method: 'POST',
