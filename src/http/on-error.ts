@@ -11,11 +11,20 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const known = domainProblem(err)
   if (known) return problem(c, known)
   if (err instanceof HTTPException) {
-    // Hono raises these for body limits and malformed JSON bodies.
+    // Hono raises these for body limits, malformed JSON bodies and (zod-openapi) a body of a
+    // media type the route does not declare.
+    const type = c.req.header('content-type')
+    const detail =
+      err.status === 415
+        ? type
+          ? `${c.req.method} ${new URL(c.req.url).pathname} does not take ${type.split(';')[0]}: see /docs for the media types it takes`
+          : 'the body has no Content-Type: say what it is (text/plain, application/json...; curl -H "content-type: text/plain")'
+        : err.message || undefined
     return problem(c, {
       type: 'about:blank',
-      title: err.message || 'Error',
+      title: err.status === 415 ? 'Unsupported Media Type' : err.message || 'Error',
       status: err.status,
+      ...(detail ? { detail } : {}),
     })
   }
   console.error(`[${c.get('requestId')}]`, err)

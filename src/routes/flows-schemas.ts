@@ -12,13 +12,24 @@ const common = {
   format: z
     .enum(INPUT_FORMATS as [string, ...string[]])
     .optional()
-    .openapi({ description: 'Input format when not sniffed: ft (flow-tools) or flow-export-csv' }),
-  expr: z.string().max(4096).optional().openapi({
+    .openapi({
+      description: `Input format when not sniffed: ${INPUT_FORMATS.join(', ')} (flow-tools files, flow-export -f 2 CSV, flow-print text, nfdump -o csv)`,
+    }),
+  expr: z.string().max(4096, { error: 'expr is longer than 4096 characters' }).optional().openapi({
     description: 'nfdump-style filter expression',
     example: 'host 189.22.36.165 and not port 80',
   }),
   def: z
-    .union([z.string().max(1024), z.array(z.string().max(1024)).max(32)])
+    .union(
+      [
+        z.string().max(1024, { error: 'a def= value is longer than 1024 characters' }),
+        z
+          .array(z.string().max(1024, { error: 'a def= value is longer than 1024 characters' }))
+          .max(32, { error: 'at most 32 def= stages in one request' }),
+      ],
+      // zod reports a failed union as "Invalid input" without this.
+      { error: 'at most 32 def= stages in one request, each at most 1024 characters' },
+    )
     .optional()
     .openapi({
       description:
@@ -38,8 +49,10 @@ const common = {
 export const PrintQuerySchema = z.object({
   ...common,
   output: z
-    .string()
-    .regex(/^(f?([0-9]|1[0-9]|2[0-4])|csv|ndjson)$/)
+    .string({ error: 'output is given once' })
+    .regex(/^(f?([0-9]|1[0-9]|2[0-4])|csv|ndjson)$/, {
+      error: 'output is f0 to f24 (flow-print -f N), csv (flow-export -f 2) or ndjson',
+    })
     .optional()
     .openapi({
       description: 'f0 ... f24 (flow-print -f N), csv (flow-export -f 2) or ndjson',
@@ -74,13 +87,13 @@ const save = {
 export const ReportQuerySchema = z.object({
   ...common,
   ...save,
-  top: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(10)
-    .openapi({ description: 'Rows per top-N table' }),
+  top: z
+    .string({ error: 'top is given once: one whole number, 1 to 1000' })
+    .regex(/^[0-9]{1,4}$/, { error: 'top is a whole number of rows, 1 to 1000, given once' })
+    .default('10')
+    .transform(Number)
+    .pipe(z.number().min(1, 'top is at least 1').max(1000, 'top is at most 1000'))
+    .openapi({ description: 'Rows per top-N table, 1 to 1000', type: 'integer', example: 10 }),
   sort: z.enum(TOP_SORTS).default('octets').openapi({ description: 'Top-N order: largest first' }),
 })
 

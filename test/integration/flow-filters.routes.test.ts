@@ -127,6 +127,24 @@ describe('saved filter sets /flows/filters', () => {
     await problemOf(res)
   })
 
+  it('says what to send: a body without a media type, malformed JSON, another type', async () => {
+    // curl -T sends no Content-Type: the answer says to send one.
+    const bare = await call('/flows/filters/bare', {
+      method: 'PUT',
+      body: new TextEncoder().encode(CONFIG),
+      token: true,
+    })
+    expect(bare.status).toBe(415)
+    expect(String((await problemOf(bare)).detail)).toContain('the body has no Content-Type')
+    const broken = await put('broken', '{"config": ', {
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(broken.status).toBe(400)
+    expect(String((await problemOf(broken)).detail)).toContain('Malformed JSON')
+    const xml = await put('xml', '<x/>', { headers: { 'content-type': 'application/xml' } })
+    expect(String((await problemOf(xml)).detail)).toContain('does not take application/xml: see /docs')
+  })
+
   it('answers 404 problem+json to deleting a set that does not exist', async () => {
     const res = await call('/flows/filters/missing', { method: 'DELETE', token: true })
     expect(res.status).toBe(404)

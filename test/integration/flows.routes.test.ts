@@ -408,6 +408,30 @@ describe('POST /flows/print', () => {
     expect(String((await problemOf(save)).detail)).toContain('a print is not saved')
   })
 
+  it('says what is wrong with a query parameter, in words', async () => {
+    const cases: [string, string][] = [
+      ['/flows/report?top=5&top=6', 'top is given once'],
+      ['/flows/report?top=', 'top is a whole number of rows, 1 to 1000'],
+      ['/flows/report?top=1e3', 'top is a whole number of rows, 1 to 1000'],
+      ['/flows/report?top=0x10', 'top is a whole number of rows, 1 to 1000'],
+      ['/flows/report?top=0', 'top is at least 1'],
+      ['/flows/report?top=5000', 'top is at most 1000'],
+      [
+        '/flows/print?output=bogus',
+        'output is f0 to f24 (flow-print -f N), csv (flow-export -f 2) or ndjson',
+      ],
+      [`/flows/summary?${'def=ip-addr&'.repeat(33)}`, 'at most 32 def= stages in one request'],
+      [`/flows/summary?expr=${'a'.repeat(4097)}`, 'expr is longer than 4096 characters'],
+    ]
+    for (const [route, message] of cases) {
+      const res = await call(route, { method: 'POST', body: bytes('seed-all.z.ft') })
+      expect(res.status, route).toBe(422)
+      expect(String((await problemOf(res)).detail), route).toContain(message)
+    }
+    const ok = await call('/flows/report?top=3', { method: 'POST', body: bytes('seed-all.z.ft') })
+    expect(ok.status).toBe(200)
+  })
+
   it('returns 422 for an unknown output name', async () => {
     const res = await call('/flows/print?output=f99', {
       method: 'POST',
