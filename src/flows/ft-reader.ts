@@ -147,10 +147,19 @@ export async function openFtStream(
     : 1
   if (buffers === 0) input.stopByob()
 
+  // An error of the input itself (a multipart body cut short, a limit) comes out of the inflater
+  // too, and must not be taken for damage in the zlib stream.
+  let inputError: unknown
   async function* rawChunks(): AsyncGenerator<Uint8Array> {
     if (leftover.length > 0) yield leftover
     for (;;) {
-      const chunk = await input.read(buffers)
+      let chunk: Uint8Array | undefined
+      try {
+        chunk = await input.read(buffers)
+      } catch (err) {
+        inputError = err
+        throw err
+      }
       if (chunk === undefined) return
       countBytes(chunk.length)
       yield chunk
@@ -191,7 +200,8 @@ export async function openFtStream(
           next = await inflated.next()
         } catch (err) {
           finished = true
-          if (err instanceof FlowLimitError || err instanceof FlowParseError) throw err
+          if (err === inputError || err instanceof FlowLimitError || err instanceof FlowParseError)
+            throw err
           // The records inflated before the damage are decoded (and counted) first.
           if (pendingSize > 0) yield joinPending()
           const offset = header.headerLength + stats.recordBytes

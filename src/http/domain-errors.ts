@@ -106,7 +106,14 @@ function flowProblem(err: unknown): Problem | undefined {
       type: '/problems/bad-flow-file',
       title: 'Unreadable flow file',
       status: 422,
-      detail: `${err.file ? `${err.file}: ` : ''}${err.message} (${where})`,
+      // Text readers' messages start with their line already.
+      detail: `${err.file ? `${err.file}: ` : ''}${err.message}${
+        err.message.startsWith(`${where}:`) ||
+        err.message.startsWith(`${where},`) ||
+        err.message.startsWith(`${where} `)
+          ? ''
+          : ` (${where})`
+      }`,
       code: err.code,
       offset: err.offset,
       ...(err.file ? { file: err.file } : {}),

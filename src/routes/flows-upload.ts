@@ -157,16 +157,19 @@ export async function* requestFlows(
       maxBytes: FLOW_LIMITS.maxBytes,
       ...(q.partial ? { minRead: 1 } : {}),
     })) {
-      if (
-        part.name === FILTER_CFG_PART && part.filename === undefined
-          ? true
-          : part.name === FILTER_CFG_PART
-      ) {
+      if (part.name === FILTER_CFG_PART) {
         if (filesSeen > 0) {
           throw invalidRequest(`put the "${FILTER_CFG_PART}" part before the flow files`)
         }
-        const text = await readText(part.body, MAX_FILTER_CFG_BYTES, `the ${FILTER_CFG_PART} part`)
-        config = config === undefined ? text : `${config}\n${text}`
+        // One configuration a request: its errors' line numbers are its own lines.
+        if (config !== undefined) {
+          throw invalidRequest(
+            q.filters === undefined
+              ? `one "${FILTER_CFG_PART}" part per upload`
+              : `a "${FILTER_CFG_PART}" part and filters=${q.filters}: send one filter configuration, not both`,
+          )
+        }
+        config = await readText(part.body, MAX_FILTER_CFG_BYTES, `the ${FILTER_CFG_PART} part`)
         continue
       }
       filesSeen++
@@ -178,7 +181,14 @@ export async function* requestFlows(
   let filter: CompiledFilter | undefined
   // The config (a filter.cfg part) is complete before the first file opens.
   const compiled = () => {
-    filter ??= compileFilter(buildFilterSpec(defs, q.expr, config))
+    try {
+      filter ??= compileFilter(buildFilterSpec(defs, q.expr, config))
+    } catch (err) {
+      // The first file opened before any filter.cfg part came: say where the part goes.
+      if (err instanceof FilterError && err.code === 'unknown_definition' && boundary && !config)
+        err.message += `; a "${FILTER_CFG_PART}" part defining it must come before the flow files`
+      throw err
+    }
     return filter
   }
   const events = catFlows(inputs(), {

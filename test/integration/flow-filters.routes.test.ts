@@ -142,7 +142,9 @@ describe('saved filter sets /flows/filters', () => {
     expect(broken.status).toBe(400)
     expect(String((await problemOf(broken)).detail)).toContain('Malformed JSON')
     const xml = await put('xml', '<x/>', { headers: { 'content-type': 'application/xml' } })
-    expect(String((await problemOf(xml)).detail)).toContain('does not take application/xml: see /docs')
+    expect(String((await problemOf(xml)).detail)).toContain(
+      'does not take application/xml: see /docs',
+    )
   })
 
   it('answers 404 problem+json to deleting a set that does not exist', async () => {

@@ -394,6 +394,39 @@ describe('POST /flows/print', () => {
     expect(await type('/flows/print', '*/*')).toBe('text/plain')
   })
 
+  it('reports a multipart body cut before its closing boundary as such, not as a bad zlib stream', async () => {
+    const req = new Request('http://x/', { method: 'POST', body: form([['f', 'seed-all.z.ft']]) })
+    const whole = new Uint8Array(await req.arrayBuffer())
+    // Everything up to the closing delimiter (CRLF--boundary--CRLF, the last CRLF-- of the body).
+    let end = whole.length - 4
+    while (
+      !(
+        whole[end] === 13 &&
+        whole[end + 1] === 10 &&
+        whole[end + 2] === 45 &&
+        whole[end + 3] === 45
+      )
+    )
+      end--
+    const res = await call('/flows/summary', {
+      method: 'POST',
+      body: whole.slice(0, end),
+      headers: { 'content-type': req.headers.get('content-type') ?? '' },
+    })
+    expect(res.status).toBe(422)
+    expect(String((await problemOf(res)).detail)).toContain(
+      'bad multipart body: multipart body ends inside a part',
+    )
+  })
+
+  it('names the line of a bad text input once', async () => {
+    const res = await call('/flows/summary', { method: 'POST', body: '#:unix_secs,dpkts\n1,2,3\n' })
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p.line).toBe(2)
+    expect(p.detail).toBe('body: line 2: 3 values, the header names 2 columns')
+  })
+
   it('names a form field that is not a flow file, and refuses save=1 on a print', async () => {
     const f = new FormData()
     f.append('note', 'hello')
@@ -553,6 +586,31 @@ describe('filters through the routes', () => {
     expect(String((await problemOf(none)).detail)).toContain(
       'without def= uses its definition "default"',
     )
+  })
+
+  it('says where a filter.cfg part goes, and takes one configuration a request', async () => {
+    const cfg =
+      'filter-primitive irc\n  type ip-port\n  permit 6667\nfilter-definition irc\n  match ip-destination-port irc\n'
+    const after = new FormData()
+    after.append('f', new Blob([bytes('seed-all.z.ft')]), 'seed-all.z.ft')
+    after.append('filter.cfg', cfg)
+    const late = await call('/flows/summary?def=irc', { method: 'POST', body: after })
+    expect(late.status).toBe(422)
+    expect(String((await problemOf(late)).detail)).toContain(
+      'a "filter.cfg" part defining it must come before the flow files',
+    )
+    const twice = await call('/flows/summary?def=irc', {
+      method: 'POST',
+      body: form(
+        [['f', 'seed-all.z.ft']],
+        [
+          ['filter.cfg', cfg],
+          ['filter.cfg', cfg],
+        ],
+      ),
+    })
+    expect(twice.status).toBe(422)
+    expect(String((await problemOf(twice)).detail)).toContain('one "filter.cfg" part per upload')
   })
 
   it('answers "when did port 6667 or 7000 first appear?" in one call', async () => {
