@@ -157,8 +157,16 @@ const TotalsSchema = z.object({
   lastFlowEnd: z.string().nullable(),
 })
 
+/** What flow-nfilter would print on stderr and go on: `permit !80`, a variable left to its default. */
+const filterWarnings = {
+  filterWarnings: z
+    .array(z.object({ code: z.string(), message: z.string() }))
+    .optional()
+    .openapi({ description: "The filter's warnings (absent when there are none)" }),
+}
+
 export const SummaryResponseSchema = z
-  .object({ files: z.array(FileSummarySchema), totals: TotalsSchema })
+  .object({ files: z.array(FileSummarySchema), totals: TotalsSchema, ...filterWarnings })
   .openapi('FlowSummary')
 
 const TopRowSchema = z.object({
@@ -184,6 +192,7 @@ export const ReportResponseSchema = z
     }),
     files: z.array(FileSummarySchema),
     totals: TotalsSchema,
+    ...filterWarnings,
   })
   .openapi('FlowReport')
 
@@ -209,6 +218,7 @@ export const TimelineResponseSchema = z
       z.object({ start: z.string(), flows: z.number(), octets: z.number(), packets: z.number() }),
     ),
     files: z.array(FileSummarySchema),
+    ...filterWarnings,
   })
   .openapi('FlowTimeline')
 

@@ -1,6 +1,11 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
-import { type CompiledFilter, compileFilter, FilterError } from '../flows/filter/index'
+import {
+  type CompiledFilter,
+  compileFilter,
+  FilterError,
+  type FilterWarning,
+} from '../flows/filter/index'
 import { buildFilterSpec } from '../flows/filter-spec'
 import { type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
 import {
@@ -125,7 +130,11 @@ export async function* requestFlows(
   q: FlowQuery,
   reads?: OutputFields,
   requires?: RequiredFields,
-): AsyncGenerator<CatEvent & { keep: FlowPredicate }, void, void> {
+): AsyncGenerator<
+  CatEvent & { keep: FlowPredicate; filterWarnings: readonly FilterWarning[] },
+  void,
+  void
+> {
   const body = c.req.raw.body
   if (!body)
     throw invalidRequest(
@@ -210,7 +219,8 @@ export async function* requestFlows(
     for await (const ev of events) {
       // Every file is checked, not only the first: text inputs carry fewer fields than ft files.
       if (ev.kind === 'open') checkFields(ev.file, compiled().fields, requires)
-      yield { ...ev, keep: compiled().predicate }
+      const f = compiled()
+      yield { ...ev, keep: f.predicate, filterWarnings: f.warnings }
     }
   } catch (err) {
     if (err instanceof MultipartError) throw invalidRequest(`bad multipart body: ${err.message}`)

@@ -128,6 +128,13 @@ const printRoute = createRoute({
   responses: {
     200: {
       description: 'flow-print text, CSV or NDJSON',
+      headers: {
+        'X-Filter-Warnings': {
+          description:
+            "The filter's warnings, separated by ' | ' (absent when there are none): what flow-nfilter prints on stderr",
+          schema: { type: 'string' },
+        },
+      },
       content: {
         'text/plain': { schema: z.string() },
         'application/x-ndjson': { schema: z.string() },
@@ -318,12 +325,14 @@ flowRoutes.openapi(printRoute, async (c) => {
   }
   const events = requestFlows(c, q, printFields(q.output, json), printRequires(q.output, json))
   let p: Printer | undefined
+  let warnings: readonly FilterNote[] = []
   const encoder = new TextEncoder()
   async function next(): Promise<Uint8Array[] | undefined> {
     for (;;) {
       const r = await events.next()
       if (r.done) return undefined
       const ev = r.value
+      warnings = ev.filterWarnings
       if (ev.kind === 'open' && !p) {
         p = printer(q.output, options, json, ev.file)
         const h = q.header && ev.file.header && !json ? renderFtHeader(ev.file.header) : ''
@@ -357,7 +366,9 @@ flowRoutes.openapi(printRoute, async (c) => {
       bufferedBytes += ch.length
     }
   }
-  const headers = { 'content-type': contentType }
+  const headers: Record<string, string> = { 'content-type': contentType }
+  // Filter warnings go in a header: the body stays flow-print's (flow-nfilter prints them on stderr).
+  if (warnings.length > 0) headers['x-filter-warnings'] = headerText(warnings)
   // The media type is the documented one; a byte body has no typed-response helper.
   const typed = (r: Response) => r as unknown as TypedResponse<string, 200, 'text'>
   if (finished) {
@@ -400,18 +411,41 @@ async function summarize(
   sink: (b: FlowBatch, keep: FlowPredicate, file: string) => void = () => {},
   sinkFields: readonly FlowField[] = [],
   requires?: { fields: readonly FlowField[]; what: string },
-): Promise<FileSummary[]> {
+): Promise<{ files: FileSummary[]; filterWarnings: FilterNote[] }> {
   const files: FileSummary[] = []
+  let filterWarnings: FilterNote[] = []
   let acc: SummaryAccumulator | undefined
   const reads = fieldSet(FILE_SUMMARY_FIELDS, sinkFields)
   for await (const ev of requestFlows(c, q, () => reads, requires && (() => requires))) {
+    filterWarnings = ev.filterWarnings.map(({ code, message }) => ({ code, message }))
     if (ev.kind === 'open') acc = startFileSummary(ev.file)
     else if (ev.kind === 'batch' && acc) {
       addToFileSummary(acc, ev.batch, ev.keep)
       sink(ev.batch, ev.keep, ev.file.name)
     } else if (ev.kind === 'close' && acc) files.push(finishFileSummary(acc))
   }
-  return files
+  return { files, filterWarnings }
+}
+
+/** A filter warning as answers carry it (flow-nfilter prints these on stderr and goes on). */
+type FilterNote = { code: string; message: string }
+
+/** The filter's warnings as text lines (none: ''), first in a text answer. */
+function filterNotes(warnings: readonly FilterNote[]): string {
+  return warnings.map((w) => `# filter warning: ${w.message}\n`).join('')
+}
+
+/** The filter's warnings as one header value: printable ASCII, separated by " | ". */
+function headerText(warnings: readonly FilterNote[]): string {
+  return warnings
+    .map((w) => w.message.replace(/[^\x20-\x7e]/g, '?'))
+    .join(' | ')
+    .slice(0, 4096)
+}
+
+/** The filter's warnings in a JSON answer: absent when there are none. */
+function withWarnings(warnings: readonly FilterNote[]) {
+  return warnings.length > 0 ? { filterWarnings: [...warnings] } : {}
 }
 
 function renderSummaryText(files: readonly FileSummary[]): string {
@@ -457,10 +491,11 @@ async function maybeSave(
 flowRoutes.openapi(summaryRoute, async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
-  const files = await summarize(c, q)
-  const result = { files, totals: totalsOf(files) }
+  const { files, filterWarnings } = await summarize(c, q)
+  const result = { files, totals: totalsOf(files), ...withWarnings(filterWarnings) }
   const id = await maybeSave(c, q.save, 'summary', q, result)
-  if (wantsText(c, undefined, [])) return c.text(renderSummaryText(files), 200)
+  if (wantsText(c, undefined, []))
+    return c.text(filterNotes(filterWarnings) + renderSummaryText(files), 200)
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
@@ -469,7 +504,7 @@ flowRoutes.openapi(reportRoute, async (c) => {
   checkSave(c, q.save)
   const stat = createStatSummary()
   const top = createTopTalkers(q.sort)
-  const files = await summarize(
+  const { files, filterWarnings } = await summarize(
     c,
     q,
     (b, keep) => {
@@ -491,10 +526,11 @@ flowRoutes.openapi(reportRoute, async (c) => {
     approximate: approximations(top),
     files,
     totals: totalsOf(files),
+    ...withWarnings(filterWarnings),
   }
   const id = await maybeSave(c, q.save, 'report', q, result)
   if (wantsText(c, undefined, [])) {
-    let out = partialNotes(files) + text
+    let out = filterNotes(filterWarnings) + partialNotes(files) + text
     for (const k of TOP_KEYS)
       out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
     return c.text(out, 200)
@@ -506,16 +542,17 @@ flowRoutes.openapi(timelineRoute, async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
   const t = createTimeline(q.bucket)
-  const files = await summarize(
+  const { files, filterWarnings } = await summarize(
     c,
     q,
     (b, keep, file) => addToTimeline(t, b, keep, file),
     TIMELINE_FIELDS,
     { fields: FLOW_TIME_FIELDS, what: 'the timeline' },
   )
-  const result = { ...timelineResult(t), files }
+  const result = { ...timelineResult(t), files, ...withWarnings(filterWarnings) }
   const id = await maybeSave(c, q.save, 'timeline', q, result)
-  if (wantsText(c, undefined, [])) return c.text(partialNotes(files) + renderTimeline(result), 200)
+  if (wantsText(c, undefined, []))
+    return c.text(filterNotes(filterWarnings) + partialNotes(files) + renderTimeline(result), 200)
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 

@@ -588,6 +588,46 @@ describe('filters through the routes', () => {
     )
   })
 
+  it("passes the filter's warnings on: JSON, a text line, a print header", async () => {
+    type Warned = { filterWarnings?: { code: string; message: string }[] }
+    const unset = await call('/flows/summary?def=ip-addr', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(unset.status).toBe(200)
+    const w = ((await unset.json()) as Warned).filterWarnings ?? []
+    expect(w.map((x) => x.code)).toEqual(['variable_unset'])
+    expect(w[0]?.message).toMatch(
+      /^variable ADDR of filter-definition "ip-addr" is not set: its default/,
+    )
+    const set = await call('/flows/summary?def=ip-addr:ADDR=189.22.36.165', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(((await set.json()) as Warned).filterWarnings).toBeUndefined()
+    // flow-nfilter's own warning on "permit !80", through a filter.cfg part.
+    const cfg =
+      'filter-primitive not80\n  type ip-port\n  permit !80\nfilter-definition default\n  match ip-destination-port not80\n'
+    const report = await call('/flows/report', {
+      method: 'POST',
+      body: form([['f', 'seed-all.z.ft']], [['filter.cfg', cfg]]),
+      headers: { accept: 'text/plain' },
+    })
+    const text = await report.text()
+    expect(
+      text.startsWith('# filter warning: line 3: "!80" means "deny 80", not "all but 80"'),
+    ).toBe(true)
+    const print = await call('/flows/print?def=ip-addr', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(print.headers.get('x-filter-warnings')).toMatch(
+      /^variable ADDR of filter-definition "ip-addr" is not set/,
+    )
+    const quiet = await call('/flows/print', { method: 'POST', body: bytes('seed-all.z.ft') })
+    expect(quiet.headers.get('x-filter-warnings')).toBeNull()
+  })
+
   it('says where a filter.cfg part goes, and takes one configuration a request', async () => {
     const cfg =
       'filter-primitive irc\n  type ip-port\n  permit 6667\nfilter-definition irc\n  match ip-destination-port irc\n'

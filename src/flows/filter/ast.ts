@@ -1,3 +1,4 @@
+import type { VariableUse } from './config-lexer'
 /**
  * The one AST of both filter front ends (flow-nfilter's configuration language and nfdump-style
  * expressions). Every node carries `loc: { start, end }`, offsets into the text it was parsed
@@ -64,6 +65,8 @@ export type PrimitiveNode = {
   /** `mask N` of ip-tos / ip-tcp-flags (0xff when absent). */
   mask: number
   loc: Loc
+  /** The variables its lines refer to (absent: none, or built by hand). */
+  variables?: VariableUse[]
 }
 
 /** A `match` line as written: the primitive is still a name, resolved after the whole file. */
@@ -82,6 +85,8 @@ export type DefinitionNode = {
   /** Groups are ORed; the match lines inside a group are ANDed (flow-nfilter(1)). */
   groups: MatchLine[][]
   loc: Loc
+  /** The variables its lines refer to (absent: none, or built by hand). */
+  variables?: VariableUse[]
 }
 
 export type ConfigNode = {

@@ -14,15 +14,18 @@ export type ConfigLine = {
   restAfter: (wordIndex: number) => string
   /** A variable on this line was unset and had no default (validation mode skips the data). */
   unsetVariable: boolean
+  /** The variables the line refers to, and where each value came from. */
+  variables: VariableUse[]
 }
+
+/** One `@NAME` reference: set by the stage (`-v`), or not (then its default, if it has one). */
+export type VariableUse = { name: string; set: boolean; fallback: string | undefined }
 
 export type LexOptions = {
   vars: Readonly<Record<string, string>>
   /** Name of the text in messages (`built-in filter.cfg `), empty for the caller's text. */
   label: string
   source: 'config' | 'definition'
-  /** Collects the name of every variable the text refers to (set or not). */
-  used?: Set<string>
 }
 
 /** flow-tools reads lines into a 1024-byte buffer. */
@@ -62,6 +65,7 @@ export function lexConfig(text: string, opts: LexOptions): ConfigLine[] {
         words,
         start,
         unsetVariable: expanded.unset,
+        variables: expanded.uses,
         restAfter: (i) => {
           const w = words[i]
           return w ? expanded.text.slice(w.at ?? 0).trim() : ''
@@ -74,13 +78,14 @@ export function lexConfig(text: string, opts: LexOptions): ConfigLine[] {
   return out
 }
 
-type Expanded = { text: string; origin: number[]; unset: boolean }
+type Expanded = { text: string; origin: number[]; unset: boolean; uses: VariableUse[] }
 
 /** Expands variables; `origin[i]` is the column in the raw line that produced expanded char i. */
 function expandLine(raw: string, lineStart: number, text: string, opts: LexOptions): Expanded {
   let out = ''
   const origin: number[] = []
   let unset = false
+  const uses: VariableUse[] = []
   const fail = (code: string, msg: string, col: number, len: number): never => {
     throw errorAt(
       code,
@@ -136,8 +141,8 @@ function expandLine(raw: string, lineStart: number, text: string, opts: LexOptio
       }
       i = j
     }
-    opts.used?.add(name)
     let value = Object.hasOwn(opts.vars, name) ? opts.vars[name] : undefined
+    uses.push({ name, set: value !== undefined, fallback })
     if (value === undefined) {
       value = fallback ?? ''
       if (fallback === undefined) unset = true
@@ -148,7 +153,7 @@ function expandLine(raw: string, lineStart: number, text: string, opts: LexOptio
     for (let k = 0; k < value.length; k++) origin.push(at)
   }
   origin.push(raw.length)
-  return { text: out, origin, unset }
+  return { text: out, origin, unset, uses }
 }
 
 function splitWords(expanded: string, origin: number[], lineStart: number): Word[] {

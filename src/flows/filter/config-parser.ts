@@ -30,13 +30,7 @@ export type ParseConfigOptions = {
   wallToUtc?: (wallSecs: number) => number
 }
 
-export type ParsedConfig = {
-  config: ConfigNode
-  warnings: FilterWarning[]
-  text: string
-  /** Every variable the text refers to (`@NAME`, `@{NAME:-default}`). */
-  variables: ReadonlySet<string>
-}
+export type ParsedConfig = { config: ConfigNode; warnings: FilterWarning[]; text: string }
 
 /** Values a primitive may list in all (a full ip-port table is 65,536; 16 of those). */
 const MAX_TABLE_WORK = 16 * 65536
@@ -73,8 +67,7 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     group = []
   }
 
-  const variables = new Set<string>()
-  for (const line of lexConfig(text, { vars: opts.vars ?? {}, label, source, used: variables })) {
+  for (const line of lexConfig(text, { vars: opts.vars ?? {}, label, source })) {
     const [kw, ...args] = line.words as [Word, ...Word[]]
     const keyword = kw.text.toLowerCase()
     const skipData = opts.validateOnly === true && line.unsetVariable
@@ -83,7 +76,13 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
       if (w) fail('unexpected_word', `Unexpected "${w.text}".`, w.loc)
     }
     const lineLoc = (): Loc => ({ start: kw.loc.start, end: (args.at(-1) ?? kw).loc.end })
-    if (keyword === 'filter-primitive' || keyword === 'filter-definition') {
+    const isHeader = keyword === 'filter-primitive' || keyword === 'filter-definition'
+    // Which variables each block reads: a stage's -v is checked against its definition's.
+    if (!isHeader && line.variables.length > 0) {
+      const node = prim?.node ?? def
+      if (node) (node.variables ??= []).push(...line.variables)
+    }
+    if (isHeader) {
       closeGroup()
       const kind = keyword === 'filter-primitive' ? 'primitive' : 'definition'
       // A name from a variable nobody set yet (validation of a saved set): a placeholder keeps
@@ -108,11 +107,13 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
           mask: 0xff,
           loc: lineLoc(),
         }
+        if (line.variables.length > 0) node.variables = [...line.variables]
         config.primitives.push(node)
         prim = { node, typed: false, seen: new Map(), width: 0 }
       } else {
         prim = undefined
         def = { type: 'definition', name: nameWord.text, invert: false, groups: [], loc: lineLoc() }
+        if (line.variables.length > 0) def.variables = [...line.variables]
         config.definitions.push(def)
       }
       continue
@@ -167,7 +168,7 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     )
   }
   closeGroup()
-  return { config, warnings, text, variables }
+  return { config, warnings, text }
 }
 
 type PrimitiveState = {

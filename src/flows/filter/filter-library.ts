@@ -1,4 +1,5 @@
 import type { DefinitionNode, Expr, Loc, MatchNode, PrimitiveNode } from './ast'
+import type { VariableUse } from './config-lexer'
 import type { ParsedConfig } from './config-parser'
 import type { FilterError } from './filter-error'
 import { MATCH_INFO } from './match-types'
@@ -45,6 +46,24 @@ export function findDefinition(
   name: string,
 ): Sourced<DefinitionNode> | undefined {
   return lib.definitions.get(name.toLowerCase())
+}
+
+/** The variables a definition reads: its own lines' and those of the primitives it matches. */
+export function definitionVariables(
+  lib: FilterLibrary,
+  def: Sourced<DefinitionNode>,
+): VariableUse[] {
+  const uses = [...(def.node.variables ?? [])]
+  const seen = new Set<string>()
+  for (const group of def.node.groups) {
+    for (const m of group) {
+      const key = m.primitive.toLowerCase()
+      if (seen.has(key)) continue
+      seen.add(key)
+      uses.push(...(lib.primitives.get(key)?.node.variables ?? []))
+    }
+  }
+  return uses
 }
 
 /**

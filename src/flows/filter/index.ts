@@ -10,7 +10,13 @@ import type { Expr } from './ast'
 import { compileExpr } from './compile'
 import { parseConfig } from './config-parser'
 import { FilterError, type FilterWarning } from './filter-error'
-import { buildLibrary, type ConfigLayer, definitionExpr, findDefinition } from './filter-library'
+import {
+  buildLibrary,
+  type ConfigLayer,
+  definitionExpr,
+  definitionVariables,
+  findDefinition,
+} from './filter-library'
 import { parseExpression } from './nfdump-parser'
 import { BUILTIN_FILTER_CFG } from './stock-config'
 import { type TimeZone, timeZoneOf } from './time-zone'
@@ -163,19 +169,33 @@ function stageExpr(
       'definition',
     )
   }
-  // flow-nfilter ignores a -v nobody refers to; here a misspelt variable (addr for ADDR) would
-  // silently filter on the definition's default instead, so it is refused.
-  const used = new Set([...builtin.variables, ...layers.flatMap((l) => [...l.parsed.variables])])
+  // flow-nfilter ignores a -v the definition does not read; here a misspelt variable (addr for
+  // ADDR) would silently filter on the default instead, so it is refused.
+  const uses = definitionVariables(lib, def)
+  const names = [...new Set(uses.map((u) => u.name))].sort()
   for (const name of Object.keys(stage.vars)) {
-    if (used.has(name)) continue
-    const like = [...used].find((u) => u.toLowerCase() === name.toLowerCase())
+    if (names.includes(name)) continue
+    const like = names.find((u) => u.toLowerCase() === name.toLowerCase())
     throw new FilterError(
       'unknown_variable',
-      `variable ${name} is not used by any filter-primitive or filter-definition${
+      `variable ${name} is not read by filter-definition "${def.node.name}"${
         like ? ` (variable names are case-sensitive: did you mean ${like}?)` : ''
-      }; used: ${[...used].sort().join(', ') || 'none'}`,
+      }; it reads ${names.length > 0 ? names.join(', ') : 'no variables'}`,
       'definition',
     )
+  }
+  // A variable left unset takes the line's default: said, since the filter then means that.
+  const told = new Set<string>()
+  for (const u of uses) {
+    if (u.set || told.has(u.name)) continue
+    told.add(u.name)
+    warnings.push({
+      code: 'variable_unset',
+      message:
+        u.fallback === undefined
+          ? `variable ${u.name} of filter-definition "${def.node.name}" is not set and has no default: it reads as empty (set it: def=${stage.name}:${u.name}=...)`
+          : `variable ${u.name} of filter-definition "${def.node.name}" is not set: its default "${u.fallback}" is used (set it: def=${stage.name}:${u.name}=...)`,
+    })
   }
   if (def.layer.source === 'definition') warnings.push(...builtin.warnings)
   return definitionExpr(lib, def)

@@ -81,24 +81,38 @@ describe('configuration errors', () => {
     expect(e.message).toContain('ftfil_def_find(): failed')
   })
 
-  it('refuses a variable no line refers to, naming the one meant when only the case differs', () => {
+  it('refuses a variable the definition does not read, naming the one meant when only the case differs', () => {
     // flow-nfilter ignores it and filters on the default (0.0.0.0): an incident missed in silence.
     const e = errorOf('', 'ip-addr', { addr: '189.22.36.165' })
     expect(e.code).toBe('unknown_variable')
-    expect(e.message).toContain('variable addr is not used')
-    expect(e.message).toContain('did you mean ADDR?')
-    const user = errorOf(
-      'filter-primitive p\n  type ip-port\n  permit @{P:-22}\nfilter-definition d\n  match ip-destination-port p\n',
-      'd',
-      { Q: '80' },
+    expect(e.message).toBe(
+      'variable addr is not read by filter-definition "ip-addr" (variable names are case-sensitive: did you mean ADDR?); it reads ADDR',
     )
-    expect(user.message).toMatch(/variable Q is not used .*; used: .*\bP\b/)
-    // The variables it does use pass, in the built-in config and the caller's alike.
+    // Read by another definition of the configuration is not enough: by this one's primitives.
+    const cfg =
+      'filter-primitive p\n  type ip-port\n  permit @{P:-22}\nfilter-primitive q\n  type ip-port\n  permit @{Q:-23}\n' +
+      'filter-definition d\n  match ip-destination-port p\nfilter-definition e\n  match ip-destination-port q\n'
+    expect(errorOf(cfg, 'd', { Q: '80' }).message).toBe(
+      'variable Q is not read by filter-definition "d"; it reads P',
+    )
     expect(() =>
       compileFilterChain({
-        stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '10.0.0.1' } }],
+        config: cfg,
+        stages: [{ kind: 'definition', name: 'd', vars: { P: '80' } }],
       }),
     ).not.toThrow()
+  })
+
+  it('warns when a variable the definition reads is left to its default', () => {
+    const unset = compileFilter({ stages: [{ kind: 'definition', name: 'ip-addr', vars: {} }] })
+    expect(unset.warnings.map((w) => w.code)).toContain('variable_unset')
+    expect(unset.warnings.find((w) => w.code === 'variable_unset')?.message).toMatch(
+      /^variable ADDR of filter-definition "ip-addr" is not set: its default "[^"]+" is used \(set it: def=ip-addr:ADDR=\.\.\.\)$/,
+    )
+    const set = compileFilter({
+      stages: [{ kind: 'definition', name: 'ip-addr', vars: { ADDR: '10.0.0.1' } }],
+    })
+    expect(set.warnings.filter((w) => w.code === 'variable_unset')).toEqual([])
   })
 
   it('refuses a host name instead of resolving it (quirk 6)', () => {
