@@ -117,14 +117,45 @@ export function timeRange(fromText: string, toText: string): { from: number; to:
 }
 
 function parseTime(text: string, field: string): number {
-  const seconds = /^\d{1,11}$/.test(text) ? Number(text) : Date.parse(text) / 1000
-  if (!Number.isFinite(seconds)) {
+  const seconds = /^\d{1,11}$/.test(text) ? Number(text) : isoSeconds(text)
+  if (seconds === undefined) {
+    // Strict: a loose parse turned "oops 2010" into 2010-01-01, and a DELETE took its files.
     throw invalidRequest(
-      `${field} '${text.slice(0, 40)}' is neither an ISO 8601 time nor unix seconds`,
+      `${field} '${text.slice(0, 40)}' is neither an ISO 8601 time (2010-11-09, 2010-11-09T01:25:41Z, 2010-11-09T01:25:41-02:00; UTC without a zone) nor unix seconds`,
       {
         errors: [{ path: `query.${field}`, message: 'not a time' }],
       },
     )
   }
-  return Math.floor(seconds)
+  return seconds
+}
+
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+
+/** A date or date-time of ISO 8601 (UTC without a zone) as unix seconds; undefined otherwise. */
+export function isoSeconds(text: string): number | undefined {
+  const m = ISO_TIME.exec(text)
+  if (!m) return undefined
+  const [y, mo, d, h = 0, mi = 0, s = 0] = m.slice(1, 7).map((v) => Number(v ?? 0))
+  const utc = Date.UTC(y as number, (mo as number) - 1, d, h, mi, s)
+  // Date.UTC rolls 2010-11-31 over to December 1st: such a day does not exist.
+  const back = new Date(utc)
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== (mo as number) - 1 ||
+    back.getUTCDate() !== d ||
+    (h as number) > 23 ||
+    (mi as number) > 59 ||
+    (s as number) > 59
+  )
+    return undefined
+  const zone = m[7]
+  let offset = 0
+  if (zone && zone !== 'Z') {
+    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone)
+    if (!z || Number(z[2]) > 23 || Number(z[3]) > 59) return undefined
+    offset = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 3600 + Number(z[3]) * 60)
+  }
+  return Math.floor(utc / 1000) - offset
 }

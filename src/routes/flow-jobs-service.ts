@@ -77,6 +77,8 @@ export const QueryBody = z
       .default(10_000)
       .openapi({ description: 'output=flows: matching flows kept per file (cut files are named)' }),
   })
+  // A misspelt key (exp for expr) would run another query than the one meant: refused.
+  .strict()
   .openapi('ArchiveQuery')
 
 export type ArchiveQuery = z.infer<typeof QueryBody>

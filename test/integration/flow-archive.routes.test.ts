@@ -152,6 +152,44 @@ describe('flow archive', () => {
     )
     expect(backwards.status).toBe(422)
     const junk = await call('/flows/archive?router=rtr8&from=yesterday&to=now', { token: true })
-    expect((await problemOf(junk)).detail).toContain('neither an ISO 8601 time nor unix seconds')
+    expect((await problemOf(junk)).detail).toContain('neither an ISO 8601 time')
+  })
+
+  it('reads times strictly: a DELETE with a sloppy time deletes nothing', async () => {
+    await put('rtr10', 'ft-v05.2010-11-08.000000+0000', bytes(seedNames[0] ?? ''))
+    // Date.parse read "oops 2010" as 2010-01-01, and this DELETE removed the file.
+    for (const from of [
+      'oops 2010',
+      '-1',
+      '2010-11-31',
+      '8/11/2010',
+      '2010-11-08T25:00:00Z',
+      '2010-11-08T00:00:00+24:00',
+    ]) {
+      const res = await call(
+        `/flows/archive?router=rtr10&from=${encodeURIComponent(from)}&to=2010-11-08T23:59:59Z`,
+        { method: 'DELETE', token: true },
+      )
+      expect(res.status, from).toBe(422)
+      expect((await problemOf(res)).detail, from).toContain('neither an ISO 8601 time')
+    }
+    const left = await list('router=rtr10&from=2010-11-01&to=2010-11-30')
+    expect(left.files).toHaveLength(1)
+    // The forms that are times: a day, UTC without a zone, an offset, unix seconds. The file's
+    // capture starts at 2010-11-08 00:01:21 UTC.
+    for (const [to, n] of [
+      ['2010-11-08', 0],
+      ['2010-11-09', 1],
+      ['2010-11-08T00:01:20', 0],
+      ['2010-11-08T00:01:21', 1],
+      ['2010-11-08T00:01:21Z', 1],
+      ['2010-11-07T22:01:20-02:00', 0],
+      ['2010-11-07T22:01:21-02:00', 1],
+      ['1289174480', 0],
+      ['1289174481', 1],
+    ] as const) {
+      const got = await list(`router=rtr10&from=2010-11-01&to=${encodeURIComponent(to)}`)
+      expect(got.files.length, to).toBe(n)
+    }
   })
 })

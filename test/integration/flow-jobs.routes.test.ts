@@ -186,6 +186,16 @@ describe('POST /flows/archive/query', () => {
     const badRouter = await startJob({ from: '2010-11-09', to: '2010-11-10', routers: ['../x'] })
     expect(badRouter.status).toBe(422)
 
+    // A misspelt key would run an unfiltered query over the archive.
+    const misspelt = await startJob({
+      from: '2010-11-09',
+      to: '2010-11-10',
+      routers: [ROUTER],
+      exp: 'port 6667',
+    })
+    expect(misspelt.status).toBe(422)
+    expect(JSON.stringify(await problemOf(misspelt))).toContain('exp')
+
     const noToken = await call('/flows/archive/query', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
