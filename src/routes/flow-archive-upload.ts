@@ -74,7 +74,7 @@ export async function startUpload(
     startMultipart(c.env.FLOW_ARCHIVE, router, base, span, header),
   )
   return {
-    uploadId: encodeUploadId(utcDay(span.start), r2UploadId),
+    uploadId: encodeUploadId(utcDay(span.start), r2UploadId, span),
     key,
     partSize: ADVISED_PART_BYTES,
     minPartSize: MIN_PART_BYTES,
@@ -94,12 +94,26 @@ export async function sendPart(
   uploadId: string,
   partNumber: number,
 ): Promise<{ partNumber: number; etag: string }> {
-  const { key, r2UploadId } = uploadTarget(router, base, uploadId)
+  const { key, r2UploadId, started } = uploadTarget(router, base, uploadId)
   const length = requireLength(c)
   if (length > MAX_PART_BYTES) {
     throw tooLarge(`the part is ${length} bytes; a part may be at most ${MAX_PART_BYTES} bytes`)
   }
-  const body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (s) => s.close() })
+  let body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (s) => s.close() })
+  if (partNumber === 1 && started) {
+    // Part 1 holds the file's header: checked now, before it is stored. Found only when the
+    // upload completes, a part of another file made the completed object wrong, and deleting it
+    // also lost the file stored at that path before.
+    const sniffed = await sniffSpan(body, base, length)
+    if (!sameSpan(sniffed.span, started)) {
+      await discardRest(sniffed.stream)
+      throw invalidRequest(
+        `${base}: part 1's header gives ${describeSpan(sniffed.span)}, but the upload was started with ${describeSpan(started)}; the part belongs to another file (nothing was stored)`,
+        { code: 'span_mismatch', file: base },
+      )
+    }
+    body = sniffed.stream
+  }
   const part = await storage(
     () => putPart(c.env.FLOW_ARCHIVE, key, r2UploadId, partNumber, body, length),
     uploadId,
@@ -240,11 +254,15 @@ function uploadTarget(
   router: string,
   base: string,
   uploadId: string,
-): { key: string; r2UploadId: string } {
+): { key: string; r2UploadId: string; started: FileSpan | undefined } {
   const decoded = decodeUploadId(uploadId)
   if (!decoded) throw uploadProblem('no_such_upload', uploadId, 'not an upload id of this archive')
   const start = Date.parse(`${decoded.day}T00:00:00Z`) / 1000
-  return { key: archiveKey(router, start, base), r2UploadId: decoded.r2UploadId }
+  return {
+    key: archiveKey(router, start, base),
+    r2UploadId: decoded.r2UploadId,
+    started: decoded.span,
+  }
 }
 
 function requireLength(c: Context<AppEnv>): number {

@@ -120,10 +120,18 @@ describe('multipart upload', () => {
       partSize: 16 * MiB,
       start: DAY,
     })
-    expect(up.uploadId).toMatch(/^2010-11-09\.[A-Za-z0-9_-]+$/)
+    expect(up.uploadId).toMatch(/^2010-11-09\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    // part 2 goes wrong (garbage), then is sent again: the resume
+    await part('rtr8', path, up.uploadId, 2, new Uint8Array(big.length - 5 * MiB))
     const second = await part('rtr8', path, up.uploadId, 2, big.subarray(5 * MiB))
-    // part 1 goes wrong (garbage), then is sent again: the resume
-    await part('rtr8', path, up.uploadId, 1, new Uint8Array(5 * MiB))
+    // A garbage part 1 is refused at once: it holds the header, checked before it is stored.
+    const garbage = await call(url('rtr8', path, `?uploadId=${up.uploadId}&partNumber=1`), {
+      method: 'PUT',
+      token: true,
+      ...binary(new Uint8Array(5 * MiB)),
+    })
+    expect(garbage.status).toBe(422)
+    expect((await problemOf(garbage)).code).toBe('bad_magic')
     const first = await part('rtr8', path, up.uploadId, 1, big.subarray(0, 5 * MiB))
     const res = await complete('rtr8', path, up.uploadId, [first, second])
     expect(res.status, await res.clone().text()).toBe(200)
@@ -182,11 +190,36 @@ describe('multipart upload', () => {
     expect(await stored(up.key)).toEqual(small)
   })
 
-  it('deletes the result and answers 422 when the parts are another file', async () => {
+  it('refuses a part 1 of another file before storing it, and keeps the file stored there', async () => {
     const name = 'ft-v05.2010-11-09.020000+0000'
+    // A good file at the path first: a wrong upload to the same path must not cost it.
+    const first = await start('rtr5', name, big.subarray(0, 65536))
+    const whole = await part('rtr5', name, first.uploadId, 1, big)
+    expect((await complete('rtr5', name, first.uploadId, [whole])).status).toBe(200)
     const up = await start('rtr5', name, big.subarray(0, 65536))
-    const other = await part('rtr5', name, up.uploadId, 1, small)
-    const res = await complete('rtr5', name, up.uploadId, [other])
+    const res = await call(url('rtr5', name, `?uploadId=${up.uploadId}&partNumber=1`), {
+      method: 'PUT',
+      token: true,
+      ...binary(small),
+    })
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p).toMatchObject({ code: 'span_mismatch', file: name })
+    expect(String(p.detail)).toContain('nothing was stored')
+    expect(firstDifference((await stored(up.key)) ?? new Uint8Array(0), big)).toBe(-1)
+    // The right part 1 is taken, and the upload completes.
+    const good = await part('rtr5', name, up.uploadId, 1, big)
+    const done = await complete('rtr5', name, up.uploadId, [good])
+    expect(done.status, await done.clone().text()).toBe(200)
+  })
+
+  it('still checks the assembled header of an upload started before ids carried the span', async () => {
+    const name = 'ft-v05.2010-11-09.030000+0000'
+    const up = await start('rtr5', name, big.subarray(0, 65536))
+    // The id as it was: day and R2's id only; part 1 then cannot be checked before it is stored.
+    const legacy = up.uploadId.split('.').slice(0, 2).join('.')
+    const other = await part('rtr5', name, legacy, 1, small)
+    const res = await complete('rtr5', name, legacy, [other])
     expect(res.status).toBe(422)
     expect(await problemOf(res)).toMatchObject({ code: 'span_mismatch', file: name })
     expect(await stored(up.key)).toBeNull()

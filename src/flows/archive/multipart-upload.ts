@@ -23,28 +23,52 @@ export const HEAD_CHECK_BYTES = 64 * 1024
 
 /**
  * The upload id a client sees: the UTC start day of the file (which fixes its storage key, since
- * later requests carry only the path) and R2's own upload id, base64url-encoded so it can go
- * into a query string without escaping.
+ * later requests carry only the path), R2's own upload id and the span the upload was started
+ * with (so part 1 can be checked against it before it is stored), base64url-encoded so it can
+ * go into a query string without escaping. Ids without the span (handed out before it was added)
+ * are still read.
  *
  * @example encodeUploadId('2010-11-09', 'abc') // '2010-11-09.YWJj'
  */
-export function encodeUploadId(day: string, r2UploadId: string): string {
-  const bytes = new TextEncoder().encode(r2UploadId)
-  const b64 = btoa(String.fromCharCode(...bytes))
-  return `${day}.${b64.replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')}`
+export function encodeUploadId(day: string, r2UploadId: string, span?: FileSpan): string {
+  const id = `${day}.${base64url(r2UploadId)}`
+  if (!span) return id
+  const s = `${span.start}-${span.end}-${span.endEstimated ? 1 : 0}-${span.source}`
+  return `${id}.${base64url(s)}`
+}
+
+function base64url(text: string): string {
+  const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+  return b64.replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
+}
+
+function fromBase64url(text: string): string {
+  const binary = atob(text.replaceAll('-', '+').replaceAll('_', '/'))
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
+    Uint8Array.from(binary, (ch) => ch.charCodeAt(0)),
+  )
 }
 
 /** The reverse of encodeUploadId, or null for anything this archive never handed out. */
-export function decodeUploadId(id: string): { day: string; r2UploadId: string } | null {
-  const m = /^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9_-]{1,2048})$/.exec(id)
+export function decodeUploadId(
+  id: string,
+): { day: string; r2UploadId: string; span?: FileSpan } | null {
+  const m = /^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9_-]{1,2048})(?:\.([A-Za-z0-9_-]{1,128}))?$/.exec(id)
   if (!m?.[1] || !m[2]) return null
   if (Number.isNaN(Date.parse(`${m[1]}T00:00:00Z`))) return null
   try {
-    const binary = atob(m[2].replaceAll('-', '+').replaceAll('_', '/'))
-    const r2UploadId = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
-      Uint8Array.from(binary, (ch) => ch.charCodeAt(0)),
-    )
-    return r2UploadId === '' ? null : { day: m[1], r2UploadId }
+    const r2UploadId = fromBase64url(m[2])
+    if (r2UploadId === '') return null
+    if (m[3] === undefined) return { day: m[1], r2UploadId }
+    const s = /^(\d{1,11})-(\d{1,11})-([01])-(header|name)$/.exec(fromBase64url(m[3]))
+    if (!s) return null
+    const span: FileSpan = {
+      start: Number(s[1]),
+      end: Number(s[2]),
+      endEstimated: s[3] === '1',
+      source: s[4] as FileSpan['source'],
+    }
+    return { day: m[1], r2UploadId, span }
   } catch {
     return null
   }

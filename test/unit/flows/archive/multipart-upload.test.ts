@@ -16,6 +16,14 @@ describe('upload ids', () => {
       expect(decodeUploadId(id)).toEqual({ day: '2010-11-09', r2UploadId: r2 })
     }
   })
+  it('carry the span the upload was started with, for the check of part 1', () => {
+    const span = { start: 1289260800, end: 1289261700, endEstimated: true, source: 'name' as const }
+    const id = encodeUploadId('2010-11-09', 'a+b/c==', span)
+    expect(id).toMatch(/^2010-11-09\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    expect(decodeUploadId(id)).toEqual({ day: '2010-11-09', r2UploadId: 'a+b/c==', span })
+    // A span segment that is not one: not an id of this archive.
+    expect(decodeUploadId(`${id.split('.').slice(0, 2).join('.')}.YWJj`)).toBeNull()
+  })
   it('refuse what this archive never handed out', () => {
     for (const id of [
       '',
