@@ -63,7 +63,11 @@ export function wasmInflater(module: WebAssembly.Module): Inflater {
       try {
         for await (const chunk of compressed) {
           for (let off = 0; off < chunk.length; ) {
-            if (ended) throw new Error('bytes after the end of the zlib stream')
+            if (ended) {
+              // Every record before the junk first (a partial result keeps them all).
+              if (x.out_used(s) > 0) yield take(new Uint8Array(x.out_used(s)))
+              throw new Error('bytes after the end of the zlib stream')
+            }
             const n = Math.min(inSize, chunk.length - off)
             new Uint8Array(x.memory.buffer, x.in_ptr(s), n).set(chunk.subarray(off, off + n))
             off += n
@@ -78,7 +82,10 @@ export function wasmInflater(module: WebAssembly.Module): Inflater {
               }
               if (x.out_used(s) === outSize) yield take(out)
               if (ended) {
-                if (x.avail_in(s) > 0) throw new Error('bytes after the end of the zlib stream')
+                if (x.avail_in(s) > 0) {
+                  if (x.out_used(s) > 0) yield take(new Uint8Array(x.out_used(s)))
+                  throw new Error('bytes after the end of the zlib stream')
+                }
                 break
               }
               if (x.avail_in(s) === 0) break

@@ -182,6 +182,22 @@ describe('POST /flows/print', () => {
     expect(body.files[0]?.truncated?.message).toContain('594 complete records')
   })
 
+  it('keeps every record of a compressed file with junk after its zlib stream (partial=1)', async () => {
+    const z = bytes('random-v5-1k.z.ft')
+    const junk = new Uint8Array(z.length + 4)
+    junk.set(z)
+    junk.set([106, 117, 110, 107], z.length)
+    const strict = await call('/flows/summary', { method: 'POST', body: junk })
+    expect(strict.status).toBe(422)
+    expect(String((await problemOf(strict)).detail)).toContain(
+      'bytes after the end of the zlib stream',
+    )
+    const res = await call('/flows/summary?partial=1', { method: 'POST', body: junk })
+    const body = (await res.json()) as { files: { flows: number; truncated?: unknown }[] }
+    expect(body.files[0]?.flows).toBe(1000)
+    expect(body.files[0]?.truncated).toBeDefined()
+  })
+
   it('keeps going after a damaged file in a multipart upload with partial=1, and marks every output', async () => {
     // seed-all.z.ft with four bytes flipped inside its zlib stream; its header counts 1,328 flows.
     const seed = bytes('seed-all.z.ft')
