@@ -1,16 +1,64 @@
 import type { Context } from 'hono'
-import { accepts } from 'hono/accepts'
 
 /**
- * The media type of `supports` the request's `Accept` prefers, by q-value then specificity
- * (hono's accepts: `q=0` refuses a type, `*` / `*\/*` leave the choice to `fallback`).
+ * The media type of `supports` the request's `Accept` prefers (RFC 9110 §12.5.1): each type gets
+ * the q-value of the most specific range that names it (`text/plain` over `text/*` over `*\/*`);
+ * `q=0` refuses it. The highest q wins; a tie, no `Accept` or nothing acceptable gives
+ * `fallback` (lenient: an answer in the default type rather than a 406).
  */
 export function preferredType<T extends string>(
   c: Context,
   supports: readonly T[],
   fallback: T,
 ): T {
-  return accepts(c, { header: 'Accept', supports: [...supports], default: fallback }) as T
+  const header = c.req.header('accept')
+  if (!header) return fallback
+  const ranges = parseAccept(header)
+  let best: T = fallback
+  let bestQ = qualityOf(fallback, ranges)
+  for (const type of supports) {
+    const q = qualityOf(type, ranges)
+    if (q > bestQ) {
+      best = type
+      bestQ = q
+    }
+  }
+  return bestQ > 0 ? best : fallback
+}
+
+type Range = { type: string; q: number; specificity: number }
+
+function parseAccept(header: string): Range[] {
+  const ranges: Range[] = []
+  for (const item of header.split(',')) {
+    const [media = '', ...params] = item.split(';').map((p) => p.trim().toLowerCase())
+    if (!/^(?:[a-z0-9!#$&^_.+-]+\/(?:[a-z0-9!#$&^_.+-]+|\*)|\*\/\*|\*)$/.test(media)) continue
+    const type = media === '*' ? '*/*' : media
+    let q = 1
+    for (const p of params) {
+      const m = /^q=([01](?:\.\d{0,3})?)$/.exec(p)
+      if (m) q = Math.min(1, Number(m[1]))
+    }
+    const specificity = type === '*/*' ? 1 : type.endsWith('/*') ? 2 : 3
+    ranges.push({ type, q, specificity })
+  }
+  return ranges
+}
+
+/** The q-value of the most specific range naming `type`; 0 when none does. */
+function qualityOf(type: string, ranges: readonly Range[]): number {
+  const [main] = type.split('/')
+  let q = 0
+  let specificity = 0
+  for (const r of ranges) {
+    const names =
+      r.type === type || r.type === '*/*' || (r.type.endsWith('/*') && r.type === `${main}/*`)
+    if (names && r.specificity > specificity) {
+      q = r.q
+      specificity = r.specificity
+    }
+  }
+  return q
 }
 
 /**

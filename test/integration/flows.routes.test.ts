@@ -408,6 +408,10 @@ describe('POST /flows/print', () => {
     )
     expect(await type('/flows/print', 'application/x-ndjson;q=0.2, text/plain')).toBe('text/plain')
     expect(await type('/flows/print', '*/*')).toBe('text/plain')
+    // A refused type is not sent, even when */* accepts everything else.
+    expect(await type(report, 'application/json;q=0, */*')).toBe('text/plain')
+    expect(await type('/flows/print', 'text/plain;q=0, */*')).toBe('application/x-ndjson')
+    expect(await type(report, 'text/html')).toBe('application/json')
   })
 
   it('reports a multipart body cut before its closing boundary as such, not as a bad zlib stream', async () => {
