@@ -19,10 +19,18 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
         ? type
           ? `${c.req.method} ${new URL(c.req.url).pathname} does not take ${type.split(';')[0]}: see /docs for the media types it takes`
           : 'the body has no Content-Type: say what it is (text/plain, application/json...; curl -H "content-type: text/plain")'
-        : err.message || undefined
+        : err.status === 403 && !err.message
+          ? // hono's csrf guard on the dashboard's form posts, which carries no message.
+            `${c.req.method} ${new URL(c.req.url).pathname} is a dashboard form: it takes form posts from the dashboard's own pages only (Origin or Sec-Fetch-Site). API clients: the API's own paths in /docs, with the token`
+          : err.message || undefined
     return problem(c, {
       type: 'about:blank',
-      title: err.status === 415 ? 'Unsupported Media Type' : err.message || 'Error',
+      title:
+        err.status === 415
+          ? 'Unsupported Media Type'
+          : err.status === 403
+            ? 'Forbidden'
+            : err.message || 'Error',
       status: err.status,
       ...(detail ? { detail } : {}),
     })

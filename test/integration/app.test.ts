@@ -33,6 +33,18 @@ describe('the app skeleton', () => {
     expect((await call('/nowhere', { method: 'DELETE' })).status).toBe(404)
   })
 
+  it('says why a dashboard form post from elsewhere is refused', async () => {
+    const res = await call('/flows/filters', {
+      method: 'POST',
+      body: 'name=x&config=y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    })
+    expect(res.status).toBe(403)
+    const p = await problemOf(res)
+    expect(p.title).toBe('Forbidden')
+    expect(p.detail).toContain('/flows/filters is a dashboard form')
+  })
+
   it('serves an OpenAPI 3.1 document where every operation documents a problem+json error', async () => {
     const res = await call('/openapi.json')
     const doc = (await res.json()) as {
