@@ -62,6 +62,9 @@ export type CatOptions = {
   inflater?: Inflater
 }
 
+/** Bytes the format is told from: "ts,te," after a UTF-8 byte order mark. */
+const SNIFF_BYTES = 9
+
 function tag<E>(err: E, name: string): E {
   if (err instanceof FlowParseError || err instanceof FlowLimitError) err.file ??= name
   return err
@@ -88,7 +91,7 @@ export async function* catFlows(
       )
     }
     try {
-      const { head, stream, peeked } = await peekStream(input.stream, 6, {
+      const { head, stream, peeked } = await peekStream(input.stream, SNIFF_BYTES, {
         ...(options.allowPartial ? { minRead: 1 } : {}),
       })
       const format = options.format ?? sniffFormat(head)

@@ -17,8 +17,11 @@ export const INPUT_FORMATS: readonly InputFormat[] = [
  */
 export function sniffFormat(head: Uint8Array): InputFormat | undefined {
   if (head[0] === 0xcf) return 'ft'
-  if (head[0] === 0x23 && head[1] === 0x3a) return 'flow-export-csv'
-  const text = new TextDecoder().decode(head.subarray(0, 6))
+  // Text saved by some editors (and Windows tools) starts with a UTF-8 byte order mark; the text
+  // readers' TextDecoder drops it.
+  const t = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head
+  if (t[0] === 0x23 && t[1] === 0x3a) return 'flow-export-csv'
+  const text = new TextDecoder().decode(t.subarray(0, 6))
   if (text.startsWith('srcIP')) return 'flow-print'
   if (text === 'ts,te,') return 'nfdump-csv'
   return undefined

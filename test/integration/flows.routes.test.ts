@@ -439,6 +439,15 @@ describe('POST /flows/print', () => {
     )
   })
 
+  it('reads a text input saved with a byte order mark', async () => {
+    const res = await call('/flows/summary', {
+      method: 'POST',
+      body: `\ufeff${text('expected/seed-all.z/print-default.txt')}`,
+    })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { totals: { flows: number } }).totals.flows).toBe(1328)
+  })
+
   it('names the line of a bad text input once', async () => {
     const res = await call('/flows/summary', { method: 'POST', body: '#:unix_secs,dpkts\n1,2,3\n' })
     expect(res.status).toBe(422)

@@ -57,6 +57,14 @@ describe('sniffFormat', () => {
     expect(sniffFormat(enc('ts,te,td'))).toBe('nfdump-csv')
     expect(sniffFormat(enc('hello'))).toBeUndefined()
   })
+
+  it('looks past a UTF-8 byte order mark in front of text', () => {
+    const bom = (t: string) => new TextEncoder().encode(`\ufeff${t}`)
+    expect(bom('ts,te,td')[0]).toBe(0xef)
+    expect(sniffFormat(bom('ts,te,td'))).toBe('nfdump-csv')
+    expect(sniffFormat(bom('#:unix_secs'))).toBe('flow-export-csv')
+    expect(sniffFormat(bom('srcIP  dstIP'))).toBe('flow-print')
+  })
 })
 
 describe('the ft reader on a peeked byte stream', () => {
