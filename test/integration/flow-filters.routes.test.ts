@@ -121,6 +121,19 @@ describe('saved filter sets /flows/filters', () => {
     await problemOf(res)
   })
 
+  it('measures a JSON-sent configuration, not its escaped body', async () => {
+    // 250,000 bytes of comments and newlines: escaped, the JSON body is over 256 KiB.
+    const big = `${'#\n'.repeat(60_000)}${CONFIG}`.padEnd(250_000, '\n')
+    const body = JSON.stringify({ config: big })
+    expect(body.length).toBeGreaterThan(262_144)
+    const ok = await put('json-big', body, { headers: { 'content-type': 'application/json' } })
+    expect(ok.status, await ok.clone().text()).toBe(200)
+    const over = await put('json-over', JSON.stringify({ config: big.padEnd(262_145, '\n') }), {
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(over.status).toBe(413)
+  })
+
   it('refuses another media type with 415', async () => {
     const res = await put('xml', '<x/>', { headers: { 'content-type': 'application/xml' } })
     expect(res.status).toBe(415)
