@@ -140,6 +140,7 @@ export async function* catFlows(
         const text = await open(stream, {
           maxBytes: limits.maxBytes,
           maxFlows: remaining,
+          ...(options.allowPartial ? { allowPartial: true } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
         })
         file = {

@@ -1,4 +1,4 @@
-import { FlowLimitError, FlowParseError } from './flow-errors'
+import { FlowLimitError, FlowParseError, type Truncation } from './flow-errors'
 
 export type TextLine = { text: string; no: number; offset: number }
 
@@ -48,5 +48,43 @@ export async function* readLines(
       )
     }
     pending += decoder.decode(r.value, { stream: true })
+  }
+}
+
+/** What every text reader takes: limits, and `allowPartial` (partial=1). */
+export type TextReadOptions = {
+  batchSize?: number
+  maxFlows?: number
+  maxBytes?: number
+  /** Keep the rows before a bad line, reported in `stats.truncated`, instead of failing. */
+  allowPartial?: boolean
+}
+
+/** A text reader's counters; `truncated` is set when `allowPartial` kept the rows before a bad line. */
+export type TextStats = { flows: number; bytes: number; truncated?: Truncation }
+
+/**
+ * partial=1 for a text input: the rows before the bad line are kept; the rest of the file is
+ * read (so `bytes` is its size) but not parsed, so what it held is not known (null counts).
+ * Other errors (limits) still fail.
+ */
+export async function keepRowsBefore(
+  err: unknown,
+  stats: TextStats,
+  drain: () => Promise<void>,
+): Promise<void> {
+  if (!(err instanceof FlowParseError)) throw err
+  try {
+    await drain()
+  } catch (e) {
+    if (!(e instanceof FlowParseError)) throw e
+    // A line too long to read further: the rest stays unread.
+  }
+  stats.truncated = {
+    offset: err.offset,
+    inflated: false,
+    bytesLost: null,
+    flowsLost: null,
+    message: `${err.message}: the ${stats.flows} rows before it are kept, the rest of the file is not read`,
   }
 }

@@ -439,6 +439,43 @@ describe('POST /flows/print', () => {
     )
   })
 
+  it('keeps the rows of a text input before a bad line with partial=1, and reads on', async () => {
+    const whole = text('expected/seed-all.z/print-default.txt')
+    const cut = whole.slice(0, 5000)
+    const lines = cut.split('\n')
+    expect(lines.at(-1)).not.toBe('') // cut inside a row
+    const kept = lines.length - 2 // the header line and the cut row
+    const upload = () => {
+      const f = new FormData()
+      f.append('a', new Blob([cut]), 'cut.txt')
+      f.append('b', new Blob([whole]), 'whole.txt')
+      return f
+    }
+    const strict = await call('/flows/summary', { method: 'POST', body: upload() })
+    expect(strict.status).toBe(422)
+    const res = await call('/flows/summary?partial=1', { method: 'POST', body: upload() })
+    expect(res.status).toBe(200)
+    type F = { flows: number; bytes: number; truncated?: Record<string, unknown> }
+    const [a, b] = ((await res.json()) as { files: F[] }).files
+    expect(a?.flows).toBe(kept)
+    expect(a?.bytes).toBe(5000)
+    expect(a?.truncated).toMatchObject({ inflated: false, bytesLost: null, flowsLost: null })
+    expect(String(a?.truncated?.message)).toContain(`the ${kept} rows before it are kept`)
+    expect(b?.flows).toBe(1328)
+    const print = await call('/flows/print?partial=1&output=f5', {
+      method: 'POST',
+      body: (() => {
+        const f = new FormData()
+        f.append('a', new Blob([cut]), 'cut.txt')
+        return f
+      })(),
+    })
+    // flow-print text has no times for -f 5; the default format prints it.
+    expect(print.status).toBe(422)
+    const text3 = await call('/flows/print?partial=1', { method: 'POST', body: cut })
+    expect(await text3.text()).toContain('# PARTIAL RESULT: "body": line')
+  })
+
   it('reads a text input saved with a byte order mark', async () => {
     const res = await call('/flows/summary', {
       method: 'POST',
