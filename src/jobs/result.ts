@@ -130,3 +130,24 @@ export function renderJobText(spec: JobSpec, r: JobResult): string {
 function iso(unix: number): string {
   return new Date(unix * 1000).toISOString()
 }
+
+/**
+ * The files cut at the per-file limit and the files that could not be read, as `#` lines after
+ * the CSV (flow-export's own header is a `#:` line) or as NDJSON lines of their own.
+ */
+export function flowsTrailer(result: JobResult, csv: boolean): string {
+  let out = ''
+  const limit = result.flows?.limitPerFile ?? 0
+  for (const file of result.flows?.cutFiles ?? []) {
+    out += csv
+      ? `# CUT: "${file}": only its first ${limit} matching flows are here (limit)\n`
+      : `${JSON.stringify({ cut: { file, limitPerFile: limit } })}\n`
+  }
+  for (const f of result.failures) {
+    const name = `${f.router}/${f.name}`
+    out += csv
+      ? `# NOT READ: "${name}": ${f.error.replace(/[\r\n]+/g, ' ')}\n`
+      : `${JSON.stringify({ failed: { file: name, error: f.error, ...(f.code ? { code: f.code } : {}) } })}\n`
+  }
+  return out
+}

@@ -17,7 +17,7 @@ import {
   MAX_JOB_FILES,
   taskMessages,
 } from '../jobs/job'
-import type { JobResult } from '../jobs/result'
+import { flowsTrailer, type JobResult } from '../jobs/result'
 import { sendJobMessages } from '../ports/flow-jobs'
 import { listFlowFiles } from '../storage/flow-archive'
 import {
@@ -272,7 +272,8 @@ export async function jobFlowsResponse(bucket: R2Bucket, spec: JobSpec): Promise
       detail: `job ${spec.id} asked for output=${spec.output}; start one with output=flows`,
     })
   }
-  if (!(await getJobResult(bucket, spec.id))) {
+  const result = await getJobResult(bucket, spec.id)
+  if (!result) {
     throw new ProblemError({
       type: '/problems/job-conflict',
       title: 'Job still running',
@@ -281,6 +282,17 @@ export async function jobFlowsResponse(bucket: R2Bucket, spec: JobSpec): Promise
     })
   }
   const stream = await flowOutputStream(bucket, spec.id, spec.tasks)
-  const type = spec.flowFormat === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson'
-  return new Response(stream, { status: 200, headers: { 'content-type': type } })
+  const csv = spec.flowFormat === 'csv'
+  const type = csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson'
+  // What the flows leave out, at their end: a download alone never passes for the whole answer.
+  const trailer = new TextEncoder().encode(flowsTrailer(result, csv))
+  const body =
+    trailer.length === 0
+      ? stream
+      : stream.pipeThrough(
+          new TransformStream<Uint8Array, Uint8Array>({
+            flush: (controller) => controller.enqueue(trailer),
+          }),
+        )
+  return new Response(body, { status: 200, headers: { 'content-type': type } })
 }

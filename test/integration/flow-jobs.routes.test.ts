@@ -165,8 +165,14 @@ describe('POST /flows/archive/query', () => {
     expect(out.headers.get('content-type')).toContain('text/csv')
     const lines = (await out.text()).trimEnd().split('\n')
     expect(lines[0]).toMatch(/^#:unix_secs,/)
-    expect(lines).toHaveLength(1 + 5 * 3)
-    expect(lines.slice(1).every((l) => l.includes(VICTIM))).toBe(true)
+    // The flows, then one line per cut file: the download says what it leaves out.
+    expect(lines).toHaveLength(1 + 5 * 3 + 5)
+    expect(lines.slice(1, 16).every((l) => l.includes(VICTIM))).toBe(true)
+    expect(lines.slice(16)).toEqual(
+      [25, 26, 27, 28, 29].map(
+        (d) => `# CUT: "${dayName(d)}": only its first 3 matching flows are here (limit)`,
+      ),
+    )
   }, 120_000)
 
   it('refuses bad queries before queueing anything', async () => {
