@@ -189,7 +189,9 @@ export async function startArchiveQuery(env: Env, q: ArchiveQuery): Promise<Star
 }
 
 /** The job's spec, or a 422 (not a job id) / 404 (unknown or expired) problem. */
-export async function loadSpec(bucket: R2Bucket, id: string): Promise<JobSpec> {
+export async function loadSpec(bucket: R2Bucket, given: string): Promise<JobSpec> {
+  // Ids are handed out in lower case; one copied in upper case is the same id.
+  const id = given.toLowerCase()
   if (!JOB_ID.test(id)) {
     throw invalidRequest(`'${id.slice(0, 60)}' is not a job id`, {
       errors: [{ path: 'param.id', message: 'not a job id' }],

@@ -225,7 +225,13 @@ export const TimelineResponseSchema = z
 export const AnalysisParamsSchema = z.object({
   id: z
     .string()
-    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    // Handed out in lower case; one copied in upper case is the same id.
+    .transform((v) => v.toLowerCase())
+    .pipe(
+      z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/, {
+        error: 'not an analysis id (a UUID, as save=1 answered)',
+      }),
+    )
     .openapi({
       param: { name: 'id', in: 'path' },
       example: '3b241101-e2bb-4255-8caf-4136c566a962',

@@ -56,7 +56,7 @@ import {
   type TopRow,
   topRows,
 } from '../flows/report/top-talkers'
-import { assertToken } from '../http/auth'
+import { assertToken, requireToken } from '../http/auth'
 import { preferredType, wantsText } from '../http/negotiate'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
@@ -562,6 +562,8 @@ const analysisRoute = createRoute({
   tags: ['Flows'],
   summary: 'A saved analysis (summary, report or timeline) by id',
   security: [{ bearer: [] }],
+  // The token first: without it, nothing about the id is told.
+  middleware: [requireToken] as const,
   request: { params: AnalysisParamsSchema },
   responses: {
     200: {

@@ -159,6 +159,8 @@ describe('POST /flows/archive/query', () => {
     if (early.status !== 200) expect(early.status).toBe(409)
     else await early.body?.cancel()
     const job = await waitForJob(id)
+    // An id copied in upper case is the same job.
+    expect((await call(`/flows/jobs/${id.toUpperCase()}`, { token: true })).status).toBe(200)
     // Every day from the 9th has more than 3 IRC flows: each file is cut, and says so.
     expect(job.result?.flows?.cutFiles).toEqual([25, 26, 27, 28, 29].map((d) => dayName(d)))
     const out = await call(`/flows/jobs/${id}/flows`, { token: true })

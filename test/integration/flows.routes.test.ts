@@ -749,6 +749,9 @@ describe('saved analyses', () => {
     expect(res.status).toBe(200)
     const body = (await res.json()) as { id: string; stat: { text: string } }
     expect(res.headers.get('location')).toBe(`/flows/analyses/${body.id}`)
+    // An id copied in upper case is the same id.
+    const upper = await call(`/flows/analyses/${String(body.id).toUpperCase()}`, { token: true })
+    expect(upper.status).toBe(200)
     const again = await call(`/flows/analyses/${body.id}`, { token: true })
     expect(again.status).toBe(200)
     const saved = (await again.json()) as {
@@ -769,6 +772,9 @@ describe('saved analyses', () => {
     expect(missing.status).toBe(404)
     const bad = await call('/flows/analyses/not-an-id', { token: true })
     expect(bad.status).toBe(422)
+    expect(String((await problemOf(bad)).detail)).toContain('not an analysis id')
+    // Without the token nothing about the id is told.
+    expect((await call('/flows/analyses/not-an-id')).status).toBe(401)
   })
 })
 
