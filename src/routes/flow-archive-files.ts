@@ -174,7 +174,15 @@ flowArchiveFileRoutes.openapi(
   },
 )
 
-const AbortQuery = z.object({ uploadId: z.string().min(1) })
+const AbortQuery = z.object({
+  uploadId: z
+    .string({
+      // A DELETE on a file's path without an upload id reads as "delete this file", which it is not.
+      error:
+        'DELETE on a file path aborts a multipart upload and needs its uploadId; stored files are deleted by time range: DELETE /flows/archive?router=R&from=T&to=T',
+    })
+    .min(1),
+})
 
 const deleteUpload = createRoute({
   method: 'delete',
@@ -184,7 +192,8 @@ const deleteUpload = createRoute({
   security: [{ bearer: [] }],
   request: { params: Params, query: AbortQuery },
   responses: {
-    204: { description: 'Aborted (also when it was already completed or aborted)' },
+    204: { description: 'Aborted (also when it was already aborted)' },
+    409: problemResponse('The upload was completed: its file is stored and stays'),
     ...noSuchUpload,
     ...unavailable,
     ...archiveErrors,

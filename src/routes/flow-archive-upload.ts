@@ -195,6 +195,15 @@ export async function abortUpload(
   uploadId: string,
 ): Promise<void> {
   const { key, r2UploadId } = uploadTarget(router, base, uploadId)
+  // R2 takes the abort of a completed upload as a no-op: a 204 would read as "the file is gone".
+  if ((await completedUploadKey(c.env.EDGEPING_KV, r2UploadId)) === key) {
+    throw new ProblemError({
+      type: '/problems/upload-completed',
+      title: 'Upload already completed',
+      status: 409,
+      detail: `upload ${uploadId} was completed: the file is stored and stays. To delete stored files: DELETE /flows/archive?router=${router}&from=...&to=...`,
+    })
+  }
   await storage(() => abortMultipart(c.env.FLOW_ARCHIVE, key, r2UploadId), uploadId)
 }
 

@@ -169,6 +169,20 @@ describe('multipart upload', () => {
     // under another key with an internal error, a 503; R2 may say NoSuchUpload, a 404.)
     const elsewhere = await complete('rtr5', 'ft-v05.2010-11-09.040000+0000', up.uploadId, [only])
     expect([404, 503]).toContain(elsewhere.status)
+    // Aborting the completed upload does not read as deleting its file: 409, and the file stays.
+    const abortDone = await call(url('rtr5', name, `?uploadId=${up.uploadId}`), {
+      method: 'DELETE',
+      token: true,
+    })
+    expect(abortDone.status).toBe(409)
+    expect(String((await problemOf(abortDone)).detail)).toContain('the file is stored and stays')
+    expect(await stored(up.key)).toEqual(small)
+    // A DELETE on the path without an upload id says how stored files are deleted.
+    const bare = await call(url('rtr5', name), { method: 'DELETE', token: true })
+    expect(bare.status).toBe(422)
+    expect(String((await problemOf(bare)).detail)).toContain(
+      'stored files are deleted by time range',
+    )
     const aborted = await start('rtr5', name, small.subarray(0, 200))
     const p1 = await part('rtr5', name, aborted.uploadId, 1, small)
     const del = await call(url('rtr5', name, `?uploadId=${aborted.uploadId}`), {
@@ -214,7 +228,7 @@ describe('multipart upload', () => {
   })
 
   it('still checks the assembled header of an upload started before ids carried the span', async () => {
-    const name = 'ft-v05.2010-11-09.030000+0000'
+    const name = 'ft-v05.2010-11-09.050000+0000'
     const up = await start('rtr5', name, big.subarray(0, 65536))
     // The id as it was: day and R2's id only; part 1 then cannot be checked before it is stored.
     const legacy = up.uploadId.split('.').slice(0, 2).join('.')
