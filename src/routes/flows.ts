@@ -430,6 +430,11 @@ async function summarize(
 /** A filter warning as answers carry it (flow-nfilter prints these on stderr and goes on). */
 type FilterNote = { code: string; message: string }
 
+/** Where a text answer saved with save=1 can be fetched again (the JSON answer has its id). */
+function savedNote(id: string | undefined): string {
+  return id ? `# saved: /flows/analyses/${id}\n` : ''
+}
+
 /** The filter's warnings as text lines (none: ''), first in a text answer. */
 function filterNotes(warnings: readonly FilterNote[]): string {
   return warnings.map((w) => `# filter warning: ${w.message}\n`).join('')
@@ -495,7 +500,7 @@ flowRoutes.openapi(summaryRoute, async (c) => {
   const result = { files, totals: totalsOf(files), ...withWarnings(filterWarnings) }
   const id = await maybeSave(c, q.save, 'summary', q, result)
   if (wantsText(c, undefined, []))
-    return c.text(filterNotes(filterWarnings) + renderSummaryText(files), 200)
+    return c.text(savedNote(id) + filterNotes(filterWarnings) + renderSummaryText(files), 200)
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
@@ -530,7 +535,7 @@ flowRoutes.openapi(reportRoute, async (c) => {
   }
   const id = await maybeSave(c, q.save, 'report', q, result)
   if (wantsText(c, undefined, [])) {
-    let out = filterNotes(filterWarnings) + partialNotes(files) + text
+    let out = savedNote(id) + filterNotes(filterWarnings) + partialNotes(files) + text
     for (const k of TOP_KEYS)
       out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
     return c.text(out, 200)
@@ -552,7 +557,10 @@ flowRoutes.openapi(timelineRoute, async (c) => {
   const result = { ...timelineResult(t), files, ...withWarnings(filterWarnings) }
   const id = await maybeSave(c, q.save, 'timeline', q, result)
   if (wantsText(c, undefined, []))
-    return c.text(filterNotes(filterWarnings) + partialNotes(files) + renderTimeline(result), 200)
+    return c.text(
+      savedNote(id) + filterNotes(filterWarnings) + partialNotes(files) + renderTimeline(result),
+      200,
+    )
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 

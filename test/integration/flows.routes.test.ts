@@ -749,6 +749,15 @@ describe('saved analyses', () => {
     expect(res.status).toBe(200)
     const body = (await res.json()) as { id: string; stat: { text: string } }
     expect(res.headers.get('location')).toBe(`/flows/analyses/${body.id}`)
+    // A text answer names where it was saved, in its first line.
+    const savedText = await call('/flows/summary?save=1', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+      token: true,
+      headers: { accept: 'text/plain' },
+    })
+    const where = savedText.headers.get('location')
+    expect((await savedText.text()).split('\n')[0]).toBe(`# saved: ${where}`)
     // An id copied in upper case is the same id.
     const upper = await call(`/flows/analyses/${String(body.id).toUpperCase()}`, { token: true })
     expect(upper.status).toBe(200)
