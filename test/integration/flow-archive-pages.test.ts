@@ -87,7 +87,7 @@ describe('the archive page', () => {
   it('shows a bad range or router inside the page with a 422', async () => {
     const res = await page(`/flows/archive?router=${ROUTER}&from=yesterday`)
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('neither an ISO 8601 time nor unix seconds')
+    expect(await res.text()).toContain('neither an ISO 8601 time')
     const router = await page('/flows/archive?router=..%2Fetc')
     expect(router.status).toBe(422)
   })

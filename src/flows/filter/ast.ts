@@ -1,4 +1,3 @@
-import type { VariableUse } from './config-lexer'
 /**
  * The one AST of both filter front ends (flow-nfilter's configuration language and nfdump-style
  * expressions). Every node carries `loc: { start, end }`, offsets into the text it was parsed
@@ -8,6 +7,8 @@ import type { VariableUse } from './config-lexer'
  * `match` (a match type applied to a primitive) or an nfdump `term` (`src port > 1024`); the
  * compiler lowers terms to matches with inline primitives, so one engine evaluates both.
  */
+
+import type { VariableUse } from './config-lexer'
 
 export type Loc = { start: number; end: number }
 
