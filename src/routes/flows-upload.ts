@@ -195,7 +195,7 @@ export async function* requestFlows(
     } catch (err) {
       // The first file opened before any filter.cfg part came: say where the part goes.
       if (err instanceof FilterError && err.code === 'unknown_definition' && boundary && !config)
-        err.message += `; a "${FILTER_CFG_PART}" part defining it must come before the flow files`
+        err.message += `; if a "${FILTER_CFG_PART}" part defines it, that part must come before the flow files`
       throw err
     }
     return filter

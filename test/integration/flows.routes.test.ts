@@ -703,7 +703,7 @@ describe('filters through the routes', () => {
     const late = await call('/flows/summary?def=irc', { method: 'POST', body: after })
     expect(late.status).toBe(422)
     expect(String((await problemOf(late)).detail)).toContain(
-      'a "filter.cfg" part defining it must come before the flow files',
+      'if a "filter.cfg" part defines it, that part must come before the flow files',
     )
     const twice = await call('/flows/summary?def=irc', {
       method: 'POST',

@@ -80,7 +80,7 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
     // Which variables each block reads: a stage's -v is checked against its definition's.
     if (!isHeader && line.variables.length > 0) {
       const node = prim?.node ?? def
-      if (node) (node.variables ??= []).push(...line.variables)
+      if (node) node.variables = [...(node.variables ?? []), ...line.variables]
     }
     if (isHeader) {
       closeGroup()
