@@ -2,7 +2,7 @@ import { ADDRESS_FIELDS } from './csv-export'
 import { createFlowBatch, FLOW_FIELDS, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import { parseIpv4 } from './ipv4'
-import { keepRowsBefore, type TextReadOptions, type TextStats } from './text-lines'
+import { countRow, type TextReadOptions, type TextStats, textBatches } from './text-lines'
 
 export type CsvReadOptions = TextReadOptions
 
@@ -122,55 +122,49 @@ export async function openFlowExportCsv(
   const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
 
   async function* decode(): AsyncGenerator<FlowBatch, void, void> {
-    try {
-      for (;;) {
-        const line = await nextLine()
-        if (!line) break
-        if (line.text === '' || line.text.startsWith('#')) continue
-        const parts = line.text.split(',')
-        if (parts.length !== columns.length) {
+    for (;;) {
+      const line = await nextLine()
+      if (!line) break
+      if (line.text === '' || line.text.startsWith('#')) continue
+      const parts = line.text.split(',')
+      if (parts.length !== columns.length) {
+        throw new FlowParseError(
+          'bad_csv',
+          line.offset,
+          `line ${lineNo}: ${parts.length} values, the header names ${columns.length} columns`,
+          { line: lineNo },
+        )
+      }
+      const row = batch.length
+      for (let k = 0; k < parts.length; k++) {
+        const t = (parts[k] as string).trim()
+        const v = isAddr[k] ? parseIpv4(t) : parseNumber(t)
+        if (v === undefined) {
           throw new FlowParseError(
             'bad_csv',
             line.offset,
-            `line ${lineNo}: ${parts.length} values, the header names ${columns.length} columns`,
+            `line ${lineNo}, column ${k + 1} (${columns[k]}): "${t.slice(0, 40)}" is not ${isAddr[k] ? 'an IPv4 address' : 'a 32-bit unsigned number'}`,
             { line: lineNo },
           )
         }
-        const row = batch.length
-        for (let k = 0; k < parts.length; k++) {
-          const t = (parts[k] as string).trim()
-          const v = isAddr[k] ? parseIpv4(t) : parseNumber(t)
-          if (v === undefined) {
-            throw new FlowParseError(
-              'bad_csv',
-              line.offset,
-              `line ${lineNo}, column ${k + 1} (${columns[k]}): "${t.slice(0, 40)}" is not ${isAddr[k] ? 'an IPv4 address' : 'a 32-bit unsigned number'}`,
-              { line: lineNo },
-            )
-          }
-          ;(cols[k] as Uint32Array)[row] = v
-        }
-        batch.length = row + 1
-        stats.flows++
-        if (stats.flows > maxFlows)
-          throw new FlowLimitError('too_many_flows', maxFlows, `more than ${maxFlows} flows`)
-        if (batch.length === batchSize) {
-          yield batch
-          batch.length = 0
-        }
+        ;(cols[k] as Uint32Array)[row] = v
       }
-    } catch (err) {
-      if (!options.allowPartial) throw err
-      await keepRowsBefore(err, stats, async () => {
-        while (await nextLine()) {
-          /* counted by nextLine */
-        }
-      })
-    }
-    if (batch.length > 0) {
-      yield batch
-      batch.length = 0
+      batch.length = row + 1
+      countRow(stats, maxFlows)
+      if (batch.length === batchSize) {
+        yield batch
+        batch.length = 0
+      }
     }
   }
-  return { columns, present, batches: decode(), stats }
+  return {
+    columns,
+    present,
+    batches: textBatches(decode(), batch, stats, options, async () => {
+      while (await nextLine()) {
+        /* counted by nextLine */
+      }
+    }),
+    stats,
+  }
 }

@@ -1,8 +1,14 @@
 import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
-import { FlowLimitError, FlowParseError } from './flow-errors'
+import { FlowParseError } from './flow-errors'
 import { parseIpv4 } from './ipv4'
 import { V5_FIELDS } from './record-layouts'
-import { keepRowsBefore, readLines, type TextReadOptions, type TextStats } from './text-lines'
+import {
+  countRow,
+  readLines,
+  type TextReadOptions,
+  type TextStats,
+  textBatches,
+} from './text-lines'
 
 // nfdump -o csv (1.7): protocol names it prints, and the TCP flag letters in `flg` (CWR to FIN).
 const PROTOCOLS: Record<string, number> = {
@@ -104,104 +110,92 @@ export async function openNfdumpCsv(
   const c = batch.cols
   const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
   async function* decode(): AsyncGenerator<FlowBatch, void, void> {
-    try {
-      for await (const line of lines) {
-        // The table ends where nfdump's "Summary" block starts (or at an empty line).
-        if (line.text === '' || line.text === 'Summary') break
-        const v = line.text.split(',')
-        const bad = (col: string, why: string): never => {
-          throw new FlowParseError(
-            'bad_csv',
-            line.offset,
-            `line ${line.no}, column ${col}: ${why}`,
-            {
-              line: line.no,
-            },
+    for await (const line of lines) {
+      // The table ends where nfdump's "Summary" block starts (or at an empty line).
+      if (line.text === '' || line.text === 'Summary') break
+      const v = line.text.split(',')
+      const bad = (col: string, why: string): never => {
+        throw new FlowParseError('bad_csv', line.offset, `line ${line.no}, column ${col}: ${why}`, {
+          line: line.no,
+        })
+      }
+      if (v.length < names.length)
+        bad(String(v.length + 1), `${v.length} values, the header names ${names.length}`)
+      const get = (n: string) => (v[idx[n] as number] ?? '').trim()
+      const num = (n: string, max: number) => {
+        const t = get(n)
+        if (!/^\d{1,10}$/.test(t) || Number(t) > max)
+          bad(n, `"${t.slice(0, 40)}" is not a number up to ${max}`)
+        return Number(t)
+      }
+      const addr = (n: string) => {
+        const a = parseIpv4(get(n))
+        if (a === undefined) {
+          bad(
+            n,
+            get(n).includes(':')
+              ? 'IPv6 flows cannot be read into flow-tools records (IPv4 only)'
+              : `"${get(n).slice(0, 40)}" is not an IPv4 address`,
           )
         }
-        if (v.length < names.length)
-          bad(String(v.length + 1), `${v.length} values, the header names ${names.length}`)
-        const get = (n: string) => (v[idx[n] as number] ?? '').trim()
-        const num = (n: string, max: number) => {
-          const t = get(n)
-          if (!/^\d{1,10}$/.test(t) || Number(t) > max)
-            bad(n, `"${t.slice(0, 40)}" is not a number up to ${max}`)
-          return Number(t)
-        }
-        const addr = (n: string) => {
-          const a = parseIpv4(get(n))
-          if (a === undefined) {
-            bad(
-              n,
-              get(n).includes(':')
-                ? 'IPv6 flows cannot be read into flow-tools records (IPv4 only)'
-                : `"${get(n).slice(0, 40)}" is not an IPv4 address`,
-            )
-          }
-          return a as number
-        }
-        const ts = utcSeconds(get('ts'))
-        if (ts === undefined) bad('ts', `"${get('ts').slice(0, 40)}" is not YYYY-MM-DD HH:MM:SS`)
-        const td = Number(get('td'))
-        if (!Number.isFinite(td) || td < 0 || td > 2_000_000)
-          bad('td', `"${get('td').slice(0, 40)}" is not a duration in seconds`)
-        const prName = get('pr')
-        const prot =
-          PROTOCOLS[prName.toUpperCase()] ??
-          (/^\d{1,3}$/.test(prName) && Number(prName) <= 255 ? Number(prName) : undefined)
-        if (prot === undefined) bad('pr', `unknown protocol "${prName.slice(0, 20)}"`)
-        const fl = flags(get('flg'))
-        if (fl === undefined) bad('flg', `"${get('flg').slice(0, 20)}" is not 8 flag letters`)
-        const eng = /^(\d{1,3})\/(\d{1,3})$/.exec(get('eng'))
-        const i = batch.length
-        const startMs = Math.round((ts as number) * 1000)
-        const durMs = Math.round(td * 1000)
-        const endMs = startMs + durMs
-        c.unix_secs[i] = Math.floor(endMs / 1000)
-        c.unix_nsecs[i] = (endMs % 1000) * 1_000_000
-        c.sysuptime[i] = SYSUPTIME
-        c.last[i] = SYSUPTIME
-        c.first[i] = SYSUPTIME - durMs
-        c.exaddr[i] = addr('ra')
-        c.srcaddr[i] = addr('sa')
-        c.dstaddr[i] = addr('da')
-        c.nexthop[i] = addr('nh')
-        c.srcport[i] = num('sp', 65535)
-        c.dstport[i] = num('dp', 65535)
-        c.prot[i] = prot as number
-        c.tcp_flags[i] = fl as number
-        c.tos[i] = num('stos', 255)
-        c.dpkts[i] = num('ipkt', 0xffffffff)
-        c.doctets[i] = num('ibyt', 0xffffffff)
-        c.input[i] = num('in', 65535)
-        c.output[i] = num('out', 65535)
-        c.src_as[i] = num('sas', 65535)
-        c.dst_as[i] = num('das', 65535)
-        c.src_mask[i] = num('smk', 32)
-        c.dst_mask[i] = num('dmk', 32)
-        c.engine_type[i] = Math.min(255, Number(eng?.[1] ?? 0))
-        c.engine_id[i] = Math.min(255, Number(eng?.[2] ?? 0))
-        batch.length = i + 1
-        stats.flows++
-        if (stats.flows > maxFlows)
-          throw new FlowLimitError('too_many_flows', maxFlows, `more than ${maxFlows} flows`)
-        if (batch.length === batchSize) {
-          yield batch
-          batch.length = 0
-        }
+        return a as number
       }
-    } catch (err) {
-      if (!options.allowPartial) throw err
-      await keepRowsBefore(err, stats, async () => {
-        for await (const _ of lines) {
-          /* counted by readLines */
-        }
-      })
-    }
-    if (batch.length > 0) {
-      yield batch
-      batch.length = 0
+      const ts = utcSeconds(get('ts'))
+      if (ts === undefined) bad('ts', `"${get('ts').slice(0, 40)}" is not YYYY-MM-DD HH:MM:SS`)
+      const td = Number(get('td'))
+      if (!Number.isFinite(td) || td < 0 || td > 2_000_000)
+        bad('td', `"${get('td').slice(0, 40)}" is not a duration in seconds`)
+      const prName = get('pr')
+      const prot =
+        PROTOCOLS[prName.toUpperCase()] ??
+        (/^\d{1,3}$/.test(prName) && Number(prName) <= 255 ? Number(prName) : undefined)
+      if (prot === undefined) bad('pr', `unknown protocol "${prName.slice(0, 20)}"`)
+      const fl = flags(get('flg'))
+      if (fl === undefined) bad('flg', `"${get('flg').slice(0, 20)}" is not 8 flag letters`)
+      const eng = /^(\d{1,3})\/(\d{1,3})$/.exec(get('eng'))
+      const i = batch.length
+      const startMs = Math.round((ts as number) * 1000)
+      const durMs = Math.round(td * 1000)
+      const endMs = startMs + durMs
+      c.unix_secs[i] = Math.floor(endMs / 1000)
+      c.unix_nsecs[i] = (endMs % 1000) * 1_000_000
+      c.sysuptime[i] = SYSUPTIME
+      c.last[i] = SYSUPTIME
+      c.first[i] = SYSUPTIME - durMs
+      c.exaddr[i] = addr('ra')
+      c.srcaddr[i] = addr('sa')
+      c.dstaddr[i] = addr('da')
+      c.nexthop[i] = addr('nh')
+      c.srcport[i] = num('sp', 65535)
+      c.dstport[i] = num('dp', 65535)
+      c.prot[i] = prot as number
+      c.tcp_flags[i] = fl as number
+      c.tos[i] = num('stos', 255)
+      c.dpkts[i] = num('ipkt', 0xffffffff)
+      c.doctets[i] = num('ibyt', 0xffffffff)
+      c.input[i] = num('in', 65535)
+      c.output[i] = num('out', 65535)
+      c.src_as[i] = num('sas', 65535)
+      c.dst_as[i] = num('das', 65535)
+      c.src_mask[i] = num('smk', 32)
+      c.dst_mask[i] = num('dmk', 32)
+      c.engine_type[i] = Math.min(255, Number(eng?.[1] ?? 0))
+      c.engine_id[i] = Math.min(255, Number(eng?.[2] ?? 0))
+      batch.length = i + 1
+      countRow(stats, maxFlows)
+      if (batch.length === batchSize) {
+        yield batch
+        batch.length = 0
+      }
     }
   }
-  return { present, batches: decode(), stats }
+  return {
+    present,
+    batches: textBatches(decode(), batch, stats, options, async () => {
+      for await (const _ of lines) {
+        /* counted by readLines */
+      }
+    }),
+    stats,
+  }
 }

@@ -1,7 +1,13 @@
 import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
-import { FlowLimitError, FlowParseError } from './flow-errors'
+import { FlowParseError } from './flow-errors'
 import { parseIpv4 } from './ipv4'
-import { keepRowsBefore, readLines, type TextReadOptions, type TextStats } from './text-lines'
+import {
+  countRow,
+  readLines,
+  type TextReadOptions,
+  type TextStats,
+  textBatches,
+} from './text-lines'
 
 /** flow-print's default (-f 3) header line, plain and wide (-w). */
 const F3_HEADER = /^srcIP\s+dstIP\s+prot\s+srcPort\s+dstPort\s+octets\s+packets\s*$/
@@ -48,56 +54,49 @@ export async function openFlowPrintText(
   const batch = createFlowBatch(batchSize, present)
   const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
   async function* decode(): AsyncGenerator<FlowBatch, void, void> {
-    try {
-      for await (const line of lines) {
-        if (line.text.trim() === '') continue
-        const parts = line.text.trim().split(/\s+/)
-        if (parts.length !== F3_COLUMNS.length) {
+    for await (const line of lines) {
+      if (line.text.trim() === '') continue
+      const parts = line.text.trim().split(/\s+/)
+      if (parts.length !== F3_COLUMNS.length) {
+        throw new FlowParseError(
+          'bad_text',
+          line.offset,
+          `line ${line.no}: ${parts.length} columns, expected 7`,
+          {
+            line: line.no,
+          },
+        )
+      }
+      const row = batch.length
+      for (let k = 0; k < F3_COLUMNS.length; k++) {
+        const field = F3_COLUMNS[k] as FlowField
+        const t = parts[k] as string
+        const v = k < 2 ? parseIpv4(t) : /^\d{1,10}$/.test(t) ? Number(t) : undefined
+        if (v === undefined || v > (MAX[field] ?? 0xffffffff)) {
           throw new FlowParseError(
             'bad_text',
             line.offset,
-            `line ${line.no}: ${parts.length} columns, expected 7`,
-            {
-              line: line.no,
-            },
+            `line ${line.no}, column ${k + 1} (${field}): "${t.slice(0, 40)}" is not a valid value (symbolic names from -n are not read back)`,
+            { line: line.no },
           )
         }
-        const row = batch.length
-        for (let k = 0; k < F3_COLUMNS.length; k++) {
-          const field = F3_COLUMNS[k] as FlowField
-          const t = parts[k] as string
-          const v = k < 2 ? parseIpv4(t) : /^\d{1,10}$/.test(t) ? Number(t) : undefined
-          if (v === undefined || v > (MAX[field] ?? 0xffffffff)) {
-            throw new FlowParseError(
-              'bad_text',
-              line.offset,
-              `line ${line.no}, column ${k + 1} (${field}): "${t.slice(0, 40)}" is not a valid value (symbolic names from -n are not read back)`,
-              { line: line.no },
-            )
-          }
-          ;(batch.cols[field] as Uint32Array)[row] = v
-        }
-        batch.length = row + 1
-        stats.flows++
-        if (stats.flows > maxFlows)
-          throw new FlowLimitError('too_many_flows', maxFlows, `more than ${maxFlows} flows`)
-        if (batch.length === batchSize) {
-          yield batch
-          batch.length = 0
-        }
+        ;(batch.cols[field] as Uint32Array)[row] = v
       }
-    } catch (err) {
-      if (!options.allowPartial) throw err
-      await keepRowsBefore(err, stats, async () => {
-        for await (const _ of lines) {
-          /* counted by readLines */
-        }
-      })
-    }
-    if (batch.length > 0) {
-      yield batch
-      batch.length = 0
+      batch.length = row + 1
+      countRow(stats, maxFlows)
+      if (batch.length === batchSize) {
+        yield batch
+        batch.length = 0
+      }
     }
   }
-  return { present, batches: decode(), stats }
+  return {
+    present,
+    batches: textBatches(decode(), batch, stats, options, async () => {
+      for await (const _ of lines) {
+        /* counted by readLines */
+      }
+    }),
+    stats,
+  }
 }

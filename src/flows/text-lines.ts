@@ -1,3 +1,4 @@
+import type { FlowBatch } from './flow-batch'
 import { FlowLimitError, FlowParseError, type Truncation } from './flow-errors'
 
 export type TextLine = { text: string; no: number; offset: number }
@@ -86,5 +87,36 @@ export async function keepRowsBefore(
     bytesLost: null,
     flowsLost: null,
     message: `${err.message}: the ${stats.flows} rows before it are kept, the rest of the file is not read`,
+  }
+}
+
+/** Counts one row a text reader decoded, against the request's flow limit. */
+export function countRow(stats: TextStats, maxFlows: number): void {
+  stats.flows++
+  if (stats.flows > maxFlows)
+    throw new FlowLimitError('too_many_flows', maxFlows, `more than ${maxFlows} flows`)
+}
+
+/**
+ * A text reader's batches: its row loop (which yields each full batch), then the last short
+ * batch. With `allowPartial`, a bad line ends the loop instead of the read (keepRowsBefore);
+ * `drain` reads the rest of the file.
+ */
+export async function* textBatches(
+  rows: AsyncGenerator<FlowBatch, void, void>,
+  batch: FlowBatch,
+  stats: TextStats,
+  options: TextReadOptions,
+  drain: () => Promise<void>,
+): AsyncGenerator<FlowBatch, void, void> {
+  try {
+    yield* rows
+  } catch (err) {
+    if (!options.allowPartial) throw err
+    await keepRowsBefore(err, stats, drain)
+  }
+  if (batch.length > 0) {
+    yield batch
+    batch.length = 0
   }
 }
