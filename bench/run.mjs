@@ -72,12 +72,12 @@ const cases = [
 console.log(
   `node ${process.version}, ${process.arch}${v8Flags.length ? `, V8 flags ${v8Flags.join(' ')}` : ''}${caseFlags.length ? ', every field decoded (--all-fields)' : ''}`,
 )
-// Compressed files: each case with DecompressionStream (the platform's), zlib in WebAssembly (what
+// Compressed files: each case with DecompressionStream (the platform's), the WebAssembly inflate (what
 // the Worker runs), then node:zlib's async inflate (how a Node deployment would run: it inflates
 // on another thread).
 const inflaters = [
   ['decompression-stream', 'DecompressionStream'],
-  ['wasm', "zlib in WebAssembly (the Worker's inflater)"],
+  ['wasm', "WebAssembly libdeflate + zlib (the Worker's inflater)"],
   ['node-zlib', 'node:zlib createInflate, 4 MiB chunks, 4 writes in flight'],
 ]
 for (const input of inputs()) {

@@ -21,7 +21,7 @@ export type FtReadOptions = {
   allowPartial?: boolean
   /**
    * How COMPRESS files are inflated (default: the platform's DecompressionStream; the Worker's
-   * routes pass zlib in WebAssembly, src/ports/inflate-wasm.ts, which makes no garbage).
+   * routes pass the WebAssembly inflate, src/ports/inflate-wasm.ts, which makes no garbage).
    */
   inflater?: Inflater
   /**
