@@ -32,6 +32,7 @@ import {
 import { wasmInflater } from '../src/flows/wasm-inflater'
 import { rng } from '../test/support/rng'
 import { nodeZlibInflater } from './node-inflater'
+import { threadInflater } from './thread-inflater'
 
 /** Pseudo-random v5 flows over a day: 75 % TCP, 21 % UDP, 4 % ICMP, hosts from small pools. */
 async function* randomFlows(n: number, seed: number): AsyncGenerator<FlowBatch> {
@@ -250,14 +251,19 @@ else if (mode === 'case') {
   const inflater =
     c === 'node-zlib'
       ? nodeZlibInflater()
-      : c === 'wasm'
-        ? // The bundle runs from .wrangler/bench/: the module is two folders up, in wasm/inflate/.
-          wasmInflater(
-            new WebAssembly.Module(
-              readFileSync(new URL('../../wasm/inflate/inflate.wasm', import.meta.url)),
-            ),
-          )
-        : decompressionStreamInflater
+      : c === 'thread'
+        ? threadInflater({
+            workerUrl: new URL('../../bench/inflate-thread.mjs', import.meta.url),
+            wasmUrl: new URL('../../wasm/inflate/inflate.wasm', import.meta.url),
+          })
+        : c === 'wasm'
+          ? // The bundle runs from .wrangler/bench/: the module is two folders up, in wasm/inflate/.
+            wasmInflater(
+              new WebAssembly.Module(
+                readFileSync(new URL('../../wasm/inflate/inflate.wasm', import.meta.url)),
+              ),
+            )
+          : decompressionStreamInflater
   const cpu0 = process.cpuUsage()
   const result = await runCase(a as string, b as string, inflater)
   // CPU time of every thread (zlib's included), less sensitive to a busy machine than wall time.

@@ -73,12 +73,13 @@ console.log(
   `node ${process.version}, ${process.arch}${v8Flags.length ? `, V8 flags ${v8Flags.join(' ')}` : ''}${caseFlags.length ? ', every field decoded (--all-fields)' : ''}`,
 )
 // Compressed files: each case with DecompressionStream (the platform's), the WebAssembly inflate (what
-// the Worker runs), then node:zlib's async inflate (how a Node deployment would run: it inflates
-// on another thread).
+// the Worker runs), then node:zlib's async inflate and the WebAssembly inflate on a worker thread
+// (how a Node deployment would run: it inflates on another thread).
 const inflaters = [
   ['decompression-stream', 'DecompressionStream'],
   ['wasm', "WebAssembly libdeflate + zlib (the Worker's inflater)"],
   ['node-zlib', 'node:zlib createInflate, 4 MiB chunks, 4 writes in flight'],
+  ['thread', 'WebAssembly libdeflate + zlib on a worker thread'],
 ]
 for (const input of inputs()) {
   console.log(`\n## ${input.label} (${(statSync(input.path).size / 1e6).toFixed(1)} MB)`)

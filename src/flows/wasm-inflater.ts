@@ -82,6 +82,8 @@ export function wasmInflater(module: WebAssembly.Module): Inflater {
               throw afterEnd()
             }
             const n = Math.min(x.in_room(s), chunk.length - off)
+            // The glue always has room after a step that needs input; guard against a loop.
+            if (n === 0) throw new Error('inflate: no room for input')
             new Uint8Array(x.memory.buffer, x.in_ptr(s), n).set(chunk.subarray(off, off + n))
             x.add_input(s, n)
             off += n

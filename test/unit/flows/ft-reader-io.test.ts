@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { nodeZlibInflater } from '../../../bench/node-inflater'
+import { threadInflater } from '../../../bench/thread-inflater'
 import type { FlowBatch } from '../../../src/flows/flow-batch'
 import { FlowLimitError, FlowParseError } from '../../../src/flows/flow-errors'
 import { openFtStream } from '../../../src/flows/ft-reader'
@@ -16,11 +17,27 @@ const WASM = wasmInflater(
   ),
 )
 
+const THREAD = {
+  workerUrl: new URL('../../../bench/inflate-thread.mjs', import.meta.url),
+  wasmUrl: new URL('../../../wasm/inflate/inflate.wasm', import.meta.url),
+}
+
 const INFLATERS: [string, Inflater][] = [
   ['DecompressionStream', decompressionStreamInflater],
   ['zlib in WebAssembly', WASM],
   ['node:zlib', nodeZlibInflater()],
   ['node:zlib with 1 KiB output chunks', nodeZlibInflater(1024)],
+  ['the WebAssembly inflate on a thread', threadInflater(THREAD)],
+  [
+    'the WebAssembly inflate on a thread, small slots',
+    threadInflater({
+      ...THREAD,
+      outSlotSize: 64 * 1024,
+      outSlots: 2,
+      inSlotSize: 1000,
+      inSlots: 2,
+    }),
+  ],
 ]
 
 describe('openFtStream inflaters and readers', () => {
@@ -63,6 +80,27 @@ describe('openFtStream inflaters and readers', () => {
     expect(await exportCsv(stream, { batchSize: 3 })).toBe(whole)
     expect(stats.byob).toBeGreaterThan(10)
     expect([...stats.buffers]).toEqual([256 * 1024])
+  })
+
+  it('stops a threaded inflate early when the consumer stops, and starts the next stream', async () => {
+    const inflater = threadInflater(THREAD)
+    const file = await openFtStream(streamOf(fixture('random-v5-1k.z.ft'), [500]), {
+      inflater,
+      batchSize: 10,
+    })
+    for await (const b of file.batches) {
+      expect(b.length).toBe(10)
+      break
+    }
+    expect(file.stats.flows).toBeLessThan(1000)
+    // Two streams at once (one thread each), then one more on a thread kept from them.
+    const whole = await exportCsv(streamOf(fixture('random-v5-1k.z.ft')))
+    const both = await Promise.all([
+      exportCsv(streamOf(fixture('random-v5-1k.z.ft'), [300]), { inflater }),
+      exportCsv(streamOf(fixture('random-v5-1k.z.ft'), [7000]), { inflater }),
+    ])
+    expect(both).toEqual([whole, whole])
+    expect(await exportCsv(streamOf(fixture('random-v5-1k.z.ft')), { inflater })).toBe(whole)
   })
 
   it('stops a node:zlib inflate early when the consumer stops', async () => {
