@@ -46,13 +46,16 @@ export function named<T>(check: () => T): T {
   try {
     return check()
   } catch (err) {
-    if (err instanceof ArchiveNameError) {
-      throw invalidRequest(err.message, {
-        errors: [{ path: `param.${err.field}`, message: err.message }],
-      })
-    }
+    if (err instanceof ArchiveNameError) throw nameProblem(err)
     throw err
   }
+}
+
+/** The 422 of a bad router or file name, naming the parameter. */
+export function nameProblem(err: ArchiveNameError): ProblemError {
+  return invalidRequest(err.message, {
+    errors: [{ path: `param.${err.field}`, message: err.message }],
+  })
 }
 
 export function flowFileProblem(file: string, err: FlowParseError): ProblemError {

@@ -1,7 +1,14 @@
 import type { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
-import { archiveKey, type FileSpan, fileSpan, utcDay } from '../flows/archive/archive-index'
+import {
+  ArchiveNameError,
+  archiveKey,
+  type FileSpan,
+  fileSpan,
+  keyStart,
+  utcDay,
+} from '../flows/archive/archive-index'
 import { headerFromHead, sniffFtHeader } from '../flows/archive/header-sniff'
 import {
   ADVISED_PART_BYTES,
@@ -33,6 +40,8 @@ import {
 } from '../storage/flow-archive'
 import {
   flowFileProblem,
+  named,
+  nameProblem,
   storage,
   type UploadedPartSchema,
   type UploadStartedSchema,
@@ -74,7 +83,7 @@ export async function startUpload(
     startMultipart(c.env.FLOW_ARCHIVE, router, base, span, header),
   )
   return {
-    uploadId: encodeUploadId(utcDay(span.start), r2UploadId, span),
+    uploadId: encodeUploadId(utcDay(keyStart(base, span)), r2UploadId, span),
     key,
     partSize: ADVISED_PART_BYTES,
     minPartSize: MIN_PART_BYTES,
@@ -152,8 +161,9 @@ export async function completeUpload(
   try {
     span = fileSpan(base, headerFromHead(head))
   } catch (err) {
-    if (!(err instanceof FlowParseError)) throw err
+    if (!(err instanceof FlowParseError || err instanceof ArchiveNameError)) throw err
     await deleteFlowFiles(bucket, [key])
+    if (err instanceof ArchiveNameError) throw nameProblem(err)
     throw flowFileProblem(base, err)
   }
   const started: FileSpan = {
@@ -225,7 +235,13 @@ async function sniffSpan(
     if (err instanceof FlowParseError) throw flowFileProblem(base, err)
     throw err
   }
-  const span = fileSpan(base, sniffed.header)
+  let span: FileSpan | null
+  try {
+    span = named(() => fileSpan(base, sniffed.header))
+  } catch (err) {
+    await discardRest(sniffed.stream)
+    throw err
+  }
   if (!span) {
     await discardRest(sniffed.stream)
     throw invalidRequest(

@@ -1,4 +1,4 @@
-import { archiveKey, type FileSpan } from '../flows/archive/archive-index'
+import { archiveKey, type FileSpan, keyStart } from '../flows/archive/archive-index'
 import type { FtHeader } from '../flows/ft-header'
 import { type ArchivedFile, fileMetadata, toArchivedFile } from './flow-archive'
 
@@ -42,7 +42,7 @@ export async function startMultipart(
   span: FileSpan,
   header: FtHeader,
 ): Promise<{ key: string; r2UploadId: string }> {
-  const key = archiveKey(router, span.start, name)
+  const key = archiveKey(router, keyStart(name, span), name)
   const upload = await r2Call(() =>
     bucket.createMultipartUpload(key, {
       customMetadata: fileMetadata(span, header),

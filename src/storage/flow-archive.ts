@@ -2,6 +2,7 @@ import {
   ARCHIVE_PREFIX,
   archiveKey,
   type FileSpan,
+  keyStart,
   overlaps,
   routerPrefix,
   utcDay,
@@ -39,7 +40,7 @@ export async function storeFlowFile(
   body: ReadableStream<Uint8Array>,
   length: number,
 ): Promise<ArchivedFile> {
-  const key = archiveKey(router, span.start, name)
+  const key = archiveKey(router, keyStart(name, span), name)
   // R2 needs the length up front; FixedLengthStream also fails the put if the body is cut short.
   const fixed = new FixedLengthStream(length)
   const [object] = await Promise.all([
@@ -71,7 +72,8 @@ export function fileMetadata(span: FileSpan, header: FtHeader): Record<string, s
 
 /**
  * Files of a router whose span meets [from, to] (unix seconds), oldest first. Files start at most
- * a day before they end, so the scan starts a day early and stops after the last day.
+ * a day before they end and are stored under a day at most a day from their start (keyStart), so
+ * the scan starts two days early and stops a day after the last day.
  */
 export async function listFlowFiles(
   bucket: R2Bucket,
@@ -81,13 +83,13 @@ export async function listFlowFiles(
   limit: number,
 ): Promise<{ files: ArchivedFile[]; truncated: boolean }> {
   const prefix = routerPrefix(router)
-  const lastKey = `${prefix}${utcDay(to)}/\uffff`
+  const lastKey = `${prefix}${utcDay(to + 86400)}/\uffff`
   const files: ArchivedFile[] = []
   let cursor: string | undefined
   for (;;) {
     const page = await bucket.list({
       prefix,
-      startAfter: `${prefix}${utcDay(from - 86400)}`,
+      startAfter: `${prefix}${utcDay(from - 2 * 86400)}`,
       include: ['customMetadata', 'httpMetadata'],
       limit: 1000,
       ...(cursor ? { cursor } : {}),

@@ -101,6 +101,35 @@ describe('flow archive', () => {
     })
   })
 
+  it('stores one object per flow-capture name, whatever day its header starts on', async () => {
+    // Named 23:50 on 2010-11-08; the seed file's header starts 2010-11-09 00:14. Uploaded open
+    // first (dated by the name), then closed (dated by the header): one file, the later one.
+    const name = 'ft-v05.2010-11-08.235000+0000'
+    expect((await put('rtr6', name, bytes('random-v5-1k.z.ft'))).status).toBe(201)
+    const closed = await put('rtr6', name, bytes('seed/2010-11-09/ft-v05.2010-11-09.000000+0000'))
+    expect(closed.status, await closed.clone().text()).toBe(201)
+    const both = await list('router=rtr6&from=2010-11-08T00:00:00Z&to=2010-11-10T00:00:00Z')
+    expect(both.files.map((f) => [f.name, f.spanSource, f.flows])).toEqual([[name, 'header', 106]])
+    // Stored under the name's day, found by the header's.
+    const day2 = await list('router=rtr6&from=2010-11-09T00:10:00Z&to=2010-11-09T01:00:00Z')
+    expect(day2.files.map((f) => f.name)).toEqual([name])
+  })
+
+  it('refuses a flow-capture name more than a day from its header', async () => {
+    const res = await put(
+      'rtr6',
+      'ft-v05.2010-12-25.000000+0000',
+      bytes('seed/2010-11-09/ft-v05.2010-11-09.000000+0000'),
+    )
+    expect(res.status).toBe(422)
+    const problem = await problemOf(res)
+    expect(problem.detail).toContain('2010-12-25T00:00:00Z')
+    expect(problem.detail).toContain('2010-11-09T00:14:16Z')
+    expect(problem.detail).toContain('misnamed')
+    const none = await list('router=rtr6&from=2010-12-24T00:00:00Z&to=2010-12-26T00:00:00Z')
+    expect(none.files).toEqual([])
+  })
+
   it('refuses an open file whose name says nothing about its time', async () => {
     const res = await put('rtr7', 'random.ft', bytes('random-v5-1k.z.ft'))
     expect(res.status).toBe(422)

@@ -54,30 +54,56 @@ export function captureNameStart(name: string): number | null {
 }
 
 /**
+ * How far a closed file's capture start may be from the start its flow-capture name gives: the
+ * header's start is its first flow's time (the seed's files: 1 to 14 minutes after the name), and
+ * a file named just before midnight may start the next day. Farther apart, the name is wrong.
+ */
+export const NAME_HEADER_DRIFT = 86400
+
+/**
  * The time span of a file: the header's capture start/end when the writer closed it (DONE or
  * PRELOADED: flow-tools itself trusts the totals only then), otherwise the start from the
  * flow-capture name and an estimated end one rotation later (a day when the header names no
- * rotation schedule).
+ * rotation schedule). A flow-capture name whose start is more than NAME_HEADER_DRIFT from the
+ * closed header's is refused (ArchiveNameError).
  */
 export function fileSpan(name: string, header: FtHeader): FileSpan | null {
+  const named = captureNameStart(name)
   if (
     header.final &&
     header.capStart !== undefined &&
     header.capEnd !== undefined &&
     header.capEnd >= header.capStart
   ) {
+    if (named !== null && Math.abs(header.capStart - named) > NAME_HEADER_DRIFT) {
+      const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z')
+      throw new ArchiveNameError(
+        'path',
+        `'${name}' names a capture started ${iso(named)}, but its header's capture started ${iso(header.capStart)}, more than a day apart: the file is misnamed (rename it after its header, or give it a name that is not flow-capture's)`,
+      )
+    }
     return { start: header.capStart, end: header.capEnd, endEstimated: false, source: 'header' }
   }
-  const start = captureNameStart(name)
+  const start = named
   if (start === null) return null
   const rotation =
     header.rotSchedule && header.rotSchedule > 0 ? Math.ceil(86400 / header.rotSchedule) : 86400
   return { start, end: start + rotation, endEstimated: true, source: 'name' }
 }
 
-/** `flows/v1/{router}/{YYYY-MM-DD of the start, UTC}/{name}` */
+/** `flows/v1/{router}/{YYYY-MM-DD of keyStart, UTC}/{name}` */
 export function archiveKey(router: string, start: number, name: string): string {
   return `${routerPrefix(router)}${utcDay(start)}/${name}`
+}
+
+/**
+ * The time a file is stored under: its flow-capture name's start, so that one name is one object
+ * whatever its header says (a header's start may fall on the next day; keyed by the header, the
+ * same name uploaded closed and not closed made two objects); any other name, its span's start.
+ * Within NAME_HEADER_DRIFT of the span's start (fileSpan checks it), which the listing allows for.
+ */
+export function keyStart(name: string, span: FileSpan): number {
+  return captureNameStart(name) ?? span.start
 }
 
 /** Where every archived file's key starts. */

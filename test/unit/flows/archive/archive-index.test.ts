@@ -5,6 +5,7 @@ import {
   captureNameStart,
   checkArchivePath,
   fileSpan,
+  keyStart,
   overlaps,
 } from '../../../../src/flows/archive/archive-index'
 import { sniffFtHeader } from '../../../../src/flows/archive/header-sniff'
@@ -52,6 +53,19 @@ describe('fileSpan', () => {
       source: 'name',
     })
     expect(fileSpan('random.ft', header)).toBeNull()
+  })
+  it('refuses a flow-capture name more than a day from a closed header, and keys by the name', async () => {
+    const header = await headerOf(SEED) // capture start 2010-11-09 00:14:16
+    expect(() => fileSpan('ft-v05.2010-11-11.000000+0000', header)).toThrow(ArchiveNameError)
+    expect(() => fileSpan('ft-v05.2010-11-07.230000+0000', header)).toThrow(/misnamed/)
+    const late = fileSpan('ft-v05.2010-11-08.235000+0000', header)
+    expect(late?.source).toBe('header')
+    if (!late) throw new Error('no span')
+    // The name's start decides the stored day; a name that is not flow-capture's, the span's.
+    expect(keyStart('ft-v05.2010-11-08.235000+0000', late)).toBe(
+      Date.UTC(2010, 10, 8, 23, 50) / 1000,
+    )
+    expect(keyStart('anything.ft', late)).toBe(late.start)
   })
 })
 
