@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds inflate.wasm: libdeflate 1.14's decompressor (libdeflate/: the files used, from Debian's
 # libdeflate_1.14.orig.tar.gz, changed where marked "edgeping": one block per call, a 64-bit bit
-# buffer) with zlib 1.3.1's inflate (the zlib files here, unchanged, from zlib.net via the
+# buffer, zlib's strictness on invalid codes) with zlib 1.3.1's inflate (the zlib files here, unchanged, from zlib.net via the
 # zlib-sync npm package's deps/zlib) taking over at a block libdeflate cannot finish,
 # inflate-glue.c and adler32-simd.c (the only file built with WebAssembly SIMD). Needs Debian's
 # clang, lld and wasi-libc (apt-get install clang lld wasi-libc). The result is committed: CI and

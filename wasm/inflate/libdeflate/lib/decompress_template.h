@@ -37,7 +37,11 @@
  * - the output goes to window + out_pos, and matches may reach back into
  *   window[0, out_pos): the history the caller kept;
  * - a bad block says whether it reached the end of the input (touched_end),
- *   that is whether it may be whole once more input comes.
+ *   that is whether it may be whole once more input comes;
+ * - it refuses what zlib refuses and libdeflate let through: litlen symbols
+ *   286-287 and offset codes 30-31, more than 286 litlen or 30 offset codes,
+ *   a length repeat past the last length, a litlen code with no end-of-block
+ *   (so damage ends the output where zlib ends it).
  */
 
 #ifndef ATTRIBUTES
@@ -115,6 +119,9 @@ FUNCNAME(struct libdeflate_decompressor * restrict d,
 
 		STATIC_ASSERT(DEFLATE_NUM_OFFSET_SYMS == 1 + BITMASK(5));
 		num_offset_syms = 1 + ((bitbuf >> 8) & BITMASK(5));
+
+		/* edgeping: as zlib, at most 286 and 30 (the rest are invalid symbols). */
+		SAFETY_CHECK(num_litlen_syms <= 286 && num_offset_syms <= 30);
 
 		STATIC_ASSERT(DEFLATE_NUM_PRECODE_SYMS == 4 + BITMASK(4));
 		num_explicit_precode_lens = 4 + ((bitbuf >> 13) & BITMASK(4));
@@ -254,6 +261,11 @@ FUNCNAME(struct libdeflate_decompressor * restrict d,
 				i += rep_count;
 			}
 		} while (i < num_litlen_syms + num_offset_syms);
+
+		/* edgeping: as zlib, a repeat may not run past the last length, and the
+		 * litlen code must have an end-of-block symbol. */
+		SAFETY_CHECK(i == num_litlen_syms + num_offset_syms);
+		SAFETY_CHECK(d->u.l.lens[256] != 0);
 
 	} else if (block_type == DEFLATE_BLOCKTYPE_UNCOMPRESSED) {
 		u16 len, nlen;
@@ -560,7 +572,9 @@ have_decode_tables:
 		offset += EXTRACT_VARBITS8(saved_bitbuf, entry) >> (u8)(entry >> 8);
 
 		/* Validate the match offset; needed even in the fastloop. */
-		SAFETY_CHECK(offset <= out_next - (const u8 *)out);
+		/* edgeping: also as zlib, no match of length 0 (symbols 286, 287) and
+		 * no offset past the 32 KiB window (codes 30, 31). */
+		SAFETY_CHECK(offset <= out_next - (const u8 *)out && offset <= 32768 && length != 0);
 		src = out_next - offset;
 		dst = out_next;
 		out_next += length;
@@ -737,7 +751,9 @@ generic_loop:
 		bitbuf >>= (u8)entry;
 		bitsleft -= entry;
 
-		SAFETY_CHECK(offset <= out_next - (const u8 *)out);
+		/* edgeping: also as zlib, no match of length 0 (symbols 286, 287) and
+		 * no offset past the 32 KiB window (codes 30, 31). */
+		SAFETY_CHECK(offset <= out_next - (const u8 *)out && offset <= 32768 && length != 0);
 		src = out_next - offset;
 		dst = out_next;
 		out_next += length;

@@ -589,7 +589,8 @@ static const u32 litlen_decode_results[] = {
 	ENTRY(35 , 3) , ENTRY(43 , 3) , ENTRY(51 , 3) , ENTRY(59 , 3),
 	ENTRY(67 , 4) , ENTRY(83 , 4) , ENTRY(99 , 4) , ENTRY(115, 4),
 	ENTRY(131, 5) , ENTRY(163, 5) , ENTRY(195, 5) , ENTRY(227, 5),
-	ENTRY(258, 0) , ENTRY(258, 0) , ENTRY(258, 0) ,
+	/* edgeping: 286 and 287 are invalid (RFC 1951 3.2.6), as zlib says; length 0 marks them. */
+	ENTRY(258, 0) , ENTRY(0  , 0) , ENTRY(0  , 0) ,
 #undef ENTRY
 };
 
@@ -629,7 +630,8 @@ static const u32 offset_decode_results[] = {
 	ENTRY(257   , 7)  , ENTRY(385   , 7)  , ENTRY(513   , 8)  , ENTRY(769   , 8)  ,
 	ENTRY(1025  , 9)  , ENTRY(1537  , 9)  , ENTRY(2049  , 10) , ENTRY(3073  , 10) ,
 	ENTRY(4097  , 11) , ENTRY(6145  , 11) , ENTRY(8193  , 12) , ENTRY(12289 , 12) ,
-	ENTRY(16385 , 13) , ENTRY(24577 , 13) , ENTRY(24577 , 13) , ENTRY(24577 , 13) ,
+	/* edgeping: 30 and 31 are invalid, as zlib says: an offset past the window marks them. */
+	ENTRY(16385 , 13) , ENTRY(24577 , 13) , ENTRY(32769 , 0)  , ENTRY(32769 , 0)  ,
 #undef ENTRY
 };
 
