@@ -41,7 +41,8 @@ type Thread = { worker: Worker; inputs: ArrayBuffer[] }
  *
  * The thread is started with the inflater, as a server would keep it, and serves one stream at
  * a time; a stream that starts while it is busy gets a thread of its own. A stream that ends in
- * an error or is stopped early ends its thread.
+ * an error or is stopped early ends its thread. Its output pieces may be of any size: the glue
+ * grows its buffer for output not taken yet.
  */
 export function threadInflater(options: ThreadInflaterOptions): Inflater {
   const outSlotSize = options.outSlotSize ?? 1024 * 1024
@@ -53,6 +54,10 @@ export function threadInflater(options: ThreadInflaterOptions): Inflater {
       workerData: { wasmPath: fileURLToPath(options.wasmUrl), outSlots, outSlotSize },
     })
     worker.unref()
+    // A thread that fails while idle is dropped (not kept for the next stream).
+    worker.on('error', () => {
+      if (idle?.worker === worker) idle = undefined
+    })
     return { worker, inputs: Array.from({ length: inSlots }, () => new ArrayBuffer(inSlotSize)) }
   }
   let idle: Thread | undefined = spawn()
@@ -143,7 +148,9 @@ export function threadInflater(options: ThreadInflaterOptions): Inflater {
       } finally {
         stopped = true
         wake()
-        await pump
+        // After a clean end the pump is done; otherwise it may wait on a stalled source, which
+        // must not keep the error from the caller (the pump catches its own errors).
+        if (clean) await pump
         worker.off('message', onMessage)
         worker.off('error', onError)
         // A clean end: every input buffer is back (the thread used all input before 'done').

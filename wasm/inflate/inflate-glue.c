@@ -68,12 +68,14 @@ typedef struct {
   bool zlib_mode;
   bool zlib_took_over; /* for the tests: zlib decoded some of this stream */
   bool zlib_only;      /* for the tests: zlib from the first block on (the oracle) */
+  unsigned tries;      /* for the tests: blocks libdeflate was given, retries included */
   bool input_ended;
   struct libdeflate_decompressor *d;
   z_stream z;
   unsigned char *in;
   size_t in_cap, in_start, in_end;
   unsigned in_bit; /* bits of in[in_start] already consumed */
+  size_t retry_at; /* input the current block waits for after running past it (0: none) */
   unsigned char *out;
   size_t out_cap, out_pos, out_taken;
   uint32_t adler;
@@ -149,6 +151,7 @@ __attribute__((export_name("out_taken"))) void out_taken(stream *s, size_t n) {
 __attribute__((export_name("zlib_took_over"))) int zlib_took_over(stream *s) {
   return s->zlib_took_over;
 }
+__attribute__((export_name("block_tries"))) unsigned block_tries(stream *s) { return s->tries; }
 __attribute__((export_name("message"))) const char *message(stream *s) { return s->msg; }
 
 static int fail(stream *s, const char *msg) {
@@ -210,15 +213,26 @@ static int header(stream *s) {
   return s->zlib_only ? to_zlib(s) : ST_OK;
 }
 
+/* Asks for more input, making room for it: in_room moves the unread input to the front; a
+ * buffer full of the current block grows, and past IN_MAX zlib takes the block. */
+static int need_input(stream *s) {
+  if (s->in_start == 0 && s->in_end == s->in_cap && !grow(&s->in, &s->in_cap, IN_MAX))
+    return to_zlib(s);
+  return ST_NEED_INPUT;
+}
+
 static int libdeflate_block(stream *s) {
   size_t avail = s->in_end - s->in_start;
-  if (!s->input_ended && avail < LOOKAHEAD) return ST_NEED_INPUT;
+  size_t want = s->retry_at > LOOKAHEAD ? s->retry_at : LOOKAHEAD;
+  if (!s->input_ended && avail < want) return need_input(s);
   if (s->out_cap - s->out_pos < OUT_RESERVE) slide(s);
   struct block_result r;
+  s->tries++;
   int status = deflate_block(s->d, s->in + s->in_start, avail, s->in_bit, s->out, s->out_pos,
                              s->out_cap - s->out_pos, &r);
   if (status == 0) {
     wrote(s, r.out_nbytes);
+    s->retry_at = 0;
     size_t bits = r.in_bits; /* from bit 0 of in[in_start] */
     s->in_start += bits >> 3;
     s->in_bit = bits & 7;
@@ -238,10 +252,12 @@ static int libdeflate_block(stream *s) {
     return to_zlib(s);
   }
   if (r.touched_end && !s->input_ended) {
-    /* The block may go on past the input: once the buffer is full of it, grow it. */
-    if (s->in_start == 0 && s->in_end == s->in_cap && !grow(&s->in, &s->in_cap, IN_MAX))
-      return to_zlib(s);
-    return ST_NEED_INPUT;
+    /* The block may go on past the input: try it again once the input has doubled, so a long
+     * block that comes in small pieces is decoded about twice, not once per piece. A block that
+     * does not fit the largest buffer goes to zlib. */
+    if (avail >= IN_MAX) return to_zlib(s);
+    s->retry_at = avail * 2 < IN_MAX ? avail * 2 : IN_MAX;
+    return need_input(s);
   }
   /* Damaged, or cut short: zlib hands out what comes before the damage and says what it is. */
   return to_zlib(s);
@@ -249,6 +265,9 @@ static int libdeflate_block(stream *s) {
 
 static int zlib_step(stream *s) {
   if (s->out_cap - s->out_pos < OUT_RESERVE) slide(s);
+  /* Output not taken yet may fill the buffer (a caller taking large pieces): grow it. */
+  if (s->out_cap - s->out_pos < OUT_RESERVE) grow(&s->out, &s->out_cap, OUT_MAX);
+  if (s->out_cap == s->out_pos) return fail(s, "inflate: the output was not taken");
   s->z.next_in = s->in + s->in_start;
   s->z.avail_in = s->in_end - s->in_start;
   s->z.next_out = s->out + s->out_pos;

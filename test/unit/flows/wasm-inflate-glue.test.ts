@@ -26,6 +26,7 @@ type Glue = {
   out_used(s: number): number
   out_taken(s: number, n: number): void
   zlib_took_over(s: number): number
+  block_tries(s: number): number
   message(s: number): number
 }
 
@@ -49,6 +50,8 @@ type Result = {
   status: 'end' | 'truncated' | 'error'
   message: string
   zlibTookOver: boolean
+  /** Blocks libdeflate was given, retries included. */
+  tries: number
   left: number
 }
 
@@ -56,14 +59,14 @@ type Result = {
  * Inflates `z` given in pieces of `split` bytes, taking output in 256 KiB pieces; zlibOnly:
  * zlib from the first block on, the oracle (the same zlib the glue hands a block over to).
  */
-function inflate(z: Uint8Array, split = 64 * 1024, zlibOnly = false): Result {
+function inflate(z: Uint8Array, split = 64 * 1024, zlibOnly = false, piece = 256 * 1024): Result {
   const x = glue
   const s = zlibOnly ? x.stream_new_zlib_only() : x.stream_new()
   const pieces: Uint8Array[] = []
   let size = 0
   const take = (all: boolean) => {
-    while (x.out_used(s) >= 256 * 1024 || (all && x.out_used(s) > 0)) {
-      const n = Math.min(x.out_used(s), 256 * 1024)
+    while (x.out_used(s) >= piece || (all && x.out_used(s) > 0)) {
+      const n = Math.min(x.out_used(s), piece)
       pieces.push(new Uint8Array(x.memory.buffer, x.out_ptr(s), n).slice())
       size += n
       x.out_taken(s, n)
@@ -83,6 +86,7 @@ function inflate(z: Uint8Array, split = 64 * 1024, zlibOnly = false): Result {
       status: status === ST_END ? 'end' : status === ST_TRUNCATED ? 'truncated' : 'error',
       message: new TextDecoder().decode(m.subarray(0, m.indexOf(0))),
       zlibTookOver: x.zlib_took_over(s) === 1,
+      tries: x.block_tries(s),
       left: x.avail_in(s),
     }
     x.stream_free(s)
@@ -119,6 +123,19 @@ const text = (n: number) => Uint8Array.from({ length: n }, (_, i) => 97 + ((i * 
 function flip(bytes: Uint8Array, at: number, mask: number) {
   bytes[at] = (bytes[at] ?? 0) ^ mask
 }
+
+/**
+ * Hand-made dynamic blocks (a review's cases), each with a right Adler-32 of what libdeflate
+ * alone once made of it: an empty distance code with a match; a one-symbol distance code sent
+ * codeword '1'; a litlen code of EOB alone sent codeword '1'; a match past a byte.
+ */
+const CRAFTED = [
+  '789c0dc0010900000080a06dfe3f5558028e0105',
+  '789c0dc0010100000080906dfe9f2a1e028e0105',
+  '789c7204140007140000000080febf4e00420042',
+  '789c0dc0010100000080906dfe9f2a16028e0105',
+  '789c0dc0010100000080906dfe9f2a5e028e3205',
+]
 
 /** A raw deflate bit writer, for blocks no zlib writes. */
 class Bits {
@@ -263,6 +280,8 @@ describe('the WebAssembly inflate (libdeflate by blocks, zlib to take over)', ()
         new Uint8Array(deflateSync(plain, { level: 0 })),
         new Uint8Array(deflateSync(plain, { strategy: constants.Z_FIXED })),
         new Uint8Array(deflateSync(plain, { level: 1 })),
+        // Tiny blocks with incomplete codes: damage there reaches the code-building edge cases.
+        ...CRAFTED.map((h) => Uint8Array.from(Buffer.from(h, 'hex'))),
       ]
       for (const z of streams) {
         for (let i = 0; i < FUZZ_ROUNDS; i++) {
@@ -295,6 +314,42 @@ describe('the WebAssembly inflate (libdeflate by blocks, zlib to take over)', ()
     10_000 + 50 * FUZZ_ROUNDS,
   )
 
+  it('refuses the incomplete codes zlib refuses, with the same answer', () => {
+    for (const h of CRAFTED) {
+      const z = Uint8Array.from(Buffer.from(h, 'hex'))
+      const got = inflate(z, 7)
+      const oracle = inflate(z, 7, true)
+      expect([got.status, got.message, [...got.out]], h).toEqual([
+        oracle.status,
+        oracle.message,
+        [...oracle.out],
+      ])
+    }
+    expect(inflate(Uint8Array.from(Buffer.from(CRAFTED[0] ?? '', 'hex')))).toMatchObject({
+      status: 'error',
+      message: 'invalid distance code',
+    })
+  })
+
+  it('decodes a long block that comes in small pieces about twice, not once per piece', () => {
+    // One fixed block of 2 M random literals (2.2 MB) in 16 KiB pieces: tried at 128 KiB of
+    // input, then each time the input has doubled. Tried again at every piece, it was 130 tries
+    // of up to 2.2 MB (an 8 MB block in 16 KiB pieces took 6 s).
+    const plain = random(2_000_000)
+    const b = new Bits()
+    b.put(1, 1)
+    b.put(1, 2)
+    for (const byte of plain) literal(b, byte)
+    b.code(0, 7)
+    const z = zlibOf(b.end(), plain)
+    const got = inflate(z, 16 * 1024)
+    expect(got.status, got.message).toBe('end')
+    expect(got.zlibTookOver).toBe(false)
+    expect(Buffer.from(got.out).equals(Buffer.from(plain))).toBe(true)
+    expect(got.tries).toBeLessThanOrEqual(8)
+    expect(got.tries).toBeGreaterThanOrEqual(2)
+  })
+
   it('checks the header and the Adler-32 trailer', () => {
     const plain = text(10_000)
     const z = new Uint8Array(deflateSync(plain))
@@ -316,6 +371,17 @@ describe('the WebAssembly inflate (libdeflate by blocks, zlib to take over)', ()
     const got = inflate(check)
     expect(got).toMatchObject({ status: 'error', message: 'incorrect data check' })
     expect(got.out).toEqual(plain)
+  })
+
+  it('lets a caller take the output in pieces larger than the buffer, in zlib as in libdeflate', () => {
+    // The output buffer starts at 1 MiB; a caller taking 3 MiB pieces leaves more untaken.
+    const plain = records(6_000_000)
+    const z = new Uint8Array(deflateSync(plain))
+    for (const zlibOnly of [false, true]) {
+      const got = inflate(z, 64 * 1024, zlibOnly, 3 * 1024 * 1024)
+      expect(got.status, `${zlibOnly}: ${got.message}`).toBe('end')
+      expect(Buffer.from(got.out).equals(Buffer.from(plain))).toBe(true)
+    }
   })
 
   it('leaves the bytes after the stream unread', () => {

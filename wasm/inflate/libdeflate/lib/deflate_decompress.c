@@ -806,7 +806,7 @@ build_decode_table(u32 decode_table[],
 
 	/* incomplete code? */
 	if (unlikely(codespace_used < (1U << max_codeword_len))) {
-		u32 entry;
+		u32 entry, invalid;
 		unsigned i;
 
 		if (codespace_used == 0) {
@@ -814,10 +814,16 @@ build_decode_table(u32 decode_table[],
 			 * An empty code is allowed.  This can happen for the
 			 * offset code in DEFLATE, since a dynamic Huffman block
 			 * need not contain any matches.
+			 *
+			 * edgeping: only there, and as in zlib every codeword
+			 * is invalid (offset code 30: past the window).
 			 */
-
-			/* sym=0, len=1 (arbitrary) */
-			entry = make_decode_table_entry(decode_results, 0, 1);
+			if (decode_results != offset_decode_results)
+				return false;
+			entry = make_decode_table_entry(decode_results, 30, 1);
+			for (i = 0; i < (1U << table_bits); i++)
+				decode_table[i] = entry;
+			return true;
 		} else {
 			/*
 			 * Allow codes with a single used symbol, with codeword
@@ -833,8 +839,17 @@ build_decode_table(u32 decode_table[],
 			if (codespace_used != (1U << (max_codeword_len - 1)) ||
 			    len_counts[1] != 1)
 				return false;
+			/*
+			 * edgeping: as zlib, not for the precode, and only
+			 * codeword '0' is the symbol: '1' is invalid (litlen
+			 * symbol 286, offset code 30).
+			 */
+			if (decode_results == precode_decode_results)
+				return false;
 			entry = make_decode_table_entry(decode_results,
 							*sorted_syms, 1);
+			invalid = make_decode_table_entry(decode_results,
+				decode_results == offset_decode_results ? 30 : 286, 1);
 		}
 		/*
 		 * Note: the decode table still must be fully initialized, in
@@ -842,7 +857,7 @@ build_decode_table(u32 decode_table[],
 		 * of the codespace the incomplete code doesn't use.
 		 */
 		for (i = 0; i < (1U << table_bits); i++)
-			decode_table[i] = entry;
+			decode_table[i] = (i & 1) ? invalid : entry;
 		return true;
 	}
 
