@@ -46,11 +46,15 @@ int deflate_block(struct libdeflate_decompressor *d, const unsigned char *in, si
  * flow records are about 30 KB compressed, so a retry is rare. */
 #define LOOKAHEAD (128 * 1024)
 #define IN_START (512 * 1024)
-#define IN_MAX (8 * 1024 * 1024)
+/* zlib's blocks are at most about 100 KB compressed (200 KB with memLevel 9): a larger one is
+ * another encoder's, and past IN_MAX zlib takes it (WebAssembly memory never shrinks, and an
+ * isolate has 128 MB for every request it serves). */
+#define IN_MAX (4 * 1024 * 1024)
 /* zlib's largest block inflates to 16,383 matches of 258 bytes (4.2 MB); with memLevel 9 twice
- * that. The output buffer starts small and grows only for such blocks. */
+ * that, plus the window and output not taken yet. The output buffer starts small and grows only
+ * for such blocks (1, 2, 4, 8, 10 MiB). */
 #define OUT_START (1024 * 1024)
-#define OUT_MAX (16 * 1024 * 1024)
+#define OUT_MAX (10 * 1024 * 1024)
 /* Room kept for the next block before it is tried: less and the window is slid first. */
 #define OUT_RESERVE (512 * 1024)
 

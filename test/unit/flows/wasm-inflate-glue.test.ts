@@ -410,7 +410,7 @@ describe('the WebAssembly inflate (libdeflate by blocks, zlib to take over)', ()
 
   it('hands a block whose output outgrows the buffers to zlib, and still inflates it', () => {
     // A literal, then 100,000 matches of 258 bytes at distance 1: one block of 25.8 MB, more
-    // than the 16 MiB output buffer may grow to; then a second block after it, decoded by zlib.
+    // than the 10 MiB output buffer may grow to; then a second block after it, decoded by zlib.
     const matches = 100_000
     const plain = new Uint8Array(1 + matches * 258 + 3)
     plain.fill(7, 0, 1 + matches * 258)
