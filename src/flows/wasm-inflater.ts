@@ -1,7 +1,7 @@
 import type { Inflater } from './inflater'
 
 /** What wasm/inflate/inflate-glue.c exports (a streaming zlib inflate over buffers it owns). */
-type InflateExports = {
+export type InflateExports = {
   memory: WebAssembly.Memory
   stream_new(): number
   stream_free(s: number): void
@@ -18,10 +18,10 @@ type InflateExports = {
 }
 
 // step's answers (inflate-glue.c).
-const ST_OK = 0
-const ST_END = 1
-const ST_NEED_INPUT = 2
-const ST_TRUNCATED = 3
+export const ST_OK = 0
+export const ST_END = 1
+export const ST_NEED_INPUT = 2
+export const ST_TRUNCATED = 3
 
 /** Inflated bytes handed out at once (the last piece may be shorter). */
 const CHUNK = 256 * 1024

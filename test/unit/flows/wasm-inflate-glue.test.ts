@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { constants, deflateSync, inflateSync } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
+import {
+  type InflateExports,
+  ST_END,
+  ST_NEED_INPUT,
+  ST_OK,
+  ST_TRUNCATED,
+} from '../../../src/flows/wasm-inflater'
 import { rng } from './flow-test-helpers'
 
 /*
@@ -11,23 +18,11 @@ import { rng } from './flow-test-helpers'
  * damage; blocks no zlib writes (larger than the glue's buffers) still inflate, through zlib.
  */
 
-type Glue = {
-  memory: WebAssembly.Memory
-  stream_new(): number
+/** The exports the Worker uses, and those kept for the tests. */
+type Glue = InflateExports & {
   stream_new_zlib_only(): number
-  stream_free(s: number): void
-  in_room(s: number): number
-  in_ptr(s: number): number
-  add_input(s: number, n: number): void
-  end_input(s: number): void
-  avail_in(s: number): number
-  step(s: number): number
-  out_ptr(s: number): number
-  out_used(s: number): number
-  out_taken(s: number, n: number): void
   zlib_took_over(s: number): number
   block_tries(s: number): number
-  message(s: number): number
 }
 
 const glue = new WebAssembly.Instance(
@@ -39,11 +34,6 @@ const glue = new WebAssembly.Instance(
 
 /** Rounds of the damage test: FUZZ_ROUNDS=2000 for a longer search than CI's. */
 const FUZZ_ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 40)
-
-const ST_OK = 0
-const ST_END = 1
-const ST_NEED_INPUT = 2
-const ST_TRUNCATED = 3
 
 type Result = {
   out: Uint8Array
