@@ -119,8 +119,12 @@ export async function openNfdumpCsv(
           line: line.no,
         })
       }
-      if (v.length < names.length)
-        bad(String(v.length + 1), `${v.length} values, the header names ${names.length}`)
+      // Fewer values: a cut row; more: a row of another table, or a value with a comma in it.
+      if (v.length !== names.length)
+        bad(
+          String(Math.min(v.length, names.length) + 1),
+          `${v.length} values, the header names ${names.length}`,
+        )
       const get = (n: string) => (v[idx[n] as number] ?? '').trim()
       const num = (n: string, max: number) => {
         const t = get(n)

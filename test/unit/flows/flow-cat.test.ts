@@ -288,4 +288,25 @@ describe('nfdump csv input', () => {
     )
     expect(err.message).toMatch(/line 4, column (sa|da): IPv6 flows cannot be read/)
   })
+
+  it('refuses a row with fewer or more values than the header names', async () => {
+    const text = fixtureText('nfdump/seed-first300.nfdump.csv').split('\n')
+    const names = (text[0] ?? '').split(',').length
+    for (const [row, why] of [
+      [`${text[5]},extra`, `${names + 1} values`],
+      [(text[5] ?? '').split(',').slice(0, 5).join(','), '5 values'],
+    ] as const) {
+      const lines = text.slice()
+      lines[5] = row
+      const err = await failure(
+        drain(
+          catFlows([
+            { name: 'nf.csv', stream: streamOf(new TextEncoder().encode(lines.join('\n'))) },
+          ]),
+        ),
+      )
+      expect(err.message).toContain(`line 6, column`)
+      expect(err.message).toContain(`${why}, the header names ${names}`)
+    }
+  })
 })
