@@ -2,7 +2,13 @@ import { ADDRESS_FIELDS } from './csv-export'
 import { createFlowBatch, FLOW_FIELDS, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import { parseIpv4 } from './ipv4'
-import { countRow, type TextReadOptions, type TextStats, textBatches } from './text-lines'
+import {
+  countRow,
+  type TextReadOptions,
+  type TextStats,
+  textBatches,
+  utf8Length,
+} from './text-lines'
 
 export type CsvReadOptions = TextReadOptions
 
@@ -46,11 +52,12 @@ export async function openFlowExportCsv(
     for (;;) {
       const nl = pending.indexOf('\n')
       if (nl >= 0) {
-        const text = pending.slice(0, nl).replace(/\r$/, '')
+        const raw = pending.slice(0, nl)
+        const text = raw.replace(/\r$/, '')
         pending = pending.slice(nl + 1)
         lineNo++
         const at = offset
-        offset += nl + 1
+        offset += utf8Length(raw) + 1
         return { text, offset: at }
       }
       if (pending.length > MAX_LINE) {
@@ -161,9 +168,11 @@ export async function openFlowExportCsv(
     columns,
     present,
     batches: textBatches(decode(), batch, stats, options, async () => {
-      while (await nextLine()) {
-        /* counted by nextLine */
-      }
+      // Rows as decode() sees them: not blank, not a comment.
+      let rows = 0
+      for (let line = await nextLine(); line; line = await nextLine())
+        if (line.text !== '' && !line.text.startsWith('#')) rows++
+      return rows
     }),
     stats,
   }

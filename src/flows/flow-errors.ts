@@ -17,14 +17,18 @@ export type FlowParseErrorCode =
 /**
  * What a partial result (`partial=1`) lost of a damaged file. `offset` is where the damage was
  * found (in inflated bytes after the header when `inflated`). `bytesLost`: the bytes of a cut
- * record, or null when not known (nothing after the damage in a zlib stream can be inflated).
- * `flowsLost`: the header's flow count less the flows read, or null when the header has none.
+ * record, or of a text input from its bad line on; null when not known (nothing after the
+ * damage in a zlib stream can be inflated). `flowsLost`, counted as `flowsLostBy` says: an ft
+ * file's header flow count less the flows read ('header'), or a text input's rows from its bad
+ * line on ('rows'); null when there is no count (a header without one, a line too long to read
+ * on).
  */
 export type Truncation = {
   offset: number
   inflated: boolean
   bytesLost: number | null
   flowsLost: number | null
+  flowsLostBy: 'header' | 'rows'
   message: string
 }
 

@@ -145,9 +145,13 @@ export function finishFileSummary(s: SummaryAccumulator): FileSummary {
  */
 export function truncationNote(name: string, flowsKept: number, t: Truncation): string {
   const lost =
-    t.flowsLost === null
-      ? 'flows lost: not known (the header has no flow count)'
-      : `flows lost: ${t.flowsLost} (by the header's flow count)`
+    t.flowsLostBy === 'rows'
+      ? t.flowsLost === null
+        ? 'flows lost: not known (a line too long to read on)'
+        : `flows lost: ${t.flowsLost} (the rows from the bad line on)`
+      : t.flowsLost === null
+        ? 'flows lost: not known (the header has no flow count)'
+        : `flows lost: ${t.flowsLost} (by the header's flow count)`
   return `# PARTIAL RESULT: "${name}": ${t.message}; flows kept: ${flowsKept}, ${lost}\n`
 }
 

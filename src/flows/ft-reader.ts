@@ -215,6 +215,7 @@ export async function openFtStream(
               inflated: true,
               bytesLost: null,
               flowsLost: flowsLost(),
+              flowsLostBy: 'header',
               message,
             }
             // The rest of the file is read and counted, not decoded: `bytes` is the file's size,
@@ -402,6 +403,7 @@ export async function openFtStream(
         inflated: header.compressed,
         bytesLost: carryLen,
         flowsLost: flowsLost(),
+        flowsLostBy: 'header',
         message,
       }
     }

@@ -110,7 +110,9 @@ export async function openNfdumpCsv(
   const c = batch.cols
   const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
   async function* decode(): AsyncGenerator<FlowBatch, void, void> {
-    for await (const line of lines) {
+    // Not for-await: a bad line must leave `lines` open for partial=1's drain, which reads on.
+    for (let r = await lines.next(); !r.done; r = await lines.next()) {
+      const line = r.value
       // The table ends where nfdump's "Summary" block starts (or at an empty line).
       if (line.text === '' || line.text === 'Summary') break
       const v = line.text.split(',')
@@ -196,9 +198,15 @@ export async function openNfdumpCsv(
   return {
     present,
     batches: textBatches(decode(), batch, stats, options, async () => {
-      for await (const _ of lines) {
-        /* counted by readLines */
+      // Rows as decode() sees them: up to nfdump's "Summary" block or an empty line (the rest
+      // is read for the file's size).
+      let rows = 0
+      let table = true
+      for await (const line of lines) {
+        if (line.text === '' || line.text === 'Summary') table = false
+        if (table) rows++
       }
+      return rows
     }),
     stats,
   }

@@ -54,7 +54,9 @@ export async function openFlowPrintText(
   const batch = createFlowBatch(batchSize, present)
   const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
   async function* decode(): AsyncGenerator<FlowBatch, void, void> {
-    for await (const line of lines) {
+    // Not for-await: a bad line must leave `lines` open for partial=1's drain, which reads on.
+    for (let r = await lines.next(); !r.done; r = await lines.next()) {
+      const line = r.value
       if (line.text.trim() === '') continue
       const parts = line.text.trim().split(/\s+/)
       if (parts.length !== F3_COLUMNS.length) {
@@ -93,9 +95,10 @@ export async function openFlowPrintText(
   return {
     present,
     batches: textBatches(decode(), batch, stats, options, async () => {
-      for await (const _ of lines) {
-        /* counted by readLines */
-      }
+      // Rows as decode() sees them: not blank.
+      let rows = 0
+      for await (const line of lines) if (line.text.trim() !== '') rows++
+      return rows
     }),
     stats,
   }

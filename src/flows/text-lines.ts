@@ -5,7 +5,28 @@ export type TextLine = { text: string; no: number; offset: number }
 
 const MAX_LINE = 4096
 
-/** Lines of a UTF-8 stream (LF or CRLF), with 1-based numbers and byte-ish offsets; bounded length. */
+const NON_ASCII = /[^ -~\t\r\n]/
+
+/**
+ * The UTF-8 length of a decoded line: its byte count in the file (exact for valid UTF-8; an
+ * invalid byte decoded to U+FFFD counts 3). Flow text is ASCII, where it is the length.
+ */
+export function utf8Length(text: string): number {
+  if (!NON_ASCII.test(text)) return text.length
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+      n += 4 // a surrogate pair: one 4-byte character
+      i++
+    } else n += 3
+  }
+  return n
+}
+
+/** Lines of a UTF-8 stream (LF or CRLF), with 1-based numbers and byte offsets; bounded length. */
 export async function* readLines(
   stream: ReadableStream<Uint8Array>,
   stats: { bytes: number },
@@ -19,11 +40,12 @@ export async function* readLines(
   for (;;) {
     let nl = pending.indexOf('\n')
     while (nl >= 0) {
-      const text = pending.slice(0, nl).replace(/\r$/, '')
+      const raw = pending.slice(0, nl)
+      const text = raw.replace(/\r$/, '')
       pending = pending.slice(nl + 1)
       no++
       yield { text, no, offset }
-      offset += nl + 1
+      offset += utf8Length(raw) + 1
       nl = pending.indexOf('\n')
     }
     if (pending.length > MAX_LINE) {
@@ -66,27 +88,36 @@ export type TextStats = { flows: number; bytes: number; truncated?: Truncation }
 
 /**
  * partial=1 for a text input: the rows before the bad line are kept; the rest of the file is
- * read (so `bytes` is its size) but not parsed, so what it held is not known (null counts).
- * Other errors (limits) still fail.
+ * read (so `bytes` is its size) and its rows counted, not parsed: the bad line and the rows
+ * after it are the flows lost, the bytes from the bad line on the bytes lost. `drain` reads the
+ * rest and returns how many rows it held (by the reader's own rule of what a row is). A line too
+ * long to read further leaves the rest unread: the counts are then unknown (null). Other errors
+ * (limits) still fail.
  */
 export async function keepRowsBefore(
   err: unknown,
   stats: TextStats,
-  drain: () => Promise<void>,
+  drain: () => Promise<number>,
 ): Promise<void> {
   if (!(err instanceof FlowParseError)) throw err
+  let rowsAfter: number | null
   try {
-    await drain()
+    rowsAfter = await drain()
   } catch (e) {
     if (!(e instanceof FlowParseError)) throw e
-    // A line too long to read further: the rest stays unread.
+    rowsAfter = null
   }
   stats.truncated = {
     offset: err.offset,
     inflated: false,
-    bytesLost: null,
-    flowsLost: null,
-    message: `${err.message}: the ${stats.flows} rows before it are kept, the rest of the file is not read`,
+    bytesLost: rowsAfter === null ? null : stats.bytes - err.offset,
+    flowsLost: rowsAfter === null ? null : rowsAfter + 1,
+    flowsLostBy: 'rows',
+    message: `${err.message}: the ${stats.flows} rows before it are kept, ${
+      rowsAfter === null
+        ? 'the rest of the file is not read'
+        : `${rowsAfter + 1} from it on are lost`
+    }`,
   }
 }
 
@@ -100,14 +131,14 @@ export function countRow(stats: TextStats, maxFlows: number): void {
 /**
  * A text reader's batches: its row loop (which yields each full batch), then the last short
  * batch. With `allowPartial`, a bad line ends the loop instead of the read (keepRowsBefore);
- * `drain` reads the rest of the file.
+ * `drain` reads the rest of the file and counts its rows.
  */
 export async function* textBatches(
   rows: AsyncGenerator<FlowBatch, void, void>,
   batch: FlowBatch,
   stats: TextStats,
   options: TextReadOptions,
-  drain: () => Promise<void>,
+  drain: () => Promise<number>,
 ): AsyncGenerator<FlowBatch, void, void> {
   try {
     yield* rows

@@ -127,12 +127,14 @@ const FileSummarySchema = z
         }),
         inflated: z.boolean(),
         bytesLost: z.number().nullable().openapi({
-          description: 'Bytes of a cut record; null when not known (a damaged zlib stream)',
+          description:
+            'Bytes of a cut record, or of a text input from its bad line on; null when not known (a damaged zlib stream)',
         }),
         flowsLost: z.number().nullable().openapi({
           description:
-            "The header's flow count less the flows read; null when the header has no count",
+            "As flowsLostBy says: the header's flow count less the flows read, or the rows of a text input from its bad line on; null without a count",
         }),
+        flowsLostBy: z.enum(['header', 'rows']),
         message: z.string(),
       })
       .optional()

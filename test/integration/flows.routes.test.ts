@@ -225,7 +225,12 @@ describe('POST /flows/print', () => {
     expect(kept).toBeLessThan(1328)
     // The whole file is counted, whichever chunk the damage was found in.
     expect(a?.bytes).toBe(seed.length)
-    expect(a?.truncated).toMatchObject({ inflated: true, bytesLost: null, flowsLost: 1328 - kept })
+    expect(a?.truncated).toMatchObject({
+      inflated: true,
+      bytesLost: null,
+      flowsLost: 1328 - kept,
+      flowsLostBy: 'header',
+    })
     expect(b).toMatchObject({ name: 'seed-all.z.ft', flows: 1328 })
     expect(b?.truncated).toBeUndefined()
 
@@ -459,7 +464,14 @@ describe('POST /flows/print', () => {
     const [a, b] = ((await res.json()) as { files: F[] }).files
     expect(a?.flows).toBe(kept)
     expect(a?.bytes).toBe(5000)
-    expect(a?.truncated).toMatchObject({ inflated: false, bytesLost: null, flowsLost: null })
+    // The cut row is the one flow lost, and its bytes the bytes lost.
+    expect(a?.truncated).toMatchObject({
+      inflated: false,
+      offset: 5000 - (lines.at(-1) ?? '').length,
+      bytesLost: (lines.at(-1) ?? '').length,
+      flowsLost: 1,
+      flowsLostBy: 'rows',
+    })
     expect(String(a?.truncated?.message)).toContain(`the ${kept} rows before it are kept`)
     expect(b?.flows).toBe(1328)
     const print = await call('/flows/print?partial=1&output=f5', {
@@ -473,7 +485,39 @@ describe('POST /flows/print', () => {
     // flow-print text has no times for -f 5; the default format prints it.
     expect(print.status).toBe(422)
     const text3 = await call('/flows/print?partial=1', { method: 'POST', body: cut })
-    expect(await text3.text()).toContain('# PARTIAL RESULT: "body": line')
+    const note = await text3.text()
+    expect(note).toContain('# PARTIAL RESULT: "body": line')
+    expect(note).toContain(`flows lost: 1 (the rows from the bad line on)`)
+  })
+
+  it('counts the rows and bytes a bad line in the middle of a text input loses', async () => {
+    const inputs = [
+      ['expected/seed-all.z/print-default.txt', 1],
+      ['expected/seed-all.z/export-f2.csv', 1],
+      ['nfdump/seed-first300.nfdump.csv', 1],
+    ] as const
+    for (const [path, headerLines] of inputs) {
+      const all = text(path)
+      // nfdump's Summary block after its table is not rows; the é is (a bad one, non-ASCII).
+      const table = all.includes('\nSummary\n') ? all.slice(0, all.indexOf('\nSummary\n')) : all
+      const rows = table.replace(/\n$/, '').split('\n')
+      rows[100] = 'this is not a flow'
+      rows.push('\u00e9')
+      const body = `${rows.join('\n')}\n${all.slice(table.length + 1)}`
+      const total = rows.length - headerLines
+      const res = await call('/flows/summary?partial=1', { method: 'POST', body })
+      expect(res.status, path).toBe(200)
+      const [f] = ((await res.json()) as { files: { flows: number; truncated?: object }[] }).files
+      const offset = new TextEncoder().encode(rows.slice(0, 100).join('\n')).length + 1
+      expect(f?.flows, path).toBe(100 - headerLines)
+      expect(f?.truncated, path).toMatchObject({
+        offset,
+        bytesLost: new TextEncoder().encode(body).length - offset,
+        // The bad line, the rows after it and the last line (é) are lost.
+        flowsLost: total - (100 - headerLines),
+        flowsLostBy: 'rows',
+      })
+    }
   })
 
   it('reads a text input saved with a byte order mark', async () => {

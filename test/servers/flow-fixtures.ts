@@ -34,6 +34,7 @@ export const FLOW_FIXTURES = [
   'expected/pipelines/seed-all/ip-addr.txt',
   'expected/pipelines/seed-all/ip-addr_not-ip-port-80.txt',
   'filter-extended.cfg',
+  'nfdump/seed-first300.nfdump.csv',
 ] as const
 
 export default function setup(project: TestProject): void {
