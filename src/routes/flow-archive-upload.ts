@@ -35,6 +35,7 @@ import {
 import {
   type ArchivedFile,
   deleteFlowFiles,
+  dropOldDayCopy,
   headFlowFile,
   storeFlowFile,
 } from '../storage/flow-archive'
@@ -68,7 +69,23 @@ export async function storeWholeFile(
     )
   }
   const { header, span, stream } = await sniffSpan(c.req.raw.body, base, length)
-  return storeFlowFile(c.env.FLOW_ARCHIVE, router, base, span, header, stream, length)
+  const stored = await storeFlowFile(c.env.FLOW_ARCHIVE, router, base, span, header, stream, length)
+  await dropOldCopy(c.env.FLOW_ARCHIVE, router, base, span)
+  return stored
+}
+
+/** dropOldDayCopy, best effort: the file is stored; a copy left behind is only a duplicate. */
+async function dropOldCopy(
+  bucket: R2Bucket,
+  router: string,
+  base: string,
+  span: FileSpan,
+): Promise<void> {
+  try {
+    await dropOldDayCopy(bucket, router, base, span)
+  } catch (err) {
+    console.warn(`could not delete the old-day copy of ${router}/${base}: ${String(err)}`)
+  }
 }
 
 /** Starts a multipart upload from the file's first bytes (the whole ft header at least). */
@@ -179,6 +196,7 @@ export async function completeUpload(
       { code: 'span_mismatch', file: base },
     )
   }
+  await dropOldCopy(bucket, router, base, span)
   try {
     await rememberCompletedUpload(c.env.EDGEPING_KV, r2UploadId, key)
   } catch (err) {

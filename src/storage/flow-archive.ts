@@ -54,6 +54,21 @@ export async function storeFlowFile(
   return toArchivedFile(object)
 }
 
+/**
+ * Until 2026-11-26 a closed file was stored under its header's start day; now under its
+ * flow-capture name's (keyStart). Where the two days differ, an object at the old key is the same
+ * name uploaded before, which the new upload replaces: it is deleted (a no-op when there is none).
+ */
+export async function dropOldDayCopy(
+  bucket: R2Bucket,
+  router: string,
+  name: string,
+  span: FileSpan,
+): Promise<void> {
+  const old = archiveKey(router, span.start, name)
+  if (old !== archiveKey(router, keyStart(name, span), name)) await bucket.delete(old)
+}
+
 /** The object metadata that lets a listing answer time questions without opening files. */
 export function fileMetadata(span: FileSpan, header: FtHeader): Record<string, string> {
   const recordVersion =

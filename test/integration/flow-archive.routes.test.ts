@@ -1,4 +1,5 @@
 // The flow archive in workerd with Miniflare's local R2.
+import { env } from 'cloudflare:test'
 import { describe, expect, inject, it } from 'vitest'
 import { call, problemOf } from './helpers'
 
@@ -113,6 +114,22 @@ describe('flow archive', () => {
     // Stored under the name's day, found by the header's.
     const day2 = await list('router=rtr6&from=2010-11-09T00:10:00Z&to=2010-11-09T01:00:00Z')
     expect(day2.files.map((f) => f.name)).toEqual([name])
+  })
+
+  it("replaces the copy an older version stored under the header's day", async () => {
+    // Before name-day keys, this closed file (named 23:50 on 11-08, header from 11-09 00:14) was
+    // stored under 2010-11-09; uploaded again, that copy goes and one file is listed.
+    const name = 'ft-v05.2010-11-08.235000+0000'
+    const file = bytes('seed/2010-11-09/ft-v05.2010-11-09.000000+0000')
+    const old = `flows/v1/rtr5/2010-11-09/${name}`
+    await env.FLOW_ARCHIVE.put(old, file, {
+      customMetadata: { start: '1289261656', end: '1289282144', endEstimated: 'false' },
+    })
+    expect((await put('rtr5', name, file)).status).toBe(201)
+    expect(await env.FLOW_ARCHIVE.head(old)).toBeNull()
+    expect(await env.FLOW_ARCHIVE.head(`flows/v1/rtr5/2010-11-08/${name}`)).not.toBeNull()
+    const both = await list('router=rtr5&from=2010-11-08T00:00:00Z&to=2010-11-10T00:00:00Z')
+    expect(both.files.map((f) => f.name)).toEqual([name])
   })
 
   it('refuses a flow-capture name more than a day from its header', async () => {
