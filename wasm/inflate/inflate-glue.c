@@ -7,10 +7,11 @@
  * 150-180 ms against 240-250), but it decodes whole buffers only. So this keeps the compressed
  * input from the start of the current block, and a block is decoded only once enough input is
  * there (LOOKAHEAD) or the input has ended; a block that runs past the input is decoded again
- * once more has come. Its output goes after the last 32 KiB of output (the deflate window) in
- * one buffer. What libdeflate cannot do, zlib does, from the start of that block on:
+ * once the input has doubled. Its output goes after the last 32 KiB of output (the deflate
+ * window) in one buffer. What libdeflate cannot do, zlib does, from the start of that block on:
  *   - a damaged or truncated block: zlib hands out every byte before the damage, with its own
- *     message, as the reader has always had (a partial result keeps those records);
+ *     message, as the reader has always had (a partial result keeps those records); libdeflate
+ *     was made to refuse every code zlib refuses, so damage ends the output where zlib ends it;
  *   - a block larger than the buffers may grow to (IN_MAX, OUT_MAX): no real encoder writes
  *     one, but a valid stream is never refused for its block sizes.
  * zlib takes over in raw mode: the window is given as its dictionary and the bits left of the
@@ -46,7 +47,7 @@ int deflate_block(struct libdeflate_decompressor *d, const unsigned char *in, si
  * flow records are about 30 KB compressed, so a retry is rare. */
 #define LOOKAHEAD (128 * 1024)
 #define IN_START (512 * 1024)
-/* zlib's blocks are at most about 100 KB compressed (200 KB with memLevel 9): a larger one is
+/* zlib's blocks are at most about 70 KB compressed (140 KB with memLevel 9): a larger one is
  * another encoder's, and past IN_MAX zlib takes it (WebAssembly memory never shrinks, and an
  * isolate has 128 MB for every request it serves). */
 #define IN_MAX (4 * 1024 * 1024)
