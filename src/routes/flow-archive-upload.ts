@@ -70,19 +70,20 @@ export async function storeWholeFile(
   }
   const { header, span, stream } = await sniffSpan(c.req.raw.body, base, length)
   const stored = await storeFlowFile(c.env.FLOW_ARCHIVE, router, base, span, header, stream, length)
-  await dropOldCopy(c.env.FLOW_ARCHIVE, router, base, span)
+  await dropOldCopy(c.env.FLOW_ARCHIVE, stored.key, router, base, span)
   return stored
 }
 
 /** dropOldDayCopy, best effort: the file is stored; a copy left behind is only a duplicate. */
 async function dropOldCopy(
   bucket: R2Bucket,
+  storedKey: string,
   router: string,
   base: string,
   span: FileSpan,
 ): Promise<void> {
   try {
-    await dropOldDayCopy(bucket, router, base, span)
+    await dropOldDayCopy(bucket, storedKey, router, base, span)
   } catch (err) {
     console.warn(`could not delete the old-day copy of ${router}/${base}: ${String(err)}`)
   }
@@ -196,7 +197,7 @@ export async function completeUpload(
       { code: 'span_mismatch', file: base },
     )
   }
-  await dropOldCopy(bucket, router, base, span)
+  await dropOldCopy(bucket, key, router, base, span)
   try {
     await rememberCompletedUpload(c.env.EDGEPING_KV, r2UploadId, key)
   } catch (err) {

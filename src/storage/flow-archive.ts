@@ -56,17 +56,20 @@ export async function storeFlowFile(
 
 /**
  * Until 2026-11-26 a closed file was stored under its header's start day; now under its
- * flow-capture name's (keyStart). Where the two days differ, an object at the old key is the same
- * name uploaded before, which the new upload replaces: it is deleted (a no-op when there is none).
+ * flow-capture name's (keyStart). Where the two differ, an object at the old key is the same name
+ * uploaded before, which the upload just stored at `storedKey` replaces: it is deleted (a no-op
+ * when there is none). Never `storedKey` itself: a multipart upload started before the change
+ * completes at the old key.
  */
 export async function dropOldDayCopy(
   bucket: R2Bucket,
+  storedKey: string,
   router: string,
   name: string,
   span: FileSpan,
 ): Promise<void> {
   const old = archiveKey(router, span.start, name)
-  if (old !== archiveKey(router, keyStart(name, span), name)) await bucket.delete(old)
+  if (old !== storedKey) await bucket.delete(old)
 }
 
 /** The object metadata that lets a listing answer time questions without opening files. */

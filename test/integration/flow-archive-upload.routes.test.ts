@@ -2,6 +2,7 @@
 // local R2 (which enforces R2's part rules: 5 MiB minimum, equal sizes but the last).
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { encodeUploadId } from '../../src/flows/archive/multipart-upload'
 import { buildFtFile } from './ft-file'
 import { call, problemOf } from './helpers'
 
@@ -237,6 +238,29 @@ describe('multipart upload', () => {
     expect(res.status).toBe(422)
     expect(await problemOf(res)).toMatchObject({ code: 'span_mismatch', file: name })
     expect(await stored(up.key)).toBeNull()
+  })
+
+  it('completes an upload started before name-day keys at its old key, and keeps it', async () => {
+    // Started before: the id names the header's day (2010-11-09), R2's upload is at that key; the
+    // name's day is 2010-11-08. Completing must not take the file for an old copy and delete it.
+    const name = 'ft-v05.2010-11-08.235500+0000'
+    const oldKey = `flows/v1/rtr4/2010-11-09/${name}`
+    const r2 = await env.FLOW_ARCHIVE.createMultipartUpload(oldKey, {
+      // What the start wrote then: the span from the header of `small`.
+      customMetadata: {
+        start: String(DAY + 3600),
+        end: String(DAY + 4500),
+        endEstimated: 'false',
+        spanSource: 'header',
+        recordVersion: '5',
+        compressed: 'false',
+      },
+    })
+    const legacyId = encodeUploadId('2010-11-09', r2.uploadId)
+    const p1 = await part('rtr4', name, legacyId, 1, small)
+    const res = await complete('rtr4', name, legacyId, [p1])
+    expect(res.status, await res.clone().text()).toBe(200)
+    expect(await stored(oldKey)).not.toBeNull()
   })
 
   it('refuses a first chunk that is not an ft file, naming the offset', async () => {
