@@ -61,6 +61,7 @@ export async function openFlowExportCsv(
         return { text, offset: at }
       }
       if (pending.length > MAX_LINE) {
+        stats.lineTooLong = true
         throw new FlowParseError(
           'bad_csv',
           offset,

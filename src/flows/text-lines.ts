@@ -29,7 +29,7 @@ export function utf8Length(text: string): number {
 /** Lines of a UTF-8 stream (LF or CRLF), with 1-based numbers and byte offsets; bounded length. */
 export async function* readLines(
   stream: ReadableStream<Uint8Array>,
-  stats: { bytes: number },
+  stats: { bytes: number; lineTooLong?: boolean },
   maxBytes?: number,
 ): AsyncGenerator<TextLine, void, void> {
   const reader = stream.getReader()
@@ -49,6 +49,7 @@ export async function* readLines(
       nl = pending.indexOf('\n')
     }
     if (pending.length > MAX_LINE) {
+      stats.lineTooLong = true
       throw new FlowParseError(
         'bad_text',
         offset,
@@ -83,8 +84,17 @@ export type TextReadOptions = {
   allowPartial?: boolean
 }
 
-/** A text reader's counters; `truncated` is set when `allowPartial` kept the rows before a bad line. */
-export type TextStats = { flows: number; bytes: number; truncated?: Truncation }
+/**
+ * A text reader's counters; `truncated` is set when `allowPartial` kept the rows before a bad
+ * line; `lineTooLong`, when a line longer than MAX_LINE stopped the reading (the rest cannot be
+ * read on).
+ */
+export type TextStats = {
+  flows: number
+  bytes: number
+  truncated?: Truncation
+  lineTooLong?: boolean
+}
 
 /**
  * partial=1 for a text input: the rows before the bad line are kept; the rest of the file is
@@ -100,12 +110,16 @@ export async function keepRowsBefore(
   drain: () => Promise<number>,
 ): Promise<void> {
   if (!(err instanceof FlowParseError)) throw err
-  let rowsAfter: number | null
-  try {
-    rowsAfter = await drain()
-  } catch (e) {
-    if (!(e instanceof FlowParseError)) throw e
-    rowsAfter = null
+  let rowsAfter: number | null = null
+  // After a line too long to read on, the rest is not read (its line generator is done): the
+  // counts are not known.
+  if (!stats.lineTooLong) {
+    try {
+      rowsAfter = await drain()
+    } catch (e) {
+      if (!(e instanceof FlowParseError)) throw e
+      rowsAfter = null
+    }
   }
   stats.truncated = {
     offset: err.offset,

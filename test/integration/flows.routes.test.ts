@@ -490,6 +490,25 @@ describe('POST /flows/print', () => {
     expect(note).toContain(`flows lost: 1 (the rows from the bad line on)`)
   })
 
+  it('says the loss is not known after a line too long to read on', async () => {
+    for (const path of [
+      'expected/seed-all.z/print-default.txt',
+      'expected/seed-all.z/export-f2.csv',
+    ]) {
+      const rows = text(path).split('\n')
+      rows[50] = 'x'.repeat(10_000)
+      const res = await call('/flows/summary?partial=1', { method: 'POST', body: rows.join('\n') })
+      expect(res.status, path).toBe(200)
+      const [f] = ((await res.json()) as { files: { flows: number; truncated?: object }[] }).files
+      expect(f?.flows, path).toBe(49)
+      expect(f?.truncated, path).toMatchObject({
+        bytesLost: null,
+        flowsLost: null,
+        flowsLostBy: 'rows',
+      })
+    }
+  })
+
   it('counts the rows and bytes a bad line in the middle of a text input loses', async () => {
     const inputs = [
       ['expected/seed-all.z/print-default.txt', 1],
