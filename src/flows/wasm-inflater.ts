@@ -72,6 +72,22 @@ export function wasmInflater(module: WebAssembly.Module): Inflater {
         return new Error(`invalid zlib data: ${text}`)
       }
       const afterEnd = () => new Error('bytes after the end of the zlib stream')
+      // Steps until the glue needs input (false) or the stream and its check ended (true), full
+      // chunks coming out as they fill. Damage, a cut stream (once the input has ended) and
+      // junk after the end throw, after what was inflated before them.
+      async function* run(inputEnded: boolean): AsyncGenerator<Uint8Array, boolean> {
+        for (;;) {
+          const status = x.step(s)
+          while (x.out_used(s) >= CHUNK) yield take(out)
+          if (status === ST_OK) continue
+          if (status === ST_NEED_INPUT && !inputEnded) return false
+          if (status === ST_END && x.avail_in(s) === 0) return true
+          yield* rest()
+          throw status === ST_END
+            ? afterEnd()
+            : failure(status === ST_NEED_INPUT ? ST_TRUNCATED : status)
+        }
+      }
       let ended = false
       try {
         for await (const chunk of compressed) {
@@ -87,39 +103,12 @@ export function wasmInflater(module: WebAssembly.Module): Inflater {
             new Uint8Array(x.memory.buffer, x.in_ptr(s), n).set(chunk.subarray(off, off + n))
             x.add_input(s, n)
             off += n
-            for (;;) {
-              const status = x.step(s)
-              while (x.out_used(s) >= CHUNK) yield take(out)
-              if (status === ST_OK) continue
-              if (status === ST_NEED_INPUT) break
-              if (status !== ST_END) {
-                // What was inflated before the damage first (a partial result keeps it).
-                yield* rest()
-                throw failure(status)
-              }
-              ended = true
-              if (x.avail_in(s) > 0) {
-                yield* rest()
-                throw afterEnd()
-              }
-              break
-            }
+            ended = yield* run(false)
           }
         }
         if (!ended) {
           x.end_input(s)
-          for (;;) {
-            const status = x.step(s)
-            while (x.out_used(s) >= CHUNK) yield take(out)
-            if (status === ST_OK) continue
-            if (status === ST_END) break
-            yield* rest()
-            throw failure(status === ST_NEED_INPUT ? ST_TRUNCATED : status)
-          }
-          if (x.avail_in(s) > 0) {
-            yield* rest()
-            throw afterEnd()
-          }
+          yield* run(true)
         }
         yield* rest()
       } finally {

@@ -303,7 +303,8 @@ static int trailer(stream *s) {
 
 /*
  * One step: the header, one block (or one call of zlib's inflate) or the trailer. The caller
- * takes the output before the next step, but for less than its chunk size.
+ * takes output (out_used) in pieces of its size between steps; what it leaves stays in the
+ * buffer, which grows for it up to OUT_MAX.
  */
 __attribute__((export_name("step"))) int step(stream *s) {
   switch (s->phase) {
