@@ -44,7 +44,13 @@ export class FlowParseError extends Error {
     readonly code: FlowParseErrorCode,
     readonly offset: number,
     message: string,
-    readonly extra: { inflated?: boolean; line?: number; flowsRead?: number } = {},
+    readonly extra: {
+      inflated?: boolean
+      line?: number
+      flowsRead?: number
+      /** corrupt_zlib: the stream was only cut short (InflateCutError), not damaged. */
+      cut?: boolean
+    } = {},
   ) {
     super(message)
   }

@@ -1,7 +1,7 @@
 import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError, type Truncation } from './flow-errors'
 import { type FtHeader, headerLengthOf, parseFtHeader, truncatedHeader } from './ft-header'
-import { decompressionStreamInflater, type Inflater } from './inflater'
+import { decompressionStreamInflater, InflateCutError, type Inflater } from './inflater'
 import type { PeekedStream } from './input-sniff'
 import type { FieldSpec } from './record-layouts'
 
@@ -230,6 +230,7 @@ export async function openFtStream(
           throw new FlowParseError('corrupt_zlib', offset, message, {
             inflated: true,
             flowsRead: stats.flows,
+            ...(err instanceof InflateCutError ? { cut: true } : {}),
           })
         }
         if (next.done) {

@@ -32,6 +32,15 @@ export type Inflater = {
   chunksHeld?: number
 }
 
+/**
+ * The compressed stream ended before its end: cut, not damaged (every byte there was valid).
+ * An inflater that can tell the two apart throws this for a cut; an open flow-capture file
+ * copied while it is being written ends like that.
+ */
+export class InflateCutError extends Error {
+  override name = 'InflateCutError'
+}
+
 /** Compressed bytes given to DecompressionStream at once, at least (but the last write). */
 export const COALESCE_BYTES = 64 * 1024
 

@@ -1,4 +1,4 @@
-import type { Inflater } from './inflater'
+import { InflateCutError, type Inflater } from './inflater'
 
 /** What wasm/inflate/inflate-glue.c exports (a streaming zlib inflate over buffers it owns). */
 export type InflateExports = {
@@ -66,7 +66,8 @@ export function wasmInflater(module: WebAssembly.Module): Inflater {
         return pieces
       }
       const failure = (status: number) => {
-        if (status === ST_TRUNCATED) return new Error('the zlib stream ends early (truncated)')
+        if (status === ST_TRUNCATED)
+          return new InflateCutError('the zlib stream ends early (truncated)')
         const bytes = new Uint8Array(x.memory.buffer, x.message(s))
         const text = new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)))
         return new Error(`invalid zlib data: ${text}`)

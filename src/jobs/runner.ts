@@ -1,3 +1,4 @@
+import { ARCHIVED_FILE_LIMITS } from '../flows/archive/file-check'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
 import { compileFilter, FilterError } from '../flows/filter/index'
 import { type FlowBatch, type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
@@ -56,14 +57,6 @@ export type JobPorts = {
 }
 
 export type Outcome = 'ack' | 'retry'
-
-/** Limits for reading one archived file inside a consumer (memory stays flat: streaming). */
-const FILE_LIMITS = {
-  maxFiles: 1,
-  maxFlows: 50_000_000,
-  maxBytes: 5 * 1024 * 1024 * 1024,
-  maxInflatedBytes: 20 * 1024 * 1024 * 1024,
-}
 
 /**
  * Handles one queue message. `attempts` counts deliveries (1 on the first); on the last one a
@@ -148,7 +141,7 @@ async function readFile(
     })
   }
   const events = catFlows([{ name: file.name, stream }], {
-    limits: FILE_LIMITS,
+    limits: ARCHIVED_FILE_LIMITS,
     ...(reads ? { decodeFields: () => reads } : {}),
     ...(ports.inflater ? { inflater: ports.inflater } : {}),
   })

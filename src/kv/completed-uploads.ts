@@ -8,12 +8,28 @@ import { keys } from './keys'
  */
 const TTL_SECONDS = 24 * 3600
 
+/** What reading the file at completion found (the upload's answer repeats it). */
+export type CompletionCheck = { flowsRead?: number; warnings?: string[]; unchecked?: string }
+
+/** KV metadata holds at most 1024 bytes of JSON: each text is cut to fit. */
+const MAX_TEXT = 300
+
 export async function rememberCompletedUpload(
   kv: KVNamespace,
   r2UploadId: string,
   objectKey: string,
+  check: CompletionCheck = {},
 ): Promise<void> {
-  await kv.put(await keys.completedUpload(r2UploadId), objectKey, { expirationTtl: TTL_SECONDS })
+  const cut = (t: string) => (t.length > MAX_TEXT ? `${t.slice(0, MAX_TEXT - 1)}…` : t)
+  const metadata: CompletionCheck = {
+    ...(check.flowsRead !== undefined ? { flowsRead: check.flowsRead } : {}),
+    ...(check.warnings ? { warnings: check.warnings.slice(0, 2).map(cut) } : {}),
+    ...(check.unchecked ? { unchecked: cut(check.unchecked) } : {}),
+  }
+  await kv.put(await keys.completedUpload(r2UploadId), objectKey, {
+    expirationTtl: TTL_SECONDS,
+    metadata,
+  })
 }
 
 /** The object key a completed upload was stored under, or null (unknown or forgotten). */
@@ -21,5 +37,16 @@ export async function completedUploadKey(
   kv: KVNamespace,
   r2UploadId: string,
 ): Promise<string | null> {
-  return kv.get(await keys.completedUpload(r2UploadId))
+  return (await completedUpload(kv, r2UploadId))?.key ?? null
+}
+
+/** The object key and the check of a completed upload, or null (unknown or forgotten). */
+export async function completedUpload(
+  kv: KVNamespace,
+  r2UploadId: string,
+): Promise<{ key: string; check: CompletionCheck } | null> {
+  const { value, metadata } = await kv.getWithMetadata<CompletionCheck>(
+    await keys.completedUpload(r2UploadId),
+  )
+  return value === null ? null : { key: value, check: metadata ?? {} }
 }

@@ -31,6 +31,21 @@ export const ArchivedFileSchema = z
   })
   .openapi('ArchivedFile')
 
+/** A stored file as its upload answers it: ArchivedFile, and what reading it found. */
+export const UploadedFileSchema = ArchivedFileSchema.extend({
+  flowsRead: z.number().int().optional().openapi({
+    description:
+      'Records read when the file was uploaded (every record is read before the file is kept; a file that does not read gets a 422 and is not kept)',
+  }),
+  warnings: z.array(z.string()).optional().openapi({
+    description:
+      'The file reads, but: an open file cut short at its end, or a header flow count other than the records held',
+  }),
+  unchecked: z.string().optional().openapi({
+    description: 'Why the records were not read (a multipart upload above 1 GiB)',
+  }),
+}).openapi('UploadedFile')
+
 export const archiveErrors = {
   401: problemResponse('Missing or wrong API token'),
   422: problemResponse('Bad router, name, time range, or a file that is not a flow-tools file'),

@@ -4,10 +4,10 @@ import { MAX_PARTS } from '../flows/archive/multipart-upload'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import {
-  ArchivedFileSchema,
   archiveErrors,
   archivePath,
   CompleteUploadSchema,
+  UploadedFileSchema,
   UploadedPartSchema,
   UploadStartedSchema,
 } from './flow-archive-common'
@@ -35,7 +35,11 @@ const Params = z.object({
   }),
 })
 
-const tooLarge = { 413: problemResponse('Larger than the limit for one request') }
+const tooLarge = {
+  413: problemResponse(
+    'Larger than the limit for one request, or records inflating to more than 50 times the file (a decompression bomb)',
+  ),
+}
 const noSuchUpload = { 404: problemResponse('No such upload in progress for this router and path') }
 const unavailable = {
   503: problemResponse('R2 reported an internal error: send the request again'),
@@ -76,8 +80,8 @@ With \`?uploadId=ID&partNumber=N\` (N 1..${MAX_PARTS}) the body is part N of a m
   },
   responses: {
     201: {
-      description: 'Stored (one-request upload)',
-      content: { 'application/json': { schema: ArchivedFileSchema } },
+      description: 'Stored (one-request upload), every record read on the way',
+      content: { 'application/json': { schema: UploadedFileSchema } },
     },
     200: {
       description: 'Part stored',
@@ -138,10 +142,11 @@ const postFile = createRoute({
     },
     200: {
       description:
-        'Upload completed: the stored file. A completion sent again within 24 hours (its first answer lost) gets the same file.',
-      content: { 'application/json': { schema: ArchivedFileSchema } },
+        'Upload completed: the stored file, read back through. A completion sent again within 24 hours (its first answer lost) gets the same file.',
+      content: { 'application/json': { schema: UploadedFileSchema } },
     },
     400: problemResponse('Malformed JSON body'),
+    ...tooLarge,
     ...noSuchUpload,
     ...unavailable,
     ...archiveErrors,

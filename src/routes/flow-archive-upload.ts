@@ -9,6 +9,8 @@ import {
   keyStart,
   utcDay,
 } from '../flows/archive/archive-index'
+import { checkedPassThrough } from '../flows/archive/checked-stream'
+import { checkFtFile, type FileCheck, inflatedLimit } from '../flows/archive/file-check'
 import { headerFromHead, sniffFtHeader } from '../flows/archive/header-sniff'
 import {
   ADVISED_PART_BYTES,
@@ -20,10 +22,15 @@ import {
   MIN_PART_BYTES,
   sameSpan,
 } from '../flows/archive/multipart-upload'
-import { FlowParseError } from '../flows/flow-errors'
+import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
 import type { FtHeader } from '../flows/ft-header'
 import { invalidRequest, ProblemError } from '../http/problem'
-import { completedUploadKey, rememberCompletedUpload } from '../kv/completed-uploads'
+import {
+  completedUpload,
+  completedUploadKey,
+  rememberCompletedUpload,
+} from '../kv/completed-uploads'
+import { workerInflater } from '../ports/inflate-wasm'
 import {
   ArchiveUploadError,
   abortMultipart,
@@ -37,6 +44,7 @@ import {
   deleteFlowFiles,
   dropOldDayCopy,
   headFlowFile,
+  openFlowFile,
   storeFlowFile,
 } from '../storage/flow-archive'
 import {
@@ -50,6 +58,16 @@ import {
 } from './flow-archive-common'
 
 /**
+ * A stored file as an upload answers it: how many records it was read to hold, and what a
+ * user should know of it, or why it was not read.
+ */
+export type UploadedFile = ArchivedFile & {
+  flowsRead?: number
+  warnings?: string[]
+  unchecked?: string
+}
+
+/**
  * The steps of storing a flow file: in one request, or as a resumable multipart upload (start
  * with the file's first bytes, send parts, complete, or abort). Each takes the checked router
  * and base name; the storage key comes from the file's start day, which the upload id carries.
@@ -60,7 +78,7 @@ export async function storeWholeFile(
   c: Context<AppEnv>,
   router: string,
   base: string,
-): Promise<ArchivedFile> {
+): Promise<UploadedFile> {
   const length = requireLength(c)
   const max = Number(c.env.ARCHIVE_MAX_FILE_BYTES) || MAX_PART_BYTES
   if (length > max) {
@@ -69,9 +87,52 @@ export async function storeWholeFile(
     )
   }
   const { header, span, stream } = await sniffSpan(c.req.raw.body, base, length)
-  const stored = await storeFlowFile(c.env.FLOW_ARCHIVE, router, base, span, header, stream, length)
+  // Every record is read as the file streams to R2; a file that does not read is not stored
+  // (R2 never gets its last bytes), and what was stored at its key before stays.
+  const checked = checkedPassThrough(stream, (copy) => checkFtFile(copy, checkOptions(length)))
+  let stored: ArchivedFile
+  try {
+    stored = await storeFlowFile(
+      c.env.FLOW_ARCHIVE,
+      router,
+      base,
+      span,
+      header,
+      checked.stream,
+      length,
+    )
+  } catch (err) {
+    throw (await checkFailure(checked.verdict, base)) ?? err
+  }
+  const check = await checked.verdict
   await dropOldCopy(c.env.FLOW_ARCHIVE, stored.key, router, base, span)
-  return stored
+  return withCheck(stored, check)
+}
+
+/** Uploads are read with the Worker's inflate, and limits scaled to the file's size. */
+function checkOptions(size: number): Parameters<typeof checkFtFile>[1] {
+  return { inflater: workerInflater, limits: { maxInflatedBytes: inflatedLimit(size) } }
+}
+
+/** The check's error, named after the file, when the check failed (null when it did not). */
+async function checkFailure(verdict: Promise<FileCheck>, base: string): Promise<Error | null> {
+  const err = await verdict.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  if (err instanceof FlowParseError || err instanceof FlowLimitError) {
+    err.file = base
+    return err
+  }
+  return err instanceof Error ? err : null
+}
+
+function withCheck(file: ArchivedFile, check: FileCheck): UploadedFile {
+  return {
+    ...file,
+    flowsRead: check.flows,
+    ...(check.warnings.length > 0 ? { warnings: check.warnings } : {}),
+  }
 }
 
 /** dropOldDayCopy, best effort: the file is stored; a copy left behind is only a duplicate. */
@@ -159,7 +220,7 @@ export async function completeUpload(
   base: string,
   uploadId: string,
   parts: z.infer<typeof UploadedPartSchema>[],
-): Promise<ArchivedFile> {
+): Promise<UploadedFile> {
   const { key, r2UploadId } = uploadTarget(router, base, uploadId)
   const bucket = c.env.FLOW_ARCHIVE
   let stored: ArchivedFile
@@ -197,14 +258,55 @@ export async function completeUpload(
       { code: 'span_mismatch', file: base },
     )
   }
+  const checked = await checkStoredFile(bucket, stored, base)
   await dropOldCopy(bucket, key, router, base, span)
   try {
-    await rememberCompletedUpload(c.env.EDGEPING_KV, r2UploadId, key)
+    const { flowsRead, warnings, unchecked } = checked
+    await rememberCompletedUpload(c.env.EDGEPING_KV, r2UploadId, key, {
+      ...(flowsRead !== undefined ? { flowsRead } : {}),
+      ...(warnings ? { warnings } : {}),
+      ...(unchecked ? { unchecked } : {}),
+    })
   } catch (err) {
     // The file is stored and checked: that is the answer. Only a repeated completion would miss it.
     console.warn(`could not remember completed upload ${uploadId}: ${String(err)}`)
   }
-  return stored
+  return checked
+}
+
+/** Stored files above this are not read back when their upload completes (CPU: about 7 s). */
+export const COMPLETION_CHECK_MAX_BYTES = 1024 * 1024 * 1024
+
+/**
+ * Reads a completed upload's file back through, as a one-request upload is read on its way in;
+ * one that does not read is deleted (422). Above COMPLETION_CHECK_MAX_BYTES it is kept unread,
+ * and the answer says so.
+ */
+async function checkStoredFile(
+  bucket: R2Bucket,
+  file: ArchivedFile,
+  base: string,
+): Promise<UploadedFile> {
+  const { key, size } = file
+  if (size > COMPLETION_CHECK_MAX_BYTES) {
+    return {
+      ...file,
+      unchecked: `the file is larger than ${COMPLETION_CHECK_MAX_BYTES} bytes: its records were not read at completion (a query reading it reports damage, if any, under failures)`,
+    }
+  }
+  const stream = await storage(() => openFlowFile(bucket, key))
+  if (!stream) throw uploadProblem('no_such_upload', key, 'the completed file is gone')
+  let check: FileCheck
+  try {
+    check = await checkFtFile(stream, checkOptions(size))
+  } catch (err) {
+    if (!(err instanceof FlowParseError || err instanceof FlowLimitError)) throw err
+    await deleteFlowFiles(bucket, [key])
+    err.file = base
+    err.message = `${err.message}; the assembled file was deleted`
+    throw err
+  }
+  return withCheck(file, check)
 }
 
 /** The file a completed upload made, if this archive completed that upload into `key`. */
@@ -212,9 +314,11 @@ async function completedBefore(
   c: Context<AppEnv>,
   key: string,
   r2UploadId: string,
-): Promise<ArchivedFile | null> {
-  if ((await completedUploadKey(c.env.EDGEPING_KV, r2UploadId)) !== key) return null
-  return storage(() => headFlowFile(c.env.FLOW_ARCHIVE, key))
+): Promise<UploadedFile | null> {
+  const done = await completedUpload(c.env.EDGEPING_KV, r2UploadId)
+  if (done?.key !== key) return null
+  const file = await storage(() => headFlowFile(c.env.FLOW_ARCHIVE, key))
+  return file ? { ...file, ...done.check } : null
 }
 
 export async function abortUpload(

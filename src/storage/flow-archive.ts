@@ -43,15 +43,19 @@ export async function storeFlowFile(
   const key = archiveKey(router, keyStart(name, span), name)
   // R2 needs the length up front; FixedLengthStream also fails the put if the body is cut short.
   const fixed = new FixedLengthStream(length)
-  const [object] = await Promise.all([
+  // Both settle before the answer: a body that errors (a file that fails its check) aborts the
+  // put, and the put is left to finish failing rather than be cut off with the request.
+  const [put, pipe] = await Promise.allSettled([
     bucket.put(key, fixed.readable, {
       customMetadata: fileMetadata(span, header),
       httpMetadata: { contentType: 'application/octet-stream' },
     }),
     body.pipeTo(fixed.writable),
   ])
-  if (!object) throw new Error(`R2 refused the put of ${key}`)
-  return toArchivedFile(object)
+  if (pipe.status === 'rejected') throw pipe.reason
+  if (put.status === 'rejected') throw put.reason
+  if (!put.value) throw new Error(`R2 refused the put of ${key}`)
+  return toArchivedFile(put.value)
 }
 
 /**
@@ -144,6 +148,14 @@ export async function listRouters(bucket: R2Bucket, max = 1000): Promise<string[
 /** Deletes up to 1000 objects in one call (R2's bulk delete limit). */
 export async function deleteFlowFiles(bucket: R2Bucket, keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000))
+}
+
+/** A stored file's bytes, or null when there is no such object. */
+export async function openFlowFile(
+  bucket: R2Bucket,
+  key: string,
+): Promise<ReadableStream<Uint8Array> | null> {
+  return (await bucket.get(key))?.body ?? null
 }
 
 /** A stored file's facts (no body), or null when there is no such object. */

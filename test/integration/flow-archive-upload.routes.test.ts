@@ -196,6 +196,20 @@ describe('multipart upload', () => {
     expect(await problemOf(late)).toMatchObject({ type: '/problems/no-such-upload' })
   })
 
+  it('reads the assembled file through: one cut short is deleted, with a 422', async () => {
+    const name = 'ft-v05.2010-11-09.050000+0000'
+    const cut = big.subarray(0, big.length - 10)
+    const up = await start('rtr3', name, cut.subarray(0, 200))
+    const p1 = await part('rtr3', name, up.uploadId, 1, cut.subarray(0, 5 * MiB))
+    const p2 = await part('rtr3', name, up.uploadId, 2, cut.subarray(5 * MiB))
+    const res = await complete('rtr3', name, up.uploadId, [p1, p2])
+    expect(res.status).toBe(422)
+    const problem = await problemOf(res)
+    expect(problem).toMatchObject({ code: 'truncated_record', file: name })
+    expect(String(problem.detail)).toContain('the assembled file was deleted')
+    expect(await stored(up.key)).toBeNull()
+  })
+
   it('completes a one-part upload smaller than the header check reads', async () => {
     const name = 'ft-v05.2010-11-09.010000+0000'
     const up = await start('rtr5', name, small.subarray(0, 200))

@@ -1,6 +1,7 @@
 // The flow archive in workerd with Miniflare's local R2.
 import { env } from 'cloudflare:test'
 import { describe, expect, inject, it } from 'vitest'
+import { buildFtFile } from './ft-file'
 import { call, problemOf } from './helpers'
 
 const files = inject('flowFixtures')
@@ -130,6 +131,57 @@ describe('flow archive', () => {
     expect(await env.FLOW_ARCHIVE.head(`flows/v1/rtr5/2010-11-08/${name}`)).not.toBeNull()
     const both = await list('router=rtr5&from=2010-11-08T00:00:00Z&to=2010-11-10T00:00:00Z')
     expect(both.files.map((f) => f.name)).toEqual([name])
+  })
+
+  it('reads every record on the way in: a damaged file is refused, the one stored before stays', async () => {
+    const name = 'ft-v05.2010-11-09.000000+0000'
+    const key = `flows/v1/rtr4/2010-11-09/${name}`
+    const day = Date.UTC(2010, 10, 9) / 1000
+    const good = await buildFtFile({ flows: 600, capStart: day, capEnd: day + 300, compress: true })
+    const res = await put('rtr4', name, good)
+    expect(res.status, await res.clone().text()).toBe(201)
+    const answer = (await res.json()) as { flowsRead: number; warnings?: string[] }
+    expect(answer.flowsRead).toBe(600)
+    expect(answer.warnings).toBeUndefined()
+    const damaged = good.slice()
+    for (let i = 2000; i < 2040; i++) damaged[i] = (damaged[i] as number) ^ 0x5a
+    const bad = await put('rtr4', name, damaged)
+    expect(bad.status).toBe(422)
+    const problem = await problemOf(bad)
+    expect(problem).toMatchObject({ code: 'corrupt_zlib', file: name, inflated: true })
+    expect(problem.detail).toContain('inflated byte offset')
+    const kept = await env.FLOW_ARCHIVE.get(key)
+    expect(new Uint8Array(await (kept as R2ObjectBody).arrayBuffer())).toEqual(good)
+    // Cut short: compressed (the zlib stream ends early) or not (a partial last record).
+    const cut = await put('rtr4', name, good.subarray(0, good.length - 20))
+    expect(cut.status).toBe(422)
+    expect(await problemOf(cut)).toMatchObject({ code: 'corrupt_zlib' })
+    const plain = await buildFtFile({ flows: 100, capStart: day, capEnd: day + 300 })
+    const cutRecord = await put('rtr4', name, plain.subarray(0, plain.length - 10))
+    expect(cutRecord.status).toBe(422)
+    expect(await problemOf(cutRecord)).toMatchObject({
+      code: 'truncated_record',
+      offset: plain.length - 64,
+    })
+    expect((await env.FLOW_ARCHIVE.head(key))?.size).toBe(good.length)
+  })
+
+  it('takes an open file cut at its end (a copy of the file being written), with a warning', async () => {
+    const name = 'ft-v05.2010-11-10.000000+0000'
+    const day = Date.UTC(2010, 10, 10) / 1000
+    const open = await buildFtFile({
+      flows: 600,
+      capStart: day,
+      capEnd: day + 300,
+      compress: true,
+      open: true,
+    })
+    const res = await put('rtr4', name, open.subarray(0, open.length - 25))
+    expect(res.status, await res.clone().text()).toBe(201)
+    const answer = (await res.json()) as { flowsRead: number; warnings: string[] }
+    expect(answer.flowsRead).toBeGreaterThan(400)
+    expect(answer.flowsRead).toBeLessThan(600)
+    expect(answer.warnings).toEqual([expect.stringContaining('the file is open')])
   })
 
   it('refuses a flow-capture name more than a day from its header', async () => {

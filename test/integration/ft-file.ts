@@ -5,12 +5,16 @@ import { findLayout } from '../../src/flows/record-layouts'
 
 /**
  * A closed (DONE) v5 file of `flows` records spread over [capStart, capEnd], big-endian and
- * uncompressed like flow-capture's default, so its size is 48 bytes a flow plus the header.
+ * uncompressed like flow-capture's default, so its size is 64 bytes a flow plus the header.
+ * `compress`: zlib-compressed records (flow-capture -z); `open`: a streaming header, as
+ * flow-capture writes it before it closes the file.
  */
 export async function buildFtFile(opts: {
   flows: number
   capStart: number
   capEnd: number
+  compress?: boolean
+  open?: boolean
 }): Promise<Uint8Array> {
   const layout = findLayout(5)
   if (!layout) throw new Error('no v5 layout')
@@ -37,8 +41,8 @@ export async function buildFtFile(opts: {
     {
       layout,
       byteOrder: 'big',
-      compress: false,
-      done: { capStart, capEnd, flowCount: flows },
+      compress: opts.compress === true,
+      ...(opts.open ? {} : { done: { capStart, capEnd, flowCount: flows } }),
     },
     batches(),
   )

@@ -431,8 +431,12 @@ const UPLOAD_SCRIPT = `(() => {
         const body = await upload(url, file, progress)
         stored++
         const when = (t) => new Date(t * 1000).toISOString().replace('.000Z', 'Z')
+        // flowsRead: the records read on the way in; what the user should know comes after.
+        const flows = body.flowsRead === undefined ? body.flows : body.flowsRead
+        const notes = (body.warnings || []).concat(body.unchecked ? [body.unchecked] : [])
         li.textContent = file.name + ': stored, ' + when(body.start) + ' .. ' + when(body.end) +
-          (body.flows === undefined ? '' : ', ' + body.flows + ' flows')
+          (flows === undefined ? '' : ', ' + flows + ' flows') +
+          (notes.length > 0 ? ' (' + notes.join('; ') + ')' : '')
         li.className = 'pass'
       } catch (err) {
         li.textContent = file.name + ': ' + String(err.message || err)
