@@ -42,6 +42,12 @@ export function problemResponse(description: string) {
   return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } }
 }
 
+/** The answers of a route that takes a JSON body, before the route sees it. */
+export const JSON_BODY_ERRORS = {
+  400: problemResponse('Malformed JSON body'),
+  415: problemResponse('The body is not sent as application/json'),
+}
+
 /** Thrown anywhere in a request; `onError` renders it. */
 export class ProblemError extends Error {
   override name = 'ProblemError'

@@ -4,7 +4,7 @@ import { runRounds } from '../checks/run-round'
 import type { TargetNode } from '../checks/targets-model'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
-import { problemResponse } from '../http/problem'
+import { JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { buildProbePorts } from '../ports/probe-ports'
 import { checksReadRoutes } from './checks-read'
@@ -90,6 +90,7 @@ const runRoute = createRoute({
         },
       },
     },
+    ...JSON_BODY_ERRORS,
     401: problemResponse('No or wrong API token'),
     422: problemResponse('Invalid target (probe, host, port, URL, pings)'),
   },

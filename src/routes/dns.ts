@@ -74,7 +74,11 @@ const lookupPost = createRoute({
   request: {
     body: { content: { 'application/json': { schema: LookupBodySchema } }, required: true },
   },
-  responses: lookupResponses,
+  responses: {
+    ...lookupResponses,
+    413: problemResponse('Body larger than 16 KiB'),
+    415: problemResponse('The body is not sent as application/json'),
+  },
 })
 
 dnsRoutes.openapi(lookupGet, (c) => answerLookup(c, c.req.valid('query')))

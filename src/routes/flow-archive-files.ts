@@ -1,7 +1,8 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { MAX_PARTS } from '../flows/archive/multipart-upload'
-import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
+import { parseJsonBody } from '../http/json-body'
+import { invalidRequest, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import {
   archiveErrors,
@@ -160,7 +161,9 @@ flowArchiveFileRoutes.openapi(
     const base = archivePath(router, path)
     const { uploads, uploadId } = c.req.valid('query')
     if (uploadId !== undefined) {
-      const parsed = CompleteUploadSchema.safeParse(await jsonBody(c.req.raw))
+      const parsed = CompleteUploadSchema.safeParse(
+        await parseJsonBody(c.req.raw, '{"parts": [{"partNumber": 1, "etag": "..."}]}'),
+      )
       if (!parsed.success) {
         const errors = parsed.error.issues.map((i) => ({
           path: ['json', ...i.path.map(String)].join('.'),
@@ -214,16 +217,3 @@ flowArchiveFileRoutes.openapi(
     return c.body(null, 204)
   },
 )
-
-async function jsonBody(req: Request): Promise<unknown> {
-  try {
-    return await req.json()
-  } catch {
-    throw new ProblemError({
-      type: '/problems/malformed-json',
-      title: 'Malformed JSON body',
-      status: 400,
-      detail: 'the body is not JSON: send {"parts": [{"partNumber": 1, "etag": "..."}]}',
-    })
-  }
-}

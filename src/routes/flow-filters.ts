@@ -109,6 +109,7 @@ const put = createRoute({
   responses: {
     200: { description: 'Saved', content: { 'application/json': { schema: FilterSetSchema } } },
     401: problemResponse('Missing or wrong API token'),
+    400: problemResponse('Malformed JSON body'),
     413: problemResponse(`Configuration larger than ${MAX_FILTER_SET_BYTES} bytes`),
     415: problemResponse('Body neither text/plain nor JSON'),
     422: problemResponse('Invalid name, or a configuration error with line, column and excerpt'),

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
-import { problemResponse } from '../http/problem'
+import { JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { renderJobText } from '../jobs/result'
 import { deleteJob } from '../storage/flow-jobs'
@@ -73,6 +73,7 @@ flowJobRoutes.openapi(
           },
         },
       },
+      ...JSON_BODY_ERRORS,
       401: problemResponse('Missing or wrong API token'),
       422: problemResponse(
         'Bad time range, router, filter (line, column, excerpt), no file in range, too many files, or mixed record versions for output=flows',

@@ -159,6 +159,14 @@ const TotalsSchema = z.object({
   lastFlowEnd: z.string().nullable(),
 })
 
+/** With save=1: the saved analysis' id (also in the Location header). */
+const savedId = {
+  id: z
+    .string()
+    .optional()
+    .openapi({ description: 'save=1: the id of the saved analysis (GET /flows/analyses/{id})' }),
+}
+
 /** What flow-nfilter would print on stderr and go on: `permit !80`, a variable left to its default. */
 const filterWarnings = {
   filterWarnings: z
@@ -168,7 +176,12 @@ const filterWarnings = {
 }
 
 export const SummaryResponseSchema = z
-  .object({ files: z.array(FileSummarySchema), totals: TotalsSchema, ...filterWarnings })
+  .object({
+    files: z.array(FileSummarySchema),
+    totals: TotalsSchema,
+    ...filterWarnings,
+    ...savedId,
+  })
   .openapi('FlowSummary')
 
 const TopRowSchema = z.object({
@@ -195,6 +208,7 @@ export const ReportResponseSchema = z
     files: z.array(FileSummarySchema),
     totals: TotalsSchema,
     ...filterWarnings,
+    ...savedId,
   })
   .openapi('FlowReport')
 
@@ -221,6 +235,7 @@ export const TimelineResponseSchema = z
     ),
     files: z.array(FileSummarySchema),
     ...filterWarnings,
+    ...savedId,
   })
   .openapi('FlowTimeline')
 

@@ -1,4 +1,4 @@
-import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi'
 import type { Context, TypedResponse } from 'hono'
 import type { AppEnv } from '../env'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
@@ -104,7 +104,44 @@ flowRoutes.use('*', async (c, next) => {
 })
 
 const UPLOAD =
-  'The body is one flow file (flow-tools ft, any version, byte order or compression; or flow-export -f 2 CSV), or multipart/form-data with several files read in order like flow-cat, plus an optional `filter.cfg` part placed before them.'
+  'The body is one flow file (flow-tools ft, any version, byte order or compression; flow-export -f 2 CSV; flow-print text; nfdump -o csv), or multipart/form-data with several files read in order like flow-cat, plus an optional `filter.cfg` part placed before them.'
+
+const binary = (description: string) => z.string().openapi({ format: 'binary', description })
+
+/** The upload as the document shows it; Hono does not validate it (see documented). */
+const UPLOAD_BODY = {
+  required: true,
+  content: {
+    'application/octet-stream': { schema: binary('One flow file, any format (sniffed)') },
+    'multipart/form-data': {
+      schema: z.object({
+        'filter.cfg': binary('flow-nfilter configuration, before the files (optional)').optional(),
+        file: binary('A flow file; repeat the part (any names) for several, read in order'),
+      }),
+    },
+  },
+}
+
+/** With save=1, where the saved analysis is. */
+const SAVED_LOCATION = {
+  Location: {
+    description: 'save=1: /flows/analyses/{id} of the saved analysis',
+    schema: { type: 'string' as const },
+  },
+}
+
+/**
+ * Registers the route in the document with its upload body, and returns it for routing hidden
+ * and without the body: zod-openapi would parse a multipart body whole to validate it, and the
+ * upload must stream.
+ */
+function documented<R extends RouteConfig>(route: R): R {
+  flowRoutes.openAPIRegistry.registerPath({
+    ...route,
+    request: { ...route.request, body: UPLOAD_BODY },
+  })
+  return { ...route, hide: true }
+}
 
 const printErrors = {
   413: problemResponse('Too many bytes, files or flows (limits), or an inflate bomb'),
@@ -137,6 +174,7 @@ const printRoute = createRoute({
       },
       content: {
         'text/plain': { schema: z.string() },
+        'text/csv': { schema: z.string() },
         'application/x-ndjson': { schema: z.string() },
       },
     },
@@ -154,6 +192,7 @@ const summaryRoute = createRoute({
   responses: {
     200: {
       description: 'JSON by default; text with Accept: text/plain',
+      headers: SAVED_LOCATION,
       content: {
         'application/json': { schema: SummaryResponseSchema },
         'text/plain': { schema: z.string() },
@@ -174,6 +213,7 @@ const reportRoute = createRoute({
     200: {
       description:
         'JSON by default; text (flow-stat -f 0 then the top-N tables) with Accept: text/plain',
+      headers: SAVED_LOCATION,
       content: {
         'application/json': { schema: ReportResponseSchema },
         'text/plain': { schema: z.string() },
@@ -193,6 +233,7 @@ const timelineRoute = createRoute({
   responses: {
     200: {
       description: 'JSON by default; text with Accept: text/plain',
+      headers: SAVED_LOCATION,
       content: {
         'application/json': { schema: TimelineResponseSchema },
         'text/plain': { schema: z.string() },
@@ -285,7 +326,7 @@ function printer(
   }
 }
 
-flowRoutes.openapi(printRoute, async (c) => {
+flowRoutes.openapi(documented(printRoute), async (c) => {
   const q = c.req.valid('query')
   if (c.req.query('save') !== undefined) {
     // Not dropped in silence: the caller expects an id back.
@@ -493,7 +534,7 @@ async function maybeSave(
   return saved.id
 }
 
-flowRoutes.openapi(summaryRoute, async (c) => {
+flowRoutes.openapi(documented(summaryRoute), async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
   const { files, filterWarnings } = await summarize(c, q)
@@ -504,7 +545,7 @@ flowRoutes.openapi(summaryRoute, async (c) => {
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
-flowRoutes.openapi(reportRoute, async (c) => {
+flowRoutes.openapi(documented(reportRoute), async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
   const stat = createStatSummary()
@@ -543,7 +584,7 @@ flowRoutes.openapi(reportRoute, async (c) => {
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)
 })
 
-flowRoutes.openapi(timelineRoute, async (c) => {
+flowRoutes.openapi(documented(timelineRoute), async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
   const t = createTimeline(q.bucket)

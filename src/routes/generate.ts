@@ -7,7 +7,8 @@ import type { Generator } from '../generators/generator'
 import { findGenerator, GENERATORS } from '../generators/registry'
 import { smokepingTargetsFromChecks } from '../generators/smokeping-from-checks'
 import { assertToken } from '../http/auth'
-import { invalidRequest, problemResponse } from '../http/problem'
+import { jsonRequestBody } from '../http/json-body'
+import { invalidRequest, JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { getChecksConfig } from '../kv/checks-store'
 import { lookupAddressesPort } from './dns-service'
@@ -51,9 +52,16 @@ function jsonSchemaOf(g: Generator): Record<string, unknown> {
   >
 }
 
+const storedSource = {
+  source: zo.enum(['stored']).optional().openapi({
+    description: 'stored: the SmokePing config of the targets stored with PUT /targets',
+  }),
+}
+
 // Each generator appears in the OpenAPI document with its own schema, for GET and POST.
 for (const g of GENERATORS) {
   const fields = topLevelFields(g.schema)
+  const source = g.kind === 'smokeping' ? storedSource : {}
   const query = zo.object({
     ...Object.fromEntries(
       Object.entries(fields).map(([name, field]) => [
@@ -65,6 +73,7 @@ for (const g of GENERATORS) {
       ]),
     ),
     format: zo.enum(['text', 'json']).optional(),
+    ...source,
   })
   generateRoutes.openAPIRegistry.registerPath({
     method: 'get',
@@ -82,10 +91,14 @@ for (const g of GENERATORS) {
     summary: `${g.title} (parameters as JSON)`,
     description: g.purpose,
     request: {
-      query: zo.object({ format: zo.enum(['text', 'json']).optional() }),
+      query: zo.object({ format: zo.enum(['text', 'json']).optional(), ...source }),
       body: { content: { 'application/json': { schema: g.schema } }, required: true },
     },
-    responses: { 200: textOrJson, ...errors },
+    responses: {
+      200: textOrJson,
+      ...JSON_BODY_ERRORS,
+      ...errors,
+    },
   })
 }
 
@@ -151,14 +164,7 @@ generateRoutes.post(
         },
       )
     }
-    let body: unknown
-    try {
-      body = await c.req.json()
-    } catch {
-      throw invalidRequest('the body must be a JSON object (Content-Type: application/json)', {
-        errors: [{ path: 'json', message: 'not valid JSON' }],
-      })
-    }
+    const body = await jsonRequestBody(c.req.raw, '{"field": "value", ...}')
     rejectUnknownFields(g, body)
     return answer(c, g, body)
   },

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
-import { problemResponse } from '../http/problem'
+import { JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { checkHost } from '../net/target-policy'
 import { sendHttpProbe } from '../ports/http-probe'
@@ -41,6 +41,7 @@ const referer = createRoute({
         'text/plain': { schema: z.string() },
       },
     },
+    ...JSON_BODY_ERRORS,
     401: problemResponse('No or wrong API token'),
     422: problemResponse('Invalid request, a refused target or a probe over its limits'),
   },

@@ -42,6 +42,7 @@ const putTargets = createRoute({
       content: { 'application/json': { schema: TargetsSummarySchema } },
     },
     401: problemResponse('No or wrong API token'),
+    400: problemResponse('Malformed JSON body'),
     413: problemResponse('Body over 256 KiB'),
     415: problemResponse('Neither JSON nor text/plain'),
     422: problemResponse('Invalid config: `line` for SmokePing text, `path` for the target'),

@@ -69,6 +69,30 @@ describe('the app skeleton', () => {
     }
   })
 
+  it('documents the flow analyzer uploads (raw or multipart) and save=1 answers', async () => {
+    type Op = {
+      requestBody?: { content: Record<string, unknown> }
+      responses: Record<string, { content?: Record<string, unknown>; headers?: object }>
+    }
+    const doc = (await (await call('/openapi.json')).json()) as {
+      paths: Record<string, { post?: Op }>
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> }
+    }
+    for (const route of ['print', 'summary', 'report', 'timeline']) {
+      const op = doc.paths[`/flows/${route}`]?.post
+      expect(Object.keys(op?.requestBody?.content ?? {}), route).toEqual([
+        'application/octet-stream',
+        'multipart/form-data',
+      ])
+      if (route !== 'print') expect(op?.responses[200]?.headers, route).toHaveProperty('Location')
+    }
+    expect(Object.keys(doc.paths['/flows/print']?.post?.responses[200]?.content ?? {})).toContain(
+      'text/csv',
+    )
+    for (const schema of ['FlowSummary', 'FlowReport', 'FlowTimeline'])
+      expect(doc.components.schemas[schema]?.properties, schema).toHaveProperty('id')
+  })
+
   it('serves the docs UI', async () => {
     const res = await call('/docs')
     expect(res.status).toBe(200)

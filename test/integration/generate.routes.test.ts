@@ -147,10 +147,32 @@ describe('POST /generate/{kind}', () => {
     )
   })
 
-  it('returns a 422 problem for a body that is not JSON', async () => {
-    const res = await call('/generate/modsecurity', { method: 'POST', body: '{"terms": [' })
-    expect(res.status).toBe(422)
-    expect((await problemOf(res)).errors).toEqual([{ path: 'json', message: 'not valid JSON' }])
+  it('answers 400 for a body that is not JSON, 415 for a body that is not said to be JSON', async () => {
+    const res = await call('/generate/modsecurity', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"terms": [',
+    })
+    expect(res.status).toBe(400)
+    const malformed = await problemOf(res)
+    expect(malformed.type).toBe('/problems/malformed-json')
+    expect(malformed.errors).toEqual([{ path: 'json', message: 'not valid JSON' }])
+    // curl -d without -H sends application/x-www-form-urlencoded; no type at all is no better.
+    const form = await call('/generate/modsecurity', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '{"terms": ["porn"]}',
+    })
+    expect(form.status).toBe(415)
+    expect(String((await problemOf(form)).detail)).toContain(
+      'takes application/json, not application/x-www-form-urlencoded',
+    )
+    const untyped = await call('/generate/modsecurity', {
+      method: 'POST',
+      body: new TextEncoder().encode('{"terms": ["porn"]}'),
+    })
+    expect(untyped.status).toBe(415)
+    expect(String((await problemOf(untyped)).detail)).toContain('the body has no Content-Type')
   })
 
   it('returns a 413 problem for a body over 64 KiB', async () => {
