@@ -33,7 +33,9 @@ function patternOf(path: string): RegExp {
             : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
       )
       .join('/')
-    re = new RegExp(`^${body}/?$`)
+    // Exact, as Hono routes: /flows/print/ is another path (404), and must not get an Allow
+    // that then 404s.
+    re = new RegExp(`^${body}$`)
     patterns.set(path, re)
   }
   return re

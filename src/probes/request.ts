@@ -64,6 +64,11 @@ const RESERVED = new Set([
   'expect',
   'authorization',
   'cookie',
+  // Credentials and hop-by-hop fields of proxies (RFC 9110 §11.7, §7.6.1): never forwarded as a
+  // probe's variants, whatever the site does with them.
+  'proxy-authorization',
+  'proxy-authenticate',
+  'proxy-connection',
 ])
 // RFC 9110 §5.5: visible ASCII, spaces and tabs; no CR/LF (no header injection) and no NUL.
 const FIELD_VALUE = /^[\x20-\x7e\t]+$/
@@ -104,7 +109,7 @@ export function checkRequest(
     throw new RefererProbeError(
       'bad_header',
       'header',
-      `'${header}' cannot be probed: use a plain request header name such as Referer or User-Agent (not Host, Cookie, Authorization, hop-by-hop or cf-* fields)`,
+      `'${header}' cannot be probed: use a plain request header name such as Referer or User-Agent (not Host, Cookie, credentials such as Authorization or Proxy-Authorization, hop-by-hop or cf-* fields)`,
     )
   }
   const referers = [...new Set(request.referers)]

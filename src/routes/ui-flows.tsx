@@ -3,6 +3,7 @@ import { csrf } from 'hono/csrf'
 import type { AppEnv } from '../env'
 import { checkRouter } from '../flows/archive/archive-index'
 import { MAX_PART_BYTES } from '../flows/archive/multipart-upload'
+import { readForm } from '../http/form-body'
 import { ProblemError } from '../http/problem'
 import { ANALYSIS_ID, getAnalysis } from '../kv/analyses'
 import { listFilterSets } from '../kv/filter-sets'
@@ -157,7 +158,7 @@ export const analysisPage: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 archiveUiRoutes.post('/ui/archive/delete', csrf(), async (c) => {
   await withSession(c)
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   const field = (name: string) =>
     typeof form[name] === 'string' ? (form[name] as string).trim() : ''
   const values = { router: field('router'), from: field('from'), to: field('to') }
@@ -193,7 +194,7 @@ archiveUiRoutes.post('/ui/archive/delete', csrf(), async (c) => {
 
 archiveUiRoutes.post('/ui/archive/query', csrf(), async (c) => {
   await withSession(c)
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   const query: Record<string, string> = {}
   for (const k of [
     'routers',
@@ -258,7 +259,7 @@ archiveUiRoutes.post('/ui/archive/query', csrf(), async (c) => {
 
 archiveUiRoutes.post('/ui/jobs/:id/delete', csrf(), async (c) => {
   await withSession(c)
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   const title = 'Archive query'
   if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
     return render(c, title, <ErrorBox title="Log in first (or reload: this form is stale)" />, 403)

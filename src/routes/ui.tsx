@@ -9,6 +9,7 @@ import { checkFilterConfig } from '../flows/filter'
 import { findGenerator, GENERATORS } from '../generators/registry'
 import { constantTimeEqual } from '../http/auth'
 import { domainProblem } from '../http/domain-errors'
+import { readForm } from '../http/form-body'
 import { type Problem, ProblemError } from '../http/problem'
 import {
   deleteFilterSet,
@@ -144,7 +145,7 @@ uiRoutes.get('/probes', async (c) => {
 uiRoutes.post('/probes', csrf(), async (c) => {
   await withSession(c)
   const session = c.get('session') ?? null
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '')
   const state: ProbePageState = {
     url: field('url'),
@@ -234,7 +235,7 @@ export const targetsPage: MiddlewareHandler<AppEnv> = async (c, next) => {
 uiRoutes.post('/targets', csrf(), async (c) => {
   await withSession(c)
   const session = c.get('session') ?? null
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   const text = typeof form.text === 'string' ? form.text : ''
   const props = { text, authenticated: c.get('authenticated'), csrf: session?.csrf }
   if (!session || !csrfMatches(session, form.csrf)) {
@@ -277,7 +278,7 @@ export const filterSetsPage: MiddlewareHandler<AppEnv> = async (c, next) => {
 uiRoutes.post('/flows/filters', csrf(), async (c) => {
   await withSession(c)
   const session = c.get('session') ?? null
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   const name = typeof form.name === 'string' ? form.name.trim() : ''
   const config = typeof form.config === 'string' ? form.config : ''
   const base = {
@@ -363,7 +364,7 @@ uiRoutes.get('/login', async (c) => {
 
 // hono/csrf rejects form posts whose Origin is another site (SameSite=Strict covers the cookie).
 uiRoutes.post('/login', csrf(), async (c) => {
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   const next = safeNext(form.next)
   const token = typeof form.token === 'string' ? form.token : ''
   const expected = c.env.API_TOKEN
@@ -389,7 +390,7 @@ uiRoutes.post('/login', csrf(), async (c) => {
 
 uiRoutes.post('/logout', csrf(), async (c) => {
   await withSession(c)
-  const form = await c.req.parseBody()
+  const form = await readForm(c)
   if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
     return render(
       c,

@@ -30,7 +30,33 @@ describe('the app skeleton', () => {
       expect(p.detail).toBe(`${path} answers ${allow}, not ${method}; see /docs`)
     }
     expect((await call('/flows/nowhere', { method: 'POST' })).status).toBe(404)
+    // A trailing slash is another path, for the 405 as for the route: no Allow that then 404s.
+    expect((await call('/flows/print/')).status).toBe(404)
+    expect((await call('/health/', { method: 'POST' })).status).toBe(404)
     expect((await call('/nowhere', { method: 'DELETE' })).status).toBe(404)
+  })
+
+  it('answers 400, not 500, for a dashboard form post whose body does not parse', async () => {
+    for (const [path, type, body] of [
+      ['/login', 'multipart/form-data', 'x'],
+      [
+        '/login',
+        'multipart/form-data; boundary=b',
+        '--b\r\nContent-Disposition: form-data; name="token"\r\n\r\nabc',
+      ],
+      ['/flows/filters', 'multipart/form-data', 'x'],
+      ['/probes', 'multipart/form-data', 'x'],
+    ] as const) {
+      const res = await call(path, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': type, origin: 'https://edgeping.test' },
+      })
+      expect(res.status, `${path} ${type}`).toBe(400)
+      const p = await problemOf(res)
+      expect(p.type).toBe('/problems/malformed-form')
+      expect(p.detail).toContain('does not parse as a form')
+    }
   })
 
   it('says why a dashboard form post from elsewhere is refused', async () => {

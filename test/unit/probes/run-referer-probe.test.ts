@@ -210,6 +210,8 @@ describe('runRefererProbe', () => {
     [{ url: URL_, referers: [] }, 'bad_value', 'referers'],
     [{ url: URL_, referers: ['a\r\nX-Evil: 1'] }, 'bad_value', 'referers.0'],
     [{ url: URL_, referers: ['a'], header: 'Host' }, 'bad_header', 'header'],
+    [{ url: URL_, referers: ['a'], header: 'Proxy-Authorization' }, 'bad_header', 'header'],
+    [{ url: URL_, referers: ['a'], header: 'proxy-connection' }, 'bad_header', 'header'],
     [{ url: URL_, referers: ['a'], header: 'Bad Header' }, 'bad_header', 'header'],
     [{ url: URL_, referers: ['a'], header: "x'y" }, 'bad_header', 'header'],
     [
