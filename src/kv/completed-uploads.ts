@@ -14,14 +14,19 @@ export type CompletionCheck = { flowsRead?: number; warnings?: string[]; uncheck
 /** KV metadata holds at most 1024 bytes of JSON: each text is cut to fit. */
 const MAX_TEXT = 300
 
+/** What is kept of a completion: its check, and a digest of the parts it joined. */
+type CompletionRecord = CompletionCheck & { parts?: string }
+
 export async function rememberCompletedUpload(
   kv: KVNamespace,
   r2UploadId: string,
   objectKey: string,
   check: CompletionCheck = {},
+  parts?: string,
 ): Promise<void> {
   const cut = (t: string) => (t.length > MAX_TEXT ? `${t.slice(0, MAX_TEXT - 1)}…` : t)
-  const metadata: CompletionCheck = {
+  const metadata: CompletionRecord = {
+    ...(parts ? { parts } : {}),
     ...(check.flowsRead !== undefined ? { flowsRead: check.flowsRead } : {}),
     ...(check.warnings ? { warnings: check.warnings.slice(0, 2).map(cut) } : {}),
     ...(check.unchecked ? { unchecked: cut(check.unchecked) } : {}),
@@ -40,13 +45,18 @@ export async function completedUploadKey(
   return (await completedUpload(kv, r2UploadId))?.key ?? null
 }
 
-/** The object key and the check of a completed upload, or null (unknown or forgotten). */
+/**
+ * The object key, the check and the parts digest of a completed upload, or null (unknown or
+ * forgotten). Records written before digests were kept have none.
+ */
 export async function completedUpload(
   kv: KVNamespace,
   r2UploadId: string,
-): Promise<{ key: string; check: CompletionCheck } | null> {
-  const { value, metadata } = await kv.getWithMetadata<CompletionCheck>(
+): Promise<{ key: string; check: CompletionCheck; parts: string | undefined } | null> {
+  const { value, metadata } = await kv.getWithMetadata<CompletionRecord>(
     await keys.completedUpload(r2UploadId),
   )
-  return value === null ? null : { key: value, check: metadata ?? {} }
+  if (value === null) return null
+  const { parts, ...check } = metadata ?? {}
+  return { key: value, check, parts }
 }

@@ -147,6 +147,9 @@ const postFile = createRoute({
       content: { 'application/json': { schema: UploadedFileSchema } },
     },
     400: problemResponse('Malformed JSON body'),
+    409: problemResponse(
+      'The upload was completed before with other parts: the stored file is what those made',
+    ),
     ...tooLarge,
     ...noSuchUpload,
     ...unavailable,

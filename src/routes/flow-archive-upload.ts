@@ -20,6 +20,7 @@ import {
   MAX_PART_BYTES,
   MAX_PARTS,
   MIN_PART_BYTES,
+  partsDigest,
   sameSpan,
 } from '../flows/archive/multipart-upload'
 import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
@@ -230,7 +231,10 @@ export async function completeUpload(
     if (!(err instanceof ArchiveUploadError)) throw err
     // Completed before, and that answer was lost on its way (the client sends it again): R2
     // knows the upload no more, but the file it made is the answer.
-    const before = err.code === 'no_such_upload' ? await completedBefore(c, key, r2UploadId) : null
+    const before =
+      err.code === 'no_such_upload'
+        ? await completedBefore(c, key, r2UploadId, uploadId, await partsDigest(parts))
+        : null
     if (before) return before
     throw uploadProblem(err.code, uploadId, err.message)
   }
@@ -262,11 +266,17 @@ export async function completeUpload(
   await dropOldCopy(bucket, key, router, base, span)
   try {
     const { flowsRead, warnings, unchecked } = checked
-    await rememberCompletedUpload(c.env.EDGEPING_KV, r2UploadId, key, {
-      ...(flowsRead !== undefined ? { flowsRead } : {}),
-      ...(warnings ? { warnings } : {}),
-      ...(unchecked ? { unchecked } : {}),
-    })
+    await rememberCompletedUpload(
+      c.env.EDGEPING_KV,
+      r2UploadId,
+      key,
+      {
+        ...(flowsRead !== undefined ? { flowsRead } : {}),
+        ...(warnings ? { warnings } : {}),
+        ...(unchecked ? { unchecked } : {}),
+      },
+      await partsDigest(parts),
+    )
   } catch (err) {
     // The file is stored and checked: that is the answer. Only a repeated completion would miss it.
     console.warn(`could not remember completed upload ${uploadId}: ${String(err)}`)
@@ -309,16 +319,30 @@ async function checkStoredFile(
   return withCheck(file, check)
 }
 
-/** The file a completed upload made, if this archive completed that upload into `key`. */
+/**
+ * The file a completed upload made, if this archive completed that upload into `key` with these
+ * parts. Other parts: a 409, since the stored file is not what they would have made.
+ */
 async function completedBefore(
   c: Context<AppEnv>,
   key: string,
   r2UploadId: string,
+  uploadId: string,
+  parts: string,
 ): Promise<UploadedFile | null> {
   const done = await completedUpload(c.env.EDGEPING_KV, r2UploadId)
   if (done?.key !== key) return null
   const file = await storage(() => headFlowFile(c.env.FLOW_ARCHIVE, key))
-  return file ? { ...file, ...done.check } : null
+  if (!file) return null
+  if (done.parts !== undefined && done.parts !== parts) {
+    throw new ProblemError({
+      type: '/problems/upload-completed',
+      title: 'Upload already completed',
+      status: 409,
+      detail: `upload ${uploadId} was completed with other parts than these: the stored file (${file.size} bytes) is what those parts made. To store another version of the file, start a new upload`,
+    })
+  }
+  return { ...file, ...done.check }
 }
 
 export async function abortUpload(

@@ -166,6 +166,10 @@ describe('multipart upload', () => {
     const again = await complete('rtr5', name, up.uploadId, [only])
     expect(again.status, await again.clone().text()).toBe(200)
     expect(await again.json()).toEqual(await first.json())
+    // Sent again with other parts: not the file those would make, so not a 200.
+    const other = await complete('rtr5', name, up.uploadId, [{ partNumber: 1, etag: 'f00d' }])
+    expect(other.status).toBe(409)
+    expect(String((await problemOf(other)).detail)).toContain('completed with other parts')
     // Not on another path: the upload id names this file only. (Miniflare answers a completion
     // under another key with an internal error, a 503; R2 may say NoSuchUpload, a 404.)
     const elsewhere = await complete('rtr5', 'ft-v05.2010-11-09.040000+0000', up.uploadId, [only])

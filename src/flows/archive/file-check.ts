@@ -68,7 +68,7 @@ export async function checkFtFile(
       (err.code === 'truncated_record' || (err.code === 'corrupt_zlib' && err.extra.cut === true))
     if (header.final || !cut) throw err
     warnings.push(
-      `the file is open (flow-capture had not closed it) and ends cut short after ${stats.flows} whole records: ${err.message}`,
+      `the file is open (flow-capture had not closed it) and ends cut short after ${stats.flows} whole records, as a copy of a file being written does (or a file cut in transfer, or uploaded without its last part): ${err.message}`,
     )
   }
   const counted = header.final ? header.flowCount : undefined

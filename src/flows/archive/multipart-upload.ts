@@ -83,3 +83,16 @@ export function sameSpan(a: FileSpan, b: FileSpan): boolean {
     a.source === b.source
   )
 }
+
+/**
+ * A digest of the parts a completion joins (numbers and etags, in part order): a completion
+ * sent again must name the same parts to get the same answer.
+ */
+export async function partsDigest(parts: { partNumber: number; etag: string }[]): Promise<string> {
+  const text = [...parts]
+    .sort((a, b) => a.partNumber - b.partNumber)
+    .map((p) => `${p.partNumber}:${p.etag}`)
+    .join(',')
+  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
