@@ -61,6 +61,9 @@ function printTerm(t: TermNode): string {
   }
 }
 
+/** Characters of values on one `permit`/`deny` line, at most (one value may be longer). */
+const LIST_WIDTH = 72
+
 /** Prints a configuration in flow-nfilter syntax (primitives first, then definitions). */
 export function printConfig(c: ConfigNode): string {
   return [...c.primitives.map(printPrimitive), ...c.definitions.map(printDefinition)].join('\n')
@@ -87,19 +90,27 @@ export function printDefinition(d: DefinitionNode): string {
 function printRule(p: PrimitiveNode, r: Rule): string[] {
   switch (r.kind) {
     case 'values': {
-      // Consecutive items with the same action share a line (`permit 22,53,4380-4390`).
+      // Consecutive items with the same action share a line (`permit 22,53,4380-4390`), up to
+      // LIST_WIDTH characters: flow-nfilter reads lines into 1024 bytes, and each `permit` line
+      // adds to the same table, so a long list goes on as many lines as it needs.
       const out: string[] = []
-      let run: TableItem[] = []
+      let run: string[] = []
+      let action: TableItem['action'] | undefined
+      let width = 0
       const flush = () => {
-        const first = run[0]
-        if (first) out.push(`  ${first.action} ${run.map((it) => printItem(p, it)).join(',')}`)
+        if (action && run.length > 0) out.push(`  ${action} ${run.join(',')}`)
         run = []
+        width = 0
       }
       for (const it of r.items) {
-        if (run[0] && run[0].action !== it.action) flush()
+        const text = printItem(p, it)
+        if (action !== it.action) flush()
         // ip-address and tag take one value per line.
         if (run.length > 0 && (p.primType === 'ip-address' || p.primType === 'tag')) flush()
-        run.push(it)
+        if (run.length > 0 && width + 1 + text.length > LIST_WIDTH) flush()
+        action = it.action
+        width += (run.length > 0 ? 1 : 0) + text.length
+        run.push(text)
       }
       flush()
       return out

@@ -19,6 +19,22 @@ describe('printConfig', () => {
     )
   })
 
+  it('spreads a long value list over lines flow-nfilter can read (at most 1024 bytes)', () => {
+    const ports = Array.from({ length: 300 }, (_, i) => 10_000 + 3 * i)
+    // 15 lines of 20 values: the printer joins a run of one action, 1,800 bytes on one line
+    // before, which flow-nfilter (and edgeping's own parser) refuse past 1024.
+    const lines20 = Array.from({ length: 15 }, (_, k) => ports.slice(20 * k, 20 * k + 20))
+    const text = `filter-primitive P\n  type ip-port\n${lines20.map((l) => `  permit ${l.join(',')}\n`).join('')}`
+    const out = printConfig(parseConfig(text).config)
+    const lines = out.split('\n')
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(80)
+    const reparsed = parseConfig(out).config.primitives[0]
+    const values = reparsed?.rules.flatMap((r) =>
+      r.kind === 'values' ? r.items.map((it) => it.lo) : [],
+    )
+    expect(values).toEqual(ports)
+  })
+
   // The printed text means the same as the original on every probe.
   const batch = readV5Fixture('seed-all.ft')
   const names = parseConfig(SEMANTICS).config.definitions.map((d) => d.name)
