@@ -60,7 +60,13 @@ function nested<R extends RouteConfig>(doc: R, request: RouteConfig['request']):
 
 const PartQuery = z.object({
   uploadId: z.string().min(1).optional().openapi({ description: 'From POST ...?uploads' }),
-  partNumber: z.coerce.number().int().min(1).max(MAX_PARTS).optional(),
+  partNumber: z
+    .string({ error: 'partNumber is given once' })
+    .regex(/^[0-9]{1,5}$/, { error: `partNumber is a whole number, 1 to ${MAX_PARTS}` })
+    .transform(Number)
+    .pipe(z.number().min(1).max(MAX_PARTS))
+    .optional()
+    .openapi({ type: 'integer', description: `Part number, 1 to ${MAX_PARTS}` }),
 })
 
 const putFile = createRoute({

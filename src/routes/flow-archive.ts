@@ -35,7 +35,16 @@ flowArchiveRoutes.openapi(
     summary: "List a router's files whose time span meets [from, to]",
     security: [{ bearer: [] }],
     request: {
-      query: RangeQuery.extend({ limit: z.coerce.number().int().min(1).max(10000).default(1000) }),
+      query: RangeQuery.extend({
+        // Digits only: coerce would take 0x10, 1e3 and " 1".
+        limit: z
+          .string({ error: 'limit is given once: one whole number, 1 to 10000' })
+          .regex(/^[0-9]{1,5}$/, { error: 'limit is a whole number of files, 1 to 10000' })
+          .default('1000')
+          .transform(Number)
+          .pipe(z.number().min(1, 'limit is at least 1').max(10000, 'limit is at most 10000'))
+          .openapi({ type: 'integer', description: 'Files listed at most, 1 to 10000' }),
+      }),
     },
     responses: {
       200: {

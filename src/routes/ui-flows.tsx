@@ -238,7 +238,8 @@ archiveUiRoutes.post('/ui/archive/query', csrf(), async (c) => {
     ...(query.output ? { output: query.output } : {}),
     ...(query.bucket ? { bucket: query.bucket } : {}),
     ...(query.sort ? { sort: query.sort } : {}),
-    ...(query.top ? { top: Number(query.top) } : {}),
+    // Digits only (Number() takes 0x10 and 1e3); anything else reaches the schema as text, a 422.
+    ...(query.top ? { top: /^[0-9]{1,4}$/.test(query.top) ? Number(query.top) : query.top } : {}),
     ...(query.format ? { format: query.format } : {}),
   })
   if (!parsed.success) {

@@ -273,6 +273,17 @@ describe('flow archive', () => {
     }
     const left = await list('router=rtr10&from=2010-11-01&to=2010-11-30')
     expect(left.files).toHaveLength(1)
+    // A limit is digits: 0x10, 1e3 and " 1" are not numbers a user meant.
+    for (const limit of ['0x10', '1e3', '%201', '0', '10001', '']) {
+      const res = await call(
+        `/flows/archive?router=rtr10&from=2010-11-01&to=2010-11-30&limit=${limit}`,
+        {
+          token: true,
+        },
+      )
+      expect(res.status, limit).toBe(422)
+      expect((await problemOf(res)).detail, limit).toMatch(/limit/)
+    }
     // The forms that are times: a day, UTC without a zone, an offset, unix seconds. The file's
     // capture starts at 2010-11-08 00:01:21 UTC.
     for (const [to, n] of [
