@@ -434,7 +434,11 @@ flowRoutes.openapi(documented(printRoute), async (c) => {
         const msg = err instanceof Error ? err.message : String(err)
         const file = err instanceof FlowParseError || err instanceof FlowLimitError ? err.file : ''
         const where = file ? `"${file}": ` : ''
-        controller.enqueue(encoder.encode(`# ERROR: output incomplete: ${where}${msg}\n`))
+        // NDJSON stays JSON to its last line, like the partial=1 note.
+        const line = json
+          ? `${JSON.stringify({ error: { incomplete: true, ...(file ? { file } : {}), message: msg } })}\n`
+          : `# ERROR: output incomplete: ${where}${msg}\n`
+        controller.enqueue(encoder.encode(line))
         controller.close()
       }
     },

@@ -102,6 +102,16 @@ describe('POST /flows/print', () => {
     expect(out).toMatch(
       /\n# ERROR: output incomplete: "random-v5-1k\.z\.truncated\.ft": corrupt or truncated zlib stream .*\n$/,
     )
+    // NDJSON stays JSON to its last line.
+    const ndjson = await call('/flows/print?output=ndjson', {
+      method: 'POST',
+      body: form([...copies, ['f', 'versions/random-v5-1k.z.truncated.ft']]),
+    })
+    const lines = (await ndjson.text()).trimEnd().split('\n')
+    for (const line of lines) JSON.parse(line)
+    expect(JSON.parse(lines.at(-1) ?? '')).toMatchObject({
+      error: { incomplete: true, file: 'random-v5-1k.z.truncated.ft' },
+    })
   })
 
   it('prints port and protocol names with names=1, like flow-print -n', async () => {
