@@ -32,7 +32,9 @@ export class DnsNameError extends Error {
       | 'label_too_long'
       | 'empty_label'
       | 'bad_character'
-      | 'not_an_ip',
+      | 'numeric_tld'
+      | 'not_an_ip'
+      | 'not_a_domain',
     message: string,
   ) {
     super(message)

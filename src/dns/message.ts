@@ -109,11 +109,7 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
       'the reply has the QR bit clear: it is a query, not a response',
     )
   const question = packet.questions?.[0]
-  if (
-    !question ||
-    question.name.toLowerCase() !== asked.name.toLowerCase().replace(/\.$/, '') ||
-    question.type !== asked.type
-  ) {
+  if (!question || !sameName(question.name, asked.name) || question.type !== asked.type) {
     const got = question ? `${question.name} ${question.type}` : 'no question'
     throw new DnsQueryError(
       'mismatched_reply',
@@ -139,12 +135,28 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
   }
 }
 
+/**
+ * Names compare case-insensitively (RFC 4343) and with or without the root dot: dns-packet
+ * decodes `example.test.` as `example.test` but the root as `.`, never as the empty string.
+ */
+function sameName(a: string, b: string): boolean {
+  return absolute(a).toLowerCase() === absolute(b).toLowerCase()
+}
+
+/**
+ * The TTL as a cache may use it. RFC 2181 §8: a TTL is 31 bits; a value with the most
+ * significant bit set is treated as zero, so a resolver's 0xFFFFFFFF is not "136 years".
+ */
+export function wireTtl(ttl: number | undefined): number {
+  return ttl === undefined || ttl > 0x7fffffff ? 0 : ttl
+}
+
 function toRecord(a: dnsPacket.Answer): DnsRecord[] {
   if (a.type === 'OPT') return []
   return [
     {
       name: absolute(a.name),
-      ttl: a.ttl ?? 0,
+      ttl: wireTtl(a.ttl),
       class: a.class ?? 'IN',
       type: a.type,
       data: toData(a),

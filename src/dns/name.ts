@@ -2,10 +2,11 @@ import ipaddr from 'ipaddr.js'
 import { DnsNameError } from './errors'
 
 /**
- * Checks a domain name and returns it in canonical query form: no trailing dot, IDN labels as
- * punycode (A-labels). RFC 1035 §2.3.4: labels ≤ 63 octets, names ≤ 255 octets on the wire,
- * i.e. ≤ 253 characters in text without the trailing dot. Letters, digits, hyphen, and the
- * underscore that SRV/DKIM owner names use (RFC 2782, RFC 8552).
+ * Checks a domain name and returns it in canonical query form: no trailing dot (the root stays
+ * `.`), IDN labels as punycode (A-labels). RFC 1035 §2.3.4: labels ≤ 63 octets, names ≤ 255
+ * octets on the wire, i.e. ≤ 253 characters in text without the trailing dot. Letters, digits,
+ * hyphen, and the underscore that SRV/DKIM owner names use (RFC 2782, RFC 8552); the top-level
+ * label not all digits (RFC 3696 §2).
  *
  * @example normalizeName('WWW.Example.com.') // 'WWW.Example.com' (case kept, as dig does)
  */
@@ -40,6 +41,48 @@ export function normalizeName(input: string): string {
       )
     }
   }
+  checkTopLevelLabel(name, input)
+  return name
+}
+
+/**
+ * RFC 3696 §2: a top-level domain is never all digits. This is what tells a name from a mistyped
+ * address: `1.2.3.256` is no IPv4 address, and as a name it would need a TLD called `256`.
+ */
+function checkTopLevelLabel(name: string, input: string): void {
+  const tld = name.slice(name.lastIndexOf('.') + 1)
+  if (!/^\d+$/.test(tld)) return
+  const what =
+    /^[\d.]+$/.test(name) && !isIpAddress(name)
+      ? 'neither a valid IP address nor a valid domain name'
+      : 'not a valid domain name'
+  throw new DnsNameError(
+    'numeric_tld',
+    `'${input.trim()}' is ${what}: its top-level label '${tld}' is all digits, which no top-level domain is (RFC 3696 §2)`,
+  )
+}
+
+/**
+ * A domain to check as a whole (its web, name and mail servers): a name as `normalizeName`
+ * takes it, but neither an address nor the root, which has no web or mail servers of its own.
+ *
+ * @example normalizeDomain('192.0.2.1') // throws not_a_domain, as for '::1'
+ */
+export function normalizeDomain(input: string): string {
+  const text = input.trim()
+  if (isIpAddress(text)) {
+    throw new DnsNameError(
+      'not_a_domain',
+      `'${text}' is an IP address; the IPv6 readiness report checks a domain name such as example.com`,
+    )
+  }
+  const name = normalizeName(text)
+  if (name === '.') {
+    throw new DnsNameError(
+      'not_a_domain',
+      'the root zone is not a domain to check: it has no web or mail servers; name a domain such as example.com (look up `. NS` for the root servers)',
+    )
+  }
   return name
 }
 
@@ -55,9 +98,15 @@ function toALabels(name: string): string {
   }
 }
 
-/** True when the text is an IPv4 or IPv6 address. */
+/**
+ * True when the text is an IPv4 address in dotted-quad form or an IPv6 address (RFC 4291 §2.2)
+ * without a zone index. ipaddr.isValid also takes inet_aton's short, octal and hex forms (`127.1`,
+ * `010.0.0.1`, `0x7f.1`): read by a resolver library they name other hosts than they seem to
+ * (RFC 6943 §3.1.1), and a zone index (`fe80::1%eth0`) means nothing to the DNS.
+ */
 export function isIpAddress(text: string): boolean {
-  return ipaddr.isValid(text.trim())
+  const t = text.trim()
+  return ipaddr.IPv4.isValidFourPartDecimal(t) || (ipaddr.IPv6.isValid(t) && !t.includes('%'))
 }
 
 /**
@@ -68,8 +117,7 @@ export function isIpAddress(text: string): boolean {
  */
 export function reverseName(address: string): string {
   const text = address.trim()
-  if (!ipaddr.isValid(text))
-    throw new DnsNameError('not_an_ip', `'${address}' is not an IP address`)
+  if (!isIpAddress(text)) throw new DnsNameError('not_an_ip', `'${address}' is not an IP address`)
   const ip = ipaddr.parse(text)
   if (ip.kind() === 'ipv4') return `${ip.toByteArray().reverse().join('.')}.in-addr.arpa`
   const nibbles = ip

@@ -1,3 +1,4 @@
+import { absolute } from '../dns/name'
 import { cacheLifetime, type DnsResult, type Resolve } from '../dns/resolve'
 
 export type CacheStatus = 'hit' | 'miss'
@@ -11,7 +12,8 @@ export type CachedResolve = {
 /**
  * Wraps a `Resolve` with the Workers Cache API. Entries live for at most the smallest answer TTL
  * (RFC 8484 §5.1), and a hit has its TTLs reduced by the time spent in the cache, as a
- * resolver's cache would. Zero-lifetime answers (SERVFAIL, TTL 0) are never stored.
+ * resolver's cache would. Zero-lifetime answers (SERVFAIL, TTL 0, a TTL with the top bit set,
+ * which the reply decoder reads as 0) are never stored.
  */
 export function withCache(
   inner: Resolve,
@@ -21,9 +23,7 @@ export function withCache(
 ): CachedResolve {
   const statuses: CacheStatus[] = []
   const resolve: Resolve = async (name, type) => {
-    const key = new Request(
-      `https://dns-cache.edgeping.invalid/v1/${encodeURIComponent(resolverUrl)}/${encodeURIComponent(name.toLowerCase())}/${type}`,
-    )
+    const key = cacheKey(resolverUrl, name, type)
     const hit = await cache.match(key)
     if (hit) {
       const storedAt = Number(hit.headers.get('x-stored-at') ?? Date.now())
@@ -49,6 +49,19 @@ export function withCache(
     return result
   }
   return { resolve, statuses }
+}
+
+/**
+ * The question as a cache key. The name goes in the query string: as a path segment the root's
+ * `.` would be dropped by URL normalisation. v2: v1 entries may hold TTLs read before RFC 2181 §8
+ * was applied, stored for up to 2^32-1 seconds.
+ */
+function cacheKey(resolverUrl: string, name: string, type: string): Request {
+  const url = new URL('https://dns-cache.edgeping.invalid/v2')
+  url.searchParams.set('resolver', resolverUrl)
+  url.searchParams.set('name', absolute(name).toLowerCase())
+  url.searchParams.set('type', type)
+  return new Request(url)
 }
 
 function aged(result: DnsResult, age: number): DnsResult {

@@ -70,9 +70,13 @@ export const LookupResponseSchema = z
   })
   .openapi('LookupResponse')
 
-const typeField = z.string().openapi({
+/** Present but empty (`type=`) is refused rather than read as "the default": leave it out. */
+const typeText = z
+  .string()
+  .regex(/[^\s,]/, 'empty: leave type out for the default, or name types such as A,MX')
+const typeField = typeText.openapi({
   description:
-    'Comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV, CAA (default A,AAAA; PTR for an IP address)',
+    'Comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV, CAA (default A,AAAA; PTR for an IP address; NS for the root ".")',
   example: 'A,AAAA',
 })
 const resolverField = z.string().openapi({
@@ -86,11 +90,10 @@ const transportField = z
   .openapi({ description: 'RFC 8484 method towards the resolver: POST (default) or GET ?dns=' })
 
 export const LookupQuerySchema = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(1024)
-    .openapi({ example: 'www.example.test', description: 'A domain name or an IP address' }),
+  name: z.string().min(1).max(1024).openapi({
+    example: 'www.example.test',
+    description: 'A domain name, "." for the root, or an IPv4 (dotted quad) or IPv6 address',
+  }),
   type: typeField.optional(),
   resolver: resolverField.optional(),
   format: formatField.optional(),
@@ -100,7 +103,7 @@ export const LookupQuerySchema = z.object({
 export const LookupBodySchema = z
   .object({
     name: z.string().min(1).max(1024),
-    type: z.union([z.string(), z.array(z.string()).max(10)]).optional(),
+    type: z.union([typeField, z.array(typeText).min(1).max(10)]).optional(),
     resolver: resolverField.optional(),
     format: formatField.optional(),
     transport: transportField.optional(),
@@ -108,7 +111,11 @@ export const LookupBodySchema = z
   .openapi('LookupRequest')
 
 export const ReadinessQuerySchema = z.object({
-  domain: z.string().min(1).max(1024).openapi({ example: 'example.test' }),
+  domain: z
+    .string()
+    .min(1)
+    .max(1024)
+    .openapi({ example: 'example.test', description: 'A domain name; not an address or the root' }),
   resolver: resolverField.optional(),
   format: z
     .enum(['json', 'text'])

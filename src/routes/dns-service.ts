@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { checkIpv6Readiness, type ReadinessReport } from '../dns/ipv6-readiness'
 import { lookup } from '../dns/lookup'
-import { normalizeName } from '../dns/name'
+import { isIpAddress, normalizeDomain } from '../dns/name'
 import { parseTypeList, type RecordType } from '../dns/record-types'
 import { createResolve, type DnsResult } from '../dns/resolve'
 import { chooseResolver, type Resolver } from '../dns/resolvers'
@@ -58,7 +58,7 @@ export async function runReadiness(
   c: Context<AppEnv>,
   params: ReadinessParams,
 ): Promise<{ report: ReadinessReport; resolver: Resolver; cache: CacheStatus | 'partial' }> {
-  const domain = normalizeName(params.domain)
+  const domain = normalizeDomain(params.domain)
   const ports = parsePorts(params.ports ?? '80,443')
   const { resolver, cached, allowPrivate } = dnsPorts(c, params.resolver, 'post')
   const report = await checkIpv6Readiness(domain, {
@@ -93,19 +93,33 @@ function parsePorts(text: string): number[] {
 }
 
 function recordTypes(param: string | string[] | undefined, name: string): RecordType[] {
+  if (param === undefined) return defaultTypes(name)
   const text = Array.isArray(param) ? param.join(',') : param
-  if (text === undefined || text.trim() === '') {
-    // An address asks for its reverse name by default.
-    return /^[\d.]+$|:/.test(name.trim()) ? ['PTR'] : ['A', 'AAAA']
-  }
   const { types, unknown } = parseTypeList(text)
-  if (unknown.length > 0 || types.length === 0) {
+  if (types.length === 0 && unknown.length === 0) {
+    // A present but empty type is more likely a form or script bug than a wish for the default.
     throw invalidRequest(
-      `unknown record type ${unknown.map((u) => `'${u}'`).join(', ') || "''"}; use A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV or CAA (HTTPS/SVCB are not supported)`,
+      'type is empty: leave it out for the default (A,AAAA; PTR for an IP address) or name types, e.g. A,MX',
+      { errors: [{ path: 'type', message: 'empty' }] },
+    )
+  }
+  if (unknown.length > 0) {
+    throw invalidRequest(
+      `unknown record type ${unknown.map((u) => `'${u}'`).join(', ')}; use A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV or CAA (HTTPS/SVCB are not supported)`,
       { errors: [{ path: 'type', message: `unknown type: ${unknown.join(', ')}` }] },
     )
   }
   return types
+}
+
+/**
+ * An IP address asks for its reverse name (PTR); the root asks NS, as `dig` with no name does
+ * (it has no addresses); any other name asks A and AAAA.
+ */
+function defaultTypes(name: string): RecordType[] {
+  if (isIpAddress(name)) return ['PTR']
+  if (name.trim() === '.') return ['NS']
+  return ['A', 'AAAA']
 }
 
 /** Builds the ports for one request: the chosen resolver, its DoH sender, the cache around it. */

@@ -160,6 +160,76 @@ describe('GET /dns/lookup against a real resolver', () => {
   })
 })
 
+describe('the root zone (test/servers/unbound.conf has `. NS ns1.example.test.`)', () => {
+  it('looks up `. NS`, matching the reply dns-packet decodes as "."', async () => {
+    const body = await lookupJson('name=.&type=NS')
+    expect(body.name).toBe('.')
+    const [r] = body.results
+    expect(r?.question).toMatchObject({ name: '.', type: 'NS' })
+    expect(r?.answer.map((a) => [a.name, a.type, a.data])).toEqual([
+      ['.', 'NS', 'ns1.example.test.'],
+    ])
+  })
+
+  it('asks NS by default, as dig with no name does', async () => {
+    const body = await lookupJson('name=.')
+    expect(body.results.map((r) => r.question)).toEqual([{ name: '.', type: 'NS', class: 'IN' }])
+  })
+
+  it('prints the root as dig does', async () => {
+    const res = await call('/dns/lookup?name=.&type=NS&format=dig')
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).toContain('; <<>> edgeping <<>> @http://127.0.0.1:8054/dns-query . NS\n')
+    expect(text).toContain(';; QUESTION SECTION:\n;.\t\t\t\tIN\tNS\n')
+    expect(text).toMatch(/;; ANSWER SECTION:\n\.\t\t\t\d+\tIN\tNS\tns1\.example\.test\.\n/)
+  })
+
+  it('shows the root on the dashboard page too', async () => {
+    const res = await call('/dns?name=.&type=NS')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('ns1.example.test.')
+  })
+})
+
+describe('the default type', () => {
+  it('is PTR for an IPv4 address', async () => {
+    const body = await lookupJson('name=192.0.2.10')
+    expect(body.results.map((r) => [r.question.name, r.question.type])).toEqual([
+      ['10.2.0.192.in-addr.arpa.', 'PTR'],
+    ])
+  })
+
+  it.each(['1.2.3.256', '127.1', '1'])(
+    '422 for %s: neither an IP address nor a host name (all-numeric TLD)',
+    async (name) => {
+      for (const query of [`name=${name}`, `name=${name}&type=A`]) {
+        const res = await call(`/dns/lookup?${query}`)
+        expect(res.status, query).toBe(422)
+        const p = await problemOf(res)
+        expect(p.code).toBe('numeric_tld')
+        expect(p.detail).toContain('neither a valid IP address nor a valid domain name')
+      }
+    },
+  )
+})
+
+describe('a TTL with the most significant bit set (RFC 2181 §8)', () => {
+  const viaHugeTtl = `name=www.example.test&type=A&resolver=${encodeURIComponent(`${FAKE_DOH}/huge-ttl`)}`
+
+  it('is shown as 0 in JSON and dig text, and not cached', async () => {
+    const first = await call(`/dns/lookup?${viaHugeTtl}`, { token: true })
+    expect(first.status).toBe(200)
+    const body = (await first.json()) as Lookup
+    expect(body.results[0]?.answer.map((a) => a.ttl)).toEqual([0, 0])
+    // Had the answer been stored (in waitUntil), this would be a hit counting down from 2^32-1.
+    await new Promise((r) => setTimeout(r, 200))
+    const dig = await call(`/dns/lookup?${viaHugeTtl}&format=dig`, { token: true })
+    expect(await dig.text()).toContain('www.example.test.\t0\tIN\tCNAME\twww.l.example.test.\n')
+    expect(dig.headers.get('x-edgeping-cache')).toBe('miss')
+  })
+})
+
 describe('lookup errors are problem+json', () => {
   it.each([
     ['a label over 63 characters', `name=${'a'.repeat(64)}.test`, 'label_too_long'],
@@ -173,6 +243,32 @@ describe('lookup errors are problem+json', () => {
     const res = await call(`/dns/lookup?${query}`)
     expect(res.status).toBe(422)
     expect((await problemOf(res)).code).toBe(code)
+  })
+
+  it('422 for a present but empty type, naming the field', async () => {
+    for (const query of ['type=', 'type=%20', 'type=,']) {
+      const res = await call(`/dns/lookup?name=example.test&${query}`)
+      expect(res.status, query).toBe(422)
+      const p = await problemOf(res)
+      expect(p.errors, query).toEqual([{ path: 'query.type', message: expect.any(String) }])
+    }
+  })
+
+  it('422 for an empty type in a JSON body', async () => {
+    for (const [type, path] of [
+      ['', 'json.type'],
+      [[], 'json.type'],
+      [['A', ' '], 'json.type.1'],
+    ] as const) {
+      const res = await call('/dns/lookup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'example.test', type }),
+      })
+      expect(res.status, JSON.stringify(type)).toBe(422)
+      const p = await problemOf(res)
+      expect(p.errors, JSON.stringify(type)).toEqual([{ path, message: expect.any(String) }])
+    }
   })
 
   it('422 for an unknown type, naming it', async () => {

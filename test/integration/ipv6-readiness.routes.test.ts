@@ -94,4 +94,27 @@ describe('GET /dns/ipv6-readiness', () => {
     expect(res.status).toBe(422)
     expect((await problemOf(res)).detail).toContain('99999')
   })
+
+  it('refuses an IPv4 literal with the same 422 as an IPv6 literal', async () => {
+    const problems = []
+    for (const domain of ['192.0.2.1', '::1']) {
+      const res = await call(`/dns/ipv6-readiness?domain=${encodeURIComponent(domain)}`)
+      expect(res.status, domain).toBe(422)
+      problems.push(await problemOf(res))
+    }
+    const [v4, v6] = problems
+    expect([v4?.code, v6?.code]).toEqual(['not_a_domain', 'not_a_domain'])
+    expect(v4?.detail).toBe(
+      "'192.0.2.1' is an IP address; the IPv6 readiness report checks a domain name such as example.com",
+    )
+    expect(v6?.detail).toBe(String(v4?.detail).replace('192.0.2.1', '::1'))
+  })
+
+  it('refuses the root zone: it has no web or mail servers of its own', async () => {
+    const res = await call('/dns/ipv6-readiness?domain=.')
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p.code).toBe('not_a_domain')
+    expect(p.detail).toContain('the root zone is not a domain to check')
+  })
 })

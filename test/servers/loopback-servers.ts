@@ -9,6 +9,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, openSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import * as dnsPacket from 'dns-packet'
 import type { TestProject } from 'vitest/node'
 
 export const DOH_PORT = 8054
@@ -77,7 +78,8 @@ async function dohAnswers(): Promise<boolean> {
 
 /**
  * A DoH endpoint that fails in every way a real one can: paths /hang, /garbage, /html, /503,
- * /truncated (a real reply cut short), /wrong-question (a reply to another name).
+ * /truncated (a real reply cut short), /wrong-question (a reply to another name), /huge-ttl (a
+ * real reply with every TTL 0xFFFFFFFF, which RFC 2181 §8 says to read as zero).
  */
 function startFakeDoh(): Promise<Server> {
   const server = createServer(async (req, res) => {
@@ -95,7 +97,7 @@ function startFakeDoh(): Promise<Server> {
       res.writeHead(503, { 'content-type': 'text/plain' })
       return res.end('upstream overloaded')
     }
-    if (path === '/truncated' || path === '/wrong-question') {
+    if (path === '/truncated' || path === '/wrong-question' || path === '/huge-ttl') {
       const chunks: Buffer[] = []
       for await (const chunk of req) chunks.push(chunk as Buffer)
       const query = Buffer.concat(chunks)
@@ -107,6 +109,7 @@ function startFakeDoh(): Promise<Server> {
       })
       const reply = Buffer.from(await real.arrayBuffer())
       res.writeHead(200, { 'content-type': 'application/dns-message' })
+      if (path === '/huge-ttl') return res.end(withHugeTtls(reply))
       return res.end(path === '/truncated' ? reply.subarray(0, reply.length - 7) : reply)
     }
     res.writeHead(404)
@@ -115,6 +118,19 @@ function startFakeDoh(): Promise<Server> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => resolve(server))
+  })
+}
+
+/** The reply with the TTL of every record but OPT (whose TTL field holds flags) set to 2^32-1. */
+function withHugeTtls(reply: Buffer): Buffer {
+  const packet = dnsPacket.decode(reply)
+  const huge = (rs: dnsPacket.Answer[] | undefined) =>
+    (rs ?? []).map((r) => (r.type === 'OPT' ? r : { ...r, ttl: 0xffffffff }))
+  return dnsPacket.encode({
+    ...packet,
+    answers: huge(packet.answers),
+    authorities: huge(packet.authorities),
+    additionals: huge(packet.additionals),
   })
 }
 

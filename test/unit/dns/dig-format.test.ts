@@ -149,6 +149,14 @@ describe('formatRecord matches dig 9.18 byte for byte', () => {
     }
   })
 
+  it('prints the root as "." like dig 9.18 does', () => {
+    // dig @127.0.0.1 -p 5353 . NS, against test/servers/unbound.conf
+    expect(formatQuestion({ name: '.', class: 'IN', type: 'NS' })).toBe(';.\t\t\t\tIN\tNS')
+    expect(
+      formatRecord({ name: '.', ttl: 86400, class: 'IN', type: 'NS', data: 'ns1.example.test.' }),
+    ).toBe('.\t\t\t86400\tIN\tNS\tns1.example.test.')
+  })
+
   it('falls back to single spaces for long owners and TTLs', () => {
     const long = 'a-very-long-owner-name-here-xx.long.test.'
     expect(formatRecord({ name: long, ttl: 3600, class: 'IN', type: 'A', data: '192.0.2.7' })).toBe(

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { DnsNameError } from '../../../src/dns/errors'
-import { normalizeName, reverseName } from '../../../src/dns/name'
+import { isIpAddress, normalizeDomain, normalizeName, reverseName } from '../../../src/dns/name'
 
-function nameError(input: string): string {
+function nameError(input: string, check: (name: string) => string = normalizeName): string {
+  return refusal(input, check).code
+}
+
+function refusal(input: string, check: (name: string) => string): DnsNameError {
   try {
-    normalizeName(input)
+    check(input)
   } catch (err) {
-    if (err instanceof DnsNameError) return err.code
+    if (err instanceof DnsNameError) return err
     throw err
   }
   throw new Error(`${input} was accepted`)
@@ -37,6 +41,56 @@ describe('normalizeName', () => {
     }
   })
   it('refuses an empty name', () => expect(nameError('  ')).toBe('empty'))
+  it('keeps the root as "."', () => {
+    expect(normalizeName('.')).toBe('.')
+    expect(normalizeName(' . ')).toBe('.')
+  })
+  it('refuses an all-numeric top-level label (RFC 3696 §2)', () => {
+    const notAnAddress = refusal('1.2.3.256', normalizeName)
+    expect(notAnAddress.code).toBe('numeric_tld')
+    expect(notAnAddress.message).toBe(
+      "'1.2.3.256' is neither a valid IP address nor a valid domain name: its top-level label '256' is all digits, which no top-level domain is (RFC 3696 §2)",
+    )
+    const name = refusal('host.123.', normalizeName)
+    expect(name.code).toBe('numeric_tld')
+    expect(name.message).toMatch(/^'host\.123\.' is not a valid domain name: /)
+    expect(nameError('1')).toBe('numeric_tld')
+    expect(normalizeName('123.example.test')).toBe('123.example.test')
+    expect(normalizeName('10.2.0.192.in-addr.arpa')).toBe('10.2.0.192.in-addr.arpa')
+  })
+})
+
+describe('isIpAddress', () => {
+  it('takes dotted-quad IPv4 and IPv6 text', () => {
+    for (const ip of ['192.0.2.10', '0.0.0.0', '::1', '2001:db8::63', '::ffff:192.0.2.1']) {
+      expect(isIpAddress(ip), ip).toBe(true)
+    }
+  })
+  it('refuses the inet_aton short, octal and hex forms, bad octets and zone indexes', () => {
+    for (const text of ['1', '127.1', '3232235777', '0x7f.0.0.1', '01.2.3.4', '1.2.3.256']) {
+      expect(isIpAddress(text), text).toBe(false)
+    }
+    expect(isIpAddress('fe80::1%eth0')).toBe(false)
+  })
+})
+
+describe('normalizeDomain', () => {
+  it('takes a domain as normalizeName does', () =>
+    expect(normalizeDomain('Example.test.')).toBe('Example.test'))
+  it('refuses IPv4 and IPv6 literals alike', () => {
+    const v4 = refusal('192.0.2.1', normalizeDomain)
+    const v6 = refusal('::1', normalizeDomain)
+    expect([v4.code, v6.code]).toEqual(['not_a_domain', 'not_a_domain'])
+    expect(v4.message).toBe(
+      "'192.0.2.1' is an IP address; the IPv6 readiness report checks a domain name such as example.com",
+    )
+    expect(v6.message).toBe(v4.message.replace('192.0.2.1', '::1'))
+  })
+  it('refuses the root zone', () => {
+    const root = refusal('.', normalizeDomain)
+    expect(root.code).toBe('not_a_domain')
+    expect(root.message).toContain('the root zone is not a domain to check')
+  })
 })
 
 describe('reverseName', () => {
@@ -46,6 +100,8 @@ describe('reverseName', () => {
     expect(reverseName('2001:db8::63')).toBe(
       '3.6.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
     ))
-  it('refuses what is not an address', () =>
-    expect(() => reverseName('example.test')).toThrow(DnsNameError))
+  it('refuses what is not an address', () => {
+    expect(() => reverseName('example.test')).toThrow(DnsNameError)
+    expect(() => reverseName('127.1')).toThrow(DnsNameError)
+  })
 })

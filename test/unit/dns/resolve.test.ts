@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer'
 import * as dnsPacket from 'dns-packet'
 import { describe, expect, it } from 'vitest'
 import { DnsQueryError } from '../../../src/dns/errors'
-import { buildQuery, parseReply } from '../../../src/dns/message'
+import { buildQuery, parseReply, wireTtl } from '../../../src/dns/message'
 import { cacheLifetime, resolveRecord } from '../../../src/dns/resolve'
 import { fakeSender, rr } from './fake-resolver'
 
@@ -156,5 +156,71 @@ describe('parseReply', () => {
       ],
     })
     expect(parseReply(new Uint8Array(reply), { name: 'a.test', type: 'A' }).additional).toEqual([])
+  })
+})
+
+describe('the root zone', () => {
+  const root = {
+    '.': [rr('.', 'NS', 'a.root-servers.test', 518400)],
+    'a.root-servers.test': [rr('a.root-servers.test', 'A', '192.0.2.4')],
+  }
+  it('asks and matches `. NS` (dns-packet decodes the root as ".")', async () => {
+    const asked: string[] = []
+    const send = fakeSender(root, (q) => asked.push(q.questions?.[0]?.name ?? ''))
+    const r = await resolveRecord('.', 'NS', send, opts)
+    expect(asked).toEqual(['.'])
+    expect(r.question).toEqual({ name: '.', type: 'NS', class: 'IN' })
+    expect(r.answer).toEqual([
+      { name: '.', ttl: 518400, class: 'IN', type: 'NS', data: 'a.root-servers.test.' },
+    ])
+    expect(r.cnameChain).toEqual([])
+  })
+  it('still refuses a reply about another name', async () => {
+    const other = await fakeSender(root)(buildQuery('.', 'NS'), new AbortController().signal)
+    expect(await code(resolveRecord('a.root-servers.test', 'NS', async () => other, opts))).toBe(
+      'mismatched_reply',
+    )
+  })
+})
+
+describe('TTLs with the most significant bit set (RFC 2181 §8)', () => {
+  it('reads them as zero', () => {
+    expect([0, 300, 0x7fffffff, 0x80000000, 0xffffffff, undefined].map(wireTtl)).toEqual([
+      0, 300, 0x7fffffff, 0, 0, 0,
+    ])
+  })
+  it('shows a 0xFFFFFFFF answer as TTL 0, not to be cached', async () => {
+    const huge = { 'big.test': [rr('big.test', 'A', '192.0.2.1', 0xffffffff)] }
+    const r = await resolveRecord('big.test', 'A', fakeSender(huge), opts)
+    expect(r.answer.map((a) => a.ttl)).toEqual([0])
+    expect(cacheLifetime(r)).toBe(0)
+  })
+  it('applies to the SOA of a negative answer too', async () => {
+    const reply = dnsPacket.encode({
+      type: 'response',
+      id: 0,
+      flags: 3,
+      questions: [{ name: 'nx.test', type: 'A', class: 'IN' }],
+      authorities: [
+        {
+          type: 'SOA',
+          name: 'test',
+          ttl: 0x80000000,
+          class: 'IN',
+          data: {
+            mname: 'ns.test',
+            rname: 'hostmaster.test',
+            serial: 1,
+            refresh: 1,
+            retry: 1,
+            expire: 1,
+            minimum: 60,
+          },
+        },
+      ],
+    })
+    const r = parseReply(new Uint8Array(reply), { name: 'nx.test', type: 'A' })
+    expect(r.authority[0]?.ttl).toBe(0)
+    expect(cacheLifetime(r)).toBe(0)
   })
 })
