@@ -1,5 +1,5 @@
 import type { ResolvedTarget } from './kinds/resolved-target'
-import type { Aggregate, CheckStore, StoredConfig, StoredRound, TickRecord } from './records'
+import type { Aggregate, CheckStore, StoredConfig, StoredRound } from './records'
 import { aggregate } from './rollup'
 
 export type Resolution = 'raw' | 'hour' | 'day'
@@ -18,17 +18,48 @@ function lastPlannedMinute(stored: StoredConfig, target: ResolvedTarget, minute:
   return minute - ((((minute - offset) % s) + s) % s)
 }
 
-/** A memo of tick reads, so several targets sharing a tick cost one read. */
-function tickReader(store: CheckStore): (minute: number) => Promise<TickRecord | null> {
-  const cache = new Map<number, Promise<TickRecord | null>>()
-  return (m) => {
-    let p = cache.get(m)
-    if (!p) {
-      p = store.getTick(m)
-      cache.set(m, p)
+type Reads = Pick<CheckStore, 'getTick' | 'getHour' | 'getDay'>
+
+/** Memoised reads: a record needed twice in one request (a day, then its hours) costs one read. */
+function memoReads(store: CheckStore): Reads {
+  const memo = <T>(get: (key: number) => Promise<T>) => {
+    const cache = new Map<number, Promise<T>>()
+    return (key: number): Promise<T> => {
+      let p = cache.get(key)
+      if (!p) {
+        p = get(key)
+        cache.set(key, p)
+      }
+      return p
     }
-    return p
   }
+  return {
+    getTick: memo((m) => store.getTick(m)),
+    getHour: memo((h) => store.getHour(h)),
+    getDay: memo((d) => store.getDay(d)),
+  }
+}
+
+/**
+ * Whether a period of `length` minutes starting at `start` began within the last `count`
+ * periods, so its rollup may not be written yet. Strictly within: exactly `count` periods
+ * qualify at any minute, which is what the README's read budgets count.
+ */
+function mayLackRollup(start: number, length: number, count: number, now: number): boolean {
+  return start > now - count * length
+}
+
+/** The minutes in [from, to) at which `target`'s rounds are planned, oldest first. */
+function plannedMinutes(
+  stored: StoredConfig,
+  target: ResolvedTarget,
+  from: number,
+  to: number,
+): number[] {
+  const s = target.step / 60
+  const minutes: number[] = []
+  for (let m = lastPlannedMinute(stored, target, to - 1); m >= from; m -= s) minutes.push(m)
+  return minutes.reverse()
 }
 
 /**
@@ -40,7 +71,7 @@ export async function lastRounds(
   store: CheckStore,
   nowMs: number,
 ): Promise<Map<string, StoredRound>> {
-  const read = tickReader(store)
+  const read = memoReads(store).getTick
   const minute = Math.floor(nowMs / 60_000)
   const out = new Map<string, StoredRound>()
   await Promise.all(
@@ -58,57 +89,58 @@ export async function lastRounds(
   return out
 }
 
+/**
+ * The range a history request reads, in epoch minutes: [from, to) with `to` never past the
+ * current minute, and the `now` that tells which periods may still lack their rollup.
+ */
+type Span = { from: number; to: number; now: number }
+
 /** Raw rounds of one target in [from, to): hour records, and ticks for the newest hours. */
 async function rawRounds(
   stored: StoredConfig,
-  store: CheckStore,
+  reads: Reads,
   target: ResolvedTarget,
-  from: number,
-  to: number,
-  nowMinute: number,
+  { from, to, now }: Span,
 ): Promise<StoredRound[]> {
-  const read = tickReader(store)
   const hours: number[] = []
   for (let h = Math.floor(from / HOUR) * HOUR; h < to; h += HOUR) hours.push(h)
   const parts = await Promise.all(
     hours.map(async (h) => {
-      const rec = await store.getHour(h)
+      const rec = await reads.getHour(h)
       if (rec) return rec.targets[target.id]?.rounds ?? []
-      if (h < nowMinute - RECENT_HOURS * HOUR) return []
-      const minutes: number[] = []
-      const s = target.step / 60
-      for (let m = lastPlannedMinute(stored, target, h + HOUR - 1); m >= h; m -= s) minutes.push(m)
-      const ticks = await Promise.all(minutes.reverse().map(read))
+      if (!mayLackRollup(h, HOUR, RECENT_HOURS, now)) return []
+      const minutes = plannedMinutes(stored, target, Math.max(h, from), Math.min(h + HOUR, to))
+      const ticks = await Promise.all(minutes.map(reads.getTick))
       return ticks.flatMap((t) => t?.rounds.filter((r) => r.id === target.id) ?? [])
     }),
   )
   return parts.flat().filter((r) => r.m >= from && r.m < to)
 }
 
+/** Hourly aggregates of one target in [from, to): day records, and hours for the newest days. */
 async function hourAggregates(
   stored: StoredConfig,
-  store: CheckStore,
+  reads: Reads,
   target: ResolvedTarget,
-  from: number,
-  to: number,
-  nowMinute: number,
+  { from, to, now }: Span,
 ): Promise<Aggregate[]> {
   const days: number[] = []
   for (let d = Math.floor(from / DAY) * DAY; d < to; d += DAY) days.push(d)
   const parts = await Promise.all(
     days.map(async (d) => {
-      const rec = await store.getDay(d)
+      const rec = await reads.getDay(d)
       if (rec) return rec.targets[target.id]?.hours ?? []
-      if (d < nowMinute - RECENT_DAYS * DAY) return []
+      if (!mayLackRollup(d, DAY, RECENT_DAYS, now)) return []
       const hours = Array.from({ length: 24 }, (_, i) => d + i * HOUR).filter(
         (h) => h < to && h + HOUR > from,
       )
       const aggs = await Promise.all(
         hours.map(async (h) => {
-          const hr = await store.getHour(h)
+          const hr = await reads.getHour(h)
           if (hr) return hr.targets[target.id]?.agg
-          if (h < nowMinute - RECENT_HOURS * HOUR) return undefined
-          const rounds = await rawRounds(stored, store, target, h, h + HOUR, nowMinute)
+          if (!mayLackRollup(h, HOUR, RECENT_HOURS, now)) return undefined
+          const hour = { from: h, to: Math.min(h + HOUR, to), now }
+          const rounds = await rawRounds(stored, reads, target, hour)
           return rounds.length ? aggregate(h * 60_000, rounds) : undefined
         }),
       )
@@ -118,22 +150,22 @@ async function hourAggregates(
   return parts.flat().filter((a) => a.t >= from * 60_000 && a.t < to * 60_000)
 }
 
+/** Daily aggregates of one target in [from, to): day records, and hours for the newest days. */
 async function dayAggregates(
   stored: StoredConfig,
-  store: CheckStore,
+  reads: Reads,
   target: ResolvedTarget,
-  from: number,
-  to: number,
-  nowMinute: number,
+  { from, to, now }: Span,
 ): Promise<Aggregate[]> {
   const days: number[] = []
   for (let d = Math.floor(from / DAY) * DAY; d < to; d += DAY) days.push(d)
   const aggs = await Promise.all(
     days.map(async (d) => {
-      const rec = await store.getDay(d)
+      const rec = await reads.getDay(d)
       if (rec) return rec.targets[target.id]?.agg
-      if (d < nowMinute - RECENT_DAYS * DAY) return undefined
-      const hours = await hourAggregates(stored, store, target, d, d + DAY, nowMinute)
+      if (!mayLackRollup(d, DAY, RECENT_DAYS, now)) return undefined
+      const day = { from: d, to: Math.min(d + DAY, to), now }
+      const hours = await hourAggregates(stored, reads, target, day)
       return hours.length ? aggregate(d * 60_000, hours) : undefined
     }),
   )
@@ -145,8 +177,11 @@ export type Series =
   | { resolution: 'hour' | 'day'; points: Aggregate[] }
 
 /**
- * One target's history over [fromMs, toMs). KV reads: raw = one per hour (+ ticks of the last
- * 3 hours), hour = one per day (+ hours of the last 2 days), day = one per day.
+ * One target's history over [fromMs, toMs). Nothing after `nowMs` is read: the future has no
+ * records, and planning reads for it would cost a dozen tick reads per future hour (a far end
+ * once meant 100,000 reads). KV reads, each record at most once: raw = one per hour (+ ticks of
+ * the last 3 hours), hour = one per day (+ hours of the last 2 days), day = one per day (+ the
+ * same hours and ticks as hour for the last 2 days).
  */
 export async function readSeries(
   stored: StoredConfig,
@@ -157,15 +192,26 @@ export async function readSeries(
   resolution: Resolution,
   nowMs: number,
 ): Promise<Series> {
-  const from = Math.floor(fromMs / 60_000)
-  const to = Math.ceil(toMs / 60_000)
-  const now = Math.floor(nowMs / 60_000)
-  if (resolution === 'raw')
-    return { resolution, rounds: await rawRounds(stored, store, target, from, to, now) }
-  if (resolution === 'hour')
-    return { resolution, points: await hourAggregates(stored, store, target, from, to, now) }
-  return { resolution, points: await dayAggregates(stored, store, target, from, to, now) }
+  const span: Span = {
+    from: Math.floor(fromMs / 60_000),
+    to: Math.ceil(Math.min(toMs, nowMs) / 60_000),
+    now: Math.floor(nowMs / 60_000),
+  }
+  const reads = memoReads(store)
+  if (resolution === 'raw') {
+    const rounds = span.to > span.from ? await rawRounds(stored, reads, target, span) : []
+    return { resolution, rounds }
+  }
+  const aggregates = resolution === 'hour' ? hourAggregates : dayAggregates
+  const points = span.to > span.from ? await aggregates(stored, reads, target, span) : []
+  return { resolution, points }
 }
 
 /** The longest span each resolution may be asked for (KV allows 1,000 operations per call). */
 export const MAX_SPAN_DAYS: Record<Resolution, number> = { raw: 8, hour: 400, day: 900 }
+
+/**
+ * How far past now a history request may end: room for clock skew between client and edge.
+ * Later ends are refused rather than silently cut, since they are mistakes, not questions.
+ */
+export const MAX_FUTURE_MS = 86_400_000

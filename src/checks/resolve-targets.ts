@@ -1,4 +1,5 @@
 import { AlertPatternError, compileAlertPattern } from './alert-pattern'
+import type { ProbeKind } from './kinds/kind'
 import { ICMP_MODULES, kindForModule } from './kinds/registry'
 import type { ResolvedTarget } from './kinds/resolved-target'
 import type { SourceLines } from './smokeping-parse'
@@ -25,6 +26,16 @@ export type ResolvedConfig = {
 const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/
 const IPV6 = /^\[?[0-9A-Fa-f:.]+\]?$/
+const URL_HOST = /^https?:\/\/\S+$/
+
+/**
+ * Whether `host` is what a kind's `hostForm` asks for: a host name or IP address, or for a
+ * resolver also its DoH URL. The one host check of the targets tree and of ad-hoc runs.
+ */
+export function hostFits(host: string, form: ProbeKind['hostForm']): boolean {
+  if (HOSTNAME.test(host) || IPV6.test(host)) return true
+  return form === 'resolver' && URL_HOST.test(host)
+}
 
 /**
  * Applies inheritance down the tree (probe, pings, step, alerts and every probe variable, as
@@ -114,7 +125,8 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
     }
     if (host === 'DYNAMIC')
       fail('bad_value', 'DYNAMIC hosts (slave-reported addresses) are not supported', 'host')
-    if (!HOSTNAME.test(host) && !IPV6.test(host) && !/^https?:\/\/\S+$/.test(host))
+    // The most lenient form here; the kind's own form is checked once the kind is known.
+    if (!hostFits(host, 'resolver'))
       fail('bad_value', `host '${host}' is not a hostname or address`, 'host')
     const probeName = own.probe
     if (!probeName)
@@ -134,6 +146,14 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
         'unknown_probe',
         `probe ${probeName} missing from the Probes section, and no kind of that name: use tcp (TCPPing), http (Curl) or dns (DNS)`,
         'probe',
+      )
+    }
+    if (kind && !hostFits(host, kind.hostForm)) {
+      // A URL here once passed for tcp and every ping was lost connecting to 'http://...'.
+      fail(
+        'bad_value',
+        `host '${host}' is not a hostname or address: the ${kind.name} probe takes no URL there${kind.vars.includes('urlformat') ? " (a URL goes in 'urlformat')" : ''}`,
+        'host',
       )
     }
     // A Probes entry's variables sit between the inherited ones and the target's own.

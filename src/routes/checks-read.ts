@@ -4,6 +4,7 @@ import { buildCheckTree } from '../checks/check-tree'
 import { type GraphPoint, renderSmokeGraph } from '../checks/graph-svg'
 import {
   lastRounds,
+  MAX_FUTURE_MS,
   MAX_SPAN_DAYS,
   type Resolution,
   readSeries,
@@ -95,6 +96,18 @@ function parseTime(v: string | undefined, fallback: number): number {
   return t
 }
 
+/**
+ * Refuses an end further ahead than clock skew explains: nothing is recorded there, and the
+ * caller most likely mistyped it. Within the allowance the read itself stops at now.
+ */
+function assertNotFarFuture(param: 'to' | 'end', t: number, now: number): void {
+  if (t - now <= MAX_FUTURE_MS) return
+  const message = `must be at most ${MAX_FUTURE_MS / 3600_000} hours after now: nothing is recorded in the future`
+  throw invalidRequest(`\`${param}\` ${message}`, {
+    errors: [{ path: `query.${param}`, message }],
+  })
+}
+
 checksReadRoutes.openapi(
   createRoute({
     method: 'get',
@@ -105,7 +118,7 @@ checksReadRoutes.openapi(
       params: IdParam,
       query: z.object({
         from: Time.openapi({ description: 'default: 3 hours before `to`' }),
-        to: Time.openapi({ description: 'default: now' }),
+        to: Time.openapi({ description: 'default: now; at most 24 hours after now' }),
         resolution: z
           .enum(['raw', 'hour', 'day'])
           .optional()
@@ -123,16 +136,17 @@ checksReadRoutes.openapi(
         },
       },
       404: problemResponse('No such target'),
-      422: problemResponse('Bad time range or a span too long for the resolution'),
+      422: problemResponse(
+        'Bad time range, `to` more than 24 hours after now, or a span too long for the resolution',
+      ),
     },
   }),
   async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const stored = await loadConfig(c)
-    const target = findTarget(stored, id)
     const now = Date.now()
     const to = parseTime(q.to, now)
+    assertNotFarFuture('to', to, now)
     const from = parseTime(q.from, to - 3 * 3600_000)
     if (from >= to) throw invalidRequest('`from` must be before `to`')
     const days = (to - from) / 86_400_000
@@ -142,6 +156,8 @@ checksReadRoutes.openapi(
         `resolution ${resolution} covers at most ${MAX_SPAN_DAYS[resolution]} days per request; ask a coarser resolution or a shorter range`,
       )
     }
+    const stored = await loadConfig(c)
+    const target = findTarget(stored, id)
     const series = await readSeries(stored, store(c), target, from, to, resolution, now)
     const csv =
       q.format === 'csv' ||
@@ -179,23 +195,26 @@ checksReadRoutes.openapi(
       params: IdParam,
       query: z.object({
         range: z.enum(['3h', '30h', '10d', '400d']).default('3h'),
-        end: Time.openapi({ description: 'right edge (default now): zoom into the past' }),
+        end: Time.openapi({
+          description: 'right edge (default now): zoom into the past; at most 24 hours after now',
+        }),
       }),
     },
     responses: {
       200: { description: 'image/svg+xml', content: { 'image/svg+xml': { schema: z.string() } } },
       404: problemResponse('No such target'),
-      422: problemResponse('Unknown range'),
+      422: problemResponse('Unknown range, or `end` more than 24 hours after now'),
     },
   }),
   async (c) => {
     const { id } = c.req.valid('param')
     const q = c.req.valid('query')
-    const stored = await loadConfig(c)
-    const target = findTarget(stored, id)
     const now = Date.now()
     const range = RANGES[q.range]
     const end = parseTime(q.end, now)
+    assertNotFarFuture('end', end, now)
+    const stored = await loadConfig(c)
+    const target = findTarget(stored, id)
     const start = end - range.ms
     const series = await readSeries(stored, store(c), target, start, end, range.resolution, now)
     const svg = renderSmokeGraph({

@@ -1,5 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { resolveTargets } from '../checks/resolve-targets'
+import { KIND_VARS, type KindVar, type ProbeKind } from '../checks/kinds/kind'
+import { probeKind } from '../checks/kinds/registry'
+import { hostFits, resolveTargets } from '../checks/resolve-targets'
 import { runRounds } from '../checks/run-round'
 import type { TargetNode } from '../checks/targets-model'
 import type { AppEnv } from '../env'
@@ -30,15 +32,27 @@ const RunBodySchema = z
     probe: z.enum(['tcp', 'http', 'dns', 'referer']).openapi({ example: 'tcp' }),
     host: line.openapi({
       example: '192.0.2.10',
-      description: 'host; for dns the resolver (URL, preset or host)',
+      description:
+        'a host name or IP address, not a URL (an http URL goes in `urlformat`); for dns the resolver (URL, preset or host)',
     }),
-    port: z.number().int().min(1).max(65535).optional(),
-    urlformat: line.optional().openapi({ example: 'https://%host%/health' }),
-    expect: line.optional().openapi({ description: 'http: keyword the body must contain' }),
-    status: line.optional().openapi({ example: '200-299' }),
-    lookup: line.optional().openapi({ example: 'example.com' }),
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .openapi({ description: 'tcp only (default 80)' }),
+    urlformat: line
+      .optional()
+      .openapi({ example: 'https://%host%/health', description: 'http and referer only' }),
+    expect: line.optional().openapi({ description: 'http only: keyword the body must contain' }),
+    status: line.optional().openapi({
+      example: '200-299',
+      description: 'http and referer only: the statuses that count as received',
+    }),
+    lookup: line.optional().openapi({ example: 'example.com', description: 'dns only' }),
     referer: line.optional().openapi({
-      description: 'referer: the block-listed value; each ping sends one letter-case variant',
+      description: 'referer only: the block-listed value; each ping sends one letter-case variant',
     }),
     pings: z.number().int().min(3).max(20).default(5),
     timeout: z
@@ -50,7 +64,41 @@ const RunBodySchema = z
       .openapi({ description: 'seconds per probe' }),
   })
   .strict()
-  .openapi('CheckRun')
+  .superRefine((body, ctx) => {
+    const kind = probeKind(body.probe)
+    if (!kind) return
+    for (const issue of kindIssues(kind, body)) ctx.addIssue({ code: 'custom', ...issue })
+  })
+  .openapi('CheckRun', {
+    description:
+      'An ad-hoc target: `pings` and `timeout` apply to every probe, the other fields only to the probes named in their descriptions; a field the probe does not take is a 422',
+  })
+
+/**
+ * What the chosen kind cannot take: a variable of another kind (a tree inherits those, but an
+ * ad-hoc run that echoed them back would suggest they did something), or a host of the wrong
+ * form. Messages never repeat the value, as the validation hook promises.
+ */
+function kindIssues(
+  kind: ProbeKind,
+  body: { host: string } & Partial<Record<KindVar, unknown>>,
+): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = KIND_VARS.filter(
+    (v) => body[v] !== undefined && !kind.vars.includes(v),
+  ).map((v) => ({
+    path: [v],
+    message: `the ${kind.name} probe does not take ${v} (it takes ${[...kind.vars, 'pings', 'timeout'].join(', ')})`,
+  }))
+  if (!hostFits(body.host, kind.hostForm))
+    issues.push({
+      path: ['host'],
+      message:
+        kind.hostForm === 'address'
+          ? `must be a host name or IP address, not a URL${kind.vars.includes('urlformat') ? ' (a URL goes in urlformat)' : ''}`
+          : 'must be a resolver URL, a preset or a host name',
+    })
+  return issues
+}
 
 const RoundSchema = z
   .object({
@@ -92,7 +140,9 @@ const runRoute = createRoute({
     },
     ...JSON_BODY_ERRORS,
     401: problemResponse('No or wrong API token'),
-    422: problemResponse('Invalid target (probe, host, port, URL, pings)'),
+    422: problemResponse(
+      'Invalid target (probe, host, port, URL, pings), or a field the probe does not take',
+    ),
   },
 })
 

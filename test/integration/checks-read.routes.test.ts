@@ -159,6 +159,42 @@ describe('GET /checks/{id}/graph.svg', () => {
   })
 })
 
+describe('history ends in the future', () => {
+  const epochS = (ms: number) => Math.floor(ms / 1000)
+
+  it('answers 422 problem+json naming `end` for a graph ending years ahead', async () => {
+    // Once ~115,000 KV reads that stalled the whole worker.
+    const res = await call('/checks/local.tcp/graph.svg?range=400d&end=4949294212')
+    expect(res.status).toBe(422)
+    const problem = await problemOf(res)
+    expect(problem.detail).toContain('`end`')
+    expect(problem.errors).toEqual([{ path: 'query.end', message: expect.any(String) }])
+  })
+
+  it('answers 422 problem+json naming `to` for rounds up to a month ahead', async () => {
+    const now = Date.now()
+    const res = await call(
+      `/checks/local.tcp/rounds?resolution=hour&from=${epochS(now)}&to=${epochS(now + 30 * 86_400_000)}`,
+    )
+    expect(res.status).toBe(422)
+    const problem = await problemOf(res)
+    expect(problem.detail).toContain('`to`')
+    expect(problem.errors).toEqual([{ path: 'query.to', message: expect.any(String) }])
+  })
+
+  it('still answers a few minutes of clock skew, with the rounds recorded so far', async () => {
+    const ahead = epochS(Date.now() + 5 * 60_000)
+    const graph = await call(`/checks/local.tcp/graph.svg?range=3h&end=${ahead}`)
+    expect(graph.status).toBe(200)
+    expect(await graph.text()).toContain('id="median"')
+    const rounds = await call(`/checks/local.tcp/rounds?to=${ahead}`)
+    expect(rounds.status).toBe(200)
+    const body = (await rounds.json()) as { rounds: { status: string }[] }
+    expect(body.rounds.length).toBeGreaterThanOrEqual(10)
+    expect(body.rounds.every((r) => r.status === 'ok')).toBe(true)
+  })
+})
+
 describe('GET /metrics', () => {
   it('serves OpenMetrics text of the last rounds', async () => {
     const res = await call('/metrics')

@@ -16,6 +16,8 @@ export const dnsKind: ProbeKind = {
   name: 'dns',
   smokepingModules: ['DNS', 'AnotherDNS', 'EchoPingDNS'],
   defaultTimeout: 5,
+  vars: ['lookup'],
+  hostForm: 'resolver',
   prepare(target) {
     if (!target.lookup) return "the dns probe needs 'lookup' (the name to ask for)"
     if (!/^[A-Za-z0-9_.-]{1,253}$/.test(target.lookup))

@@ -5,6 +5,8 @@ export const httpKind: ProbeKind = {
   name: 'http',
   smokepingModules: ['Curl', 'AnotherCurl', 'EchoPingHttp', 'EchoPingHttps'],
   defaultTimeout: 10,
+  vars: ['urlformat', 'expect', 'status'],
+  hostForm: 'address',
   prepare(target) {
     // Curl's default urlformat.
     const format = target.url ?? 'http://%host%/'

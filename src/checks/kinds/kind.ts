@@ -1,6 +1,17 @@
 import type { Sample } from '../round-stats'
+import { PROBE_VARS, type ProbeVar } from '../targets-model'
 import type { ProbePorts } from './ports'
 import type { ResolvedTarget } from './resolved-target'
+
+/** The probe variables that belong to a kind; `pings`, `step` and `timeout` apply to every kind. */
+export type KindVar = Exclude<ProbeVar, 'pings' | 'step' | 'timeout'>
+
+const COMMON_VARS: readonly ProbeVar[] = ['pings', 'step', 'timeout']
+
+/** Every kind-specific variable, whichever kind takes it. */
+export const KIND_VARS: readonly KindVar[] = PROBE_VARS.filter(
+  (v): v is KindVar => !COMMON_VARS.includes(v),
+)
 
 /**
  * A probe kind: how one "ping" of a target is sent. Kinds are pure; the network comes in
@@ -12,6 +23,13 @@ export type ProbeKind = {
   smokepingModules: readonly string[]
   /** Seconds, when the target sets no `timeout`. */
   defaultTimeout: number
+  /** The kind's own variables: an ad-hoc run refuses the others (a tree inherits them freely). */
+  vars: readonly KindVar[]
+  /**
+   * What `host` names: a host name or IP address to contact (`address`), or a DNS resolver
+   * given as a URL, a preset or a host (`resolver`).
+   */
+  hostForm: 'address' | 'resolver'
   /** Fills kind-specific defaults and returns why the target cannot run, or null. */
   prepare: (target: ResolvedTarget) => string | null
   /** The host the probe will contact (for the no-open-proxy rule), after `prepare`. */

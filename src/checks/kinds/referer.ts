@@ -16,6 +16,9 @@ export const refererKind: ProbeKind = {
   name: 'referer',
   smokepingModules: [],
   defaultTimeout: 10,
+  // `expect` is Curl's keyword check; a block page's body is not checked.
+  vars: ['referer', 'urlformat', 'status'],
+  hostForm: 'address',
   prepare(target) {
     const referer = target.referer
     if (!referer) return "a referer check needs 'referer' (the block-listed value)"

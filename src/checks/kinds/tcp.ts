@@ -5,6 +5,8 @@ export const tcpKind: ProbeKind = {
   name: 'tcp',
   smokepingModules: ['TCPPing'],
   defaultTimeout: 5,
+  vars: ['port'],
+  hostForm: 'address',
   prepare(target) {
     // TCPPing's default port.
     target.port ??= 80

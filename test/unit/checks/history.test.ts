@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest'
+import { MAX_SPAN_DAYS, readSeries } from '../../../src/checks/history'
+import { prepareConfig } from '../../../src/checks/prepare-config'
+import type { CheckStore } from '../../../src/checks/records'
+import { memoryStore } from './memory-store'
+
+const budgets = { subrequests: 50, webhookReserve: 2, tickWritesPerDay: 950 }
+// README "Capacity and KV arithmetic": pings = 20, step = 300 s.
+const stored = prepareConfig(
+  { targets: { name: '', probe: 'tcp', pings: 20, children: [{ name: 'a', host: 'a.example' }] } },
+  budgets,
+  0,
+)
+const target = (() => {
+  const t = stored.resolved[0]
+  if (!t) throw new Error('the config resolves to one target')
+  return t
+})()
+
+const HOUR_MS = 3600_000
+const DAY_MS = 86_400_000
+const MIDNIGHT = Date.UTC(2026, 10, 25)
+
+/** An empty store (no rollup written: every recent period must be rebuilt) that counts its reads. */
+function countingStore(): { store: CheckStore; reads: string[] } {
+  const inner = memoryStore()
+  const reads: string[] = []
+  const store: CheckStore = {
+    ...inner,
+    getTick: (m) => {
+      reads.push(`tick:${m}`)
+      return inner.getTick(m)
+    },
+    getHour: (h) => {
+      reads.push(`hour:${h}`)
+      return inner.getHour(h)
+    },
+    getDay: (d) => {
+      reads.push(`day:${d}`)
+      return inner.getDay(d)
+    },
+  }
+  return { store, reads }
+}
+
+// Times of day where the newest periods cost most: just before and after midnight and the hour.
+const NOWS = [
+  MIDNIGHT - 1000,
+  MIDNIGHT,
+  MIDNIGHT + 30_000,
+  MIDNIGHT + 23 * HOUR_MS + 59 * 60_000 + 30_000,
+  MIDNIGHT + 12 * HOUR_MS + 30_000,
+  MIDNIGHT + 12 * HOUR_MS + 59 * 60_000 + 59_000,
+]
+
+// The graph ranges and their budgets as README states them.
+const GRAPHS = [
+  { range: '3h', ms: 3 * HOUR_MS, resolution: 'raw', bound: 40 },
+  { range: '30h', ms: 30 * HOUR_MS, resolution: 'raw', bound: 67 },
+  { range: '10d', ms: 10 * DAY_MS, resolution: 'hour', bound: 95 },
+  { range: '400d', ms: 400 * DAY_MS, resolution: 'day', bound: 490 },
+] as const
+
+async function readsFor(
+  ms: number,
+  resolution: 'raw' | 'hour' | 'day',
+  endMs: number,
+  nowMs: number,
+): Promise<string[]> {
+  const { store, reads } = countingStore()
+  await readSeries(stored, store, target, endMs - ms, endMs, resolution, nowMs)
+  return reads
+}
+
+/** The time a read key stands for, in epoch ms. */
+const keyTime = (key: string) => Number(key.split(':')[1]) * 60_000
+
+describe('readSeries read plan', () => {
+  it.each(GRAPHS)('keeps the $range graph within $bound reads ending now', async (g) => {
+    for (const now of NOWS) {
+      expect((await readsFor(g.ms, g.resolution, now, now)).length).toBeLessThanOrEqual(g.bound)
+    }
+  })
+
+  it.each(GRAPHS)(
+    'keeps the $range graph within $bound reads with its end a day in the future',
+    async (g) => {
+      for (const now of NOWS) {
+        const reads = await readsFor(g.ms, g.resolution, now + DAY_MS, now)
+        expect(reads.length).toBeLessThanOrEqual(g.bound)
+      }
+    },
+  )
+
+  it.each(['raw', 'hour', 'day'] as const)(
+    "stays under KV's 1,000 operations for the longest %s span, ending up to a day ahead",
+    async (resolution) => {
+      for (const now of NOWS) {
+        for (const end of [now, now + DAY_MS]) {
+          const reads = await readsFor(MAX_SPAN_DAYS[resolution] * DAY_MS, resolution, end, now)
+          expect(reads.length).toBeLessThan(1000)
+        }
+      }
+    },
+  )
+
+  it('reads nothing after now, whatever the end', async () => {
+    const now = MIDNIGHT + 12 * HOUR_MS + 30_000
+    for (const end of [now + 60_000, now + DAY_MS, now + 10_000 * DAY_MS]) {
+      for (const g of GRAPHS) {
+        const reads = await readsFor(g.ms, g.resolution, end, now)
+        expect(reads.filter((k) => keyTime(k) > now)).toEqual([])
+      }
+    }
+  })
+
+  it('reads nothing at all for a range wholly in the future', async () => {
+    const now = MIDNIGHT + 12 * HOUR_MS
+    const { store, reads } = countingStore()
+    const series = await readSeries(
+      stored,
+      store,
+      target,
+      now + HOUR_MS,
+      now + 2 * HOUR_MS,
+      'raw',
+      now,
+    )
+    expect(series).toEqual({ resolution: 'raw', rounds: [] })
+    expect(reads).toEqual([])
+  })
+
+  it('reads each record once even when a day and its hours are both rebuilt', async () => {
+    const now = MIDNIGHT + 23 * HOUR_MS
+    const reads = await readsFor(400 * DAY_MS, 'day', now, now)
+    expect(new Set(reads).size).toBe(reads.length)
+  })
+
+  it('still finds the rounds of the newest ticks', async () => {
+    const now = MIDNIGHT + 12 * HOUR_MS + 30_000
+    const store = memoryStore()
+    // A planned minute of the target, a few minutes ago.
+    const minute = Math.floor(now / 300_000) * 5 - 5 + (stored.plan.offsets.a ?? 0)
+    const round = { id: 'a', t: minute * 60_000, status: 'unknown' as const, pings: 20 }
+    await store.putTick(minute, {
+      v: 1,
+      minute,
+      rounds: [{ ...round, b: 0, m: minute }],
+      hist: {},
+    })
+    const raw = await readSeries(stored, store, target, now - 3 * HOUR_MS, now, 'raw', now)
+    expect(raw.resolution === 'raw' && raw.rounds.map((r) => r.m)).toEqual([minute])
+    const day = await readSeries(stored, store, target, now - 10 * DAY_MS, now + DAY_MS, 'day', now)
+    expect(day.resolution === 'day' || day.resolution === 'hour' ? day.points : []).toHaveLength(1)
+  })
+})
