@@ -92,10 +92,15 @@ function kindIssues(
   if (!hostFits(body.host, kind.hostForm))
     issues.push({
       path: ['host'],
+      // The value is named (quoted, cut to 100 characters) so the form shows which input it was.
       message:
         kind.hostForm === 'address'
-          ? `must be a host name or IP address, not a URL${kind.vars.includes('urlformat') ? ' (a URL goes in urlformat)' : ''}`
-          : 'must be a resolver URL, a preset or a host name',
+          ? `${shown(body.host)} is not a host name or IP address${
+              /^[a-z]+:\/\//i.test(body.host) && kind.vars.includes('urlformat')
+                ? ' (a URL goes in urlformat)'
+                : ''
+            }`
+          : `${shown(body.host)} is not a resolver URL, a preset or a host name`,
     })
   return issues
 }
@@ -164,3 +169,8 @@ checksRoutes.openapi(runRoute, async (c) => {
   const { alerts: _alerts, ...shown } = target
   return c.json({ target: shown as Record<string, string | number>, round }, 200)
 })
+
+/** A user's value in a message: JSON-quoted (control characters visible), at most 100 characters. */
+function shown(v: string): string {
+  return JSON.stringify(v.length > 100 ? `${v.slice(0, 99)}…` : v)
+}

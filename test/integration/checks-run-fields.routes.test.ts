@@ -58,6 +58,11 @@ describe('POST /checks/run refuses what the probe does not take', () => {
     const res = await post({ probe: 'http', host: `${HTTP}/ok` })
     expect(await errorPaths(res.clone())).toEqual(['json.host'])
     expect((await problemOf(res)).detail).toContain('urlformat')
+    // A plain bad host is named (the form shows which input was refused), with no URL hint.
+    const bad = await post({ probe: 'tcp', host: 'no such host!', port: 80 })
+    const detail = String((await problemOf(bad)).detail)
+    expect(detail).toContain('"no such host!" is not a host name or IP address')
+    expect(detail).not.toContain('urlformat')
   })
 })
 
