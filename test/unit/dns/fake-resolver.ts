@@ -41,11 +41,12 @@ export function fakeSender(zone: Zone, onQuery?: (q: dnsPacket.DecodedPacket) =>
   }
 }
 
-function soa(): dnsPacket.Answer {
+/** The test zone's SOA (what a negative answer carries), with its TTL. */
+export function soa(ttl = 900): dnsPacket.Answer {
   return {
     type: 'SOA',
     name: 'test',
-    ttl: 900,
+    ttl,
     class: 'IN',
     data: {
       mname: 'ns.test',

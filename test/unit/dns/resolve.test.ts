@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { DnsQueryError } from '../../../src/dns/errors'
 import { buildQuery, parseReply, wireTtl } from '../../../src/dns/message'
 import { cacheLifetime, resolveRecord } from '../../../src/dns/resolve'
-import { fakeSender, rr } from './fake-resolver'
+import { fakeSender, rr, soa } from './fake-resolver'
 
 const zone = {
   'www.example.test': [rr('www.example.test', 'CNAME', 'www.l.example.test')],
@@ -201,23 +201,7 @@ describe('TTLs with the most significant bit set (RFC 2181 §8)', () => {
       id: 0,
       flags: 3,
       questions: [{ name: 'nx.test', type: 'A', class: 'IN' }],
-      authorities: [
-        {
-          type: 'SOA',
-          name: 'test',
-          ttl: 0x80000000,
-          class: 'IN',
-          data: {
-            mname: 'ns.test',
-            rname: 'hostmaster.test',
-            serial: 1,
-            refresh: 1,
-            retry: 1,
-            expire: 1,
-            minimum: 60,
-          },
-        },
-      ],
+      authorities: [soa(0x80000000)],
     })
     const r = parseReply(new Uint8Array(reply), { name: 'nx.test', type: 'A' })
     expect(r.authority[0]?.ttl).toBe(0)
