@@ -55,6 +55,8 @@ export type CatOptions = {
   /** Input format for every file; sniffed per file when absent. */
   format?: InputFormat | undefined
   allowPartial?: boolean
+  /** ft files: see FtReadOptions.openFileMayEndCut. */
+  openFileMayEndCut?: boolean
   batchSize?: number
   /** ft files: decode only these fields (see FtReadOptions.decodeFields); text inputs fill all. */
   decodeFields?: DecodeFields
@@ -114,6 +116,7 @@ export async function* catFlows(
           maxInflatedBytes: limits.maxInflatedBytes,
           maxFlows: remaining,
           ...(options.allowPartial ? { allowPartial: true } : {}),
+          ...(options.openFileMayEndCut ? { openFileMayEndCut: true } : {}),
           ...(options.batchSize ? { batchSize: options.batchSize } : {}),
           ...(options.decodeFields ? { decodeFields: options.decodeFields } : {}),
           ...(options.inflater ? { inflater: options.inflater } : {}),

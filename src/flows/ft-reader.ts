@@ -20,6 +20,13 @@ export type FtReadOptions = {
    */
   allowPartial?: boolean
   /**
+   * A file flow-capture had not closed (its header not final) may end cut short, as a copy of a
+   * file being written does: a partial last record, or a zlib stream cut at its end (the inflater
+   * throws InflateCutError), is its end, recorded in `stats.truncated`. Damage before the end
+   * still throws. The flow archive reads its files so (src/flows/archive/file-check.ts).
+   */
+  openFileMayEndCut?: boolean
+  /**
    * How COMPRESS files are inflated (default: the platform's DecompressionStream; the Worker's
    * routes pass the WebAssembly inflate, src/ports/inflate-wasm.ts, which makes no garbage).
    */
@@ -208,7 +215,9 @@ export async function openFtStream(
           const message = `corrupt or truncated zlib stream after ${stats.flows} complete records (${String(
             (err as Error).message ?? err,
           )})`
-          if (options.allowPartial) {
+          const openCut =
+            options.openFileMayEndCut === true && !header.final && err instanceof InflateCutError
+          if (options.allowPartial || openCut) {
             // flow-tools keeps every record inflated before the damage ("partial inflated record").
             stats.truncated = {
               offset,
@@ -393,7 +402,7 @@ export async function openFtStream(
       const message = `truncated record: ${carryLen} of ${recSize} bytes${
         header.compressed ? ' (inflated)' : ''
       } before the end of the stream, after ${stats.flows} complete records`
-      if (!options.allowPartial) {
+      if (!options.allowPartial && !(options.openFileMayEndCut && !header.final)) {
         throw new FlowParseError('truncated_record', offset, message, {
           inflated: header.compressed,
           flowsRead: stats.flows,

@@ -142,6 +142,8 @@ async function readFile(
   }
   const events = catFlows([{ name: file.name, stream }], {
     limits: ARCHIVED_FILE_LIMITS,
+    // As the archive took it: an open file ends cut short (its files' truncated says where).
+    openFileMayEndCut: true,
     ...(reads ? { decodeFields: () => reads } : {}),
     ...(ports.inflater ? { inflater: ports.inflater } : {}),
   })

@@ -103,6 +103,8 @@ export async function storeWholeFile(
       length,
     )
   } catch (err) {
+    // The check settles once its stream ends: a put that failed before reading it all cancels it.
+    await checked.stream.cancel(err).catch(() => {})
     throw (await checkFailure(checked.verdict, base)) ?? err
   }
   const check = await checked.verdict

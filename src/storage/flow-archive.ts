@@ -44,16 +44,23 @@ export async function storeFlowFile(
   // R2 needs the length up front; FixedLengthStream also fails the put if the body is cut short.
   const fixed = new FixedLengthStream(length)
   // Both settle before the answer: a body that errors (a file that fails its check) aborts the
-  // put, and the put is left to finish failing rather than be cut off with the request.
+  // put, and the put is left to finish failing rather than be cut off with the request. A put
+  // that fails first stops the pipe (which cancels the body), so neither waits on the other.
+  const stop = new AbortController()
   const [put, pipe] = await Promise.allSettled([
-    bucket.put(key, fixed.readable, {
-      customMetadata: fileMetadata(span, header),
-      httpMetadata: { contentType: 'application/octet-stream' },
-    }),
-    body.pipeTo(fixed.writable),
+    bucket
+      .put(key, fixed.readable, {
+        customMetadata: fileMetadata(span, header),
+        httpMetadata: { contentType: 'application/octet-stream' },
+      })
+      .catch((err: unknown) => {
+        stop.abort(err)
+        throw err
+      }),
+    body.pipeTo(fixed.writable, { signal: stop.signal }),
   ])
-  if (pipe.status === 'rejected') throw pipe.reason
   if (put.status === 'rejected') throw put.reason
+  if (pipe.status === 'rejected') throw pipe.reason
   if (!put.value) throw new Error(`R2 refused the put of ${key}`)
   return toArchivedFile(put.value)
 }

@@ -76,6 +76,8 @@ export function checkedPassThrough<T>(
             controller.close()
             return
           }
+          // An empty chunk would become the one held back, and the real last bytes pass early.
+          if (r.value.length === 0) continue
           if (!settled) {
             wants = deferred()
             // A copy: the consumer may take the chunk's buffer over (transfer it) before the

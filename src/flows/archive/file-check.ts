@@ -1,4 +1,3 @@
-import { FlowParseError } from '../flow-errors'
 import { openFtStream } from '../ft-reader'
 import type { Inflater } from '../inflater'
 
@@ -42,9 +41,10 @@ export type FileCheck = {
  * Throws the reader's FlowParseError (with the byte offset) or FlowLimitError for a file that
  * does not read to its end, with one exception: a file flow-capture had not closed (its header
  * not final) may end cut short, a partial last record or an unfinished zlib stream, because
- * that is what a copy of the file being written looks like; it is taken, with a warning.
- * Telling a cut zlib stream from a damaged one needs an inflater that throws InflateCutError
- * (the WebAssembly one); with another, such a file is refused.
+ * that is what a copy of the file being written looks like; it is taken, with a warning, and a
+ * query job reads it the same way (FtReadOptions.openFileMayEndCut). Telling a cut zlib stream
+ * from a damaged one needs an inflater that throws InflateCutError (the WebAssembly one); with
+ * another, such a file is refused.
  */
 export async function checkFtFile(
   stream: ReadableStream<Uint8Array>,
@@ -56,19 +56,15 @@ export async function checkFtFile(
     maxInflatedBytes: limits.maxInflatedBytes,
     maxFlows: limits.maxFlows,
     decodeFields: () => new Set(),
+    openFileMayEndCut: true,
     ...(options.inflater ? { inflater: options.inflater } : {}),
   })
   const { header, stats } = file
   const warnings: string[] = []
-  try {
-    for await (const _ of file.batches);
-  } catch (err) {
-    const cut =
-      err instanceof FlowParseError &&
-      (err.code === 'truncated_record' || (err.code === 'corrupt_zlib' && err.extra.cut === true))
-    if (header.final || !cut) throw err
+  for await (const _ of file.batches);
+  if (stats.truncated) {
     warnings.push(
-      `the file is open (flow-capture had not closed it) and ends cut short after ${stats.flows} whole records, as a copy of a file being written does (or a file cut in transfer, or uploaded without its last part): ${err.message}`,
+      `the file is open (flow-capture had not closed it) and ends cut short after ${stats.flows} whole records, as a copy of a file being written does (or a file cut in transfer, or uploaded without its last part): ${stats.truncated.message}`,
     )
   }
   const counted = header.final ? header.flowCount : undefined

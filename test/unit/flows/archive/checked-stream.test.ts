@@ -118,6 +118,17 @@ describe('checkedPassThrough', () => {
     await expect(verdict).rejects.toThrow('bad file')
   })
 
+  it('holds back the last bytes, not an empty last chunk', async () => {
+    const { stream: input } = source([bytes(2, 1), bytes(2, 2), new Uint8Array(0)])
+    const { stream } = checkedPassThrough(input, async (copy) => {
+      await readAll(copy)
+      throw new Error('bad file')
+    })
+    const { got, error } = await drain(stream)
+    expect(got).toEqual([1, 1])
+    expect((error as Error).message).toBe('bad file')
+  })
+
   it('stops reading the input as soon as the check fails', async () => {
     const chunks = Array.from({ length: 10 }, (_, i) => bytes(1, i))
     const { stream: input, state } = source(chunks)
