@@ -20,6 +20,7 @@ import {
   MAX_PART_BYTES,
   MAX_PARTS,
   MIN_PART_BYTES,
+  newStagingToken,
   partsDigest,
   sameSpan,
 } from '../flows/archive/multipart-upload'
@@ -38,6 +39,7 @@ import {
   completeMultipart,
   putPart,
   readFileHead,
+  stagingKey,
   startMultipart,
 } from '../storage/archive-multipart'
 import {
@@ -46,7 +48,10 @@ import {
   dropOldDayCopy,
   headFlowFile,
   openFlowFile,
+  openFlowObject,
+  putStream,
   storeFlowFile,
+  toArchivedFile,
 } from '../storage/flow-archive'
 import {
   flowFileProblem,
@@ -161,11 +166,12 @@ export async function startUpload(
 ): Promise<z.infer<typeof UploadStartedSchema>> {
   const { header, span, stream } = await sniffSpan(c.req.raw.body, base, undefined)
   await discardRest(stream)
+  const staging = newStagingToken()
   const { key, r2UploadId } = await storage(() =>
-    startMultipart(c.env.FLOW_ARCHIVE, router, base, span, header),
+    startMultipart(c.env.FLOW_ARCHIVE, router, base, span, header, staging),
   )
   return {
-    uploadId: encodeUploadId(utcDay(keyStart(base, span)), r2UploadId, span),
+    uploadId: encodeUploadId(utcDay(keyStart(base, span)), r2UploadId, span, staging),
     key,
     partSize: ADVISED_PART_BYTES,
     minPartSize: MIN_PART_BYTES,
@@ -185,7 +191,7 @@ export async function sendPart(
   uploadId: string,
   partNumber: number,
 ): Promise<{ partNumber: number; etag: string }> {
-  const { key, r2UploadId, started } = uploadTarget(router, base, uploadId)
+  const { uploadKey, r2UploadId, started } = uploadTarget(router, base, uploadId)
   const length = requireLength(c)
   if (length > MAX_PART_BYTES) {
     throw tooLarge(`the part is ${length} bytes; a part may be at most ${MAX_PART_BYTES} bytes`)
@@ -206,7 +212,7 @@ export async function sendPart(
     body = sniffed.stream
   }
   const part = await storage(
-    () => putPart(c.env.FLOW_ARCHIVE, key, r2UploadId, partNumber, body, length),
+    () => putPart(c.env.FLOW_ARCHIVE, uploadKey, r2UploadId, partNumber, body, length),
     uploadId,
   )
   return { partNumber: part.partNumber, etag: part.etag }
@@ -224,11 +230,12 @@ export async function completeUpload(
   uploadId: string,
   parts: z.infer<typeof UploadedPartSchema>[],
 ): Promise<UploadedFile> {
-  const { key, r2UploadId } = uploadTarget(router, base, uploadId)
+  const { key, uploadKey, staged, r2UploadId } = uploadTarget(router, base, uploadId)
   const bucket = c.env.FLOW_ARCHIVE
+  // Staged: the joined file's span and size (its router and name are the staging key's).
   let stored: ArchivedFile
   try {
-    stored = await completeMultipart(bucket, key, r2UploadId, parts)
+    stored = await completeMultipart(bucket, uploadKey, r2UploadId, parts)
   } catch (err) {
     if (!(err instanceof ArchiveUploadError)) throw err
     // Completed before, and that answer was lost on its way (the client sends it again): R2
@@ -241,13 +248,13 @@ export async function completeUpload(
     throw uploadProblem(err.code, uploadId, err.message)
   }
   const head =
-    (await storage(() => readFileHead(bucket, key, HEAD_CHECK_BYTES))) ?? new Uint8Array(0)
+    (await storage(() => readFileHead(bucket, uploadKey, HEAD_CHECK_BYTES))) ?? new Uint8Array(0)
   let span: FileSpan | null
   try {
     span = fileSpan(base, headerFromHead(head))
   } catch (err) {
     if (!(err instanceof FlowParseError || err instanceof ArchiveNameError)) throw err
-    await deleteFlowFiles(bucket, [key])
+    await deleteFlowFiles(bucket, [uploadKey])
     if (err instanceof ArchiveNameError) throw nameProblem(err)
     throw flowFileProblem(base, err)
   }
@@ -258,13 +265,15 @@ export async function completeUpload(
     source: stored.spanSource,
   }
   if (!span || !sameSpan(span, started)) {
-    await deleteFlowFiles(bucket, [key])
+    await deleteFlowFiles(bucket, [uploadKey])
     throw invalidRequest(
       `${base}: the assembled file's header gives ${describeSpan(span)}, but the upload was started with ${describeSpan(started)}; the parts do not belong to this file (the object was deleted)`,
       { code: 'span_mismatch', file: base },
     )
   }
-  const checked = await checkStoredFile(bucket, stored, base)
+  const checked = staged
+    ? await promoteStaged(bucket, uploadKey, key, base)
+    : await checkStoredFile(bucket, stored, base)
   await dropOldCopy(bucket, key, router, base, span)
   try {
     const { flowsRead, warnings, unchecked } = checked
@@ -286,6 +295,51 @@ export async function completeUpload(
   return checked
 }
 
+/**
+ * Moves a joined upload from its staging key to the file's key, reading it through on the way as
+ * a one-request upload is read: a file that does not read never reaches its key (422), so the
+ * file stored there before stays. Above COMPLETION_CHECK_MAX_BYTES it is copied unread, and the
+ * answer says so. The staging object is deleted either way.
+ */
+async function promoteStaged(
+  bucket: R2Bucket,
+  uploadKey: string,
+  key: string,
+  base: string,
+): Promise<UploadedFile> {
+  const staged = await storage(() => openFlowObject(bucket, uploadKey))
+  if (!staged) throw uploadProblem('no_such_upload', key, 'the joined file is gone')
+  const { body, size, customMetadata } = staged
+  try {
+    if (size > COMPLETION_CHECK_MAX_BYTES) {
+      const object = await storage(() => putStream(bucket, key, body, size, customMetadata))
+      return { ...toArchivedFile(object), unchecked: uncheckedNote() }
+    }
+    const checked = checkedPassThrough(body, (copy) => checkFtFile(copy, checkOptions(size)))
+    let object: R2Object
+    try {
+      object = await putStream(bucket, key, checked.stream, size, customMetadata)
+    } catch (err) {
+      await checked.stream.cancel(err).catch(() => {})
+      const failed = await checkFailure(checked.verdict, base)
+      if (failed instanceof FlowParseError || failed instanceof FlowLimitError) {
+        failed.message = `${failed.message}; nothing was stored: a file stored at this path before stays`
+        throw failed
+      }
+      throw err
+    }
+    return withCheck(toArchivedFile(object), await checked.verdict)
+  } finally {
+    await deleteFlowFiles(bucket, [uploadKey]).catch((err: unknown) => {
+      console.warn(`could not delete the staging object ${uploadKey}: ${String(err)}`)
+    })
+  }
+}
+
+function uncheckedNote(): string {
+  return `the file is larger than ${COMPLETION_CHECK_MAX_BYTES} bytes: its records were not read at completion (a query reading it reports damage, if any, under failures)`
+}
+
 /** Stored files above this are not read back when their upload completes (CPU: about 7 s). */
 export const COMPLETION_CHECK_MAX_BYTES = 1024 * 1024 * 1024
 
@@ -301,10 +355,7 @@ async function checkStoredFile(
 ): Promise<UploadedFile> {
   const { key, size } = file
   if (size > COMPLETION_CHECK_MAX_BYTES) {
-    return {
-      ...file,
-      unchecked: `the file is larger than ${COMPLETION_CHECK_MAX_BYTES} bytes: its records were not read at completion (a query reading it reports damage, if any, under failures)`,
-    }
+    return { ...file, unchecked: uncheckedNote() }
   }
   const stream = await storage(() => openFlowFile(bucket, key))
   if (!stream) throw uploadProblem('no_such_upload', key, 'the completed file is gone')
@@ -353,7 +404,7 @@ export async function abortUpload(
   base: string,
   uploadId: string,
 ): Promise<void> {
-  const { key, r2UploadId } = uploadTarget(router, base, uploadId)
+  const { key, uploadKey, r2UploadId } = uploadTarget(router, base, uploadId)
   // R2 takes the abort of a completed upload as a no-op: a 204 would read as "the file is gone".
   if ((await completedUploadKey(c.env.EDGEPING_KV, r2UploadId)) === key) {
     throw new ProblemError({
@@ -363,7 +414,7 @@ export async function abortUpload(
       detail: `upload ${uploadId} was completed: the file is stored and stays. To delete stored files: DELETE /flows/archive?router=${router}&from=...&to=...`,
     })
   }
-  await storage(() => abortMultipart(c.env.FLOW_ARCHIVE, key, r2UploadId), uploadId)
+  await storage(() => abortMultipart(c.env.FLOW_ARCHIVE, uploadKey, r2UploadId), uploadId)
 }
 
 /** Reads the header off the front of a body and dates the file (422 when it cannot). */
@@ -428,12 +479,22 @@ function uploadTarget(
   router: string,
   base: string,
   uploadId: string,
-): { key: string; r2UploadId: string; started: FileSpan | undefined } {
+): {
+  key: string
+  /** Where R2 joins the parts: the staging key, or for an older id the file's own key. */
+  uploadKey: string
+  staged: boolean
+  r2UploadId: string
+  started: FileSpan | undefined
+} {
   const decoded = decodeUploadId(uploadId)
   if (!decoded) throw uploadProblem('no_such_upload', uploadId, 'not an upload id of this archive')
   const start = Date.parse(`${decoded.day}T00:00:00Z`) / 1000
+  const key = archiveKey(router, start, base)
   return {
-    key: archiveKey(router, start, base),
+    key,
+    uploadKey: decoded.staging ? stagingKey(decoded.staging, key) : key,
+    staged: decoded.staging !== undefined,
     r2UploadId: decoded.r2UploadId,
     started: decoded.span,
   }

@@ -34,17 +34,31 @@ const R2_CODES: Record<string, ArchiveUploadErrorCode> = {
   '10001': 'unavailable', // InternalError: R2 asks to try again
 }
 
-/** Starts an upload; returns the object key and R2's upload id. */
+/**
+ * Where the parts of an upload with a staging token are joined: outside the archive's
+ * `flows/` listing, so the file reaches its own key (and replaces what is stored there) only
+ * once it has read through. Objects left here by a completion that died half-way are swept by
+ * an R2 lifecycle rule on the prefix (see Deploy).
+ */
+export function stagingKey(token: string, key: string): string {
+  return `staging/${token}/${key}`
+}
+
+/**
+ * Starts an upload; returns the file's object key and R2's upload id. With a staging token the
+ * parts go to stagingKey(token, key).
+ */
 export async function startMultipart(
   bucket: R2Bucket,
   router: string,
   name: string,
   span: FileSpan,
   header: FtHeader,
+  staging?: string,
 ): Promise<{ key: string; r2UploadId: string }> {
   const key = archiveKey(router, keyStart(name, span), name)
   const upload = await r2Call(() =>
-    bucket.createMultipartUpload(key, {
+    bucket.createMultipartUpload(staging ? stagingKey(staging, key) : key, {
       customMetadata: fileMetadata(span, header),
       httpMetadata: { contentType: 'application/octet-stream' },
     }),

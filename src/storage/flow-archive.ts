@@ -41,7 +41,18 @@ export async function storeFlowFile(
   length: number,
 ): Promise<ArchivedFile> {
   const key = archiveKey(router, keyStart(name, span), name)
-  // R2 needs the length up front; FixedLengthStream also fails the put if the body is cut short.
+  return toArchivedFile(await putStream(bucket, key, body, length, fileMetadata(span, header)))
+}
+
+/** Stores a stream of known length as `key` (a FixedLengthStream: R2 needs the length). */
+export async function putStream(
+  bucket: R2Bucket,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  length: number,
+  customMetadata: Record<string, string>,
+): Promise<R2Object> {
+  // FixedLengthStream also fails the put if the body is cut short.
   const fixed = new FixedLengthStream(length)
   // Both settle before the answer: a body that errors (a file that fails its check) aborts the
   // put, and the put is left to finish failing rather than be cut off with the request. A put
@@ -50,7 +61,7 @@ export async function storeFlowFile(
   const [put, pipe] = await Promise.allSettled([
     bucket
       .put(key, fixed.readable, {
-        customMetadata: fileMetadata(span, header),
+        customMetadata,
         httpMetadata: { contentType: 'application/octet-stream' },
       })
       .catch((err: unknown) => {
@@ -62,7 +73,7 @@ export async function storeFlowFile(
   if (put.status === 'rejected') throw put.reason
   if (pipe.status === 'rejected') throw pipe.reason
   if (!put.value) throw new Error(`R2 refused the put of ${key}`)
-  return toArchivedFile(put.value)
+  return put.value
 }
 
 /**
@@ -155,6 +166,21 @@ export async function listRouters(bucket: R2Bucket, max = 1000): Promise<string[
 /** Deletes up to 1000 objects in one call (R2's bulk delete limit). */
 export async function deleteFlowFiles(bucket: R2Bucket, keys: string[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 1000) await bucket.delete(keys.slice(i, i + 1000))
+}
+
+/** A stored object's bytes, size and custom metadata, or null when there is no such object. */
+export async function openFlowObject(
+  bucket: R2Bucket,
+  key: string,
+): Promise<{
+  body: ReadableStream<Uint8Array>
+  size: number
+  customMetadata: Record<string, string>
+} | null> {
+  const object = await bucket.get(key)
+  return object
+    ? { body: object.body, size: object.size, customMetadata: object.customMetadata ?? {} }
+    : null
 }
 
 /** A stored file's bytes, or null when there is no such object. */

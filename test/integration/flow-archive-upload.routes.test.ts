@@ -121,7 +121,8 @@ describe('multipart upload', () => {
       partSize: 16 * MiB,
       start: DAY,
     })
-    expect(up.uploadId).toMatch(/^2010-11-09\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+    // day . R2's id . span . staging token
+    expect(up.uploadId).toMatch(/^2010-11-09\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16}$/)
     // part 2 goes wrong (garbage), then is sent again: the resume
     await part('rtr8', path, up.uploadId, 2, new Uint8Array(big.length - 5 * MiB))
     const second = await part('rtr8', path, up.uploadId, 2, big.subarray(5 * MiB))
@@ -200,8 +201,10 @@ describe('multipart upload', () => {
     expect(await problemOf(late)).toMatchObject({ type: '/problems/no-such-upload' })
   })
 
-  it('reads the assembled file through: one cut short is deleted, with a 422', async () => {
+  it('reads the joined file through before it reaches its key: one cut short is a 422, and the file stored before stays', async () => {
     const name = 'ft-v05.2010-11-09.050000+0000'
+    const before = await call(url('rtr3', name), { method: 'PUT', token: true, ...binary(small) })
+    expect(before.status, await before.clone().text()).toBe(201)
     const cut = big.subarray(0, big.length - 10)
     const up = await start('rtr3', name, cut.subarray(0, 200))
     const p1 = await part('rtr3', name, up.uploadId, 1, cut.subarray(0, 5 * MiB))
@@ -210,8 +213,19 @@ describe('multipart upload', () => {
     expect(res.status).toBe(422)
     const problem = await problemOf(res)
     expect(problem).toMatchObject({ code: 'truncated_record', file: name })
-    expect(String(problem.detail)).toContain('the assembled file was deleted')
-    expect(await stored(up.key)).toBeNull()
+    expect(String(problem.detail)).toContain('nothing was stored')
+    expect(await stored(up.key)).toEqual(small)
+    // Nothing is left under staging/ either.
+    expect((await env.FLOW_ARCHIVE.list({ prefix: 'staging/' })).objects).toEqual([])
+    // The whole file, uploaded again, replaces it.
+    const again = await start('rtr3', name, big.subarray(0, 200))
+    const q1 = await part('rtr3', name, again.uploadId, 1, big.subarray(0, 5 * MiB))
+    const q2 = await part('rtr3', name, again.uploadId, 2, big.subarray(5 * MiB))
+    const ok = await complete('rtr3', name, again.uploadId, [q1, q2])
+    expect(ok.status, await ok.clone().text()).toBe(200)
+    expect(await ok.json()).toMatchObject({ router: 'rtr3', name, flowsRead: 120_000 })
+    expect(await stored(up.key)).toEqual(big)
+    expect((await env.FLOW_ARCHIVE.list({ prefix: 'staging/' })).objects).toEqual([])
   })
 
   it('completes a one-part upload smaller than the header check reads', async () => {
@@ -249,8 +263,19 @@ describe('multipart upload', () => {
   it('still checks the assembled header of an upload started before ids carried the span', async () => {
     const name = 'ft-v05.2010-11-09.050000+0000'
     const up = await start('rtr5', name, big.subarray(0, 65536))
-    // The id as it was: day and R2's id only; part 1 then cannot be checked before it is stored.
-    const legacy = up.uploadId.split('.').slice(0, 2).join('.')
+    // The id as it was: day and R2's id only, the upload at the file's own key; part 1 then
+    // cannot be checked before it is stored.
+    const r2 = await env.FLOW_ARCHIVE.createMultipartUpload(up.key, {
+      customMetadata: {
+        start: String(DAY),
+        end: String(DAY + 900),
+        endEstimated: 'false',
+        spanSource: 'header',
+        recordVersion: '5',
+        compressed: 'false',
+      },
+    })
+    const legacy = encodeUploadId('2010-11-09', r2.uploadId)
     const other = await part('rtr5', name, legacy, 1, small)
     const res = await complete('rtr5', name, legacy, [other])
     expect(res.status).toBe(422)

@@ -25,16 +25,30 @@ export const HEAD_CHECK_BYTES = 64 * 1024
  * The upload id a client sees: the UTC start day of the file (which fixes its storage key, since
  * later requests carry only the path), R2's own upload id and the span the upload was started
  * with (so part 1 can be checked against it before it is stored), base64url-encoded so it can
- * go into a query string without escaping. Ids without the span (handed out before it was added)
- * are still read.
+ * go into a query string without escaping, and the token of the staging key the parts go to
+ * (the file reaches its own key only once it has read through). Ids without the span or the
+ * token (handed out before they were added) are still read: their parts go to the file's key.
  *
  * @example encodeUploadId('2010-11-09', 'abc') // '2010-11-09.YWJj'
  */
-export function encodeUploadId(day: string, r2UploadId: string, span?: FileSpan): string {
+export function encodeUploadId(
+  day: string,
+  r2UploadId: string,
+  span?: FileSpan,
+  staging?: string,
+): string {
   const id = `${day}.${base64url(r2UploadId)}`
   if (!span) return id
   const s = `${span.start}-${span.end}-${span.endEstimated ? 1 : 0}-${span.source}`
-  return `${id}.${base64url(s)}`
+  return `${id}.${base64url(s)}${staging ? `.${staging}` : ''}`
+}
+
+/** A new staging token: 16 random base64url characters (96 bits). */
+export function newStagingToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12))
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
 }
 
 function base64url(text: string): string {
@@ -52,8 +66,11 @@ function fromBase64url(text: string): string {
 /** The reverse of encodeUploadId, or null for anything this archive never handed out. */
 export function decodeUploadId(
   id: string,
-): { day: string; r2UploadId: string; span?: FileSpan } | null {
-  const m = /^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9_-]{1,2048})(?:\.([A-Za-z0-9_-]{1,128}))?$/.exec(id)
+): { day: string; r2UploadId: string; span?: FileSpan; staging?: string } | null {
+  const m =
+    /^(\d{4}-\d{2}-\d{2})\.([A-Za-z0-9_-]{1,2048})(?:\.([A-Za-z0-9_-]{1,128})(?:\.([A-Za-z0-9_-]{16}))?)?$/.exec(
+      id,
+    )
   if (!m?.[1] || !m[2]) return null
   if (Number.isNaN(Date.parse(`${m[1]}T00:00:00Z`))) return null
   try {
@@ -68,7 +85,7 @@ export function decodeUploadId(
       endEstimated: s[3] === '1',
       source: s[4] as FileSpan['source'],
     }
-    return { day: m[1], r2UploadId, span }
+    return { day: m[1], r2UploadId, span, ...(m[4] ? { staging: m[4] } : {}) }
   } catch {
     return null
   }

@@ -3,6 +3,7 @@ import { headerFromHead } from '../../../../src/flows/archive/header-sniff'
 import {
   decodeUploadId,
   encodeUploadId,
+  newStagingToken,
   sameSpan,
 } from '../../../../src/flows/archive/multipart-upload'
 import { FlowParseError } from '../../../../src/flows/flow-errors'
@@ -23,6 +24,26 @@ describe('upload ids', () => {
     expect(decodeUploadId(id)).toEqual({ day: '2010-11-09', r2UploadId: 'a+b/c==', span })
     // A span segment that is not one: not an id of this archive.
     expect(decodeUploadId(`${id.split('.').slice(0, 2).join('.')}.YWJj`)).toBeNull()
+  })
+  it('carry the staging token the parts go to', () => {
+    const span = {
+      start: 1289260800,
+      end: 1289261700,
+      endEstimated: false,
+      source: 'header' as const,
+    }
+    const token = newStagingToken()
+    expect(token).toMatch(/^[A-Za-z0-9_-]{16}$/)
+    expect(newStagingToken()).not.toBe(token)
+    const id = encodeUploadId('2010-11-09', 'a+b/c==', span, token)
+    expect(decodeUploadId(id)).toEqual({
+      day: '2010-11-09',
+      r2UploadId: 'a+b/c==',
+      span,
+      staging: token,
+    })
+    // A token of another length is not one of ours.
+    expect(decodeUploadId(`${id}x`)).toBeNull()
   })
   it('refuse what this archive never handed out', () => {
     for (const id of [
