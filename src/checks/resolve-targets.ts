@@ -29,6 +29,14 @@ const IPV6 = /^\[?[0-9A-Fa-f:.]+\]?$/
 const URL_HOST = /^https?:\/\/\S+$/
 
 /**
+ * Whether a kind contacts `host`: a urlformat without %host% names its own host, and then
+ * `host` is only a label (SmokePing's Curl does the same).
+ */
+export function usesHost(kind: ProbeKind, urlformat: string | undefined): boolean {
+  return !kind.vars.includes('urlformat') || urlformat === undefined || urlformat.includes('%host%')
+}
+
+/**
  * Whether `host` is what a kind's `hostForm` asks for: a host name or IP address, or for a
  * resolver also its DoH URL. The one host check of the targets tree and of ad-hoc runs.
  */
@@ -148,7 +156,11 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
         'probe',
       )
     }
-    if (kind && !hostFits(host, kind.hostForm)) {
+    // A Probes entry's variables sit between the inherited ones and the target's own.
+    const vars: Partial<TargetNode> = { ...own, ...def?.vars }
+    for (const key of PROBE_VARS)
+      if (node[key] !== undefined) Object.assign(vars, { [key]: node[key] })
+    if (kind && usesHost(kind, vars.urlformat) && !hostFits(host, kind.hostForm)) {
       // A URL here once passed for tcp and every ping was lost connecting to 'http://...'.
       fail(
         'bad_value',
@@ -156,10 +168,6 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
         'host',
       )
     }
-    // A Probes entry's variables sit between the inherited ones and the target's own.
-    const vars: Partial<TargetNode> = { ...own, ...def?.vars }
-    for (const key of PROBE_VARS)
-      if (node[key] !== undefined) Object.assign(vars, { [key]: node[key] })
     const pings = vars.pings ?? DEFAULT_PINGS
     const step = vars.step ?? DEFAULT_STEP
     if (pings < 3) fail('bad_value', 'The pings value must be at least 3.', 'pings')

@@ -1,7 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { KIND_VARS, type KindVar, type ProbeKind } from '../checks/kinds/kind'
 import { probeKind } from '../checks/kinds/registry'
-import { hostFits, resolveTargets } from '../checks/resolve-targets'
+import { hostFits, resolveTargets, usesHost } from '../checks/resolve-targets'
 import { runRounds } from '../checks/run-round'
 import type { TargetNode } from '../checks/targets-model'
 import type { AppEnv } from '../env'
@@ -89,18 +89,20 @@ function kindIssues(
     path: [v],
     message: `the ${kind.name} probe does not take ${v} (it takes ${[...kind.vars, 'pings', 'timeout'].join(', ')})`,
   }))
-  if (!hostFits(body.host, kind.hostForm))
+  // One error per field: an empty or multi-line host has its own already.
+  const lineOk = line.safeParse(body.host).success
+  const urlformat = typeof body.urlformat === 'string' ? body.urlformat : undefined
+  if (lineOk && usesHost(kind, urlformat) && !hostFits(body.host, kind.hostForm))
     issues.push({
       path: ['host'],
-      // The value is named (quoted, cut to 100 characters) so the form shows which input it was.
       message:
         kind.hostForm === 'address'
-          ? `${shown(body.host)} is not a host name or IP address${
+          ? `is not a host name or IP address${
               /^[a-z]+:\/\//i.test(body.host) && kind.vars.includes('urlformat')
                 ? ' (a URL goes in urlformat)'
                 : ''
             }`
-          : `${shown(body.host)} is not a resolver URL, a preset or a host name`,
+          : 'is not a resolver URL, a preset or a host name',
     })
   return issues
 }
@@ -169,8 +171,3 @@ checksRoutes.openapi(runRoute, async (c) => {
   const { alerts: _alerts, ...shown } = target
   return c.json({ target: shown as Record<string, string | number>, round }, 200)
 })
-
-/** A user's value in a message: JSON-quoted (control characters visible), at most 100 characters. */
-function shown(v: string): string {
-  return JSON.stringify(v.length > 100 ? `${v.slice(0, 99)}…` : v)
-}

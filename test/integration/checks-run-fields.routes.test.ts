@@ -58,11 +58,26 @@ describe('POST /checks/run refuses what the probe does not take', () => {
     const res = await post({ probe: 'http', host: `${HTTP}/ok` })
     expect(await errorPaths(res.clone())).toEqual(['json.host'])
     expect((await problemOf(res)).detail).toContain('urlformat')
-    // A plain bad host is named (the form shows which input was refused), with no URL hint.
+    // A plain bad host: the field is named, the value not echoed (it may hold a secret), no URL hint.
     const bad = await post({ probe: 'tcp', host: 'no such host!', port: 80 })
     const detail = String((await problemOf(bad)).detail)
-    expect(detail).toContain('"no such host!" is not a host name or IP address')
+    expect(detail).toContain('json.host: is not a host name or IP address')
+    expect(detail).not.toContain('no such host')
     expect(detail).not.toContain('urlformat')
+    // An empty host gets one error, not two.
+    expect(await errorPaths(await post({ probe: 'tcp', host: '', port: 80 }))).toEqual([
+      'json.host',
+    ])
+  })
+
+  it('takes any host label when urlformat names its own host, as SmokePing Curl does', async () => {
+    const res = await post({
+      probe: 'http',
+      host: 'https://label.invalid/',
+      urlformat: `${HTTP}/ok`,
+      pings: 3,
+    })
+    expect(res.status, await res.clone().text()).toBe(200)
   })
 })
 

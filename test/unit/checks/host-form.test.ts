@@ -31,6 +31,15 @@ describe('hostFits', () => {
 })
 
 describe('the targets tree checks host against the probe kind', () => {
+  it('takes any host label for a Curl target whose urlformat names its own host', () => {
+    const text =
+      'probe = Curl\n+ web\nhost = https://example.com/\nurlformat = https://example.com/health\n'
+    const { config, lines } = parseSmokepingText(text)
+    expect(resolveTargets(config, lines).targets.map((t) => t.host)).toEqual([
+      'https://example.com/',
+    ])
+  })
+
   it('refuses a URL as a TCPPing host, on the host line', () => {
     const err = errorOf('probe = TCPPing\n+ web\nhost = http://127.0.0.1:1/\n')
     expect(err.code).toBe('bad_value')
