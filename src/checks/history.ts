@@ -139,7 +139,9 @@ async function hourAggregates(
           const hr = await reads.getHour(h)
           if (hr) return hr.targets[target.id]?.agg
           if (!mayLackRollup(h, HOUR, RECENT_HOURS, now)) return undefined
-          const hour = { from: h, to: Math.min(h + HOUR, to), now }
+          // The whole hour so far, as its rollup will hold it: the point does not change when
+          // the rollup lands, whatever `to` cut the request at.
+          const hour = { from: h, to: Math.min(h + HOUR, now + 1), now }
           const rounds = await rawRounds(stored, reads, target, hour)
           return rounds.length ? aggregate(h * 60_000, rounds) : undefined
         }),
@@ -164,7 +166,8 @@ async function dayAggregates(
       const rec = await reads.getDay(d)
       if (rec) return rec.targets[target.id]?.agg
       if (!mayLackRollup(d, DAY, RECENT_DAYS, now)) return undefined
-      const day = { from: d, to: Math.min(d + DAY, to), now }
+      // The whole day so far, as its rollup will hold it (see hourAggregates).
+      const day = { from: d, to: Math.min(d + DAY, now + 1), now }
       const hours = await hourAggregates(stored, reads, target, day)
       return hours.length ? aggregate(d * 60_000, hours) : undefined
     }),
@@ -197,14 +200,65 @@ export async function readSeries(
     to: Math.ceil(Math.min(toMs, nowMs) / 60_000),
     now: Math.floor(nowMs / 60_000),
   }
-  const reads = memoReads(store)
-  if (resolution === 'raw') {
-    const rounds = span.to > span.from ? await rawRounds(stored, reads, target, span) : []
-    return { resolution, rounds }
+  const read = async (reads: Reads): Promise<Series> => {
+    if (resolution === 'raw') {
+      const rounds = span.to > span.from ? await rawRounds(stored, reads, target, span) : []
+      return { resolution, rounds }
+    }
+    const aggregates = resolution === 'hour' ? hourAggregates : dayAggregates
+    const points = span.to > span.from ? await aggregates(stored, reads, target, span) : []
+    return { resolution, points }
   }
-  const aggregates = resolution === 'hour' ? hourAggregates : dayAggregates
-  const points = span.to > span.from ? await aggregates(stored, reads, target, span) : []
-  return { resolution, points }
+  // The plan first, against a store with no records: every recent period then falls through to
+  // its finer records, the most this request can read. The count depends on the target's step
+  // (a 60 s step has five times the ticks of 300 s), which MAX_SPAN_DAYS cannot know.
+  const worst = countingReads()
+  await read(worst.reads)
+  if (worst.count() > READ_BUDGET) throw new HistoryTooCostlyError(worst.count(), target.step)
+  return read(memoReads(store))
+}
+
+/**
+ * KV reads one history request may make: KV allows 1,000 operations per invocation, and the
+ * stored config is read first.
+ */
+export const READ_BUDGET = 990
+
+/** The request would read more than READ_BUDGET records (a long span of a short-step target). */
+export class HistoryTooCostlyError extends Error {
+  override name = 'HistoryTooCostlyError'
+  constructor(
+    readonly reads: number,
+    readonly step: number,
+  ) {
+    super(
+      `this range needs up to ${reads} KV reads for a target with a ${step} s step; one request may make at most ${READ_BUDGET}: ask a shorter range or a coarser resolution`,
+    )
+  }
+}
+
+/** Reads that find nothing and count the distinct records asked for. */
+function countingReads(): { reads: Reads; count: () => number } {
+  const ticks = new Set<number>()
+  const hours = new Set<number>()
+  const days = new Set<number>()
+  return {
+    reads: {
+      getTick: async (m) => {
+        ticks.add(m)
+        return null
+      },
+      getHour: async (h) => {
+        hours.add(h)
+        return null
+      },
+      getDay: async (d) => {
+        days.add(d)
+        return null
+      },
+    },
+    count: () => ticks.size + hours.size + days.size,
+  }
 }
 
 /** The longest span each resolution may be asked for (KV allows 1,000 operations per call). */

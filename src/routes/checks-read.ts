@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import { buildCheckTree } from '../checks/check-tree'
 import { type GraphPoint, renderSmokeGraph } from '../checks/graph-svg'
 import {
+  HistoryTooCostlyError,
   lastRounds,
   MAX_FUTURE_MS,
   MAX_SPAN_DAYS,
@@ -96,6 +97,19 @@ function parseTime(v: string | undefined, fallback: number): number {
   return t
 }
 
+/** readSeries, with a plan over KV's per-request budget answered as the 422 it is. */
+async function seriesOf(...args: Parameters<typeof readSeries>): ReturnType<typeof readSeries> {
+  try {
+    return await readSeries(...args)
+  } catch (err) {
+    if (!(err instanceof HistoryTooCostlyError)) throw err
+    throw invalidRequest(err.message, {
+      code: 'too_many_reads',
+      errors: [{ path: 'query.from', message: 'range too long for this target' }],
+    })
+  }
+}
+
 /**
  * Refuses an end further ahead than clock skew explains: nothing is recorded there, and the
  * caller most likely mistyped it. Within the allowance the read itself stops at now.
@@ -158,7 +172,7 @@ checksReadRoutes.openapi(
     }
     const stored = await loadConfig(c)
     const target = findTarget(stored, id)
-    const series = await readSeries(stored, store(c), target, from, to, resolution, now)
+    const series = await seriesOf(stored, store(c), target, from, to, resolution, now)
     const csv =
       q.format === 'csv' ||
       (q.format === undefined && (c.req.header('accept') ?? '').startsWith('text/csv'))
@@ -216,7 +230,7 @@ checksReadRoutes.openapi(
     const stored = await loadConfig(c)
     const target = findTarget(stored, id)
     const start = end - range.ms
-    const series = await readSeries(stored, store(c), target, start, end, range.resolution, now)
+    const series = await seriesOf(stored, store(c), target, start, end, range.resolution, now)
     const svg = renderSmokeGraph({
       title: target.title,
       rangeLabel: range.label,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_SPAN_DAYS, readSeries } from '../../../src/checks/history'
+import {
+  HistoryTooCostlyError,
+  MAX_SPAN_DAYS,
+  READ_BUDGET,
+  readSeries,
+} from '../../../src/checks/history'
 import { prepareConfig } from '../../../src/checks/prepare-config'
 import type { CheckStore } from '../../../src/checks/records'
 import { memoryStore } from './memory-store'
@@ -152,5 +157,73 @@ describe('readSeries read plan', () => {
     expect(raw.resolution === 'raw' && raw.rounds.map((r) => r.m)).toEqual([minute])
     const day = await readSeries(stored, store, target, now - 10 * DAY_MS, now + DAY_MS, 'day', now)
     expect(day.resolution === 'day' || day.resolution === 'hour' ? day.points : []).toHaveLength(1)
+  })
+
+  it('refuses a plan over the budget for a short-step target, before reading anything', async () => {
+    // A 60 s step: five times the ticks of the newest hours; 900 days just before midnight
+    // planned 1,129 reads before this check (KV allows 1,000 a request).
+    const fast = prepareConfig(
+      {
+        targets: {
+          name: '',
+          probe: 'tcp',
+          pings: 20,
+          step: 60,
+          children: [{ name: 'a', host: 'a.example' }],
+        },
+      },
+      { subrequests: 10_000, webhookReserve: 2, tickWritesPerDay: 100_000 },
+      0,
+    )
+    const t = fast.resolved[0]
+    if (!t) throw new Error('one target')
+    const now = MIDNIGHT - 60_000
+    const { store, reads } = countingStore()
+    const long = readSeries(fast, store, t, now - 900 * DAY_MS, now, 'day', now)
+    await expect(long).rejects.toBeInstanceOf(HistoryTooCostlyError)
+    await expect(long).rejects.toThrow(/at most 990/)
+    expect(reads).toEqual([])
+    // A span it can afford is read, within the budget.
+    await readSeries(fast, store, t, now - 400 * DAY_MS, now, 'day', now)
+    expect(reads.length).toBeGreaterThan(400)
+    expect(reads.length).toBeLessThanOrEqual(READ_BUDGET)
+  })
+
+  it('gives a recent hour the same point whatever `to` cuts the request at', async () => {
+    // Rounds at 10:10 and 10:40; now 11:10, the 10:00 hour not rolled up yet. Cut at 10:30, the
+    // point once held the 10:10 round only, and changed when the rollup landed.
+    const now = MIDNIGHT + 11 * HOUR_MS + 10 * 60_000
+    const store = memoryStore()
+    const offset = stored.plan.offsets.a ?? 0
+    for (const [minute, median] of [
+      [MIDNIGHT / 60_000 + 10 * 60 + 10 + offset, 10],
+      [MIDNIGHT / 60_000 + 10 * 60 + 40 + offset, 50],
+    ] as const) {
+      const round = {
+        id: 'a',
+        t: minute * 60_000,
+        status: 'ok' as const,
+        pings: 20,
+        loss: 0,
+        median,
+        min: median,
+        max: median,
+      }
+      await store.putTick(minute, {
+        v: 1,
+        minute,
+        rounds: [{ ...round, b: 0, m: minute }],
+        hist: {},
+      })
+    }
+    const hourOf = async (toMs: number) => {
+      const s = await readSeries(stored, store, target, MIDNIGHT + 9 * HOUR_MS, toMs, 'hour', now)
+      return s.resolution === 'hour'
+        ? s.points.find((p) => p.t === MIDNIGHT + 10 * HOUR_MS)
+        : undefined
+    }
+    const whole = await hourOf(now)
+    expect(whole).toMatchObject({ n: 2, median: 30 })
+    expect(await hourOf(MIDNIGHT + 10 * HOUR_MS + 30 * 60_000)).toEqual(whole)
   })
 })
