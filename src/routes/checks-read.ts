@@ -151,7 +151,7 @@ checksReadRoutes.openapi(
       },
       404: problemResponse('No such target'),
       422: problemResponse(
-        'Bad time range, `to` more than 24 hours after now, or a span too long for the resolution',
+        'Bad time range, `to` more than 24 hours after now, a span too long for the resolution, or a range needing more KV reads than one request may make (code too_many_reads: a short-step target)',
       ),
     },
   }),
@@ -217,7 +217,9 @@ checksReadRoutes.openapi(
     responses: {
       200: { description: 'image/svg+xml', content: { 'image/svg+xml': { schema: z.string() } } },
       404: problemResponse('No such target'),
-      422: problemResponse('Unknown range, or `end` more than 24 hours after now'),
+      422: problemResponse(
+        'Unknown or malformed range or `end`, `end` more than 24 hours after now, or more KV reads than one request may make (code too_many_reads)',
+      ),
     },
   }),
   async (c) => {
