@@ -73,6 +73,20 @@ function complete(
   })
 }
 
+/** An upload as the archive started one before ids carried a staging token: at the key itself. */
+function legacyUpload(key: string, start: number, end: number): Promise<R2MultipartUpload> {
+  return env.FLOW_ARCHIVE.createMultipartUpload(key, {
+    customMetadata: {
+      start: String(start),
+      end: String(end),
+      endEstimated: 'false',
+      spanSource: 'header',
+      recordVersion: '5',
+      compressed: 'false',
+    },
+  })
+}
+
 async function stored(key: string): Promise<Uint8Array | null> {
   const object = await env.FLOW_ARCHIVE.get(key)
   return object ? new Uint8Array(await object.arrayBuffer()) : null
@@ -265,16 +279,7 @@ describe('multipart upload', () => {
     const up = await start('rtr5', name, big.subarray(0, 65536))
     // The id as it was: day and R2's id only, the upload at the file's own key; part 1 then
     // cannot be checked before it is stored.
-    const r2 = await env.FLOW_ARCHIVE.createMultipartUpload(up.key, {
-      customMetadata: {
-        start: String(DAY),
-        end: String(DAY + 900),
-        endEstimated: 'false',
-        spanSource: 'header',
-        recordVersion: '5',
-        compressed: 'false',
-      },
-    })
+    const r2 = await legacyUpload(up.key, DAY, DAY + 900)
     const legacy = encodeUploadId('2010-11-09', r2.uploadId)
     const other = await part('rtr5', name, legacy, 1, small)
     const res = await complete('rtr5', name, legacy, [other])
@@ -288,17 +293,8 @@ describe('multipart upload', () => {
     // name's day is 2010-11-08. Completing must not take the file for an old copy and delete it.
     const name = 'ft-v05.2010-11-08.235500+0000'
     const oldKey = `flows/v1/rtr4/2010-11-09/${name}`
-    const r2 = await env.FLOW_ARCHIVE.createMultipartUpload(oldKey, {
-      // What the start wrote then: the span from the header of `small`.
-      customMetadata: {
-        start: String(DAY + 3600),
-        end: String(DAY + 4500),
-        endEstimated: 'false',
-        spanSource: 'header',
-        recordVersion: '5',
-        compressed: 'false',
-      },
-    })
+    // What the start wrote then: the span from the header of `small`.
+    const r2 = await legacyUpload(oldKey, DAY + 3600, DAY + 4500)
     const legacyId = encodeUploadId('2010-11-09', r2.uploadId)
     const p1 = await part('rtr4', name, legacyId, 1, small)
     const res = await complete('rtr4', name, legacyId, [p1])
