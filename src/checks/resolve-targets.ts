@@ -1,3 +1,4 @@
+import { isIpAddress } from '../dns/name'
 import { AlertPatternError, compileAlertPattern } from './alert-pattern'
 import type { ProbeKind } from './kinds/kind'
 import { ICMP_MODULES, kindForModule } from './kinds/registry'
@@ -25,7 +26,6 @@ export type ResolvedConfig = {
 
 const HOSTNAME =
   /^(?=.{1,253}$)([A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?)*\.?$/
-const IPV6 = /^\[?[0-9A-Fa-f:.]+\]?$/
 const URL_HOST = /^https?:\/\/\S+$/
 
 /**
@@ -41,9 +41,14 @@ export function usesHost(kind: ProbeKind, urlformat: string | undefined): boolea
  * resolver also its DoH URL. The one host check of the targets tree and of ad-hoc runs.
  */
 export function hostFits(host: string, form: ProbeKind['hostForm']): boolean {
-  if (HOSTNAME.test(host) || IPV6.test(host)) return true
+  if (isIpAddress(host.replace(/^\[(.*)\]$/, '$1'))) return true
+  // An all-numeric last label is an IPv4 address or nothing (1.2.3.4.5, 127.0.0.1:80 are not).
+  if (HOSTNAME.test(host) && !/(^|\.)\d+\.?$/.test(host)) return true
   return form === 'resolver' && URL_HOST.test(host)
 }
+
+/** What a host that only labels the target (urlformat names the host) may be: one word. */
+const LABEL = /^\S{1,253}$/
 
 /**
  * Applies inheritance down the tree (probe, pings, step, alerts and every probe variable, as
@@ -133,9 +138,7 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
     }
     if (host === 'DYNAMIC')
       fail('bad_value', 'DYNAMIC hosts (slave-reported addresses) are not supported', 'host')
-    // The most lenient form here; the kind's own form is checked once the kind is known.
-    if (!hostFits(host, 'resolver'))
-      fail('bad_value', `host '${host}' is not a hostname or address`, 'host')
+    // The host's form depends on the kind and its urlformat: checked once both are known.
     const probeName = own.probe
     if (!probeName)
       fail('missing_variable', "no probe for this target: set 'probe' here or above", 'host')
@@ -160,14 +163,17 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
     const vars: Partial<TargetNode> = { ...own, ...def?.vars }
     for (const key of PROBE_VARS)
       if (node[key] !== undefined) Object.assign(vars, { [key]: node[key] })
+    // Messages name the field, not the value: an ad-hoc run's host may hold a secret.
     if (kind && usesHost(kind, vars.urlformat) && !hostFits(host, kind.hostForm)) {
       // A URL here once passed for tcp and every ping was lost connecting to 'http://...'.
       fail(
         'bad_value',
-        `host '${host}' is not a hostname or address: the ${kind.name} probe takes no URL there${kind.vars.includes('urlformat') ? " (a URL goes in 'urlformat')" : ''}`,
+        `host is not a ${kind.hostForm === 'resolver' ? 'resolver URL, preset or hostname' : 'hostname or IP address'}${kind.hostForm === 'address' && kind.vars.includes('urlformat') ? " (a URL goes in 'urlformat')" : ''}`,
         'host',
       )
     }
+    if (kind && !usesHost(kind, vars.urlformat) && !LABEL.test(host))
+      fail('bad_value', 'host (a label here: urlformat names the host) must be one word', 'host')
     const pings = vars.pings ?? DEFAULT_PINGS
     const step = vars.step ?? DEFAULT_STEP
     if (pings < 3) fail('bad_value', 'The pings value must be at least 3.', 'pings')

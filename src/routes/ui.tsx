@@ -62,7 +62,7 @@ export function pageProblem(err: unknown): Problem {
   return p
 }
 
-export type PageStatus = 200 | 401 | 403 | 404 | 422 | 502 | 504
+export type PageStatus = 200 | 400 | 401 | 403 | 404 | 422 | 502 | 504
 
 export function render(c: Context<AppEnv>, title: string, body: Child, status: PageStatus = 200) {
   const session = c.get('session')
@@ -244,6 +244,21 @@ uiRoutes.post('/targets', csrf(), async (c) => {
       'Targets',
       <TargetsPage {...props} error={{ title: 'Log in first (or reload: this form is stale)' }} />,
       403,
+    )
+  }
+  if (typeof form.text !== 'string') {
+    // A post without the editor's field is not an empty tree: saving '' would erase every target.
+    return render(
+      c,
+      'Targets',
+      <TargetsPage
+        {...props}
+        error={{
+          title: 'Nothing saved',
+          detail: 'the form has no "text" field (the targets tree); the stored tree is unchanged',
+        }}
+      />,
+      400,
     )
   }
   try {

@@ -70,6 +70,24 @@ describe('POST /checks/run refuses what the probe does not take', () => {
     ])
   })
 
+  it('takes one word as the label host when urlformat names its own host, and does not echo another', async () => {
+    const spaced = await post({
+      probe: 'http',
+      host: 'my secret token',
+      urlformat: `${HTTP}/ok`,
+      pings: 3,
+    })
+    expect(spaced.status).toBe(422)
+    expect(String((await problemOf(spaced)).detail)).not.toContain('secret')
+    const label = await post({
+      probe: 'http',
+      host: 'web-label',
+      urlformat: `${HTTP}/ok`,
+      pings: 3,
+    })
+    expect(label.status, await label.clone().text()).toBe(200)
+  })
+
   it('takes any host label when urlformat names its own host, as SmokePing Curl does', async () => {
     const res = await post({
       probe: 'http',

@@ -70,3 +70,30 @@ describe('the saved analysis page', () => {
     expect(unknown.status).toBe(404)
   })
 })
+
+describe('the targets editor form', () => {
+  it('refuses a post without the tree field rather than save an empty tree', async () => {
+    const tree = 'probe = TCPPing\n\n+ kept\nhost = 127.0.0.1\nport = 9\n'
+    const put = await call('/targets', {
+      method: 'PUT',
+      token: true,
+      headers: { 'content-type': 'text/plain' },
+      body: tree,
+    })
+    expect(put.status).toBe(200)
+    const res = await call('/targets', {
+      method: 'POST',
+      headers: {
+        ...HTML,
+        cookie,
+        origin: 'https://edgeping.test',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `csrf=${csrf}&txt=typo`,
+    })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('the stored tree is unchanged')
+    const after = await call('/targets', { headers: { accept: 'text/plain' } })
+    expect(await after.text()).toContain('+ kept')
+  })
+})

@@ -25,6 +25,12 @@ describe('hostFits', () => {
     ['http://127.0.0.1:8054/dns-query', 'resolver', true],
     ['cloudflare', 'resolver', true],
     ['javascript:1', 'resolver', false],
+    // Not addresses, though made of address characters.
+    ['127.0.0.1:8797', 'address', false],
+    [':', 'address', false],
+    ['1.2.3.4.5.6', 'address', false],
+    ['[example.com]', 'address', false],
+    ['host1.example', 'address', true],
   ] as const)('%s as %s: %s', (host, form, fits) => {
     expect(hostFits(host, form)).toBe(fits)
   })
@@ -44,7 +50,8 @@ describe('the targets tree checks host against the probe kind', () => {
     const err = errorOf('probe = TCPPing\n+ web\nhost = http://127.0.0.1:1/\n')
     expect(err.code).toBe('bad_value')
     expect(err.line).toBe(3)
-    expect(err.message).toContain('the tcp probe takes no URL there')
+    expect(err.message).toContain('host is not a hostname or IP address')
+    expect(err.message).not.toContain('127.0.0.1')
   })
 
   it('refuses a URL as a Curl host and says where the URL goes', () => {
