@@ -41,7 +41,8 @@ export function usesHost(kind: ProbeKind, urlformat: string | undefined): boolea
  * resolver also its DoH URL. The one host check of the targets tree and of ad-hoc runs.
  */
 export function hostFits(host: string, form: ProbeKind['hostForm']): boolean {
-  if (isIpAddress(host.replace(/^\[(.*)\]$/, '$1'))) return true
+  // [v6], and an IPv4 address written as a rooted name (1.2.3.4.) as dig would take it.
+  if (isIpAddress(host.replace(/^\[(.*)\]$/, '$1').replace(/^([\d.]+)\.$/, '$1'))) return true
   // An all-numeric last label is an IPv4 address or nothing (1.2.3.4.5, 127.0.0.1:80 are not).
   if (HOSTNAME.test(host) && !/(^|\.)\d+\.?$/.test(host)) return true
   return form === 'resolver' && URL_HOST.test(host)

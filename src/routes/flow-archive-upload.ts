@@ -19,6 +19,7 @@ import {
   HEAD_CHECK_BYTES,
   MAX_PART_BYTES,
   MAX_PARTS,
+  MAX_STORED_BYTES,
   MIN_PART_BYTES,
   newStagingToken,
   partsDigest,
@@ -196,6 +197,12 @@ export async function sendPart(
   if (length > MAX_PART_BYTES) {
     throw tooLarge(`the part is ${length} bytes; a part may be at most ${MAX_PART_BYTES} bytes`)
   }
+  // Every part but the last is as long as this one or longer: the file is at least this long.
+  if (partNumber * length > MAX_STORED_BYTES) {
+    throw tooLarge(
+      `part ${partNumber} of ${length} bytes makes the file larger than ${MAX_STORED_BYTES} bytes, the most the archive keeps (nothing was stored; abort the upload)`,
+    )
+  }
   let body = c.req.raw.body ?? new ReadableStream<Uint8Array>({ start: (s) => s.close() })
   if (partNumber === 1 && started) {
     // Part 1 holds the file's header: checked now, before it is stored. Found only when the
@@ -245,7 +252,20 @@ export async function completeUpload(
         ? await completedBefore(c, key, r2UploadId, uploadId, await partsDigest(parts))
         : null
     if (before) return before
-    throw uploadProblem(err.code, uploadId, err.message)
+    // Joined before, but its move to the key failed half-way (an R2 error, a 503): the joined
+    // file waits under its staging key, and this completion takes it on from there.
+    const joined =
+      err.code === 'no_such_upload' && staged
+        ? await storage(() => headFlowFile(bucket, uploadKey))
+        : null
+    if (!joined) throw uploadProblem(err.code, uploadId, err.message)
+    stored = joined
+  }
+  if (staged && stored.size > MAX_STORED_BYTES) {
+    await deleteFlowFiles(bucket, [uploadKey])
+    throw tooLarge(
+      `the joined file is ${stored.size} bytes; the archive keeps files of at most ${MAX_STORED_BYTES} bytes (R2's largest single object a Worker can write, and about what a query can read)`,
+    )
   }
   const head =
     (await storage(() => readFileHead(bucket, uploadKey, HEAD_CHECK_BYTES))) ?? new Uint8Array(0)
@@ -307,14 +327,32 @@ async function promoteStaged(
   key: string,
   base: string,
 ): Promise<UploadedFile> {
-  const staged = await storage(() => openFlowObject(bucket, uploadKey))
+  // An R2 error on the way is a 503 and leaves the joined file under its staging key: the
+  // completion sent again takes it on from there (completeUpload).
+  const retryable = (err: unknown) =>
+    new ArchiveUploadError(
+      'unavailable',
+      `moving the joined file to its key failed (${err instanceof Error ? err.message : String(err)})`,
+    )
+  let staged: Awaited<ReturnType<typeof openFlowObject>>
+  try {
+    staged = await openFlowObject(bucket, uploadKey)
+  } catch (err) {
+    throw uploadProblem('unavailable', key, retryable(err).message)
+  }
   if (!staged) throw uploadProblem('no_such_upload', key, 'the joined file is gone')
   const { body, size, customMetadata } = staged
-  try {
-    if (size > COMPLETION_CHECK_MAX_BYTES) {
-      const object = await storage(() => putStream(bucket, key, body, size, customMetadata))
-      return { ...toArchivedFile(object), unchecked: uncheckedNote() }
+  let result: UploadedFile
+  if (size > COMPLETION_CHECK_MAX_BYTES) {
+    try {
+      result = {
+        ...toArchivedFile(await putStream(bucket, key, body, size, customMetadata)),
+        unchecked: uncheckedNote(),
+      }
+    } catch (err) {
+      throw uploadProblem('unavailable', key, retryable(err).message)
     }
+  } else {
     const checked = checkedPassThrough(body, (copy) => checkFtFile(copy, checkOptions(size)))
     let object: R2Object
     try {
@@ -323,17 +361,24 @@ async function promoteStaged(
       await checked.stream.cancel(err).catch(() => {})
       const failed = await checkFailure(checked.verdict, base)
       if (failed instanceof FlowParseError || failed instanceof FlowLimitError) {
+        // The file itself is bad: no retry helps, and the joined copy goes.
+        await dropStaging(bucket, uploadKey)
         failed.message = `${failed.message}; nothing was stored: a file stored at this path before stays`
         throw failed
       }
-      throw err
+      throw uploadProblem('unavailable', key, retryable(err).message)
     }
-    return withCheck(toArchivedFile(object), await checked.verdict)
-  } finally {
-    await deleteFlowFiles(bucket, [uploadKey]).catch((err: unknown) => {
-      console.warn(`could not delete the staging object ${uploadKey}: ${String(err)}`)
-    })
+    result = withCheck(toArchivedFile(object), await checked.verdict)
   }
+  await dropStaging(bucket, uploadKey)
+  return result
+}
+
+/** Deletes a staging object, best effort (the bucket's lifecycle rule sweeps what is left). */
+async function dropStaging(bucket: R2Bucket, uploadKey: string): Promise<void> {
+  await deleteFlowFiles(bucket, [uploadKey]).catch((err: unknown) => {
+    console.warn(`could not delete the staging object ${uploadKey}: ${String(err)}`)
+  })
 }
 
 function uncheckedNote(): string {

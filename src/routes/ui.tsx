@@ -248,11 +248,13 @@ uiRoutes.post('/targets', csrf(), async (c) => {
   }
   if (typeof form.text !== 'string') {
     // A post without the editor's field is not an empty tree: saving '' would erase every target.
+    // The editor shows the stored tree, so a Save from this page cannot post an empty one.
     return render(
       c,
       'Targets',
       <TargetsPage
         {...props}
+        text={await storedTargetsText(c)}
         error={{
           title: 'Nothing saved',
           detail: 'the form has no "text" field (the targets tree); the stored tree is unchanged',

@@ -2,7 +2,7 @@
 // local R2 (which enforces R2's part rules: 5 MiB minimum, equal sizes but the last).
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { encodeUploadId } from '../../src/flows/archive/multipart-upload'
+import { decodeUploadId, encodeUploadId } from '../../src/flows/archive/multipart-upload'
 import { buildFtFile } from './ft-file'
 import { call, problemOf } from './helpers'
 
@@ -240,6 +240,35 @@ describe('multipart upload', () => {
     expect(await ok.json()).toMatchObject({ router: 'rtr3', name, flowsRead: 120_000 })
     expect(await stored(up.key)).toEqual(big)
     expect((await env.FLOW_ARCHIVE.list({ prefix: 'staging/' })).objects).toEqual([])
+  })
+
+  it('takes a completion on from the staging key when the move to the key failed half-way', async () => {
+    const name = 'ft-v05.2010-11-09.060000+0000'
+    const up = await start('rtr2', name, small.subarray(0, 200))
+    const p1 = await part('rtr2', name, up.uploadId, 1, small)
+    // R2 joined the parts, then the Worker failed to move the file (a 503): the joined file is
+    // under its staging key and R2 knows the upload no more.
+    const token = decodeUploadId(up.uploadId)?.staging ?? ''
+    const staging = `staging/${token}/${up.key}`
+    const r2UploadId = decodeUploadId(up.uploadId)?.r2UploadId ?? ''
+    await env.FLOW_ARCHIVE.resumeMultipartUpload(staging, r2UploadId).complete([p1])
+    const res = await complete('rtr2', name, up.uploadId, [p1])
+    expect(res.status, await res.clone().text()).toBe(200)
+    expect(await res.json()).toMatchObject({ router: 'rtr2', name, flowsRead: 300 })
+    expect(await stored(up.key)).toEqual(small)
+    expect(await env.FLOW_ARCHIVE.head(staging)).toBeNull()
+  })
+
+  it('refuses a part that makes the file larger than the archive keeps', async () => {
+    const name = 'ft-v05.2010-11-09.070000+0000'
+    const up = await start('rtr2', name, small.subarray(0, 200))
+    const res = await call(url('rtr2', name, `?uploadId=${up.uploadId}&partNumber=9999`), {
+      method: 'PUT',
+      token: true,
+      ...binary(new Uint8Array(MiB)),
+    })
+    expect(res.status).toBe(413)
+    expect(String((await problemOf(res)).detail)).toContain('the most the archive keeps')
   })
 
   it('completes a one-part upload smaller than the header check reads', async () => {

@@ -18,6 +18,12 @@ export const MAX_PARTS = 10_000
  */
 export const ADVISED_PART_BYTES = 16 * 1024 * 1024
 
+/**
+ * The largest file the archive keeps: a staged upload reaches its key in one put, and R2 takes
+ * at most 5 GiB less 5 MiB in one (queries read files of up to 5 GiB: ARCHIVED_FILE_LIMITS).
+ */
+export const MAX_STORED_BYTES = 5 * 1024 ** 3 - 5 * 1024 ** 2
+
 /** How many bytes of a completed upload are re-read to check its header (ft headers are ≤ 16 KiB). */
 export const HEAD_CHECK_BYTES = 64 * 1024
 

@@ -31,6 +31,7 @@ describe('hostFits', () => {
     ['1.2.3.4.5.6', 'address', false],
     ['[example.com]', 'address', false],
     ['host1.example', 'address', true],
+    ['1.2.3.4.', 'address', true],
   ] as const)('%s as %s: %s', (host, form, fits) => {
     expect(hostFits(host, form)).toBe(fits)
   })
