@@ -48,7 +48,6 @@ import {
   deleteFlowFiles,
   dropOldDayCopy,
   headFlowFile,
-  openFlowFile,
   openFlowObject,
   putStream,
   storeFlowFile,
@@ -402,11 +401,11 @@ async function checkStoredFile(
   if (size > COMPLETION_CHECK_MAX_BYTES) {
     return { ...file, unchecked: uncheckedNote() }
   }
-  const stream = await storage(() => openFlowFile(bucket, key))
-  if (!stream) throw uploadProblem('no_such_upload', key, 'the completed file is gone')
+  const object = await storage(() => openFlowObject(bucket, key))
+  if (!object) throw uploadProblem('no_such_upload', key, 'the completed file is gone')
   let check: FileCheck
   try {
-    check = await checkFtFile(stream, checkOptions(size))
+    check = await checkFtFile(object.body, checkOptions(size))
   } catch (err) {
     if (!(err instanceof FlowParseError || err instanceof FlowLimitError)) throw err
     await deleteFlowFiles(bucket, [key])

@@ -183,14 +183,6 @@ export async function openFlowObject(
     : null
 }
 
-/** A stored file's bytes, or null when there is no such object. */
-export async function openFlowFile(
-  bucket: R2Bucket,
-  key: string,
-): Promise<ReadableStream<Uint8Array> | null> {
-  return (await bucket.get(key))?.body ?? null
-}
-
 /** A stored file's facts (no body), or null when there is no such object. */
 export async function headFlowFile(bucket: R2Bucket, key: string): Promise<ArchivedFile | null> {
   const object = await bucket.head(key)
