@@ -4,6 +4,7 @@ import { requestId } from 'hono/request-id'
 import type { AppEnv } from './env'
 import { detectToken } from './http/auth'
 import { notFoundOrWrongMethod, onError } from './http/on-error'
+import { withOperationIds } from './http/operation-ids'
 import { validationHook } from './http/validation'
 import { checksRoutes } from './routes/checks'
 import { dnsRoutes } from './routes/dns'
@@ -54,7 +55,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
     description:
       "The API_TOKEN secret. The dashboard's own scripts send its login session cookie with the session's CSRF token in X-CSRF-Token instead; the cookie alone is never accepted.",
   })
-  app.doc31('/openapi.json', {
+  const docConfig = {
     openapi: '3.1.0',
     info: {
       title: 'edgeping',
@@ -62,7 +63,15 @@ export function createApp(): OpenAPIHono<AppEnv> {
       description:
         'Network-health and DNS toolkit for system administrators. Errors are RFC 9457 application/problem+json.',
     },
+    // Relative: the Worker's own origin, wherever it is deployed or run.
+    servers: [{ url: '/', description: 'this Worker' }],
     security: [],
+  }
+  // Built once per isolate (the routes do not change); every operation gets an operationId.
+  let doc: ReturnType<typeof app.getOpenAPI31Document> | undefined
+  app.get('/openapi.json', (c) => {
+    doc ??= withOperationIds(app.getOpenAPI31Document(docConfig))
+    return c.json(doc)
   })
   app.get('/docs', swaggerUI({ url: '/openapi.json' }))
   app.get('/api', (c) =>
