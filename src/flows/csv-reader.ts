@@ -2,6 +2,7 @@ import { ADDRESS_FIELDS } from './csv-export'
 import { createFlowBatch, FLOW_FIELDS, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowLimitError, FlowParseError } from './flow-errors'
 import { parseIpv4 } from './ipv4'
+import { FIELD_MAX } from './record-layouts'
 import {
   countRow,
   type TextReadOptions,
@@ -127,6 +128,9 @@ export async function openFlowExportCsv(
   const batch = createFlowBatch(batchSize, present)
   const cols = columns.map((c) => batch.cols[c])
   const isAddr = columns.map((c) => ADDRESS_FIELDS.has(c))
+  // A value wider than its ft field (a port of 65536) is refused, not truncated as flow-import
+  // would: it could not come from a flow record.
+  const maxOf = columns.map((c) => FIELD_MAX[c])
   const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
 
   async function* decode(): AsyncGenerator<FlowBatch, void, void> {
@@ -147,11 +151,12 @@ export async function openFlowExportCsv(
       for (let k = 0; k < parts.length; k++) {
         const t = (parts[k] as string).trim()
         const v = isAddr[k] ? parseIpv4(t) : parseNumber(t)
-        if (v === undefined) {
+        const max = maxOf[k] as number
+        if (v === undefined || v > max) {
           throw new FlowParseError(
             'bad_csv',
             line.offset,
-            `line ${lineNo}, column ${k + 1} (${columns[k]}): "${t.slice(0, 40)}" is not ${isAddr[k] ? 'an IPv4 address' : 'a 32-bit unsigned number'}`,
+            `line ${lineNo}, column ${k + 1} (${columns[k]}): "${t.slice(0, 40)}" is not ${isAddr[k] ? 'an IPv4 address' : `a number from 0 to ${max}`}`,
             { line: lineNo },
           )
         }

@@ -33,17 +33,35 @@ export type NfdumpCsvFile = {
   stats: TextStats
 }
 
+/** The last second an ft record's 32-bit unix_secs can hold (2106-02-07 06:28:15 UTC). */
+const MAX_UNIX_SECS = 0xffffffff
+
+/**
+ * `YYYY-MM-DD HH:MM:SS[.mmm]` in UTC, to unix seconds; undefined for a malformed or impossible
+ * date (month 13, February 30: Date.UTC would roll them over into another day silently).
+ */
 function utcSeconds(t: string): number | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(t)
   if (!m) return undefined
-  const ms = Date.UTC(
-    +(m[1] ?? 0),
-    +(m[2] ?? 1) - 1,
-    +(m[3] ?? 1),
-    +(m[4] ?? 0),
-    +(m[5] ?? 0),
-    +(m[6] ?? 0),
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ]
+  const ms = Date.UTC(y, mo - 1, d, h, mi, sec)
+  const back = new Date(ms)
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    sec > 59
   )
+    return undefined
   return ms / 1000 + Number(`0.${m[7] ?? '0'}`)
 }
 
@@ -103,6 +121,7 @@ export async function openNfdumpCsv(
     )
   }
   const idx = Object.fromEntries(need.map((n) => [n, at(n)])) as Record<string, number>
+  if (at('te') >= 0) idx.te = at('te')
   // nfdump CSV carries what a v5 record does.
   const present = new Set(V5_FIELDS)
   const batchSize = options.batchSize ?? 4096
@@ -147,10 +166,22 @@ export async function openNfdumpCsv(
         return a as number
       }
       const ts = utcSeconds(get('ts'))
-      if (ts === undefined) bad('ts', `"${get('ts').slice(0, 40)}" is not YYYY-MM-DD HH:MM:SS`)
+      if (ts === undefined)
+        bad('ts', `"${get('ts').slice(0, 40)}" is not a date and time YYYY-MM-DD HH:MM:SS`)
       const td = Number(get('td'))
-      if (!Number.isFinite(td) || td < 0 || td > 2_000_000)
+      if (!/^\d+(\.\d+)?$/.test(get('td')) || td > 2_000_000)
         bad('td', `"${get('td').slice(0, 40)}" is not a duration in seconds`)
+      // The flow's end becomes the record's export time: it must fit flow-tools' 32-bit seconds.
+      if ((ts as number) < 0 || (ts as number) + td > MAX_UNIX_SECS)
+        bad('ts', `"${get('ts')}" plus td is outside 1970-01-01 to 2106-02-07 (32-bit unix time)`)
+      // te is not read (the end is ts + td) but must agree: nfdump writes td = te - ts.
+      if (idx.te !== undefined) {
+        const te = utcSeconds(get('te'))
+        if (te === undefined)
+          bad('te', `"${get('te').slice(0, 40)}" is not a date and time YYYY-MM-DD HH:MM:SS`)
+        if (Math.abs((te as number) - (ts as number) - td) > 1)
+          bad('te', `"${get('te')}" is not ts + td (${get('ts')} + ${get('td')} s)`)
+      }
       const prName = get('pr')
       const prot =
         PROTOCOLS[prName.toUpperCase()] ??
@@ -159,6 +190,8 @@ export async function openNfdumpCsv(
       const fl = flags(get('flg'))
       if (fl === undefined) bad('flg', `"${get('flg').slice(0, 20)}" is not 8 flag letters`)
       const eng = /^(\d{1,3})\/(\d{1,3})$/.exec(get('eng'))
+      if (!eng || Number(eng[1]) > 255 || Number(eng[2]) > 255)
+        bad('eng', `"${get('eng').slice(0, 20)}" is not engine type/id, each 0 to 255`)
       const i = batch.length
       const startMs = Math.round((ts as number) * 1000)
       const durMs = Math.round(td * 1000)
@@ -185,8 +218,8 @@ export async function openNfdumpCsv(
       c.dst_as[i] = num('das', 65535)
       c.src_mask[i] = num('smk', 32)
       c.dst_mask[i] = num('dmk', 32)
-      c.engine_type[i] = Math.min(255, Number(eng?.[1] ?? 0))
-      c.engine_id[i] = Math.min(255, Number(eng?.[2] ?? 0))
+      c.engine_type[i] = Number(eng?.[1])
+      c.engine_id[i] = Number(eng?.[2])
       batch.length = i + 1
       countRow(stats, maxFlows)
       if (batch.length === batchSize) {

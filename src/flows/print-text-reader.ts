@@ -1,6 +1,7 @@
 import { createFlowBatch, type FlowBatch, type FlowField } from './flow-batch'
 import { FlowParseError } from './flow-errors'
 import { parseIpv4 } from './ipv4'
+import { FIELD_MAX } from './record-layouts'
 import {
   countRow,
   readLines,
@@ -20,7 +21,6 @@ const F3_COLUMNS: FlowField[] = [
   'doctets',
   'dpkts',
 ]
-const MAX: Partial<Record<FlowField, number>> = { prot: 255, srcport: 65535, dstport: 65535 }
 
 export type PrintTextFile = {
   present: ReadonlySet<FlowField>
@@ -74,7 +74,7 @@ export async function openFlowPrintText(
         const field = F3_COLUMNS[k] as FlowField
         const t = parts[k] as string
         const v = k < 2 ? parseIpv4(t) : /^\d{1,10}$/.test(t) ? Number(t) : undefined
-        if (v === undefined || v > (MAX[field] ?? 0xffffffff)) {
+        if (v === undefined || v > FIELD_MAX[field]) {
           throw new FlowParseError(
             'bad_text',
             line.offset,

@@ -1,4 +1,4 @@
-import type { FlowField } from './flow-batch'
+import { FLOW_FIELDS, type FlowField } from './flow-batch'
 
 /** One field of a fixed-size record: where it is and how wide (1, 2 or 4 bytes). */
 export type FieldSpec = readonly [field: FlowField, offset: number, size: 1 | 2 | 4]
@@ -279,3 +279,18 @@ export function allLayouts(): readonly RecordLayout[] {
 
 /** The fields a v5 record carries (flow-export -f 2 mask 0x0FFF37EF); other v5-like inputs share them. */
 export const V5_FIELDS: readonly FlowField[] = (findLayout(5)?.fields ?? []).map(([field]) => field)
+
+/**
+ * The largest value each field can hold in an ft record: its widest size in any layout
+ * (ports, interfaces and AS numbers 16 bits, protocol, ToS, flags, masks and engine 8). Text
+ * readers refuse larger values, which no ft file could carry and the tables keyed by them
+ * (ports, protocols) do not expect.
+ */
+export const FIELD_MAX: Readonly<Record<FlowField, number>> = (() => {
+  const bytes = new Map<FlowField, number>()
+  for (const l of LAYOUTS)
+    for (const [field, , size] of l.fields) bytes.set(field, Math.max(size, bytes.get(field) ?? 0))
+  const max = {} as Record<FlowField, number>
+  for (const field of FLOW_FIELDS) max[field] = 2 ** (8 * (bytes.get(field) ?? 4)) - 1
+  return max
+})()

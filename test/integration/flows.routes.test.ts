@@ -427,6 +427,12 @@ describe('POST /flows/print', () => {
     expect(await type(report, 'application/json;q=0, */*')).toBe('text/plain')
     expect(await type('/flows/print', 'text/plain;q=0, */*')).toBe('application/x-ndjson')
     expect(await type(report, 'text/html')).toBe('application/json')
+    // The default refused and nothing else named: another type, not the refused one.
+    expect(await type('/flows/print', 'text/plain;q=0')).toBe('application/x-ndjson')
+    expect(await type(report, 'application/json;q=0')).toBe('text/plain')
+    expect(await type('/flows/timeline', 'application/json;q=0')).toBe('text/plain')
+    // Every type refused: the default (RFC 9110 allows disregarding Accept).
+    expect(await type(report, 'application/json;q=0, text/plain;q=0')).toBe('application/json')
   })
 
   it('reports a multipart body cut before its closing boundary as such, not as a bad zlib stream', async () => {
@@ -564,6 +570,87 @@ describe('POST /flows/print', () => {
     const p = await problemOf(res)
     expect(p.line).toBe(2)
     expect(p.detail).toBe('body: line 2: 3 values, the header names 2 columns')
+  })
+
+  it('refuses text values no flow record could hold, on every route (a port of 65536 was a 500)', async () => {
+    // Every column some route needs, then one value changed.
+    const columns =
+      'unix_secs,first,last,dpkts,doctets,srcaddr,dstaddr,prot,tos,srcport,dstport,input'
+    const good = [
+      '1289260800',
+      '0',
+      '0',
+      '1',
+      '40',
+      '10.0.0.1',
+      '10.0.0.2',
+      '6',
+      '0',
+      '80',
+      '80',
+      '1',
+    ]
+    const csv = (column: string, value: string) => {
+      const values = [...good]
+      values[columns.split(',').indexOf(column)] = value
+      return `#:${columns}\n${values.join(',')}\n`
+    }
+    const cases: [string, string][] = [
+      [csv('srcport', '65536'), 'column 10 (srcport): "65536" is not a number from 0 to 65535'],
+      [csv('tos', '256'), 'column 9 (tos): "256" is not a number from 0 to 255'],
+      [csv('prot', '256'), 'column 8 (prot): "256" is not a number from 0 to 255'],
+      [csv('input', '70000'), 'column 12 (input): "70000" is not a number from 0 to 65535'],
+    ]
+    for (const [body, detail] of cases) {
+      for (const route of ['/flows/report', '/flows/print', '/flows/summary']) {
+        const res = await call(route, { method: 'POST', body })
+        expect(res.status, `${route} ${body}`).toBe(422)
+        expect((await problemOf(res)).detail).toBe(`body: line 2, ${detail}`)
+      }
+    }
+    // The widest values still read.
+    for (const [column, value] of [
+      ['srcport', '65535'],
+      ['prot', '255'],
+      ['doctets', '4294967295'],
+    ]) {
+      const ok = await call('/flows/report', {
+        method: 'POST',
+        body: csv(column as string, value as string),
+      })
+      expect(ok.status, column).toBe(200)
+    }
+  })
+
+  it('refuses impossible nfdump dates and engine values instead of rolling them over', async () => {
+    const [header, row] = text('nfdump/seed-first300.nfdump.csv').split('\n') as [string, string]
+    const names = header.split(',')
+    const edit = (changes: Record<string, string>) => {
+      const v = row.split(',')
+      for (const [name, value] of Object.entries(changes)) v[names.indexOf(name)] = value
+      return `${header}\n${v.join(',')}\n`
+    }
+    const cases: [Record<string, string>, string][] = [
+      [{ ts: '2010-13-08 00:01:09' }, 'column ts: "2010-13-08 00:01:09" is not a date and time'],
+      [{ ts: '2010-02-30 00:01:09' }, 'column ts: "2010-02-30 00:01:09" is not a date and time'],
+      [{ ts: '2010-11-08 24:00:00' }, 'column ts: "2010-11-08 24:00:00" is not a date and time'],
+      [
+        { ts: '2110-11-08 00:01:09', te: '2110-11-08 00:01:09' },
+        'column ts: "2110-11-08 00:01:09" plus td is outside 1970-01-01 to 2106-02-07',
+      ],
+      [{ te: '2010-11-08 00:00:00' }, 'column te: "2010-11-08 00:00:00" is not ts + td'],
+      [{ td: '-1' }, 'column td: "-1" is not a duration in seconds'],
+      [{ eng: '300/0' }, 'column eng: "300/0" is not engine type/id, each 0 to 255'],
+      [{ eng: 'x' }, 'column eng: "x" is not engine type/id'],
+    ]
+    for (const [changes, detail] of cases) {
+      const res = await call('/flows/print', { method: 'POST', body: edit(changes) })
+      expect(res.status, JSON.stringify(changes)).toBe(422)
+      const p = await problemOf(res)
+      expect(p.detail, JSON.stringify(changes)).toContain(`line 2, ${detail}`)
+      expect(p.line).toBe(2)
+    }
+    expect((await call('/flows/print', { method: 'POST', body: edit({}) })).status).toBe(200)
   })
 
   it('names a form field that is not a flow file, and refuses save=1 on a print', async () => {
