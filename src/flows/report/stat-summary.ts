@@ -1,3 +1,4 @@
+import { printfFixed } from '../../lib/printf-fixed'
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 
 // Histogram bucket upper bounds of flow-stat -f 0 (flow-stat.c format0); a value counts in the
@@ -185,14 +186,12 @@ const fr = Math.fround
 function f4(v: number): string {
   if (Number.isNaN(v)) return '-nan'
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf'
-  return v.toFixed(4)
+  return printfFixed(v, 4)
 }
 
 /** print_3float: "%-3.3f" with its first character cut (0.274 → ".274", 1.000 → ".000"). */
 function p3(count: number, flows: number, spaces: string): string {
-  return `${fr(fr(count) / fr(flows))
-    .toFixed(3)
-    .slice(1)}${spaces}`
+  return `${printfFixed(fr(fr(count) / fr(flows)), 3).slice(1)}${spaces}`
 }
 
 function row(counts: number[], flows: number, from: number, to: number, wideFrom: number): string {
