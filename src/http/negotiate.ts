@@ -4,7 +4,9 @@ import type { Context } from 'hono'
  * The media type of `supports` the request's `Accept` prefers (RFC 9110 §12.5.1): each type gets
  * the q-value of the most specific range that names it (`text/plain` over `text/*` over `*\/*`);
  * `q=0` refuses it. The highest q wins; a tie, no `Accept` or nothing acceptable gives
- * `fallback` (lenient: an answer in the default type rather than a 406).
+ * `fallback` (lenient: an answer in the default type rather than a 406), unless `q=0` refused
+ * the fallback itself: then the first supported type not refused, and only when every one is
+ * refused the fallback anyway (RFC 9110 lets a server disregard Accept rather than send 406).
  */
 export function preferredType<T extends string>(
   c: Context,
@@ -23,7 +25,14 @@ export function preferredType<T extends string>(
       bestQ = q
     }
   }
-  return bestQ > 0 ? best : fallback
+  if (bestQ > 0) return best
+  if (!refuses(fallback, ranges)) return fallback
+  return supports.find((type) => !refuses(type, ranges)) ?? fallback
+}
+
+/** Does the most specific range naming `type` give it q=0 (not merely leave it unnamed)? */
+function refuses(type: string, ranges: readonly Range[]): boolean {
+  return specificityOf(type, ranges) > 0 && qualityOf(type, ranges) === 0
 }
 
 type Range = { type: string; q: number; specificity: number }
@@ -47,18 +56,23 @@ function parseAccept(header: string): Range[] {
 
 /** The q-value of the most specific range naming `type`; 0 when none does. */
 function qualityOf(type: string, ranges: readonly Range[]): number {
+  return mostSpecific(type, ranges)?.q ?? 0
+}
+
+/** How specific the range naming `type` is (3 exact, 2 `text/*`, 1 `*\/*`); 0: none names it. */
+function specificityOf(type: string, ranges: readonly Range[]): number {
+  return mostSpecific(type, ranges)?.specificity ?? 0
+}
+
+function mostSpecific(type: string, ranges: readonly Range[]): Range | undefined {
   const [main] = type.split('/')
-  let q = 0
-  let specificity = 0
+  let best: Range | undefined
   for (const r of ranges) {
     const names =
       r.type === type || r.type === '*/*' || (r.type.endsWith('/*') && r.type === `${main}/*`)
-    if (names && r.specificity > specificity) {
-      q = r.q
-      specificity = r.specificity
-    }
+    if (names && r.specificity > (best?.specificity ?? 0)) best = r
   }
-  return q
+  return best
 }
 
 /**
