@@ -110,17 +110,25 @@ export function addToFileSummary(s: SummaryAccumulator, b: FlowBatch, keep: Flow
   }
 }
 
-export function finishFileSummary(s: SummaryAccumulator): FileSummary {
-  const f = s.file
-  const warnings: string[] = []
-  // flow-tools writes the count when it closes a file; a file cut or spliced after that holds
-  // another number of records, every one whole, and flow-cat reads it without a word.
+/**
+ * What is wrong with a file that read to its end (none: []). flow-tools writes the flow count
+ * when it closes a file; a file cut at a record boundary or spliced after that holds another
+ * number of records, every one whole, and flow-cat reads it without a word. Every answer says
+ * so, a print too: a result must not pass for the whole file when records are missing.
+ */
+export function fileWarnings(f: OpenedFile): string[] {
   const counted = f.header?.final ? f.header.flowCount : undefined
   if (!f.stats.truncated && counted !== undefined && counted > 0 && counted !== f.stats.flows) {
-    warnings.push(
+    return [
       `the header counts ${counted} flows, the file holds ${f.stats.flows}: it was cut or joined after it was written`,
-    )
+    ]
   }
+  return []
+}
+
+export function finishFileSummary(s: SummaryAccumulator): FileSummary {
+  const f = s.file
+  const warnings = fileWarnings(f)
   return {
     name: f.name,
     format: f.format,
@@ -158,6 +166,16 @@ export function truncationNote(name: string, flowsKept: number, t: Truncation): 
 /** The same as one NDJSON line, after the file's flows. */
 export function truncationJsonLine(name: string, flowsKept: number, t: Truncation): string {
   return `${JSON.stringify({ partial: { file: name, flowsKept, ...t } })}\n`
+}
+
+/** A file warning (fileWarnings) as a text line, after the file's rows in a print. */
+export function warningNote(name: string, message: string): string {
+  return `# WARNING: "${name}": ${message}\n`
+}
+
+/** The same as one NDJSON line. */
+export function warningJsonLine(name: string, message: string): string {
+  return `${JSON.stringify({ warning: { file: name, message } })}\n`
 }
 
 /** Totals over every file of an upload. */

@@ -14,12 +14,15 @@ import {
   addToFileSummary,
   FILE_SUMMARY_FIELDS,
   type FileSummary,
+  fileWarnings,
   finishFileSummary,
   type SummaryAccumulator,
   startFileSummary,
   totalsOf,
   truncationJsonLine,
   truncationNote,
+  warningJsonLine,
+  warningNote,
 } from '../flows/flow-summary'
 import { renderFtHeader } from '../flows/ft-header-text'
 import { ndjsonLines } from '../flows/ndjson'
@@ -383,12 +386,15 @@ flowRoutes.openapi(documented(printRoute), async (c) => {
         const chunks = p.body(ev.batch, ev.keep, ev.file.name)
         if (chunks.length > 0) return chunks
       }
-      const cut = ev.kind === 'close' ? ev.file.stats.truncated : undefined
-      if (cut) {
-        // partial=1 kept what came before the damage: the output says so, after the file's rows.
+      if (ev.kind === 'close') {
+        // partial=1 kept what came before the damage, or the file holds fewer records than its
+        // header counts: the output says so, after the file's rows.
         const { name, stats } = ev.file
-        const note = json ? truncationJsonLine : truncationNote
-        return [encoder.encode(note(name, stats.flows, cut))]
+        const cut = stats.truncated
+        let notes = cut ? (json ? truncationJsonLine : truncationNote)(name, stats.flows, cut) : ''
+        for (const w of fileWarnings(ev.file))
+          notes += json ? warningJsonLine(name, w) : warningNote(name, w)
+        if (notes !== '') return [encoder.encode(notes)]
       }
     }
   }
@@ -512,10 +518,16 @@ function renderSummaryText(files: readonly FileSummary[]): string {
   return out
 }
 
-/** The PARTIAL RESULT lines of the files a partial result cut short (none: ''). */
-function partialNotes(files: readonly FileSummary[]): string {
+/**
+ * The PARTIAL RESULT lines of the files a partial result cut short and the WARNING lines of
+ * files missing records (none: ''), first in a text report or timeline.
+ */
+function fileNotes(files: readonly FileSummary[]): string {
   let out = ''
-  for (const f of files) if (f.truncated) out += truncationNote(f.name, f.flows, f.truncated)
+  for (const f of files) {
+    if (f.truncated) out += truncationNote(f.name, f.flows, f.truncated)
+    for (const w of f.warnings ?? []) out += warningNote(f.name, w)
+  }
   return out
 }
 
@@ -580,7 +592,7 @@ flowRoutes.openapi(documented(reportRoute), async (c) => {
   }
   const id = await maybeSave(c, q.save, 'report', q, result)
   if (wantsText(c, undefined, [])) {
-    let out = savedNote(id) + filterNotes(filterWarnings) + partialNotes(files) + text
+    let out = savedNote(id) + filterNotes(filterWarnings) + fileNotes(files) + text
     for (const k of TOP_KEYS)
       out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
     return c.text(out, 200)
@@ -603,7 +615,7 @@ flowRoutes.openapi(documented(timelineRoute), async (c) => {
   const id = await maybeSave(c, q.save, 'timeline', q, result)
   if (wantsText(c, undefined, []))
     return c.text(
-      savedNote(id) + filterNotes(filterWarnings) + partialNotes(files) + renderTimeline(result),
+      savedNote(id) + filterNotes(filterWarnings) + fileNotes(files) + renderTimeline(result),
       200,
     )
   return c.json({ ...result, ...(id ? { id } : {}) }, 200)

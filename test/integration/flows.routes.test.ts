@@ -319,6 +319,29 @@ describe('POST /flows/print', () => {
     expect(
       ((await ok.json()) as { files: { warnings?: string[] }[] }).files[0]?.warnings,
     ).toBeUndefined()
+    // Print and the text report and timeline say so too (they passed the file off as whole).
+    const warning =
+      '"body": the header counts 1328 flows, the file holds 1000: it was cut or joined after it was written'
+    const answer = async (route: string, accept?: string) =>
+      (
+        await call(route, {
+          method: 'POST',
+          body: cut,
+          ...(accept ? { headers: { accept } } : {}),
+        })
+      ).text()
+    const print = (await answer('/flows/print')).split('\n')
+    expect(print.length).toBe(1 + 1000 + 1 + 1) // column header, rows, the warning, ''
+    expect(print.at(-2)).toBe(`# WARNING: ${warning}`)
+    expect((await answer('/flows/print?output=csv')).endsWith(`# WARNING: ${warning}\n`)).toBe(true)
+    const ndjson = (await answer('/flows/print?output=ndjson')).trimEnd().split('\n')
+    expect(JSON.parse(ndjson.at(-1) as string)).toEqual({
+      warning: { file: 'body', message: warning.slice('"body": '.length) },
+    })
+    for (const route of ['/flows/report', '/flows/timeline'])
+      expect(await answer(route, 'text/plain'), route).toContain(`# WARNING: ${warning}\n`)
+    const whole1000 = await call('/flows/print', { method: 'POST', body: whole })
+    expect(await whole1000.text()).not.toContain('WARNING')
   })
 
   it('returns 422 for a wrong magic, an empty body and mixed record versions', async () => {
