@@ -68,6 +68,12 @@ export type PrimitiveNode = {
   loc: Loc
   /** The variables its lines refer to (absent: none, or built by hand). */
   variables?: VariableUse[]
+  /**
+   * A line whose value came from a stage's variable and could not be read, in the built-in
+   * configuration (parseConfig's deferVariableErrors): thrown only when a definition the
+   * stage uses matches this primitive, since the variable may be meant for the caller's own.
+   */
+  deferredError?: Error
 }
 
 /** A `match` line as written: the primitive is still a name, resolved after the whole file. */
@@ -88,6 +94,12 @@ export type DefinitionNode = {
   loc: Loc
   /** The variables its lines refer to (absent: none, or built by hand). */
   variables?: VariableUse[]
+  /**
+   * A line whose value came from a stage's variable and could not be read, in the built-in
+   * configuration (parseConfig's deferVariableErrors): thrown only when a definition the
+   * stage uses matches this primitive, since the variable may be meant for the caller's own.
+   */
+  deferredError?: Error
 }
 
 export type ConfigNode = {

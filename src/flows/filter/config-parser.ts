@@ -9,7 +9,7 @@ import {
   type PrimitiveType,
 } from './ast'
 import { type ConfigLine, lexConfig, type Word } from './config-lexer'
-import type { FilterWarning } from './filter-error'
+import { FilterError, type FilterWarning } from './filter-error'
 import { matchTypeOf } from './match-types'
 import { type Fail, parseRule, TABLE_MAX } from './primitive-rules'
 import { parseUnsigned } from './scalar-values'
@@ -28,6 +28,13 @@ export type ParseConfigOptions = {
   validateOnly?: boolean
   /** Wall clock → UTC for time-date values written without a zone (UTC by default). */
   wallToUtc?: (wallSecs: number) => number
+  /**
+   * The built-in configuration under a caller's stage: a primitive line that a variable made
+   * unreadable keeps its error on the primitive (`deferredError`) instead of failing the parse.
+   * A stage's `-v PORT=...` meant for the caller's own primitive must not fail on a stock one
+   * the definition never uses (flow-nfilter has only the caller's file).
+   */
+  deferVariableErrors?: boolean
 }
 
 export type ParsedConfig = { config: ConfigNode; warnings: FilterWarning[]; text: string }
@@ -119,11 +126,17 @@ export function parseConfig(text: string, opts: ParseConfigOptions = {}): Parsed
       continue
     }
     if (prim) {
-      parsePrimitiveLine(prim, keyword, kw, args, line, skipData, {
-        fail,
-        warn,
-        ...(opts.wallToUtc ? { wallToUtc: opts.wallToUtc } : {}),
-      })
+      try {
+        parsePrimitiveLine(prim, keyword, kw, args, line, skipData, {
+          fail,
+          warn,
+          ...(opts.wallToUtc ? { wallToUtc: opts.wallToUtc } : {}),
+        })
+      } catch (err) {
+        const deferred = opts.deferVariableErrors && line.variables.length > 0
+        if (!deferred || !(err instanceof FilterError)) throw err
+        prim.node.deferredError ??= err
+      }
       prim.node.loc = { start: prim.node.loc.start, end: lineLoc().end }
       continue
     }

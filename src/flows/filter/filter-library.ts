@@ -11,6 +11,11 @@ export type ConfigLayer = {
   parsed: ParsedConfig
   label: string
   source: FilterError['source']
+  /**
+   * Resolve its definitions only when used (the built-in layer under a stage with variables:
+   * see parseConfig's deferVariableErrors). Its text is ours and tested, so nothing is missed.
+   */
+  lazy?: boolean
 }
 
 type Sourced<T> = { node: T; layer: ConfigLayer }
@@ -36,7 +41,7 @@ export function buildLibrary(layers: ConfigLayer[]): FilterLibrary {
       lib.definitions.set(d.name.toLowerCase(), { node: d, layer })
     }
   }
-  for (const d of lib.definitions.values()) definitionExpr(lib, d)
+  for (const d of lib.definitions.values()) if (!d.layer.lazy) definitionExpr(lib, d)
   return lib
 }
 
@@ -85,6 +90,8 @@ export function definitionExpr(lib: FilterLibrary, def: Sourced<DefinitionNode>)
           m.primitiveLoc,
         )
       }
+      // A stage's variable made one of its lines unreadable: now it is used, that is the error.
+      if (prim.node.deferredError) throw prim.node.deferredError
       const accepts = MATCH_INFO[m.matchType].accepts
       if (!accepts.includes(prim.node.primType)) {
         // flow-nfilter's text names the match type, not the primitive (quirk 9); we add why.

@@ -147,8 +147,9 @@ function stageExpr(
     wallToUtc: zone.wallToUtc,
     label: 'built-in filter.cfg ',
     source: 'definition',
+    deferVariableErrors: true,
   })
-  layers.push({ parsed: builtin, label: 'built-in filter.cfg ', source: 'definition' })
+  layers.push({ parsed: builtin, label: 'built-in filter.cfg ', source: 'definition', lazy: true })
   if (config !== undefined) {
     const user = parseConfig(config, { vars: stage.vars, wallToUtc: zone.wallToUtc })
     warnings.push(...user.warnings)

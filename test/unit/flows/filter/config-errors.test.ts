@@ -103,6 +103,29 @@ describe('configuration errors', () => {
     ).not.toThrow()
   })
 
+  it("lets a stage's variable serve the caller's primitive when a built-in one reads the same name", () => {
+    // The stock VAR_PORT primitive reads PORT too; an address there is not a port, but the
+    // definition asked for never uses VAR_PORT (it was a 422 blaming built-in filter.cfg line 29).
+    const cfg =
+      'filter-primitive p\n  type ip-address\n  permit @{PORT:-1.1.1.1}\n' +
+      'filter-definition d\n  match ip-source-address p\n'
+    const ok = compileFilter({
+      config: cfg,
+      stages: [{ kind: 'definition', name: 'd', vars: { PORT: '189.22.36.165' } }],
+    })
+    expect([...ok.fields]).toEqual(['srcaddr'])
+    // A bad value in the caller's own primitive is named there, not in the built-in one.
+    const own = errorOf(cfg, 'd', { PORT: 'hello' })
+    expect(own.source).toBe('config')
+    expect([own.line, own.message.startsWith('line 3')]).toEqual([3, true])
+    // A built-in definition that does use the bad value still fails, naming its line.
+    const stock = errorOf('', 'ip-port', { PORT: 'hello' })
+    expect(stock.message).toMatch(/^built-in filter\.cfg line \d+, column \d+: /)
+    // So does a caller's definition matching that stock primitive.
+    const uses = 'filter-definition d\n  match ip-destination-port VAR_PORT\n'
+    expect(errorOf(uses, 'd', { PORT: 'hello' }).message).toMatch(/^built-in filter\.cfg line /)
+  })
+
   it('warns when a variable the definition reads is left to its default', () => {
     const unset = compileFilter({ stages: [{ kind: 'definition', name: 'ip-addr', vars: {} }] })
     expect(unset.warnings.map((w) => w.code)).toContain('variable_unset')
