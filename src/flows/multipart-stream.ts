@@ -15,10 +15,20 @@ export type MultipartPart = {
 
 export class MultipartError extends Error {
   override name = 'MultipartError'
+  constructor(
+    message: string,
+    /** Where in the whole body (bytes from its start) the problem is. */
+    readonly offset?: number,
+    /** The form field of the part it is in, when known. */
+    readonly part?: string,
+  ) {
+    super(message)
+  }
 }
 
 const MAX_HEADER_BYTES = 8192
 const CRLF2 = new Uint8Array([13, 10, 13, 10])
+const LF2 = new Uint8Array([10, 10])
 
 /** The boundary parameter of a multipart Content-Type, or undefined. */
 export function multipartBoundary(contentType: string | undefined): string | undefined {
@@ -46,7 +56,7 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out
 }
 
-function parsePartHeaders(text: string): Omit<MultipartPart, 'body'> {
+function parsePartHeaders(text: string, offset: number): Omit<MultipartPart, 'body'> {
   let name: string | undefined
   let filename: string | undefined
   let contentType: string | undefined
@@ -63,7 +73,7 @@ function parsePartHeaders(text: string): Omit<MultipartPart, 'body'> {
     }
   }
   if (name === undefined)
-    throw new MultipartError('multipart part without a Content-Disposition name')
+    throw new MultipartError('multipart part without a Content-Disposition name', offset)
   return { name, filename, contentType }
 }
 
@@ -82,6 +92,12 @@ export async function* splitMultipart(
   // With a CRLF in front of the body, every delimiter (the first included) is CRLF--boundary.
   const delim = new TextEncoder().encode(`\r\n--${boundary}`)
   let buf: Uint8Array = new Uint8Array([13, 10])
+  // The body offset of buf[0] (the CRLF put in front is not the body's), for error messages.
+  let base = -2
+  const drop = (n: number) => {
+    buf = buf.subarray(n)
+    base += n
+  }
   let ended = false
   let read = 0
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY
@@ -119,26 +135,40 @@ export async function* splitMultipart(
   for (;;) {
     const at = indexOf(buf, delim, 0)
     if (at >= 0) {
-      buf = buf.subarray(at + delim.length)
+      drop(at + delim.length)
       break
     }
-    buf = buf.subarray(Math.max(0, buf.length - delim.length))
-    if (!(await more())) throw new MultipartError('multipart body without its boundary')
+    drop(Math.max(0, buf.length - delim.length))
+    if (!(await more()))
+      throw new MultipartError(
+        `multipart body without its boundary (no "--${boundary}" line in ${base + buf.length} bytes)`,
+        0,
+      )
   }
   for (;;) {
     while (buf.length < 2)
-      if (!(await more())) throw new MultipartError('multipart body ends early')
+      if (!(await more()))
+        throw new MultipartError('multipart body ends after a boundary line', base)
     if (buf[0] === 45 && buf[1] === 45) return // "--": the closing delimiter
     // Headers end with an empty line.
     let end = indexOf(buf, CRLF2, 0)
     while (end < 0) {
-      if (buf.length > MAX_HEADER_BYTES)
-        throw new MultipartError('multipart part headers too large')
-      if (!(await more())) throw new MultipartError('multipart body ends inside part headers')
-      end = indexOf(buf, CRLF2, 0)
+      const gotMore = buf.length <= MAX_HEADER_BYTES && (await more())
+      if (gotMore) {
+        end = indexOf(buf, CRLF2, 0)
+        continue
+      }
+      // A body written with bare LF line endings (by hand, or a tool that is not a browser).
+      const why =
+        indexOf(buf.subarray(0, MAX_HEADER_BYTES), LF2, 0) >= 0
+          ? 'part headers end with a bare LF: multipart lines end with CRLF (RFC 2046)'
+          : buf.length > MAX_HEADER_BYTES
+            ? `part headers longer than ${MAX_HEADER_BYTES} bytes, or without the empty line that ends them`
+            : 'body ends inside part headers'
+      throw new MultipartError(`multipart ${why}`, base)
     }
-    const head = parsePartHeaders(new TextDecoder().decode(buf.subarray(2, end)))
-    buf = buf.subarray(end + 4)
+    const head = parsePartHeaders(new TextDecoder().decode(buf.subarray(2, end)), base)
+    drop(end + 4)
     let partDone = false
     // The next piece of this part's body, or undefined at its end (the delimiter is consumed).
     const nextPiece = async (): Promise<Uint8Array | undefined> => {
@@ -148,7 +178,7 @@ export async function* splitMultipart(
         if (at >= 0) {
           // No copy: `more` reads into a new buffer, so these bytes are never written again.
           const piece = buf.subarray(0, at)
-          buf = buf.subarray(at + delim.length)
+          drop(at + delim.length)
           partDone = true
           return piece
         }
@@ -156,10 +186,16 @@ export async function* splitMultipart(
         const safe = buf.length - (delim.length - 1)
         if (safe > 0) {
           const piece = buf.subarray(0, safe)
-          buf = buf.subarray(safe)
+          drop(safe)
           return piece
         }
-        if (!(await more())) throw new MultipartError('multipart body ends inside a part')
+        if (!(await more())) {
+          throw new MultipartError(
+            `multipart body ends inside part "${head.name}" at byte ${base + buf.length}, without the closing "--${boundary}--" line (cut short?)`,
+            base + buf.length,
+            head.name,
+          )
+        }
       }
     }
     // One piece at a time: the stream pulls ahead on its own, and may still be pulling when the

@@ -149,6 +149,7 @@ function flowProblem(err: unknown): Problem | undefined {
       title: 'Invalid request',
       status: 422,
       detail: err.message,
+      code: 'bad_def',
       errors: [{ path: 'query.def', message: err.message }],
     }
   }

@@ -223,7 +223,12 @@ export async function* requestFlows(
       yield { ...ev, keep: f.predicate, filterWarnings: f.warnings }
     }
   } catch (err) {
-    if (err instanceof MultipartError) throw invalidRequest(`bad multipart body: ${err.message}`)
+    if (err instanceof MultipartError) {
+      throw invalidRequest(`bad multipart body: ${err.message}`, {
+        ...(err.offset !== undefined ? { offset: err.offset } : {}),
+        ...(err.part !== undefined ? { file: err.part } : {}),
+      })
+    }
     if (
       err instanceof FlowParseError &&
       (err.code === 'unknown_format' || err.code === 'empty_file') &&

@@ -478,9 +478,30 @@ describe('POST /flows/print', () => {
       headers: { 'content-type': req.headers.get('content-type') ?? '' },
     })
     expect(res.status).toBe(422)
-    expect(String((await problemOf(res)).detail)).toContain(
-      'bad multipart body: multipart body ends inside a part',
+    const p = await problemOf(res)
+    expect(p.detail).toBe(
+      `bad multipart body: multipart body ends inside part "f" at byte ${end}, without the closing "--${
+        /boundary=(\S+)/.exec(req.headers.get('content-type') ?? '')?.[1]
+      }--" line (cut short?)`,
     )
+    expect([p.offset, p.file]).toEqual([end, 'f'])
+  })
+
+  it('says a multipart body with bare LF line endings needs CRLF, with the offset', async () => {
+    const body = `--b\nContent-Disposition: form-data; name="f"; filename="x"\n\nhello\n--b--\n`
+    for (const padded of [body, body.replace('hello', 'x'.repeat(20_000))]) {
+      const res = await call('/flows/summary', {
+        method: 'POST',
+        body: padded,
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      })
+      expect(res.status).toBe(422)
+      const p = await problemOf(res)
+      expect(p.detail).toBe(
+        'bad multipart body: multipart part headers end with a bare LF: multipart lines end with CRLF (RFC 2046)',
+      )
+      expect(p.offset).toBe(3)
+    }
   })
 
   it('keeps the rows of a text input before a bad line with partial=1, and reads on', async () => {
@@ -712,6 +733,18 @@ describe('POST /flows/print', () => {
     }
     const ok = await call('/flows/report?top=3', { method: 'POST', body: bytes('seed-all.z.ft') })
     expect(ok.status).toBe(200)
+  })
+
+  it('gives a malformed def= a code and the parameter path', async () => {
+    const res = await call('/flows/summary?def=ip-addr:1.2.3.4', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+    })
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p.code).toBe('bad_def')
+    expect(p.errors).toEqual([{ path: 'query.def', message: p.detail }])
+    expect(p.detail).toBe('def="ip-addr:1.2.3.4": "1.2.3.4" is not VAR=value')
   })
 
   it('returns 422 for an unknown output name', async () => {
