@@ -1,21 +1,65 @@
-import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
-import { absPath } from './fields'
+import {
+  absPath,
+  formatIpv6,
+  hasNoHostBits,
+  ipv6Bytes,
+  isIpv4,
+  isIpv4Mapped,
+  prefixMaskByte,
+} from './fields'
 import { commentLines, defineGenerator } from './generator'
+
+// No allow-all: a /0 is a syntax error to Apache, and short prefixes (0.0.0.0/1 twice) would
+// admit nearly every client.
+const MIN_IPV4_PREFIX = 8
+const MIN_IPV6_PREFIX = 16
+
+/** Why an allow entry is refused, or undefined. Apache reads `10/8` and `010.1.1.1` its own way. */
+function networkProblem(s: string): string | undefined {
+  if (!/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(s)) {
+    return 'must be an IP address or CIDR block, e.g. 192.0.2.0/24 or 2001:db8::/48'
+  }
+  const [addr = '', lenText] = s.split('/')
+  const v6 = addr.includes(':')
+  const bytes = v6 ? ipv6Bytes(addr) : isIpv4(addr) ? addr.split('.').map(Number) : undefined
+  if (!bytes) {
+    return v6
+      ? `${s}: not an IPv6 address`
+      : `${s}: IPv4 must be four dotted decimal octets without leading zeros, e.g. 10.0.0.0/8`
+  }
+  if (v6 && addr.includes('.') && bytes.slice(0, 12).every((b) => b === 0)) {
+    return `${s}: IPv4-compatible ::a.b.c.d is deprecated (RFC 4291 §2.5.5.1)`
+  }
+  if (v6 && isIpv4Mapped(bytes)) {
+    return `${s}: Apache refuses IPv4-mapped addresses; give the IPv4 form, which also matches mapped clients`
+  }
+  const min = v6 ? MIN_IPV6_PREFIX : MIN_IPV4_PREFIX
+  const max = v6 ? 128 : 32
+  const len = lenText === undefined ? max : Number(lenText)
+  if (len < min || len > max) {
+    return `${s}: the prefix length must be /${min} to /${max} (there is no allow-all option)`
+  }
+  if (!hasNoHostBits(bytes, len)) {
+    // Apache would mask them silently; say which network that is instead of guessing.
+    const net = bytes.map((b, i) => b & prefixMaskByte(i, len))
+    return `${s}: host bits are set after /${len}; the network is ${v6 ? formatIpv6(net) : net.join('.')}/${len}`
+  }
+  return undefined
+}
 
 /** An address or CIDR block as mod_authz_host's `Require ip` accepts it, normalised. */
 const allowedNetwork = z
   .string()
   .max(49)
-  .refine((s) => {
-    if (!/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(s)) return false
-    if (s.includes('/')) return ipaddr.isValidCIDR(s)
-    return ipaddr.IPv4.isValidFourPartDecimal(s) || ipaddr.IPv6.isValid(s)
-  }, 'must be an IP address or CIDR block, e.g. 192.0.2.0/24 or 2001:db8::/48')
+  .superRefine((s, ctx) => {
+    const message = networkProblem(s)
+    if (message) ctx.addIssue({ code: 'custom', message })
+  })
   .transform((s) => {
-    if (!s.includes('/')) return ipaddr.parse(s).toString()
-    const [addr, len] = ipaddr.parseCIDR(s)
-    return `${addr.toString()}/${len}`
+    const [addr = '', len] = s.split('/')
+    const printed = addr.includes(':') ? formatIpv6(ipv6Bytes(addr) ?? []) : addr
+    return len === undefined ? printed : `${printed}/${Number(len)}`
   })
 
 const urlPath = z
@@ -31,7 +75,9 @@ const schema = z.object({
     .array(allowedNetwork)
     .min(1)
     .max(50)
-    .describe('Networks allowed to see the UI (Require ip); there is no allow-all option'),
+    .describe(
+      'Networks allowed to see the UI (Require ip), at most 50: IPv4 /8 to /32 (four decimal octets), IPv6 /16 to /128; there is no allow-all option',
+    ),
   allowLocal: z.boolean().default(true).describe('Also allow the server itself (Require local)'),
 })
 

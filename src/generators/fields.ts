@@ -21,36 +21,101 @@ export function isIpv4(s: string): boolean {
 /** A dotted-quad IPv4 address (no leading zeros, no short forms like `10.1`). */
 export const ipv4 = z.string().max(15).refine(isIpv4, 'must be a dotted-quad IPv4 address')
 
-/** An IPv6 address without a zone id, printed in RFC 5952 form. */
+/*
+ * Rule for every IPv6 field: print exactly the 16 bytes that were sent (RFC 5952 form,
+ * IPv4-mapped as ::ffff:a.b.c.d), and refuse the deprecated IPv4-compatible form `::a.b.c.d`.
+ * ipaddr.js parses and prints, with two corrections: it reads `::a.b.c.d` as ::ffff:a.b.c.d
+ * (another address), and prints IPv4-mapped addresses as `::ffff:102:304`.
+ */
+
+/** The 16 bytes of an IPv6 address in RFC 4291 §2.2 text form (no zone id), or undefined. */
+export function ipv6Bytes(s: string): number[] | undefined {
+  if (s.length > 45 || !/^[0-9A-Fa-f:.]+$/.test(s)) return undefined
+  let text = s
+  if (s.includes('.')) {
+    // §2.2 form 3: a trailing dotted quad (canonical, as every IPv4 field) is the last two
+    // groups; handed to ipaddr.js as those groups, so its `::a.b.c.d` special case never fires.
+    const colon = s.lastIndexOf(':')
+    const quad = s.slice(colon + 1)
+    if (colon < 0 || !isIpv4(quad)) return undefined
+    const [a = 0, b = 0, c = 0, d = 0] = quad.split('.').map(Number)
+    text = `${s.slice(0, colon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  return ipaddr.IPv6.isValid(text) ? ipaddr.IPv6.parse(text).toByteArray() : undefined
+}
+
+/** RFC 5952 text of 16 bytes; an IPv4-mapped address keeps its dotted quad (§5). */
+export function formatIpv6(bytes: readonly number[]): string {
+  if (isIpv4Mapped(bytes)) return `::ffff:${bytes.slice(12, 16).join('.')}`
+  return ipaddr.fromByteArray([...bytes]).toString()
+}
+
+/** True when the 16 bytes are IPv4-mapped (::ffff:0:0/96). */
+export function isIpv4Mapped(bytes: readonly number[]): boolean {
+  return bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff
+}
+
+/** Why `s` is not an IPv6 address we print exactly (`invalid` for bad syntax), or undefined. */
+function ipv6Problem(s: string, invalid: string): string | undefined {
+  const bytes = ipv6Bytes(s)
+  if (!bytes) return invalid
+  if (s.includes('.') && bytes.slice(0, 12).every((b) => b === 0)) {
+    return 'must not be IPv4-compatible ::a.b.c.d (deprecated by RFC 4291 §2.5.5.1); an IPv4-mapped address is ::ffff:a.b.c.d'
+  }
+  return undefined
+}
+
+/** RFC 5952 text of a valid IPv6 address (see ipv6Problem). */
+function normaliseIpv6(s: string): string {
+  return formatIpv6(ipv6Bytes(s) ?? [])
+}
+
+/** An IPv6 address without a zone id, printed in RFC 5952 form (IPv4-mapped as ::ffff:a.b.c.d). */
 export const ipv6 = z
   .string()
   .max(45)
-  .refine((s) => /^[0-9A-Fa-f:.]+$/.test(s) && ipaddr.IPv6.isValid(s), 'must be an IPv6 address')
-  .transform((s) => ipaddr.IPv6.parse(s).toString())
+  .superRefine((s, ctx) => {
+    const message = ipv6Problem(s, 'must be an IPv6 address')
+    if (message) ctx.addIssue({ code: 'custom', message })
+  })
+  .transform(normaliseIpv6)
 
 /** Either family, normalised. */
 export const ipAddress = z
   .string()
   .max(45)
-  .refine(
-    (s) => isIpv4(s) || (/^[0-9A-Fa-f:.]+$/.test(s) && ipaddr.IPv6.isValid(s)),
-    'must be an IPv4 (dotted quad) or IPv6 address',
-  )
-  .transform((s) => (isIpv4(s) ? s : ipaddr.parse(s).toString()))
+  .superRefine((s, ctx) => {
+    if (isIpv4(s)) return
+    const message = ipv6Problem(s, 'must be an IPv4 (dotted quad) or IPv6 address')
+    if (message) ctx.addIssue({ code: 'custom', message })
+  })
+  .transform((s) => (isIpv4(s) ? s : normaliseIpv6(s)))
 
 /** An IPv6 prefix `addr/len` with no host bits set, printed as `network/len`. */
 export const ipv6Prefix = z
   .string()
   .max(49)
   .refine((s) => {
-    if (!/^[0-9A-Fa-f:]+\/\d{1,3}$/.test(s) || !ipaddr.IPv6.isValidCIDR(s)) return false
-    const [addr, len] = ipaddr.IPv6.parseCIDR(s)
-    return ipaddr.IPv6.networkAddressFromCIDR(s).toString() === addr.toString() && len <= 128
+    const parts = /^([0-9A-Fa-f:]+)\/(\d{1,3})$/.exec(s)
+    const bytes = ipv6Bytes(parts?.[1] ?? '')
+    const len = Number(parts?.[2])
+    return bytes !== undefined && len <= 128 && hasNoHostBits(bytes, len)
   }, 'must be an IPv6 prefix like 2001:db8:5678::/64 (no host bits)')
   .transform((s) => {
-    const [addr, len] = ipaddr.IPv6.parseCIDR(s)
-    return `${addr.toString()}/${len}`
+    const [addr = '', len = ''] = s.split('/')
+    return `${normaliseIpv6(addr)}/${Number(len)}`
   })
+
+/** True when every bit after the first `len` is zero. */
+export function hasNoHostBits(bytes: readonly number[], len: number): boolean {
+  return bytes.every((b, i) => (b & ~prefixMaskByte(i, len) & 0xff) === 0)
+}
+
+/** The netmask byte at `index` for a prefix of `len` bits. */
+export function prefixMaskByte(index: number, len: number): number {
+  const bits = Math.max(0, Math.min(8, len - index * 8))
+  return (0xff << (8 - bits)) & 0xff
+}
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i
 
@@ -75,14 +140,15 @@ export const hostname = z
 export const hostOrAddress = z
   .string()
   .max(254)
-  .refine(
-    (s) => isHostname(s) || isIpv4(s) || (/^[0-9A-Fa-f:.]+$/.test(s) && ipaddr.IPv6.isValid(s)),
-    'must be an RFC 1123 host name or an IP address',
-  )
-  // Names first: ipaddr.isValid is slow on text that is not an address (tens of µs per call).
+  // Names first: they are the common case and cheap to check.
+  .superRefine((s, ctx) => {
+    if (isHostname(s) || isIpv4(s)) return
+    const message = ipv6Problem(s, 'must be an RFC 1123 host name or an IP address')
+    if (message) ctx.addIssue({ code: 'custom', message })
+  })
   .transform((s) => {
     if (isHostname(s)) return s.toLowerCase()
-    return isIpv4(s) ? s : ipaddr.parse(s).toString()
+    return isIpv4(s) ? s : normaliseIpv6(s)
   })
 
 /**

@@ -1,7 +1,17 @@
-import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
-import { hostname, ipv4, ipv6 } from './fields'
+import { mapLimit } from '../lib/map-limit'
+import { hostname, ipv4, ipv6, ipv6Bytes } from './fields'
 import { commentLines, defineGenerator, type GeneratorPorts } from './generator'
+
+/**
+ * Hosts one request may look up: each costs an A and an AAAA query, so 20 hosts are 40 DoH
+ * subrequests, under the Workers free plan's 50 per request.
+ */
+export const MAX_LOOKUP_HOSTS = 20
+// Two hosts at a time: four queries in flight, under Workers' six simultaneous connections.
+const LOOKUP_CONCURRENCY = 2
+// RFC 1035 §2.3.4: a name is at most 255 octets on the wire (label lengths and the root included).
+const MAX_NAME_OCTETS = 255
 
 // An owner name relative to the origin: `@` or RFC 1123 labels (no trailing dot, no wildcards).
 const owner = z
@@ -23,7 +33,11 @@ const schema = z
   .object({
     origin: hostname.describe('The zone, e.g. example.com'),
     ttl: z.number().int().min(0).max(2147483647).default(300),
-    hosts: z.array(host).min(1).max(200),
+    hosts: z
+      .array(host)
+      .min(1)
+      .max(200)
+      .describe('At most 200 hosts; with lookup=true at most 20 of them without addresses'),
     include: z
       .enum(['forward', 'reverse', 'both'])
       .default('forward')
@@ -34,7 +48,28 @@ const schema = z
       .describe('Fill hosts that list no address from a live A/AAAA lookup (needs the API token)'),
   })
   .superRefine((z0, ctx) => {
-    if (z0.lookup) return
+    z0.hosts.forEach((h, i) => {
+      // Owners and PTR targets are `name.origin.`; its wire form is one octet longer than its text.
+      const octets = fqdn(h.name, z0.origin).length + 1
+      if (octets > MAX_NAME_OCTETS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', i, 'name'],
+          message: `with the origin this name is ${octets} octets; DNS allows ${MAX_NAME_OCTETS} (RFC 1035 §2.3.4)`,
+        })
+      }
+    })
+    if (z0.lookup) {
+      const toLookUp = z0.hosts.filter((h) => h.ipv4.length + h.ipv6.length === 0).length
+      if (toLookUp > MAX_LOOKUP_HOSTS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts'],
+          message: `lookup=true looks up at most ${MAX_LOOKUP_HOSTS} hosts per request (2 DNS queries each); ${toLookUp} hosts have no address: give addresses or split the request`,
+        })
+      }
+      return
+    }
     z0.hosts.forEach((h, i) => {
       if (h.ipv4.length + h.ipv6.length === 0) {
         ctx.addIssue({
@@ -82,30 +117,23 @@ function renderZone(z0: ZoneInput): string {
 
 /** RFC 3596 §2.5 nibble form for IPv6, RFC 1035 §3.5 in-addr.arpa for IPv4. */
 export function reverseName(address: string): string {
-  const ip = ipaddr.parse(address)
-  if (ip.kind() === 'ipv4') return `${ip.toByteArray().reverse().join('.')}.in-addr.arpa.`
-  const nibbles = ip
-    .toByteArray()
-    .flatMap((b) => [b >> 4, b & 0xf])
-    .map((n) => n.toString(16))
+  const bytes = ipv6Bytes(address)
+  if (!bytes) return `${address.split('.').reverse().join('.')}.in-addr.arpa.`
+  const nibbles = bytes.flatMap((b) => [b >> 4, b & 0xf]).map((n) => n.toString(16))
   return `${nibbles.reverse().join('.')}.ip6.arpa.`
 }
 
 async function fillFromLookup(z0: ZoneInput, ports: GeneratorPorts): Promise<ZoneInput> {
   const look = ports.lookupAddresses
   if (!look) throw new Error('zone-records: lookup requested but no lookup port given')
-  const hosts = await Promise.all(
-    z0.hosts.map(async (h) => {
-      if (h.ipv4.length + h.ipv6.length > 0) return h
-      const found = await look(fqdn(h.name, z0.origin))
-      // Only values that pass the same validation as caller input reach the zone text.
-      const v4 = found.a.filter((a) => ipv4.safeParse(a).success)
-      const v6 = found.aaaa
-        .map((a) => ipv6.safeParse(a))
-        .flatMap((r) => (r.success ? [r.data] : []))
-      return { ...h, ipv4: v4, ipv6: v6 }
-    }),
-  )
+  const hosts = await mapLimit(z0.hosts, LOOKUP_CONCURRENCY, async (h) => {
+    if (h.ipv4.length + h.ipv6.length > 0) return h
+    const found = await look(fqdn(h.name, z0.origin))
+    // Only values that pass the same validation as caller input reach the zone text.
+    const v4 = found.a.filter((a) => ipv4.safeParse(a).success)
+    const v6 = found.aaaa.map((a) => ipv6.safeParse(a)).flatMap((r) => (r.success ? [r.data] : []))
+    return { ...h, ipv4: v4, ipv6: v6 }
+  })
   return { ...z0, hosts }
 }
 

@@ -1,6 +1,14 @@
 import ipaddr from 'ipaddr.js'
 import { z } from 'zod'
-import { ipv4, ipv6, ipv6Prefix } from '../fields'
+import {
+  formatIpv6,
+  hasNoHostBits,
+  ipv4,
+  ipv6,
+  ipv6Bytes,
+  ipv6Prefix,
+  prefixMaskByte,
+} from '../fields'
 
 /** A validated tunnel description, with the server address resolved. */
 export type Tunnel = {
@@ -13,6 +21,17 @@ export type Tunnel = {
   interface: string
   mtu: number
 }
+
+// HE and most brokers use a /64 link; /127 is the point-to-point form of RFC 6164. A /128 leaves
+// no room for the server, and shorter links make the derived ::1 meaningless.
+const MIN_LINK_PREFIX = 64
+const MAX_LINK_PREFIX = 127
+const LINK_PREFIX_RULE = `must be ${MIN_LINK_PREFIX} to ${MAX_LINK_PREFIX}: brokers use /64 (HE) or /127 (RFC 6164), and a /128 leaves no address for the server`
+// The LAN gets a /64 (SLAAC) out of the routed prefix; brokers route a /64 or a /48.
+const MIN_ROUTED_PREFIX = 32
+const MAX_ROUTED_PREFIX = 64
+// RFC 3849: the documentation prefix the examples and tests use; ipaddr.js calls it 'reserved'.
+const DOCUMENTATION = bytesOf('2001:db8::')
 
 type InterfaceRule = { pattern: RegExp; hint: string; fallback: string }
 
@@ -29,7 +48,9 @@ export function tunnelSchema(rule: InterfaceRule) {
         'Your IPv4 end of the tunnel: the private address when behind NAT (HE calls it Client IPv4)',
       ),
       brokerIpv4: ipv4.describe('The tunnel server IPv4 (HE: Server IPv4 Address)'),
-      clientIpv6: ipv6.describe('Your IPv6 address on the tunnel link (HE: Client IPv6, the ::2)'),
+      clientIpv6: ipv6.describe(
+        'Your IPv6 address on the tunnel link (HE: Client IPv6, the ::2); global unicast',
+      ),
       serverIpv6: ipv6
         .optional()
         .describe(
@@ -38,13 +59,15 @@ export function tunnelSchema(rule: InterfaceRule) {
       prefixLength: z
         .number()
         .int()
-        .min(1)
-        .max(128)
+        .min(MIN_LINK_PREFIX, LINK_PREFIX_RULE)
+        .max(MAX_LINK_PREFIX, LINK_PREFIX_RULE)
         .default(64)
-        .describe('Tunnel link prefix length'),
+        .describe(`Tunnel link prefix length, ${MIN_LINK_PREFIX} to ${MAX_LINK_PREFIX} (HE: 64)`),
       routedPrefix: ipv6Prefix
         .optional()
-        .describe('The routed prefix for your LAN (HE: Routed /64)'),
+        .describe(
+          `The routed prefix for your LAN (HE: Routed /64 or /48), /${MIN_ROUTED_PREFIX} to /${MAX_ROUTED_PREFIX}, apart from the tunnel link`,
+        ),
       interface: z
         .string()
         .regex(rule.pattern, rule.hint)
@@ -61,54 +84,105 @@ export function tunnelSchema(rule: InterfaceRule) {
         ),
     })
     .transform((t, ctx): Tunnel => {
-      const serverIpv6 = resolveServer(t.clientIpv6, t.serverIpv6, t.prefixLength)
-      if (serverIpv6 === t.clientIpv6) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['serverIpv6'],
-          message: 'must differ from clientIpv6',
-        })
+      const issue = (path: string, message: string) =>
+        ctx.addIssue({ code: 'custom', path: [path], message })
+      const len = t.prefixLength
+      const client = bytesOf(t.clientIpv6)
+      const serverIpv6 = resolveServer(t.clientIpv6, t.serverIpv6, len)
+      // The server and the routed prefix are judged against the client, so a bad client is enough.
+      const clientProblem = endpointProblem(client, len)
+      if (clientProblem) issue('clientIpv6', clientProblem)
+      else if (t.serverIpv6 === undefined && serverIpv6 === t.clientIpv6) {
+        // The server was derived (prefix + ::1): blame what the caller sent, and say why.
+        issue(
+          'clientIpv6',
+          `is the default server address (its /${len} with ::1): give serverIpv6, or use the ::2 the broker assigned`,
+        )
+      } else if (t.serverIpv6 !== undefined) {
+        const server = bytesOf(serverIpv6)
+        const serverProblem = endpointProblem(server, len)
+        if (serverProblem) issue('serverIpv6', serverProblem)
+        else if (serverIpv6 === t.clientIpv6) issue('serverIpv6', 'must differ from clientIpv6')
+        else if (!sameNetwork(server, client, len)) {
+          issue('serverIpv6', `must be inside the client's /${len} (the tunnel link)`)
+        }
       }
-      if (!sameNetwork(serverIpv6, t.clientIpv6, t.prefixLength)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['serverIpv6'],
-          message: `must be inside the client's /${t.prefixLength} (the tunnel link)`,
-        })
-      }
-      if (t.localIpv4 === t.brokerIpv4) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['brokerIpv4'],
-          message: 'must differ from localIpv4',
-        })
-      }
+      const routedProblem =
+        t.routedPrefix && !clientProblem
+          ? routedPrefixProblem(t.routedPrefix, client, len)
+          : undefined
+      if (routedProblem) issue('routedPrefix', routedProblem)
+      if (t.localIpv4 === t.brokerIpv4) issue('brokerIpv4', 'must differ from localIpv4')
       return { ...t, serverIpv6 }
     })
 }
 
+function bytesOf(address: string): number[] {
+  return ipv6Bytes(address) ?? []
+}
+
+/** What an address is when it is not global unicast (nor documentation), else undefined. */
+function nonGlobalKind(bytes: number[]): string | undefined {
+  if (sameNetwork(bytes, DOCUMENTATION, 32)) return undefined
+  const range = ipaddr.fromByteArray(bytes).range()
+  if (range !== 'unicast') return `a ${range} address`
+  // ipaddr.js calls everything it has no name for 'unicast', ::2 included; IANA allocates 2000::/3.
+  return ((bytes[0] ?? 0) & 0xe0) === 0x20 ? undefined : 'outside 2000::/3'
+}
+
+/**
+ * Why an address cannot be a tunnel end, or undefined: it must be global unicast (inside 2000::/3
+ * and not a special range) or documentation, and not the Subnet-Router anycast address.
+ */
+function endpointProblem(bytes: number[], len: number): string | undefined {
+  const kind = nonGlobalKind(bytes)
+  if (kind) {
+    return `must be a global unicast address (2000::/3, or the documentation prefix 2001:db8::/32); this is ${kind}`
+  }
+  // RFC 4291 §2.6.1; RFC 6164 §6 frees the all-zero host part on a /127.
+  if (len < 127 && hasNoHostBits(bytes, len)) {
+    return `is the Subnet-Router anycast address of its /${len} (host part all zero); tunnel ends are usually ::1 and ::2`
+  }
+  return undefined
+}
+
+/** Why a routed prefix cannot serve the LAN, or undefined. */
+function routedPrefixProblem(prefix: string, client: number[], len: number): string | undefined {
+  const [addr = '', lenText = ''] = prefix.split('/')
+  const bytes = bytesOf(addr)
+  const routedLength = Number(lenText)
+  if (routedLength < MIN_ROUTED_PREFIX || routedLength > MAX_ROUTED_PREFIX) {
+    return `must be /${MIN_ROUTED_PREFIX} to /${MAX_ROUTED_PREFIX}: the LAN gets a /64 out of it`
+  }
+  const kind = nonGlobalKind(bytes)
+  if (kind) {
+    return `must be a global unicast prefix (inside 2000::/3, or the documentation prefix 2001:db8::/32); this is ${kind}`
+  }
+  if (sameNetwork(bytes, client, Math.min(routedLength, len))) {
+    const link = client.map((b, i) => b & prefixMaskByte(i, len))
+    return `overlaps the tunnel link ${formatIpv6(link)}/${len}: the LAN needs a prefix of its own (HE: the Routed /64)`
+  }
+  return undefined
+}
+
 function resolveServer(client: string, server: string | undefined, len: number): string {
-  const clientBytes = ipaddr.IPv6.parse(client).toByteArray()
-  const id = ipaddr.IPv6.parse(server ?? '::1').toByteArray()
+  const clientBytes = bytesOf(client)
+  const id = bytesOf(server ?? '::1')
   // A value whose network part is all zero (like ::1) is an interface id inside the client prefix.
   if (server !== undefined && !isInsideZeroPrefix(id, len)) return server
   const out = clientBytes.map(
-    (b, i) => (b & maskByte(i, len)) | ((id[i] ?? 0) & ~maskByte(i, len) & 0xff),
+    (b, i) => (b & prefixMaskByte(i, len)) | ((id[i] ?? 0) & ~prefixMaskByte(i, len) & 0xff),
   )
-  return ipaddr.fromByteArray(out).toString()
-}
-
-function maskByte(index: number, len: number): number {
-  const bits = Math.max(0, Math.min(8, len - index * 8))
-  return (0xff << (8 - bits)) & 0xff
+  return formatIpv6(out)
 }
 
 function isInsideZeroPrefix(bytes: number[], len: number): boolean {
-  return bytes.every((b, i) => (b & maskByte(i, len)) === 0)
+  return bytes.every((b, i) => (b & prefixMaskByte(i, len)) === 0)
 }
 
-function sameNetwork(a: string, b: string, len: number): boolean {
-  return ipaddr.IPv6.parse(a).match(ipaddr.IPv6.parse(b), len)
+/** True when the first `len` bits of `a` and `b` are equal. */
+function sameNetwork(a: readonly number[], b: readonly number[], len: number): boolean {
+  return ipaddr.fromByteArray([...a]).match(ipaddr.fromByteArray([...b]), len)
 }
 
 /** The comment lines every tunnel output carries: the check and the usual pitfalls. */
@@ -139,8 +213,8 @@ export function clientCidr(t: Tunnel): string {
 
 /** The first address of the routed prefix (`…::1`), used for the LAN interface suggestion. */
 export function routedGateway(prefix: string): string {
-  const [addr, len] = ipaddr.IPv6.parseCIDR(prefix)
-  const bytes = addr.toByteArray()
+  const bytes = bytesOf(prefix.split('/')[0] ?? '')
   bytes[15] = (bytes[15] ?? 0) | 1
-  return `${ipaddr.fromByteArray(bytes).toString()}/${Math.max(len, 64)}`
+  // The LAN is a /64 (SLAAC) even when a /48 is routed; the schema keeps the prefix /32 to /64.
+  return `${formatIpv6(bytes)}/64`
 }
