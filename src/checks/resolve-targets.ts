@@ -8,8 +8,10 @@ import { TargetsConfigError } from './targets-error'
 import {
   DEFAULT_PINGS,
   DEFAULT_STEP,
+  MAX_TARGET_DEPTH,
   PROBE_VARS,
   type ProbeDef,
+  sectionNameClash,
   type TargetNode,
   type TargetsConfig,
 } from './targets-model'
@@ -98,6 +100,10 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
       const line = key === 'probe' ? probeLine : lineOf(key)
       throw new TargetsConfigError(code, message, line, id || undefined)
     }
+    if (path.length > MAX_TARGET_DEPTH)
+      fail('nesting', `at most ${MAX_TARGET_DEPTH} levels of sections below Targets`)
+    const clash = path.length > 0 ? sectionNameClash(node.name) : null
+    if (clash) fail('bad_name', `section '${node.name}': ${clash}`)
     const own: Partial<TargetNode> = { ...inherited }
     for (const key of ['probe', 'alerts', ...PROBE_VARS] as const) {
       if (node[key] !== undefined) Object.assign(own, { [key]: node[key] })

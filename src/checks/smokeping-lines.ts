@@ -2,26 +2,25 @@
 export type ConfigLine = { text: string; line: number }
 
 /**
- * Splits a config into logical lines as Config::Grammar reads them: `#` lines and blank lines
- * dropped, surrounding space trimmed, and a `\` at the end of a line joining the next one with a
- * single space.
+ * Splits a config into logical lines as Config::Grammar (SmokePing's reader) does: each line
+ * trimmed, a comment cut at its first `#` wherever it is (with the space before it), empty lines
+ * dropped, and while a line ends in a backslash, it is dropped and the next raw line, trimmed
+ * (and not stripped of comments), is joined after one space.
  */
 export function logicalLines(text: string): ConfigLine[] {
   const out: ConfigLine[] = []
   const raw = text.replace(/\r\n?/g, '\n').split('\n')
-  let pending: ConfigLine | undefined
   for (let i = 0; i < raw.length; i++) {
-    const trimmed = (raw[i] ?? '').trim()
-    if (pending === undefined && (trimmed === '' || trimmed.startsWith('#'))) continue
-    const continues = trimmed.endsWith('\\')
-    const part = continues ? trimmed.slice(0, -1).trim() : trimmed
-    if (pending) pending.text = pending.text === '' ? part : `${pending.text} ${part}`
-    else pending = { text: part, line: i + 1 }
-    if (!continues) {
-      out.push(pending)
-      pending = undefined
+    let t = (raw[i] ?? '').trim().replace(/\s*#.*$/, '')
+    if (t === '') continue
+    const line = i + 1
+    while (t.endsWith('\\')) {
+      t = t.slice(0, -1)
+      if (i + 1 >= raw.length) break
+      i++
+      t += ` ${(raw[i] ?? '').trim()}`
     }
+    out.push({ text: t, line })
   }
-  if (pending) out.push(pending)
   return out
 }

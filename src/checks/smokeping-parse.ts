@@ -113,6 +113,15 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
     }
     const key = assign[1] ?? ''
     const value = (assign[2] ?? '').trim()
+    // Only a continued line can carry a # this far (SmokePing cuts comments on a line's first
+    // part only); exported again, it would start a comment, so it is refused as in JSON.
+    if (value.includes('#')) {
+      throw new TargetsConfigError(
+        'bad_value',
+        `${key}: a # inside a value (from a continued line) cannot be written back as SmokePing text, where it starts a comment`,
+        line,
+      )
+    }
     if (section === 'Targets') {
       const node = stack.at(-1) ?? config.targets
       setTargetVar(node, key, value, line)

@@ -93,3 +93,47 @@ export const KEPT_VARS = [
 /** Defaults as SmokePing ships them (config.dist: step 300, pings 20). */
 export const DEFAULT_STEP = 300
 export const DEFAULT_PINGS = 20
+
+/**
+ * Levels of sections below the Targets root. SmokePing has no limit, but the tree is walked
+ * recursively (and the JSON form parsed by a recursive schema): a limit keeps a 256 KiB body of
+ * nested children from overflowing the stack.
+ */
+export const MAX_TARGET_DEPTH = 16
+
+/**
+ * Whether the raw JSON tree `root` nests `children` deeper than `max` levels below it, found
+ * without recursion (it runs before the recursive schema).
+ */
+export function nestsDeeperThan(root: unknown, max: number): boolean {
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
+  let level: unknown[] = isRecord(root) ? [root] : []
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > max) return true
+    level = level.flatMap((n) => (isRecord(n) && Array.isArray(n.children) ? n.children : []))
+  }
+  return false
+}
+
+/*
+ * Every variable name SmokePing's Targets grammar knows (the common ones and the target variables
+ * of the probes edgeping writes): Config::Grammar keeps sections and variables in one table, so a
+ * section named like a variable set beside it fails `smokeping --check` ("section or variable
+ * already exists"); refusing every such name keeps the rule independent of what is set where.
+ */
+export const TARGET_VARIABLES: ReadonlySet<string> = new Set([
+  ...['probe', 'menu', 'title', 'alerts', 'note', 'email', 'host', 'remark', 'rawlog', 'alertee'],
+  ...['slaves', 'menuextra', 'parents', 'hide', 'nomasterpoll'],
+  ...['pings', 'port', 'lookup', 'server', 'agent', 'expect', 'extraargs', 'extrare'],
+  ...['follow_redirects', 'include_redirects', 'insecure_ssl', 'interface'],
+  ...['require_zero_status', 'ssl2', 'timeout', 'urlformat'],
+])
+
+/** Why SmokePing cannot take a section name, or null. */
+export function sectionNameClash(name: string): string | null {
+  if (TARGET_VARIABLES.has(name))
+    return `'${name}' is a variable of SmokePing's Targets section, so it cannot name a section`
+  // Config::Grammar's own keys (_inherited, _order, _is_section...) share that table too.
+  if (name.startsWith('_')) return 'must not start with _ (SmokePing keeps its own keys so)'
+  return null
+}

@@ -2,8 +2,8 @@ import { z } from '@hono/zod-openapi'
 import { KEPT_VARS, type TargetNode, type TargetsConfig } from '../checks/targets-model'
 
 /**
- * A config value: one line, no control characters and no trailing backslash (which would join
- * the next line when exported as SmokePing text), so nothing can break out of its line.
+ * A config value: one line, no control characters, no `#` and no trailing backslash (which would
+ * join the next line when exported as SmokePing text), so nothing can break out of its line.
  */
 const value = z
   .string()
@@ -13,6 +13,8 @@ const value = z
     'must be one line without control characters',
   )
   .refine((s) => s === s.trim(), 'must not start or end with spaces')
+  // SmokePing's config reader cuts a comment at any #, so the text export could not hold it.
+  .refine((s) => !s.includes('#'), 'must not contain # (SmokePing reads the rest as a comment)')
   .refine((s) => !s.endsWith('\\'), 'must not end with a backslash')
 const name = z.string().regex(/^[-_0-9a-zA-Z]+$/, 'section names are [-_0-9a-zA-Z]+')
 const count = z.number().int().min(1)

@@ -2,6 +2,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { prepareConfig } from '../checks/prepare-config'
 import { exportSmokepingText } from '../checks/smokeping-export'
+import { MAX_TARGET_DEPTH, nestsDeeperThan } from '../checks/targets-model'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
@@ -60,6 +61,14 @@ targetsRoutes.openapi(putTargets, async (c) => {
       body = await c.req.json()
     } catch {
       throw invalidRequest('the body is not valid JSON')
+    }
+    // Before the recursive schema, which would overflow the stack on a deep enough tree.
+    const root = typeof body === 'object' && body !== null ? (body as { targets?: unknown }) : {}
+    if (nestsDeeperThan(root.targets, MAX_TARGET_DEPTH)) {
+      const message = `at most ${MAX_TARGET_DEPTH} levels of sections below Targets`
+      throw invalidRequest(`body.targets: ${message}`, {
+        errors: [{ path: 'body.targets', message }],
+      })
     }
     const parsed = TargetsConfigSchema.safeParse(body)
     if (!parsed.success) {

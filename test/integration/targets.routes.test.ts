@@ -90,6 +90,42 @@ describe('PUT /targets', () => {
     expect(JSON.stringify(p.errors)).toContain('body.targets.children.0.host')
   })
 
+  it('refuses a tree nested deeper than 16 levels before parsing it (900 levels were a 500)', async () => {
+    let node: Record<string, unknown> = { name: 'leaf', host: '192.0.2.1', probe: 'tcp' }
+    for (let i = 0; i < 900; i++) node = { name: `l${i}`, children: [node] }
+    const res = await put(
+      JSON.stringify({ targets: { name: '', children: [node] } }),
+      'application/json',
+    )
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).errors).toEqual([
+      { path: 'body.targets', message: 'at most 16 levels of sections below Targets' },
+    ])
+  })
+
+  it('refuses what SmokePing could not read back: a # in a value, a section named like a variable', async () => {
+    const tree = (child: Record<string, unknown>) =>
+      JSON.stringify({ targets: { name: '', probe: 'tcp', children: [child] } })
+    const hash = await put(
+      tree({ name: 'web', title: 'Web #1', host: '127.0.0.1' }),
+      'application/json',
+    )
+    expect(hash.status).toBe(422)
+    expect((await problemOf(hash)).errors).toEqual([
+      {
+        path: 'body.targets.children.0.title',
+        message: 'must not contain # (SmokePing reads the rest as a comment)',
+      },
+    ])
+    const named = await put(tree({ name: 'title', host: '127.0.0.1' }), 'application/json')
+    expect(named.status).toBe(422)
+    expect((await problemOf(named)).detail).toContain(
+      "section 'title': 'title' is a variable of SmokePing's Targets section",
+    )
+    const ok = await put(tree({ name: 'Title', host: '127.0.0.1' }), 'application/json')
+    expect(ok.status).toBe(200)
+  })
+
   it('refuses a target the no-open-proxy rule forbids, naming it', async () => {
     const res = await put(
       'probe = tcp\n+ mcast\nhost = 224.0.0.1\n+ web\nprobe = http\nurlformat = http://[ff02::1]/\nhost = x\n',

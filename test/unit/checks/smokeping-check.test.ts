@@ -40,7 +40,7 @@ const config: TargetsConfig = {
     probe: 'Curl',
     menu: 'Top',
     title: 'Exported by edgeping',
-    remark: 'quotes "x" and # signs stay on their line',
+    remark: 'quotes "x" stay on their line',
     children: [
       {
         name: 'web',

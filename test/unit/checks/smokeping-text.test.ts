@@ -27,7 +27,8 @@ describe("SmokePing's example Targets section (config.dist)", () => {
       menu: 'Top',
       title: 'Network Latency Grapher',
       remark:
-        'Welcome to the SmokePing website of xxx Company. Here you will learn all about the latency of our network.',
+        // Two spaces, as SmokePing reads it: the one before the `\` stays, and one joins the lines.
+        'Welcome to the SmokePing website of xxx Company.  Here you will learn all about the latency of our network.',
     })
     const test = config.targets.children?.[0]
     expect(test?.name).toBe('Test')
@@ -121,6 +122,34 @@ describe('parseSmokepingText', () => {
   it('takes text without a section header as the body of *** Targets ***', () => {
     const { config } = parseSmokepingText('probe = tcp\n+ x\nhost = 192.0.2.1\n')
     expect(config.targets.children?.[0]?.host).toBe('192.0.2.1')
+  })
+
+  it('cuts a comment at any # as SmokePing does, but keeps one in a continued line out', () => {
+    const { config } = parseSmokepingText('+ a\ntitle = Web # the front end\nhost = 192.0.2.1\n')
+    expect(config.targets.children?.[0]?.title).toBe('Web')
+    const err = errorOf(() =>
+      parseSmokepingText('+ a\nremark = one \\\n  two # three\nhost = 192.0.2.1\n'),
+    )
+    expect([err.line, err.code]).toEqual([2, 'bad_value'])
+    expect(err.message).toContain('remark: a # inside a value (from a continued line)')
+  })
+
+  it.each([
+    // Config::Grammar keeps sections and variables in one table: smokeping --check refuses these.
+    ['+ title\nhost = 192.0.2.1\n', 1, 'bad_name', "'title' is a variable of SmokePing's Targets"],
+    ['+ a\n++ _order\nhost = 192.0.2.1\n', 2, 'bad_name', 'must not start with _'],
+    [
+      `${Array.from({ length: 17 }, (_, i) => `${'+'.repeat(i + 1)} l${i}\n`).join('')}host = 192.0.2.1\n`,
+      17,
+      'nesting',
+      'at most 16 levels of sections below Targets',
+    ],
+  ])('resolving %j names the line', (text, line, code, message) => {
+    const { config, lines } = parseSmokepingText(`probe = tcp\n${text}`)
+    const err = errorOf(() => resolveTargets(config, lines))
+    expect(err.line).toBe(line + 1)
+    expect(err.code).toBe(code)
+    expect(err.message).toContain(message)
   })
 
   it.each([
