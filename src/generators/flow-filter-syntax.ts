@@ -1,4 +1,7 @@
 import { z } from 'zod'
+import { PRIMITIVE_TYPES as PARSER_TYPES, type PrimitiveType } from '../flows/filter/ast'
+import type { Word } from '../flows/filter/config-lexer'
+import { parseRule } from '../flows/filter/primitive-rules'
 
 /*
  * What flow-nfilter (flow-tools 0.68.5) accepts: the value syntax of each primitive type and the
@@ -99,4 +102,34 @@ export function outOfRange(value: string, type: string, max: number | undefined)
     .filter((p) => /^\d+$/.test(p))
     .map(Number)
   return numbers.some((n) => n > max) ? `values must be 0-${max}` : null
+}
+
+/**
+ * The flow analyzer's own reading of a `permit`/`deny` value (the function its filter.cfg parser
+ * calls), so the generator never writes a line POST /flows/* would refuse: service and protocol
+ * names, empty ranges, clock times, calendar dates, 32-bit tags, rate 0. The message, or null.
+ */
+export function parserRejects(value: string, type: string): string | null {
+  if (!(PARSER_TYPES as readonly string[]).includes(type)) return `unknown type ${type}`
+  const words: Word[] = []
+  for (const m of value.matchAll(/\S+/g)) {
+    words.push({ text: m[0], loc: { start: m.index, end: m.index + m[0].length } })
+  }
+  if (words.length === 0) return 'is empty'
+  try {
+    parseRule(type as PrimitiveType, 'permit', words, value, {
+      fail: (_code, message) => {
+        throw new RuleValueError(message)
+      },
+      warn: () => {},
+    })
+    return null
+  } catch (err) {
+    if (err instanceof RuleValueError) return err.message
+    throw err
+  }
+}
+
+class RuleValueError extends Error {
+  override name = 'RuleValueError'
 }

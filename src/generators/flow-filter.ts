@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { filterName, MATCHES, outOfRange, PRIMITIVE_TYPES, TYPES } from './flow-filter-syntax'
+import {
+  filterName,
+  MATCHES,
+  outOfRange,
+  PRIMITIVE_TYPES,
+  parserRejects,
+  TYPES,
+} from './flow-filter-syntax'
 import { defineGenerator } from './generator'
 
 /*
@@ -75,7 +82,13 @@ const schema = z
           return
         }
         const bad = outOfRange(r.value, p.type, syntax.max)
-        if (bad) ctx.addIssue({ code: 'custom', path, message: bad })
+        if (bad) {
+          ctx.addIssue({ code: 'custom', path, message: bad })
+          return
+        }
+        const refused = parserRejects(r.value, p.type)
+        if (refused)
+          ctx.addIssue({ code: 'custom', path, message: `flow-nfilter cannot read it: ${refused}` })
       })
       if (p.mask !== undefined && p.type !== 'ip-tos' && p.type !== 'ip-tcp-flags') {
         ctx.addIssue({

@@ -19,6 +19,11 @@ export type GeneratorSpec<S extends z.ZodType> = {
   /** Suggested file name for the output (used in the JSON form and Content-Disposition). */
   filename: string
   schema: S
+  /**
+   * Checks on the raw input that must come before the schema, e.g. a depth limit that keeps a
+   * recursive schema from overflowing the stack; any issue is a 422 and the schema never runs.
+   */
+  preflight?: (raw: unknown) => FieldIssue[]
   render: (input: z.output<S>) => string
   /** Async renderers (live lookups) get ports; `usesNetwork` says whether this input needs them. */
   renderAsync?: (input: z.output<S>, ports: GeneratorPorts) => Promise<string>
@@ -67,6 +72,8 @@ export function defineGenerator<S extends z.ZodType>(spec: GeneratorSpec<S>): Ge
     filename: spec.filename,
     schema: spec.schema,
     prepare(raw) {
+      const early = spec.preflight?.(raw) ?? []
+      if (early.length > 0) throw new GeneratorInputError(spec.kind, early)
       const parsed = spec.schema.safeParse(raw)
       if (!parsed.success) {
         throw new GeneratorInputError(

@@ -22,8 +22,11 @@ export type RefererRuleOptions = {
  */
 export const REFERER_TERM = /^[A-Za-z0-9._~:/?&+@*][A-Za-z0-9._~:/?=&+@*-]{0,99}$/
 
-/** ModSecurity rule ids are 1..2^32-1; a block list of up to 1000 terms needs room above the base. */
-export const MAX_RULE_ID = 4_294_967_295
+/**
+ * The highest rule id ModSecurity 2 accepts: it reads ids as a signed 32-bit number, so
+ * `apache2 -t` fails on 2147483648 ("Invalid value for action ID").
+ */
+export const MAX_RULE_ID = 2_147_483_647
 
 /** Escapes the PCRE metacharacters a term can contain (`.`, `?`, `+`, `*`). */
 export function escapeRegex(term: string): string {
@@ -62,11 +65,11 @@ export function checkRefererRules(
   if (
     !Number.isInteger(options.baseId) ||
     options.baseId < 1 ||
-    options.baseId + terms.length > MAX_RULE_ID
+    options.baseId + terms.length - 1 > MAX_RULE_ID
   ) {
     issues.push({
       path: 'baseId',
-      message: `must be an integer from 1 to ${MAX_RULE_ID} minus the term count`,
+      message: `must be an integer from 1 such that the last rule id (baseId + term count - 1) is at most ${MAX_RULE_ID}`,
     })
   }
   if (options.phase !== 1 && options.phase !== 2)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { nestsDeeperThan, sectionNameClash } from '../checks/targets-model'
 import { absPath, hostname, hostOrAddress, safeText } from './fields'
 
 /*
@@ -22,13 +23,34 @@ const sectionName = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or - (no dots, no spaces)')
 
+/*
+ * Titles and menus as the stored tree (PUT /targets) writes them: Config::Grammar, SmokePing's
+ * config reader, only cuts a comment at any `#` and joins a line ending in `\`, so the set is
+ * wider than safeText (parentheses, brackets, %, &, ?, =, *, ~, any letter). Quotes, `<>`, `!`,
+ * `;`, `$`, backtick, braces, `|` stay out: SmokePing's CGI puts titles into HTML.
+ */
+const TITLE =
+  /^[\p{L}\p{N}([](?:[\p{L}\p{M}\p{N} ._,:/@+()[\]%&?=*~-]*[\p{L}\p{M}\p{N}._,:/@+()[\]%&?=*~-])?$/u
+const configText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(
+      TITLE,
+      'may contain only letters, digits, spaces and . _ , : / @ + - ( ) [ ] % & ? = * ~ (starting with a letter, digit, ( or [, not ending with a space)',
+    )
+
+// Curl runs without a shell (exec of an argument list); `%host%` is optional (a URL may name its host).
 const urlFormat = z
   .string()
-  .max(200)
+  .max(1000)
   .regex(
-    /^https?:\/\/%host%(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/,
-    'must be http(s)://%host%[:port][/path] (letters, digits, . _ ~ / - in the path)',
+    /^https?:\/\/[A-Za-z0-9._~:/?[\]@&()*+,=%-]+$/,
+    'must be an http(s) URL template of letters, digits and . _ ~ : / ? [ ] @ & ( ) * + , = % - (%host% is replaced by the host)',
   )
+
+/** Levels of targets below the root; checked before the recursive schema runs. */
+export const MAX_DEPTH = 8
 
 export type TargetNode = {
   name: string
@@ -46,8 +68,8 @@ const targetNode: z.ZodType<TargetNode> = z
   .lazy(() =>
     z.strictObject({
       name: sectionName.describe('Section name (the + line); also the RRD file name'),
-      title: safeText(100),
-      menu: safeText(40).optional(),
+      title: configText(1000),
+      menu: configText(1000).optional(),
       probe: z.enum(PROBES).optional().describe('Probe for this subtree (inherited)'),
       host: hostOrAddress.optional().describe('Leaf: the host to probe (DNS: the DNS server)'),
       port: z.number().int().min(1).max(65535).optional().describe('TCPPing only: TCP port'),
@@ -114,8 +136,8 @@ export const smokepingSchema = z
       .optional()
       .describe('Override probe binaries (Debian paths by default; tcpping is not packaged)'),
     targets: z.strictObject({
-      title: safeText(100).default('Network latency'),
-      menu: safeText(40).default('Top'),
+      title: configText(1000).default('Network latency'),
+      menu: configText(1000).default('Top'),
       children: z.array(targetNode).min(1).max(500),
     }),
   })
@@ -132,6 +154,8 @@ export const smokepingSchema = z
             message: 'duplicate section name among siblings',
           })
         names.add(n.name)
+        const clash = sectionNameClash(n.name)
+        if (clash) ctx.addIssue({ code: 'custom', path: [...at, 'name'], message: clash })
         if (n.port !== undefined && probe !== 'TCPPing')
           ctx.addIssue({
             code: 'custom',
@@ -160,9 +184,6 @@ export const smokepingSchema = z
       })
     }
     walk(s.targets.children, s.probe, ['targets', 'children'])
-    if (depth(s.targets.children) > 8) {
-      ctx.addIssue({ code: 'custom', path: ['targets'], message: 'at most 8 levels of targets' })
-    }
     // Bounds the CPU of one request (validation is ~10 µs per target on a slow machine).
     if (count(s.targets.children) > MAX_TARGETS) {
       ctx.addIssue({
@@ -181,7 +202,14 @@ function count(nodes: TargetNode[] | undefined): number {
 
 export type SmokepingInput = z.output<typeof smokepingSchema>
 
-function depth(nodes: TargetNode[] | undefined): number {
-  if (!nodes || nodes.length === 0) return 0
-  return 1 + Math.max(...nodes.map((n) => depth(n.children)))
+/**
+ * The depth limit on raw input, without recursion: zod's recursive schema would overflow the
+ * stack on a tree a few hundred levels deep (a 34 KB body), so this runs first.
+ */
+export function checkTargetDepth(raw: unknown): { path: string; message: string }[] {
+  const targets =
+    typeof raw === 'object' && raw !== null ? (raw as { targets?: unknown }).targets : undefined
+  return nestsDeeperThan(targets, MAX_DEPTH)
+    ? [{ path: 'targets', message: `at most ${MAX_DEPTH} levels of targets` }]
+    : []
 }

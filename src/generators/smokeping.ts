@@ -4,6 +4,7 @@
  */
 import { defineGenerator } from './generator'
 import {
+  checkTargetDepth,
   DEFAULT_BINARY,
   PROBES,
   type ProbeName,
@@ -117,6 +118,7 @@ export const smokeping = defineGenerator({
   comment: '#',
   filename: 'config',
   schema: smokepingSchema,
+  preflight: checkTargetDepth,
   render(s) {
     const targets = renderTargets(s)
     return (s.mode === 'full' ? [...renderFull(s), ...targets] : targets).join('\n')

@@ -79,6 +79,13 @@ function parseJson(value: string): unknown {
   }
 }
 
+/** The 422 for a scalar query parameter that appears more than once. */
+export function givenTwice(key: string) {
+  return invalidRequest(`${key} is given once`, {
+    errors: [{ path: `query.${key}`, message: `${key} is given once` }],
+  })
+}
+
 /** Builds the generator's raw input from query parameters; unknown parameters are a 422. */
 export function queryToInput(
   schema: z.ZodType,
@@ -114,7 +121,9 @@ export function queryToInput(
               .map((v) => convertScalar(v, element))
       out[key] = items
     } else {
-      out[key] = convertScalar(values[values.length - 1] ?? '', field)
+      // Taking the first or the last copy would hide a mistake in the URL.
+      if (values.length > 1) throw givenTwice(key)
+      out[key] = convertScalar(values[0] ?? '', field)
     }
   }
   return out

@@ -3,16 +3,16 @@ import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { AppEnv } from '../env'
-import type { Generator } from '../generators/generator'
+import { type Generator, GeneratorInputError } from '../generators/generator'
 import { findGenerator, GENERATORS } from '../generators/registry'
-import { smokepingTargetsFromChecks } from '../generators/smokeping-from-checks'
+import { smokepingTargetsFromChecks, storedTargetsError } from '../generators/smokeping-from-checks'
 import { assertToken } from '../http/auth'
 import { jsonRequestBody } from '../http/json-body'
 import { invalidRequest, JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { getChecksConfig } from '../kv/checks-store'
 import { lookupAddressesPort } from './dns-service'
-import { queryToInput, topLevelFields } from './generate-query'
+import { givenTwice, queryToInput, topLevelFields } from './generate-query'
 
 export const generateRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
@@ -196,13 +196,20 @@ function generatorOf(kind: string): Generator {
 }
 
 async function answer(c: Context<AppEnv>, g: Generator, raw: unknown) {
+  for (const key of RESERVED) if ((c.req.queries(key)?.length ?? 0) > 1) throw givenTwice(key)
   const format = c.req.query('format')
   if (format !== undefined && format !== 'text' && format !== 'json') {
     throw invalidRequest("format must be 'text' or 'json'", {
       errors: [{ path: 'query.format', message: "must be 'text' or 'json'" }],
     })
   }
-  const prepared = g.prepare(await withStoredTargets(c, g, raw))
+  const { input, stored } = await withStoredTargets(c, g, raw)
+  let prepared: ReturnType<Generator['prepare']>
+  try {
+    prepared = g.prepare(input)
+  } catch (err) {
+    throw stored && err instanceof GeneratorInputError ? storedTargetsError(err, stored) : err
+  }
   if (prepared.usesNetwork) assertToken(c, 'A live lookup (lookup=true)')
   const text = await prepared.render(
     prepared.usesNetwork ? { lookupAddresses: lookupAddressesPort(c) } : {},
@@ -230,9 +237,13 @@ function wantsJson(c: Context<AppEnv>, format: string | undefined): boolean {
  * `?source=stored` fills the SmokePing generator's targets (and step/pings) from the checks'
  * stored tree (PUT /targets), so the edge checks and a classic SmokePing can watch the same hosts.
  */
-async function withStoredTargets(c: Context<AppEnv>, g: Generator, raw: unknown): Promise<unknown> {
+async function withStoredTargets(
+  c: Context<AppEnv>,
+  g: Generator,
+  raw: unknown,
+): Promise<{ input: unknown; stored?: ReturnType<typeof smokepingTargetsFromChecks> }> {
   const source = c.req.query('source')
-  if (source === undefined) return raw
+  if (source === undefined) return { input: raw }
   if (source !== 'stored' || g.kind !== 'smokeping') {
     throw invalidRequest(
       'source=stored is the only source, and only the smokeping generator takes it',
@@ -250,11 +261,21 @@ async function withStoredTargets(c: Context<AppEnv>, g: Generator, raw: unknown)
     })
   }
   const base = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {}
+  if (Object.hasOwn(base, 'targets')) {
+    const where = c.req.method === 'GET' ? 'query' : 'json'
+    throw invalidRequest('source=stored takes the targets from PUT /targets; do not send targets', {
+      errors: [{ path: `${where}.targets`, message: 'not allowed with source=stored' }],
+    })
+  }
   const db = stored.config.database ?? {}
+  const targets = smokepingTargetsFromChecks(stored.config, stored.resolved)
   return {
-    ...(db.step !== undefined ? { step: db.step } : {}),
-    ...(db.pings !== undefined ? { pings: db.pings } : {}),
-    ...base,
-    targets: smokepingTargetsFromChecks(stored.config, stored.resolved),
+    input: {
+      ...(db.step !== undefined ? { step: db.step } : {}),
+      ...(db.pings !== undefined ? { pings: db.pings } : {}),
+      ...base,
+      targets,
+    },
+    stored: targets,
   }
 }
