@@ -53,8 +53,11 @@ function compileElement(text: string, type: 'loss' | 'rtt'): Element {
     return { kind: 'gap', max: Number(gap[1]) }
   }
   if (value === 'U' || value === 'S') {
+    // SmokePing's own rules (Smokeping.pm): U takes == or !=, S only == (the start-up marker).
+    if (value === 'S' && op !== '==')
+      throw new AlertPatternError(`'${text}': S is only valid with the == operator`)
     if (op !== '==' && op !== '!=')
-      throw new AlertPatternError(`'${text}': U and S take only == or !=`)
+      throw new AlertPatternError(`'${text}': invalid operator ${op} with U (== or != only)`)
     return { kind: 'value', test: op === '==' ? (v) => v === value : (v) => v !== value }
   }
   for (const p of op2 ? [pct, pct2] : [pct]) {

@@ -1,3 +1,4 @@
+import { printfFixed } from '../lib/printf-fixed'
 import {
   compileAlertPattern,
   type HistoryValue,
@@ -8,9 +9,13 @@ import type { ResolvedTarget } from './kinds/resolved-target'
 import type { StoredRound, TargetHistory } from './records'
 import type { AlertDef } from './targets-model'
 
-/** A notification: an alert raised or cleared for a target. */
+/**
+ * A notification, in SmokePing's three kinds: an `edgetrigger` alert is `raise`d when its
+ * pattern starts matching and `clear`ed when it stops; any other alert is `active` on every
+ * round while it matches ("is active").
+ */
 export type AlertEvent = {
-  event: 'raise' | 'clear'
+  event: 'raise' | 'clear' | 'active'
   alert: string
   type: 'loss' | 'rtt'
   target: string
@@ -30,9 +35,10 @@ const MAX_HISTORY = 100
 
 /**
  * Appends a round to a target's history (with `U` for every bucket skipped since the last
- * known one) and evaluates the target's alerts. An alert is raised when its pattern starts
- * matching and cleared when it stops: one raise per episode, never a repeat; `edgetrigger`
- * also announces the clear (SmokePing sends only on raise and clear with it).
+ * known one) and evaluates the target's alerts as SmokePing's check_alerts does: in order of
+ * `priority` (none counts as 0), an `edgetrigger` alert sends `raise` and `clear` when its
+ * match changes, any other sends `active` on every round it matches; once an alert with a
+ * priority (not 0) has sent, no later alert with a priority sends in that round.
  */
 export function evaluateAlerts(
   target: ResolvedTarget,
@@ -43,8 +49,14 @@ export function evaluateAlerts(
 ): { history: TargetHistory; events: AlertEvent[] } {
   const start: TargetHistory = previous ?? { b: round.b - 1, loss: ['S'], rtt: ['S'], active: [] }
   const gap = Math.max(0, Math.min(MAX_HISTORY, round.b - start.b - 1))
+  // The exact `loss × 100 / pings` (SmokePing's), not the 3-decimal figure the round stores:
+  // with 1 of 3 lost, `>33.333%` matches.
   const lossValue: HistoryValue =
-    round.status === 'ok' && round.lossPercent != null ? round.lossPercent : 'U'
+    round.status === 'ok' && round.lossPercent != null
+      ? round.loss != null && round.pings > 0
+        ? (round.loss * 100) / round.pings
+        : round.lossPercent
+      : 'U'
   const rttValue: HistoryValue = round.status === 'ok' && round.median != null ? round.median : 'U'
   const gaps = Array<HistoryValue>(gap).fill('U')
   const history: TargetHistory = {
@@ -54,17 +66,33 @@ export function evaluateAlerts(
     active: [],
   }
   const events: AlertEvent[] = []
-  for (const def of defs) {
-    if (!target.alerts.includes(def.name)) continue
+  // The target's alerts in its own order, then stably by priority (SmokePing sorts so).
+  const mine = target.alerts
+    .map((name) => defs.find((d) => d.name === name))
+    .filter((d): d is AlertDef => d !== undefined)
+    .sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))
+  let priorityDone = false
+  for (const def of mine) {
     const pattern = compileAlertPattern(def.pattern, def.type)
     const matched = matchesHistory(pattern, def.type === 'loss' ? history.loss : history.rtt)
     const wasActive = start.active.includes(def.name)
     if (matched) history.active.push(def.name)
-    if (matched === wasActive) continue
-    if (!matched && !def.edgetrigger) continue
+    const event: AlertEvent['event'] | undefined = def.edgetrigger
+      ? matched === wasActive
+        ? undefined
+        : matched
+          ? 'raise'
+          : 'clear'
+      : matched
+        ? 'active'
+        : undefined
+    if (!event) continue
+    // `priority = 0` is no priority to SmokePing's test, but still waits behind one that sent.
+    if (def.priority !== undefined && priorityDone) continue
+    if (def.priority) priorityDone = true
     const n = historyNeeded(pattern)
     events.push({
-      event: matched ? 'raise' : 'clear',
+      event,
       alert: def.name,
       type: def.type,
       target: target.id,
@@ -73,25 +101,17 @@ export function evaluateAlerts(
       comment: def.comment,
       pattern: def.pattern,
       to: def.to ?? sectionTo,
+      // SmokePing's log line: values as printf("%.0f"), newest last.
       loss: `loss: ${history.loss
         .slice(-n)
-        .map((v) => (typeof v === 'number' ? `${v}%` : v))
+        .map((v) => (typeof v === 'number' ? `${printfFixed(v, 0)}%` : v))
         .join(', ')}`,
       rtt: `rtt: ${history.rtt
         .slice(-n)
-        .map((v) => (typeof v === 'number' ? `${v}ms` : v))
+        .map((v) => (typeof v === 'number' ? `${printfFixed(v, 0)}ms` : v))
         .join(', ')}`,
       at: new Date(round.t).toISOString(),
     })
   }
-  // Priority (SmokePing): of several raised at once, only the lowest number is sent.
-  return { history, events: byPriority(events, defs) }
-}
-
-function byPriority(events: AlertEvent[], defs: readonly AlertDef[]): AlertEvent[] {
-  const prio = (e: AlertEvent) => defs.find((d) => d.name === e.alert)?.priority
-  const raised = events.filter((e) => e.event === 'raise' && prio(e) !== undefined)
-  if (raised.length < 2) return events
-  const best = Math.min(...raised.map((e) => prio(e) ?? Number.POSITIVE_INFINITY))
-  return events.filter((e) => e.event !== 'raise' || prio(e) === undefined || prio(e) === best)
+  return { history, events }
 }

@@ -25,7 +25,10 @@ describe('compileAlertPattern', () => {
     ['>10', 'loss', 'loss should be specified in %'],
     ['>10%', 'rtt', 'without %'],
     ['*', 'loss', 'invalid'],
-    ['>U', 'rtt', 'U and S take only'],
+    ['>U', 'rtt', 'invalid operator > with U'],
+    // SmokePing: "S is only valid with == operator".
+    ['!=S', 'loss', 'S is only valid with the == operator'],
+    ['<S', 'rtt', 'S is only valid with the == operator'],
     ['*0*,>1%', 'loss', 'X >= 1'],
     ['>1%,,>1%', 'loss', 'empty element'],
   ] as const)('rejects %s (%s)', (pattern, type, message) => {

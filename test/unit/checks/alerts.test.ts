@@ -62,14 +62,50 @@ describe('evaluateAlerts', () => {
     expect(events).toEqual(['3:raise:bigloss', '4:clear:bigloss'])
   })
 
-  it('does not announce the clear without edgetrigger, and does not repeat a raise', () => {
+  it('without edgetrigger, says "is active" on every round it matches and never clears (SmokePing)', () => {
     const { events } = replay([
       round(1, 0, 150),
       round(2, 0, 150),
       round(3, 0, 50),
       round(4, 0, 150),
     ])
-    expect(events).toEqual(['1:raise:slow', '4:raise:slow'])
+    expect(events).toEqual(['1:active:slow', '2:active:slow', '4:active:slow'])
+  })
+
+  it('sends by priority as check_alerts does: after one with a priority sent, no later prioritised one', () => {
+    const prio = (name: string, priority: number | undefined, edgetrigger = false): AlertDef => ({
+      name,
+      type: 'rtt',
+      pattern: '>100',
+      comment: name,
+      ...(edgetrigger ? { edgetrigger } : {}),
+      ...(priority !== undefined ? { priority } : {}),
+    })
+    // Listed out of order: sorted by priority (none = 0), stably.
+    const all = [prio('p2', 2), prio('none', undefined), prio('p1', 1), prio('p3', 3, true)]
+    const t = { ...target, alerts: ['p2', 'none', 'p1', 'p3'] }
+    const once = evaluateAlerts(t, undefined, round(1, 0, 150), all, undefined)
+    // p1 sends first and sets the mark; p2 and p3 (prioritised, later) stay silent; 'none' sends.
+    expect(once.events.map((e) => `${e.event}:${e.alert}`)).toEqual(['active:none', 'active:p1'])
+    // The silenced edge alert still counts as matched: no raise for it next round either.
+    expect(once.history.active).toEqual(['none', 'p1', 'p2', 'p3'])
+    // priority 0 sets no mark (SmokePing tests it for truth): a later prioritised alert still sends.
+    const zero = evaluateAlerts(
+      { ...target, alerts: ['p1', 'z'] },
+      undefined,
+      round(1, 0, 150),
+      [prio('p1', 1), prio('z', 0)],
+      undefined,
+    )
+    expect(zero.events.map((e) => e.alert)).toEqual(['z', 'p1'])
+  })
+
+  it('keeps the exact loss percentage in the history: 1 of 3 lost matches >33.333%', () => {
+    const def: AlertDef = { name: 'third', type: 'loss', pattern: '>33.333%', comment: 'x' }
+    const r: StoredRound = { ...round(1, 1, 10), pings: 3, lossPercent: 33.333 }
+    const out = evaluateAlerts({ ...target, alerts: ['third'] }, undefined, r, [def], undefined)
+    expect(out.events.map((e) => e.alert)).toEqual(['third'])
+    expect(out.events[0]?.loss).toBe('loss: 33%')
   })
 
   it('fills skipped buckets with U and keeps SmokePing history strings', () => {
