@@ -1,41 +1,9 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveTargets } from '../../../src/checks/resolve-targets'
 import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
 import { smokepingTargetsFromChecks } from '../../../src/generators/smokeping-from-checks'
-import { generate, run, tempDir } from './helpers'
-
-/** The directories and files `smokeping --check` insists exist (reference §7). */
-function smokepingDirs() {
-  const d = tempDir()
-  for (const sub of ['cache', 'data', 'run']) mkdirSync(join(d, sub))
-  writeFileSync(join(d, 'smokemail'), 'Subject: smokeping\n')
-  // tcpping is not packaged in Debian; --check only needs an executable file.
-  const tcpping = join(d, 'tcpping')
-  writeFileSync(tcpping, '#!/bin/sh\nexit 0\n')
-  chmodSync(tcpping, 0o755)
-  return {
-    dir: d,
-    general: {
-      owner: 'edgeping tests',
-      contact: 'ops@example.invalid',
-      cgiurl: 'http://127.0.0.1/smokeping.cgi',
-      imgcache: join(d, 'cache'),
-      imgurl: 'cache',
-      datadir: join(d, 'data'),
-      piddir: join(d, 'run'),
-      smokemail: join(d, 'smokemail'),
-    },
-    binaries: { TCPPing: tcpping },
-  }
-}
-
-function check(text: string, dir: string) {
-  const file = join(dir, 'config')
-  writeFileSync(file, text)
-  return run('smokeping', ['--check', `--config=${file}`])
-}
+import { generate } from './helpers'
+import { smokepingCheck, smokepingDirs } from './smokeping-check'
 
 const TARGETS = {
   title: 'Edge latency',
@@ -70,7 +38,7 @@ describe('smokeping', () => {
     })
     for (const probe of ['FPing', 'FPing6', 'TCPPing', 'DNS', 'Curl'])
       expect(text).toContain(`\n+ ${probe}\n`)
-    const r = check(text, s.dir)
+    const r = smokepingCheck(text, s.dir)
     expect(r.out).toContain('syntax OK')
     expect(r.status).toBe(0)
   })
@@ -93,7 +61,7 @@ describe('smokeping', () => {
       targets: TARGETS,
       binaries: s.binaries,
     })
-    const r = check(text.replace('pings = 20', 'pings = 2'), s.dir)
+    const r = smokepingCheck(text.replace('pings = 20', 'pings = 2'), s.dir)
     expect(r.status).not.toBe(0)
     expect(r.out).toContain('The pings value must be at least 3')
   })
@@ -184,7 +152,7 @@ lookup = example.test
     expect(text).toContain(
       '++ ssh\nprobe = TCPPing\nmenu = ssh\ntitle = SSH on the router\nhost = 192.0.2.1\nport = 22',
     )
-    const r = check(text, dirs.dir)
+    const r = smokepingCheck(text, dirs.dir)
     expect(r.out).toContain('syntax OK')
     expect(r.status).toBe(0)
   })
