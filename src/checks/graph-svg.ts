@@ -40,8 +40,9 @@ const CH = 200
 export function renderSmokeGraph(g: GraphInput): string {
   const known = g.points.filter((p) => p.loss !== null)
   const medians = known.map((p) => p.median).filter((m): m is number => m !== null)
-  // findmax: the largest median in the window × 1.2, so the smoke above it runs off the top.
-  const ymax = niceMax((medians.length ? Math.max(...medians) : 1) * 1.2)
+  // SmokePing's findmax and `--rigid --upper-limit`: the axis ends exactly at the largest median
+  // in the window × 1.2 (not rounded to a tick), so the smoke above it runs off the top.
+  const ymax = upperLimit(medians)
   const x = (t: number) => X0 + ((t - g.start) / (g.end - g.start)) * CW
   const y = (v: number) => Y0 + CH - (Math.min(v, ymax) / ymax) * CH
   const out: string[] = []
@@ -53,8 +54,10 @@ export function renderSmokeGraph(g: GraphInput): string {
   )
   out.push(...grid(g, ymax, x, y))
 
-  const half = Math.floor(g.pings / 2)
-  const bands: string[][] = Array.from({ length: half }, () => [])
+  // SmokePing's smokecol: floor(pings / 2) bands, pairing ping i with ping pings+1-i, and the
+  // grey of band i computed with half = pings / 2 unrounded (5 pings: #a4a4a4 and #585858).
+  const half = g.pings / 2
+  const bands: string[][] = Array.from({ length: Math.floor(half) }, () => [])
   const bars: Map<string, string[]> = new Map()
   let line = ''
   let pen = false
@@ -68,7 +71,7 @@ export function renderSmokeGraph(g: GraphInput): string {
     }
     const n = p.smoke.length
     if (g.pings >= 3) {
-      for (let i = 1; i <= half; i++) {
+      for (let i = 1; i <= bands.length; i++) {
         const lo = p.smoke[i - 1]
         const hi = p.smoke[n - i]
         // A band with an unknown end is not drawn: lost pings remove the outer bands first.
@@ -116,8 +119,10 @@ function grid(
   y: (v: number) => number,
 ): string[] {
   const out: string[] = []
-  const stepY = niceStep(ymax / 5)
-  for (let v = 0; v <= ymax + 1e-9; v += stepY) {
+  // Grid lines and labels at a round step, never above the (rigid, unrounded) top.
+  const stepY = niceStep(ymax / 6)
+  for (let k = 0; k * stepY <= ymax * (1 + 1e-9); k++) {
+    const v = k * stepY
     const yy = f(y(v))
     out.push(
       `<line x1="${X0}" y1="${yy}" x2="${X0 + CW}" y2="${yy}" stroke="#ff9090" stroke-dasharray="1,2"/>`,
@@ -204,15 +209,20 @@ function formatMs(v: number): string {
   return `${Number(v.toPrecision(3))} ms`
 }
 
+/** The smallest 1, 2 or 5 × 10^k step ≥ `raw`. */
 function niceStep(raw: number): number {
   const p = 10 ** Math.floor(Math.log10(raw || 1))
   for (const m of [1, 2, 5, 10]) if (raw <= m * p) return m * p
   return 10 * p
 }
 
-function niceMax(v: number): number {
-  const s = niceStep(v / 5)
-  return Math.ceil(v / s) * s
+/**
+ * The top of the y axis: SmokePing's findmax (the largest median × 1.2) passed to rrdgraph as
+ * `--rigid --upper-limit`. A window without a median gets 1.2 ms (× 1.2 of a nominal 1 ms).
+ */
+export function upperLimit(medians: readonly number[]): number {
+  const max = medians.length ? Math.max(...medians) : 0
+  return (max > 0 ? max : 1) * 1.2
 }
 
 const MIN = 60_000

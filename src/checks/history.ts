@@ -1,6 +1,6 @@
 import type { ResolvedTarget } from './kinds/resolved-target'
 import type { Aggregate, CheckStore, StoredConfig, StoredRound } from './records'
-import { aggregate } from './rollup'
+import { aggregate, withoutAcc } from './rollup'
 
 export type Resolution = 'raw' | 'hour' | 'day'
 
@@ -207,7 +207,8 @@ export async function readSeries(
     }
     const aggregates = resolution === 'hour' ? hourAggregates : dayAggregates
     const points = span.to > span.from ? await aggregates(stored, reads, target, span) : []
-    return { resolution, points }
+    // The accumulators stored with each aggregate serve the day rollup, not the API.
+    return { resolution, points: points.map(withoutAcc) }
   }
   // The plan first, against a store with no records: every recent period then falls through to
   // its finer records, the most this request can read. The count depends on the target's step

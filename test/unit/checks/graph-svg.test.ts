@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { renderSmokeGraph } from '../../../src/checks/graph-svg'
+import { renderSmokeGraph, upperLimit } from '../../../src/checks/graph-svg'
 import { sampleSeries } from './sample-series'
 
 const END = Date.UTC(2026, 10, 25, 16, 30)
@@ -76,5 +77,74 @@ describe('renderSmokeGraph', () => {
     const fills = [...one.matchAll(/<path fill="(#[0-9a-f]{6})" d=/g)].map((m) => m[1])
     expect(fills).not.toContain('#dddddd')
     expect(fills).toHaveLength(9)
+  })
+
+  const fillsFor = (pings: number) =>
+    [
+      ...renderSmokeGraph({
+        ...input,
+        pings,
+        points: [
+          {
+            t: input.start,
+            span: 300_000,
+            median: 100,
+            loss: 0,
+            smoke: Array.from({ length: pings }, (_, k) => 10 + k),
+          },
+        ],
+      }).matchAll(/<path fill="(#[0-9a-f]{6})" d=/g),
+    ].map((m) => (m[1] ?? '').slice(1))
+
+  // SmokePing 2.7.3's own smokecol (Smokeping.pm), run as
+  // perl -MSmokeping -e 'print join(" ", map { /STACK:smoke\d+#(\w+)/ ? $1 : () } @{Smokeping::smokecol($ARGV[0])})' N
+  // It divides by half = count / 2 unrounded, so odd counts are not those of count - 1.
+  const SMOKECOL: Record<number, string[]> = {
+    3: ['717171'],
+    5: ['a4a4a4', '585858'],
+    7: ['b9b9b9', '838383', '4d4d4d'],
+    20: [
+      ...['dddddd', 'cacaca', 'b7b7b7', 'a4a4a4', '919191'],
+      ...['7e7e7e', '6b6b6b', '585858', '454545', '323232'],
+    ],
+  }
+
+  it.each([3, 5, 7, 20])('greys the bands for %i pings as SmokePing smokecol does', (pings) => {
+    expect(fillsFor(pings)).toEqual(SMOKECOL[pings])
+  })
+
+  const smokeping = spawnSync('perl', ['-MSmokeping', '-e1']).status === 0
+  it.skipIf(!smokeping)('matches the installed Smokeping::smokecol for 3..40 pings', () => {
+    const run = spawnSync(
+      'perl',
+      [
+        '-MSmokeping',
+        '-e',
+        'for my $n (3..40) { print join(" ", map { /STACK:smoke\\d+#(\\w+)/ ? $1 : () } @{Smokeping::smokecol($n)}), "\\n" }',
+      ],
+      { encoding: 'utf8' },
+    )
+    const lines = run.stdout.trim().split('\n')
+    expect(lines).toHaveLength(38)
+    lines.forEach((line, i) => {
+      expect(fillsFor(i + 3), `${i + 3} pings`).toEqual(line.split(' '))
+    })
+  })
+
+  it('ends the y axis exactly at the largest median × 1.2 (--rigid --upper-limit)', () => {
+    expect(upperLimit([3, 21, 17])).toBeCloseTo(25.2, 9)
+    expect(upperLimit([])).toBeCloseTo(1.2, 9)
+    const svg21 = renderSmokeGraph({
+      ...input,
+      points: [
+        { t: input.start, span: 300_000, median: 21, loss: 0, smoke: Array(20).fill(21) },
+        { t: input.start + 300_000, span: 300_000, median: 3, loss: 0, smoke: Array(20).fill(3) },
+      ],
+    })
+    // the largest median sits at 1/1.2 of the canvas height (top 33, height 200): y = 66.3
+    expect(svg21).toMatch(/<path id="median" [^>]*d="M67 66\.3H/)
+    // tick labels on a round step inside the range: 0 to 25 ms, none above 25.2
+    const labels = [...svg21.matchAll(/text-anchor="end">([\d.]+) ms</g)].map((m) => m[1])
+    expect(labels).toEqual(['0', '5', '10', '15', '20', '25'])
   })
 })

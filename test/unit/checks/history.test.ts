@@ -6,7 +6,9 @@ import {
   readSeries,
 } from '../../../src/checks/history'
 import { prepareConfig } from '../../../src/checks/prepare-config'
-import type { CheckStore } from '../../../src/checks/records'
+import type { CheckStore, StoredRound } from '../../../src/checks/records'
+import { aggregate, withoutAcc } from '../../../src/checks/rollup'
+import { rollupDay, rollupHour } from '../../../src/checks/scheduler'
 import { memoryStore } from './memory-store'
 
 const budgets = { subrequests: 50, webhookReserve: 2, tickWritesPerDay: 950 }
@@ -225,5 +227,76 @@ describe('readSeries read plan', () => {
     const whole = await hourOf(now)
     expect(whole).toMatchObject({ n: 2, median: 30 })
     expect(await hourOf(MIDNIGHT + 10 * HOUR_MS + 30 * 60_000)).toEqual(whole)
+  })
+})
+
+describe('readSeries rollups: RRD xff per data source', () => {
+  const offset = stored.plan.offsets.a ?? 0
+  const dayMinute = MIDNIGHT / 60_000
+  /** Round k of the day: 2 of 3 lose all 20 pings in the first 6 hours, half are unknown in hour 7; others lose 0 or 1 ping. */
+  const roundAt = (k: number): StoredRound => {
+    const minute = dayMinute + offset + 5 * k
+    const hour = Math.floor(k / 12)
+    const base = { id: 'a', t: minute * 60_000, pings: 20, b: minute / 5, m: minute }
+    if (hour < 6 && k % 3 !== 0)
+      return {
+        ...base,
+        status: 'ok',
+        loss: 20,
+        median: null,
+        min: null,
+        max: null,
+        smoke: Array(20).fill(null),
+      }
+    if (hour === 7 && k % 2 === 0) return { ...base, status: 'unknown' }
+    const rtt = 10 + (k % 7)
+    const lost = k % 12 < 4 ? 1 : 0
+    return {
+      ...base,
+      status: 'ok',
+      loss: lost,
+      median: rtt,
+      min: rtt - 1,
+      max: rtt + 1,
+      smoke: [...Array(lost).fill(null), ...Array(20 - lost).fill(rtt)],
+    }
+  }
+  const rounds = Array.from({ length: 288 }, (_, k) => roundAt(k))
+
+  async function storeDay(rollups: boolean): Promise<CheckStore> {
+    const store = memoryStore()
+    for (const r of rounds) await store.putTick(r.m, { v: 1, minute: r.m, rounds: [r], hist: {} })
+    if (rollups) {
+      for (let h = 0; h < 24; h++) await rollupHour(stored, dayMinute + h * 60, store)
+      await rollupDay(dayMinute, store)
+    }
+    return store
+  }
+
+  it('shows an hour where most rounds lost everything with its loss and no median', async () => {
+    const now = MIDNIGHT + 2 * HOUR_MS
+    const store = await storeDay(false)
+    const s = await readSeries(stored, store, target, MIDNIGHT, now, 'hour', now)
+    const first = s.resolution === 'hour' ? s.points[0] : undefined
+    // 8 rounds lost 20 pings, 4 lost 1 or none: loss (8 × 20 + 1 + 1) / 12, median unknown
+    expect(first).toMatchObject({ n: 12, unknown: 0, loss: 13.5, median: null, min: null })
+    expect(first?.smoke.every((v) => v === null)).toBe(true)
+    // the accumulators stay in the records: the API shows the aggregate only
+    expect(first).not.toHaveProperty('acc')
+  })
+
+  it('rolls a day up from its hour records as from its rounds (per data source PDPs)', async () => {
+    const now = MIDNIGHT + 3 * DAY_MS
+    const store = await storeDay(true)
+    const s = await readSeries(stored, store, target, MIDNIGHT, MIDNIGHT + DAY_MS, 'day', now)
+    const fromRounds = withoutAcc(aggregate(MIDNIGHT, rounds))
+    expect(s.resolution === 'day' && s.points).toEqual([fromRounds])
+    // the six lossy hours are a quarter of the day's PDPs: the day keeps a median
+    expect(fromRounds.median).not.toBeNull()
+    const hours = await readSeries(stored, store, target, MIDNIGHT, MIDNIGHT + DAY_MS, 'hour', now)
+    const points = hours.resolution === 'hour' ? hours.points : []
+    expect(points.slice(0, 6).map((p) => p.median)).toEqual(Array(6).fill(null))
+    expect(points[7]).toMatchObject({ n: 6, unknown: 6 })
+    expect(points[7]?.median).not.toBeNull()
   })
 })
