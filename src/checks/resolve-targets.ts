@@ -12,6 +12,7 @@ import {
   PROBE_VARS,
   type ProbeDef,
   sectionNameClash,
+  shownMenuTitle,
   type TargetNode,
   type TargetsConfig,
 } from './targets-model'
@@ -119,11 +120,6 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
         )
       }
     }
-    if (path.length > 0 && (node.menu === undefined || node.title === undefined)) {
-      // SmokePing makes menu and title mandatory; the section name is a fine default.
-      node.menu ??= node.name
-      node.title ??= node.name
-    }
     if (node.host !== undefined && node.host !== '') {
       if (node.children?.length)
         fail('bad_value', 'a target with host cannot have sub-sections', 'host')
@@ -195,8 +191,8 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
     if (timeout > 30) fail('bad_value', 'timeout must be at most 30 s', 'timeout')
     const target: ResolvedTarget = {
       id,
-      title: node.title ?? node.name,
-      menu: node.menu ?? node.name,
+      // As SmokePing shows them (its init_target_tree): the host where menu or title is unset.
+      ...shownMenuTitle(node),
       host,
       kind: kind?.name ?? '',
       probe: probeName ?? '',

@@ -1,5 +1,8 @@
-/** One logical line of a SmokePing config: continuations joined, with its first line number. */
-export type ConfigLine = { text: string; line: number }
+/**
+ * One logical line of a SmokePing config: continuations joined, with its first line number and,
+ * when a `\` continued it, its last one (Config::Grammar names the last in its errors).
+ */
+export type ConfigLine = { text: string; line: number; last?: number }
 
 /**
  * Splits a config into logical lines as Config::Grammar (SmokePing's reader) does: each line
@@ -20,7 +23,12 @@ export function logicalLines(text: string): ConfigLine[] {
       i++
       t += ` ${(raw[i] ?? '').trim()}`
     }
-    out.push({ text: t, line })
+    out.push(i + 1 > line ? { text: t, line, last: i + 1 } : { text: t, line })
   }
   return out
+}
+
+/** ` (lines 3-5, joined by \)` for a continued line, else nothing: for error messages. */
+export function spanNote(l: ConfigLine): string {
+  return l.last !== undefined ? ` (lines ${l.line}-${l.last}, joined by \\)` : ''
 }

@@ -1,5 +1,5 @@
-import { logicalLines } from './smokeping-lines'
-import { TargetsConfigError } from './targets-error'
+import { type ConfigLine, logicalLines, spanNote } from './smokeping-lines'
+import { TargetsConfigError, type TargetsErrorCode } from './targets-error'
 import {
   type AlertDef,
   KEPT_VARS,
@@ -27,6 +27,10 @@ const KNOWN_SECTIONS = new Set([
 ])
 /** Sections we read; the others (General, Presentation, Slaves, InfluxDB) are skipped whole. */
 const READ_SECTIONS = new Set(['Database', 'Probes', 'Targets', 'Alerts'])
+/** Config::Grammar's `@define NAME value`, read before any substitution. */
+const DEFINE = /^@define\s+(\S+)\s+(.*)$/
+const DEFINE_NAME = /^[A-Za-z0-9_]+$/
+const WORD_CHAR = /^[A-Za-z0-9_]$/
 const TARGET_TEXT_VARS = new Set(['menu', 'title', 'remark', 'host', 'probe', 'alerts'])
 const NUMBER_VARS = new Set(['pings', 'step', 'timeout', 'port'])
 
@@ -40,8 +44,17 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
   const lines = logicalLines(text)
   const config: TargetsConfig = { targets: { name: '' } }
   const sources: SourceLines = new Map([['', { section: 1, vars: {} }]])
-  // Text without a section header is the body of *** Targets ***.
-  let section = lines[0]?.text.startsWith('***') ? '' : 'Targets'
+  // Text without a section header is the body of *** Targets ***: decided on the first line
+  // that is not an @define.
+  let section: string | undefined
+  /*
+   * Config::Grammar keeps a section's variables and sub-sections in one table, and refuses a
+   * name set twice there: `variable already defined`, `section or variable already exists`.
+   * scopes[0] holds the `***` sections, scopes[n] the names set in the section n levels down
+   * (an inherited value is not the section's own, so it may be set once).
+   */
+  let scopes: Set<string>[] = [new Set()]
+  const defines = new Map<string, string>()
   let stack: TargetNode[] = [config.targets]
   let probe: ProbeDef | undefined
   let probeParent: ProbeDef | undefined
@@ -49,79 +62,121 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
   let alertLine = 0
   const alertsSeen: { def: AlertDef; line: number }[] = []
 
-  for (const { text: t, line } of lines) {
+  let current: ConfigLine = { text: '', line: 1 }
+  for (const cl of lines) {
+    current = cl
+    try {
+      readLine(cl)
+    } catch (err) {
+      // A continued line: Config::Grammar names its last line, we its first, so say both.
+      if (!(err instanceof TargetsConfigError) || err.line !== cl.line || !cl.last) throw err
+      const message = err.message.replace(/^line \d+: /, '')
+      throw new TargetsConfigError(err.code, `${message}${spanNote(cl)}`, err.line, err.path)
+    }
+  }
+  closeAlert()
+  if (alertsSeen.length > 0) {
+    config.alerts = { ...config.alerts, list: alertsSeen.map((a) => a.def) }
+    for (const a of alertsSeen) sources.set(`alert:${a.def.name}`, { section: a.line, vars: {} })
+  }
+  return { config, lines: sources }
+
+  function readLine(cl: ConfigLine): void {
+    const { line } = cl
+    if (/^@include(\s|$)/.test(cl.text)) {
+      fail(
+        'syntax',
+        "@include is not supported: uploaded text cannot include files from the server; put the included file's text in its place",
+      )
+    }
+    const define = DEFINE.exec(cl.text)
+    if (define) {
+      const name = define[1] ?? ''
+      if (!DEFINE_NAME.test(name)) {
+        fail(
+          'syntax',
+          `@define ${name}: SmokePing matches a define's name as a Perl regular expression; only names of letters, digits and _ (which match only themselves) are supported`,
+        )
+      }
+      defines.set(name, define[2] ?? '')
+      return
+    }
+    const t = expandDefines(cl.text, defines, fail)
     const header = /^\*\*\*\s*(.*?)\s*\*\*\*$/.exec(t)
     if (header) {
       const name = header[1] ?? ''
-      if (!KNOWN_SECTIONS.has(name))
-        throw new TargetsConfigError('syntax', `unknown section '${name}'`, line)
+      if (!KNOWN_SECTIONS.has(name)) fail('syntax', `unknown section '${name}'`)
+      enter(1, name)
       closeAlert()
       section = name
-      continue
+      return
     }
-    if (!READ_SECTIONS.has(section)) continue
+    if (section === undefined) {
+      section = 'Targets'
+      scopes = [new Set(['Targets']), new Set()]
+    }
+    if (!READ_SECTIONS.has(section)) {
+      // Skipped, but Config::Grammar's table rules hold there too.
+      const plus = /^(\++)\s*(.*)$/.exec(t)
+      if (plus) enter((plus[1] ?? '').length + 1, plus[2] ?? '')
+      const v = /^(\S+)\s*=\s*(.*)$/.exec(t)
+      if (!plus && v) setOwn(v[1] ?? '')
+      return
+    }
     const sub = /^(\++)\s*(\S*)\s*$/.exec(t)
     if (sub) {
       const level = (sub[1] ?? '').length
       const name = sub[2] ?? ''
-      if (!SECTION_NAME.test(name)) {
-        throw new TargetsConfigError('bad_name', `unknown section '${name}'`, line)
-      }
+      if (!SECTION_NAME.test(name)) fail('bad_name', `unknown section '${name}'`)
       if (section === 'Targets') {
-        if (level > stack.length)
-          throw new TargetsConfigError('nesting', 'section nesting error', line)
+        if (level > stack.length) fail('nesting', 'section nesting error')
         stack = stack.slice(0, level)
         const parent = stack[level - 1] ?? config.targets
         if (parent.children?.some((c) => c.name === name)) {
-          throw new TargetsConfigError('bad_name', `section '${name}' appears twice`, line)
+          fail('bad_name', `section '${name}' appears twice (section or variable already exists)`)
         }
         const node: TargetNode = { name }
         parent.children = [...(parent.children ?? []), node]
         stack.push(node)
         sources.set(pathOf(stack), { section: line, vars: {} })
       } else if (section === 'Probes') {
-        if (level > 2 || (level === 2 && !probeParent)) {
-          throw new TargetsConfigError('nesting', 'section nesting error', line)
-        }
+        if (level > 2 || (level === 2 && !probeParent)) fail('nesting', 'section nesting error')
         const module = level === 1 ? name : (probeParent?.module ?? name)
         probe = { name, module, vars: level === 2 ? { ...probeParent?.vars } : {} }
         if (level === 1) probeParent = probe
         config.probes = [...(config.probes ?? []), probe]
       } else if (section === 'Alerts') {
-        if (level !== 1) throw new TargetsConfigError('nesting', 'section nesting error', line)
+        if (level !== 1) fail('nesting', 'section nesting error')
         closeAlert()
         alert = { name, type: 'loss', pattern: '', comment: '' }
         alertLine = line
       } else {
-        throw new TargetsConfigError('nesting', 'section nesting error', line)
+        fail('nesting', 'section nesting error')
       }
-      continue
+      enter(level + 1, name)
+      return
     }
     const assign = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(t)
     if (!assign) {
       // The Database table (`AVERAGE 0.5 1 1008`) belongs to RRD: nothing to keep.
       if (section === 'Database' && /^\S+\s+[\d.]+\s+\d+\s+\d+$/.test(t)) {
         if (!/^(AVERAGE|MIN|MAX)\s/.test(t))
-          throw new TargetsConfigError(
-            'syntax',
-            'column 1: Choose a valid consolidation function',
-            line,
-          )
-        continue
+          fail('syntax', 'column 1: Choose a valid consolidation function')
+        return
       }
-      throw new TargetsConfigError('syntax', `expected 'variable = value', got '${t}'`, line)
+      fail('syntax', `expected 'variable = value', got '${t}'`)
     }
     const key = assign[1] ?? ''
     const value = (assign[2] ?? '').trim()
     // Only a continued line can carry a # this far (SmokePing cuts comments on a line's first
     // part only); exported again, it would start a comment, so it is refused as in JSON.
     if (value.includes('#')) {
-      throw new TargetsConfigError(
+      fail(
         'bad_value',
         `${key}: a # inside a value (from a continued line) cannot be written back as SmokePing text, where it starts a comment`,
-        line,
       )
     }
+    setOwn(key)
     if (section === 'Targets') {
       const node = stack.at(-1) ?? config.targets
       setTargetVar(node, key, value, line)
@@ -143,17 +198,44 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
         if (key === 'to') config.alerts = { ...config.alerts, list: [], to: value }
         else if (key !== 'from')
           throw new TargetsConfigError('unknown_variable', `unknown variable '${key}'`, line)
-        continue
+        return
       }
       setAlertVar(alert, key, value, line)
     }
   }
-  closeAlert()
-  if (alertsSeen.length > 0) {
-    config.alerts = { ...config.alerts, list: alertsSeen.map((a) => a.def) }
-    for (const a of alertsSeen) sources.set(`alert:${a.def.name}`, { section: a.line, vars: {} })
+
+  function fail(code: TargetsErrorCode, message: string): never {
+    throw new TargetsConfigError(code, message, current.line)
   }
-  return { config, lines: sources }
+
+  /** Config::Grammar's _goto_level: `***` is level 1, `+` level 2, and so on. */
+  function enter(level: number, name: string): void {
+    if (level > scopes.length)
+      throw new TargetsConfigError('nesting', 'section nesting error', current.line)
+    scopes = scopes.slice(0, level)
+    const names = scopes[level - 1] ?? new Set()
+    if (names.has(name)) {
+      throw new TargetsConfigError(
+        'bad_name',
+        `section '${name}' appears twice (section or variable already exists)`,
+        current.line,
+      )
+    }
+    names.add(name)
+    scopes.push(new Set())
+  }
+
+  function setOwn(key: string): void {
+    const names = scopes.at(-1)
+    if (names?.has(key)) {
+      throw new TargetsConfigError(
+        'syntax',
+        `variable '${key}' already defined in this section (SmokePing refuses a second value)`,
+        current.line,
+      )
+    }
+    names?.add(key)
+  }
 
   function closeAlert(): void {
     if (!alert) return
@@ -169,6 +251,44 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
     alertsSeen.push({ def: alert, line: alertLine })
     alert = undefined
   }
+}
+
+/**
+ * Config::Grammar's `@define`: every later line (headers and section names included) has each
+ * defined NAME replaced by its value, everywhere in the line (`s/NAME/value/g`). It loops over a
+ * Perl hash, so with several defines their order is random, and `@define A B` with `@define B C`
+ * makes `A` either `B` or `C` from one run to the next. Such lines are refused: with more than
+ * one define, a name used on a line must stand alone (not inside a longer word, where another
+ * define's value could complete or break it) and the value put in must hold no other define's
+ * name. Then every order gives the same line.
+ */
+function expandDefines(
+  text: string,
+  defines: ReadonlyMap<string, string>,
+  fail: (code: TargetsErrorCode, message: string) => never,
+): string {
+  const used = [...defines.keys()].filter((name) => text.includes(name))
+  if (defines.size > 1) {
+    const order =
+      'SmokePing applies @define in a random order, so the line could read differently from run to run'
+    for (const name of used) {
+      for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+        if (WORD_CHAR.test(text[i - 1] ?? '') || WORD_CHAR.test(text[i + name.length] ?? '')) {
+          fail(
+            'syntax',
+            `@define ${name} is used inside a longer word while other defines exist: ${order}`,
+          )
+        }
+      }
+      const value = defines.get(name) ?? ''
+      const inner = [...defines.keys()].find((other) => other !== name && value.includes(other))
+      if (inner !== undefined)
+        fail('syntax', `the value of @define ${name} holds the define ${inner}: ${order}`)
+    }
+  }
+  let out = text
+  for (const name of used) out = out.split(name).join(defines.get(name) ?? '')
+  return out
 }
 
 function setTargetVar(node: TargetNode, key: string, value: string, line: number): void {

@@ -137,3 +137,17 @@ export function sectionNameClash(name: string): string | null {
   if (name.startsWith('_')) return 'must not start with _ (SmokePing keeps its own keys so)'
   return null
 }
+
+/**
+ * The menu entry and page title SmokePing shows for a node. Only the Targets root must set them;
+ * below it, SmokePing's init_target_tree fills each unset one (Perl `||=`, so also an empty
+ * value or `0`) with the host, or `unknown` for a group: `$tree->{menu} ||= $tree->{host} ||
+ * "unknown"`. The stored tree keeps what was written: filled in, it would export lines the
+ * uploaded text never had.
+ */
+export function shownMenuTitle(node: TargetNode): { menu: string; title: string } {
+  const fill = node.host || 'unknown'
+  const shown = (v: string | undefined): string =>
+    v === undefined || v === '' || v === '0' ? fill : v
+  return { menu: shown(node.menu), title: shown(node.title) }
+}

@@ -1,5 +1,9 @@
 import type { ResolvedTarget } from '../checks/kinds/resolved-target'
-import type { TargetNode as CheckNode, TargetsConfig } from '../checks/targets-model'
+import {
+  type TargetNode as CheckNode,
+  shownMenuTitle,
+  type TargetsConfig,
+} from '../checks/targets-model'
 import { type FieldIssue, GeneratorInputError } from './generator'
 import type { ProbeName, TargetNode } from './smokeping-input'
 
@@ -23,8 +27,10 @@ export function smokepingTargetsFromChecks(
     const children = (node.children ?? [])
       .map((c) => walk(c, [...path, c.name]))
       .filter((c): c is TargetNode => c !== null)
-    const out: TargetNode = { name: node.name, title: node.title ?? node.menu ?? node.name }
-    if (node.menu !== undefined) out.menu = node.menu
+    // What SmokePing shows for the stored node (an unset menu or title is its host, or unknown),
+    // written out: the generated config then shows the same.
+    const shown = shownMenuTitle(node)
+    const out: TargetNode = { name: node.name, title: shown.title, menu: shown.menu }
     const probe = t ? PROBE_OF_KIND[t.kind] : undefined
     if (t && probe) {
       out.probe = probe

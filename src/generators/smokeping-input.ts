@@ -27,17 +27,18 @@ const sectionName = z
  * Titles and menus as the stored tree (PUT /targets) writes them: Config::Grammar, SmokePing's
  * config reader, only cuts a comment at any `#` and joins a line ending in `\`, so the set is
  * wider than safeText (parentheses, brackets, %, &, ?, =, *, ~, any letter). Quotes, `<>`, `!`,
- * `;`, `$`, backtick, braces, `|` stay out: SmokePing's CGI puts titles into HTML.
+ * `;`, `$`, backtick, braces, `|` stay out: SmokePing's CGI puts titles into HTML. A host shown
+ * as a menu (SmokePing's default) may start with `:` (`::1`).
  */
 const TITLE =
-  /^[\p{L}\p{N}([](?:[\p{L}\p{M}\p{N} ._,:/@+()[\]%&?=*~-]*[\p{L}\p{M}\p{N}._,:/@+()[\]%&?=*~-])?$/u
+  /^[\p{L}\p{N}([:](?:[\p{L}\p{M}\p{N} ._,:/@+()[\]%&?=*~-]*[\p{L}\p{M}\p{N}._,:/@+()[\]%&?=*~-])?$/u
 const configText = (max: number) =>
   z
     .string()
     .max(max)
     .regex(
       TITLE,
-      'may contain only letters, digits, spaces and . _ , : / @ + - ( ) [ ] % & ? = * ~ (starting with a letter, digit, ( or [, not ending with a space)',
+      'may contain only letters, digits, spaces and . _ , : / @ + - ( ) [ ] % & ? = * ~ (starting with a letter, digit, ( or [ or : as an IPv6 host does, not ending with a space)',
     )
 
 // Curl runs without a shell (exec of an argument list); `%host%` is optional (a URL may name its host).

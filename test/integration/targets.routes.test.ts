@@ -81,6 +81,29 @@ describe('PUT /targets', () => {
     expect(p).toMatchObject({ status: 422, line: 4, code: 'nesting' })
   })
 
+  it('refuses what smokeping --check refuses: a variable set twice, a section repeated, @include', async () => {
+    const twice = await problemOf(
+      await put('probe = tcp\n+ a\nhost = 192.0.2.1\nhost = 192.0.2.2\n'),
+    )
+    expect(twice).toMatchObject({ status: 422, line: 4, code: 'syntax' })
+    expect(twice.detail).toContain("variable 'host' already defined")
+    const again = await problemOf(
+      await put('*** Targets ***\nprobe = tcp\n+ a\nhost = 192.0.2.1\n*** Targets ***\n'),
+    )
+    expect(again).toMatchObject({ status: 422, line: 5, code: 'bad_name' })
+    const inc = await problemOf(await put('probe = tcp\n@include /etc/passwd\n'))
+    expect(inc).toMatchObject({ status: 422, line: 2, code: 'syntax' })
+    expect(inc.detail).toContain('@include is not supported')
+  })
+
+  it('reads @define as SmokePing does and stores the substituted tree', async () => {
+    const res = await put('@define ADDR example.com\nprobe = tcp\n+ a\nhost = ADDR\n')
+    expect(res.status).toBe(200)
+    const text = await (await call('/targets', { headers: { accept: 'text/plain' } })).text()
+    expect(text).toContain('host = example.com')
+    expect(text).not.toMatch(/@define|menu = /)
+  })
+
   it('names the path and field of a bad JSON config, without a 500', async () => {
     const bad = { targets: { name: '', children: [{ name: 'x y', host: 'a\nb' }] } }
     const res = await put(JSON.stringify(bad), 'application/json')

@@ -135,7 +135,8 @@ lookup = example.test
     expect(targets.children[0]?.children?.[1]).toEqual({
       name: 'web',
       title: 'Intranet web',
-      menu: 'web',
+      // No menu in the tree: SmokePing shows the host there, and so does the generated config.
+      menu: 'intranet.example.test',
       probe: 'Curl',
       host: 'intranet.example.test',
       urlformat: 'https://%host%/health',
@@ -150,7 +151,7 @@ lookup = example.test
     })
     expect(text).toContain('+ lan\nmenu = LAN\ntitle = Local network')
     expect(text).toContain(
-      '++ ssh\nprobe = TCPPing\nmenu = ssh\ntitle = SSH on the router\nhost = 192.0.2.1\nport = 22',
+      '++ ssh\nprobe = TCPPing\nmenu = 192.0.2.1\ntitle = SSH on the router\nhost = 192.0.2.1\nport = 22',
     )
     const r = smokepingCheck(text, dirs.dir)
     expect(r.out).toContain('syntax OK')
