@@ -14,7 +14,10 @@ export function logicalLines(text: string): ConfigLine[] {
   const out: ConfigLine[] = []
   const raw = text.replace(/\r\n?/g, '\n').split('\n')
   for (let i = 0; i < raw.length; i++) {
-    let t = (raw[i] ?? '').trim().replace(/\s*#.*$/, '')
+    // Perl's s/\s*#.*$//, without a regular expression (quadratic on a long line of spaces).
+    let t = (raw[i] ?? '').trim()
+    const hash = t.indexOf('#')
+    if (hash >= 0) t = t.slice(0, hash).trimEnd()
     if (t === '') continue
     const line = i + 1
     while (t.endsWith('\\')) {

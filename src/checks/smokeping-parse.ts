@@ -32,6 +32,14 @@ const DEFINE = /^@define\s+(\S+)\s+(.*)$/
 const DEFINE_NAME = /^[A-Za-z0-9_]+$/
 const WORD_CHAR = /^[A-Za-z0-9_]$/
 const TARGET_TEXT_VARS = new Set(['menu', 'title', 'remark', 'host', 'probe', 'alerts'])
+/**
+ * A logical line (continuations joined, defines put in) longer than this is refused before
+ * any pattern reads it: it bounds the work of one line, and an @define cannot blow a 256 KiB
+ * body up past the Worker's memory.
+ */
+const MAX_LINE_CHARS = 8192
+/** @define lines in one text: each later line is checked against all of them. */
+const MAX_DEFINES = 100
 const NUMBER_VARS = new Set(['pings', 'step', 'timeout', 'port'])
 
 /**
@@ -83,6 +91,8 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
 
   function readLine(cl: ConfigLine): void {
     const { line } = cl
+    if (cl.text.length > MAX_LINE_CHARS)
+      fail('syntax', `the line is longer than ${MAX_LINE_CHARS} characters`)
     if (/^@include(\s|$)/.test(cl.text)) {
       fail(
         'syntax',
@@ -98,13 +108,17 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
           `@define ${name}: SmokePing matches a define's name as a Perl regular expression; only names of letters, digits and _ (which match only themselves) are supported`,
         )
       }
+      if (!defines.has(name) && defines.size >= MAX_DEFINES)
+        fail('syntax', `at most ${MAX_DEFINES} @define lines`)
       defines.set(name, define[2] ?? '')
       return
     }
     const t = expandDefines(cl.text, defines, fail)
-    const header = /^\*\*\*\s*(.*?)\s*\*\*\*$/.exec(t)
+    // `*** Name ***`, read without a regular expression: `^\*\*\*\s*(.*?)\s*\*\*\*$` took
+    // seconds on a line of spaces (backtracking).
+    const header = t.length >= 6 && t.startsWith('***') && t.endsWith('***')
     if (header) {
-      const name = header[1] ?? ''
+      const name = t.slice(3, -3).trim()
       if (!KNOWN_SECTIONS.has(name)) fail('syntax', `unknown section '${name}'`)
       enter(1, name)
       closeAlert()
@@ -123,10 +137,13 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
       if (!plus && v) setOwn(v[1] ?? '')
       return
     }
-    const sub = /^(\++)\s*(\S*)\s*$/.exec(t)
+    // `+ name` (one word after the plus signs); split, then trimmed, in linear time.
+    const plusRun = /^\++/.exec(t)?.[0] ?? ''
+    const subName = t.slice(plusRun.length).trim()
+    const sub = plusRun !== '' && !/\s/.test(subName)
     if (sub) {
-      const level = (sub[1] ?? '').length
-      const name = sub[2] ?? ''
+      const level = plusRun.length
+      const name = subName
       if (!SECTION_NAME.test(name)) fail('bad_name', `unknown section '${name}'`)
       if (section === 'Targets') {
         if (level > stack.length) fail('nesting', 'section nesting error')
@@ -286,6 +303,16 @@ function expandDefines(
         fail('syntax', `the value of @define ${name} holds the define ${inner}: ${order}`)
     }
   }
+  // The expanded length first: a short line full of a long define's name could otherwise
+  // build a string larger than the Worker's memory.
+  let length = text.length
+  for (const name of used)
+    length += (text.split(name).length - 1) * ((defines.get(name) ?? '').length - name.length)
+  if (length > MAX_LINE_CHARS)
+    fail(
+      'syntax',
+      `with its @define values put in, the line is longer than ${MAX_LINE_CHARS} characters`,
+    )
   let out = text
   for (const name of used) out = out.split(name).join(defines.get(name) ?? '')
   return out

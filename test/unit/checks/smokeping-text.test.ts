@@ -124,6 +124,35 @@ describe('parseSmokepingText', () => {
     expect(config.targets.children?.[0]?.host).toBe('192.0.2.1')
   })
 
+  it('bounds a line and what @define makes of it (a 130 KB body expanded to a 500 before)', () => {
+    const long = errorOf(() => parseSmokepingText(`+ a\ntitle = ${'x'.repeat(9000)}\n`))
+    expect([long.line, long.message]).toEqual([
+      2,
+      'line 2: the line is longer than 8192 characters',
+    ])
+    const blowUp = `@define A ${'x'.repeat(8000)}\n*** Targets ***\nmenu = A A\n`
+    const expanded = errorOf(() => parseSmokepingText(blowUp))
+    expect(expanded.line).toBe(3)
+    expect(expanded.message).toContain(
+      'with its @define values put in, the line is longer than 8192',
+    )
+    const many = Array.from({ length: 101 }, (_, i) => `@define D${i} v\n`).join('')
+    expect(errorOf(() => parseSmokepingText(`${many}+ a\n`)).message).toContain(
+      'at most 100 @define lines',
+    )
+  })
+
+  it('reads headers, sections and comments made of long runs of spaces at once', () => {
+    // Each took seconds to minutes with the old regular expressions (backtracking); a hang
+    // here would end in the test's timeout.
+    expect(errorOf(() => parseSmokepingText(`***${' '.repeat(8000)}x\n`)).code).toBe('syntax')
+    expect(errorOf(() => parseSmokepingText(`+${' '.repeat(8000)}x y\n`)).code).toBe('syntax')
+    const comment = parseSmokepingText(`+ a\ntitle = b${' '.repeat(200_000)}# c\n`)
+    expect(comment.config.targets.children?.[0]?.title).toBe('b')
+    const spaced = parseSmokepingText('***   Targets   ***\n+  a  \nhost = 192.0.2.1\n')
+    expect(spaced.config.targets.children?.[0]?.name).toBe('a')
+  })
+
   it('cuts a comment at any # as SmokePing does, but keeps one in a continued line out', () => {
     const { config } = parseSmokepingText('+ a\ntitle = Web # the front end\nhost = 192.0.2.1\n')
     expect(config.targets.children?.[0]?.title).toBe('Web')
