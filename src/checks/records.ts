@@ -1,5 +1,6 @@
 import type { HistoryValue } from './alert-pattern'
 import type { ResolvedTarget } from './kinds/resolved-target'
+import type { Rollup } from './rollup'
 import type { RoundResult } from './run-round'
 import type { Plan } from './schedule-plan'
 import type { TargetsConfig } from './targets-model'
@@ -48,7 +49,8 @@ export type Aggregate = {
 export type HourRecord = {
   v: 1
   hour: number
-  targets: Record<string, { rounds: StoredRound[]; agg: Aggregate }>
+  /** `agg` keeps its accumulators: the day is consolidated from them. */
+  targets: Record<string, { rounds: StoredRound[]; agg: Rollup }>
 }
 
 export type DayRecord = {

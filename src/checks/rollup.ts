@@ -31,38 +31,50 @@ export type Rollup = Aggregate & { acc?: Accumulators }
 
 const NONE: Acc = [0, 0]
 
-/** A round as one PDP of each data source: a value is a known PDP, null (or `U`) an unknown one. */
+/**
+ * A round as one PDP of each data source: a value is a known PDP, null (or `U`) an unknown one.
+ * The loss count and the smoke slots (sorted ranks) only mean the same under one ping count:
+ * a round of another count (the target's pings were edited) is unknown for them, as SmokePing
+ * would need a new RRD.
+ */
 function roundAcc(r: StoredRound, pings: number): Accumulators {
   const ok = r.status === 'ok'
+  const same = r.pings === pings
   const one = (v: number | null | undefined): Acc => (ok && v != null ? [v, 1] : NONE)
   return {
     pdps: 1,
-    loss: one(r.loss),
+    loss: same ? one(r.loss) : NONE,
     median: one(r.median),
     min: one(r.min),
     max: one(r.max),
-    smoke: Array.from({ length: pings }, (_, k) => one(r.smoke?.[k])),
+    smoke: Array.from({ length: pings }, (_, k) => (same ? one(r.smoke?.[k]) : NONE)),
   }
 }
 
 /**
  * A finer aggregate's accumulators. Records written before they were stored only have the
  * consolidated values: each known value then stands for the aggregate's `n` known rounds, an
- * unknown one for none (an approximation, exact when every round was wholly known or unknown).
+ * unknown one for none. An approximation: exact when every round was wholly known or unknown
+ * and the aggregate itself was known; one the old rule left unknown (more unknown rounds than
+ * known) adds its rounds as unknown PDPs only. Loss and smoke of another ping count are unknown
+ * (see roundAcc).
  */
 function aggregateAcc(a: Rollup, pings: number): Accumulators {
   const pdps = a.acc?.pdps ?? a.n + a.unknown
+  const same = a.pings === pings
   const avg = (v: number | null | undefined, acc: Acc | undefined): Acc =>
     acc ?? (v != null && a.n > 0 ? [v * a.n, a.n] : NONE)
   const ext = (v: number | null | undefined, acc: Acc | undefined): Acc =>
     acc ?? (v != null && a.n > 0 ? [v, a.n] : NONE)
   return {
     pdps,
-    loss: avg(a.loss, a.acc?.loss),
+    loss: same ? avg(a.loss, a.acc?.loss) : NONE,
     median: avg(a.median, a.acc?.median),
     min: ext(a.min, a.acc?.min),
     max: ext(a.max, a.acc?.max),
-    smoke: Array.from({ length: pings }, (_, k) => avg(a.smoke[k], a.acc?.smoke[k])),
+    smoke: Array.from({ length: pings }, (_, k) =>
+      same ? avg(a.smoke[k], a.acc?.smoke[k]) : NONE,
+    ),
   }
 }
 

@@ -1,8 +1,15 @@
 import { type AlertEvent, evaluateAlerts } from './alerts'
 import type { ProbePorts } from './kinds/ports'
 import type { ResolvedTarget } from './kinds/resolved-target'
-import type { CheckStore, StoredConfig, StoredRound, TargetHistory, TickRecord } from './records'
-import { aggregate } from './rollup'
+import type {
+  CheckStore,
+  DayRecord,
+  StoredConfig,
+  StoredRound,
+  TargetHistory,
+  TickRecord,
+} from './records'
+import { aggregate, type Rollup, withoutAcc } from './rollup'
 import { runRounds } from './run-round'
 import { isDue } from './schedule-plan'
 
@@ -240,15 +247,16 @@ export async function rollupHour(
 /** Rolls the 24 hour records of the day starting at `day` (epoch minute) into one record. */
 export async function rollupDay(day: number, store: CheckStore): Promise<void> {
   const hours = await Promise.all(Array.from({ length: 24 }, (_, i) => store.getHour(day + i * 60)))
-  const byTarget = new Map<string, ReturnType<typeof aggregate>[]>()
+  const byTarget = new Map<string, Rollup[]>()
   for (const h of hours)
     for (const [id, v] of Object.entries(h?.targets ?? {}))
       byTarget.set(id, [...(byTarget.get(id) ?? []), v.agg])
-  const targets: Record<
-    string,
-    { hours: ReturnType<typeof aggregate>[]; agg: ReturnType<typeof aggregate> }
-  > = {}
+  // Days are not rolled up further: their accumulators would only make the record larger.
+  const targets: DayRecord['targets'] = {}
   for (const [id, aggs] of byTarget)
-    targets[id] = { hours: aggs, agg: aggregate(day * 60_000, aggs) }
+    targets[id] = {
+      hours: aggs.map(withoutAcc),
+      agg: withoutAcc(aggregate(day * 60_000, aggs)),
+    }
   await store.putDay(day, { v: 1, day, targets })
 }

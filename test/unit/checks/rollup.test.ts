@@ -45,4 +45,21 @@ describe('aggregate', () => {
     const h2 = aggregate(3_600_000, [ok(3, 40, [null, null, null])])
     expect(aggregate(0, [h1, h2])).toMatchObject({ n: 4, loss: 0.75, median: 17.5 })
   })
+
+  it('keeps loss counts and smoke ranks of another ping count out (the pings were edited)', () => {
+    // 3 pings then 5: slot 2 would mix one round's maximum with another's median.
+    const mixed = aggregate(0, [
+      ok(0, 10, [8, 10, 12], 8, 12),
+      ok(1, 30, [20, 25, 30, 35, null], 20, 35),
+      ok(0, 30, [20, 25, 30, 35, 40], 20, 40),
+    ])
+    expect(mixed.pings).toBe(5)
+    // loss and smoke from the 5-ping rounds only: two known PDPs of three (ping5 has one)
+    expect(mixed).toMatchObject({ loss: 0.5, median: 23.333, min: 8, max: 40 })
+    expect(mixed.smoke).toEqual([20, 25, 30, 35, null])
+    // one 5-ping round in three: too few known PDPs for loss and smoke (xff 0.5)
+    const mostlyOld = aggregate(0, [ok(0, 10, [8, 10, 12]), ok(0, 10, [8, 10, 12]), mixed])
+    expect(mostlyOld.loss).toBeNull()
+    expect(mostlyOld.smoke).toEqual([null, null, null, null, null])
+  })
 })
