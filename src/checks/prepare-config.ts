@@ -2,6 +2,7 @@ import type { StoredConfig } from './records'
 import { resolveTargets } from './resolve-targets'
 import { type Budgets, planSchedule } from './schedule-plan'
 import type { SourceLines } from './smokeping-parse'
+import { TargetsConfigError } from './targets-error'
 import type { TargetsConfig } from './targets-model'
 
 /**
@@ -15,6 +16,19 @@ export function prepareConfig(
   lines?: SourceLines,
 ): StoredConfig {
   const resolved = resolveTargets(config, lines)
+  // A tick POSTs once per distinct webhook URL (an alert without edgetrigger on every round it
+  // matches): more URLs than the budget keeps for them would fail every such tick.
+  const urls = new Set(
+    [config.alerts?.to, ...(config.alerts?.list ?? []).map((a) => a.to)].filter(
+      (u): u is string => u !== undefined && /^https?:\/\//.test(u),
+    ),
+  )
+  if (urls.size > budgets.webhookReserve) {
+    throw new TargetsConfigError(
+      'too_many',
+      `${urls.size} distinct alert webhook URLs; a tick keeps ${budgets.webhookReserve} subrequests for webhooks (CHECKS_WEBHOOK_RESERVE): use fewer URLs or raise the reserve`,
+    )
+  }
   const plan = planSchedule(resolved.targets, budgets)
   return {
     v: 1,

@@ -149,6 +149,19 @@ describe('PUT /targets', () => {
     expect(ok.status).toBe(200)
   })
 
+  it('refuses more distinct webhook URLs than a tick keeps subrequests for (2 by default)', async () => {
+    const alert = (name: string, to: string) =>
+      `+ ${name}\ntype = loss\npattern = >0%\ncomment = x\nto = ${to}\n`
+    const text = (n: number) =>
+      `*** Alerts ***\nto = ops@example.test\n${Array.from({ length: n }, (_, i) => alert(`a${i}`, `https://hooks.example/${i}`)).join('')}\n*** Targets ***\nprobe = tcp\n+ x\nhost = 127.0.0.1\n`
+    expect((await put(text(2))).status).toBe(200)
+    const res = await put(text(3))
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).detail).toContain(
+      '3 distinct alert webhook URLs; a tick keeps 2 subrequests for webhooks',
+    )
+  })
+
   it('refuses a target the no-open-proxy rule forbids, naming it', async () => {
     const res = await put(
       'probe = tcp\n+ mcast\nhost = 224.0.0.1\n+ web\nprobe = http\nurlformat = http://[ff02::1]/\nhost = x\n',

@@ -94,12 +94,6 @@ export type DefinitionNode = {
   loc: Loc
   /** The variables its lines refer to (absent: none, or built by hand). */
   variables?: VariableUse[]
-  /**
-   * A line whose value came from a stage's variable and could not be read, in the built-in
-   * configuration (parseConfig's deferVariableErrors): thrown only when a definition the
-   * stage uses matches this primitive, since the variable may be meant for the caller's own.
-   */
-  deferredError?: Error
 }
 
 export type ConfigNode = {
