@@ -20,7 +20,7 @@ export function prepareConfig(
   // matches): more URLs than the budget keeps for them would fail every such tick.
   const urls = new Set(
     [config.alerts?.to, ...(config.alerts?.list ?? []).map((a) => a.to)].filter(
-      (u): u is string => u !== undefined && /^https?:\/\//.test(u),
+      (u): u is string => u !== undefined && /^https?:\/\//i.test(u),
     ),
   )
   if (urls.size > budgets.webhookReserve) {

@@ -60,6 +60,26 @@ const LABEL = /^\S{1,253}$/
  * its values in range. `lines` (from SmokePing text) puts line numbers in the errors.
  */
 export function resolveTargets(config: TargetsConfig, lines?: SourceLines): ResolvedConfig {
+  // Names are unique per table, as Config::Grammar's (the text reader refuses a repeat with its
+  // line; a JSON tree gets the same rule here, so its export reads back).
+  const once = (names: string[], what: string, path: (n: string) => string | undefined) => {
+    const seen = new Set<string>()
+    for (const n of names) {
+      if (seen.has(n))
+        throw new TargetsConfigError('bad_name', `${what} '${n}' appears twice`, undefined, path(n))
+      seen.add(n)
+    }
+  }
+  once(
+    (config.probes ?? []).map((p) => p.name),
+    'probe',
+    (n) => `probes.${n}`,
+  )
+  once(
+    (config.alerts?.list ?? []).map((a) => a.name),
+    'alert',
+    (n) => `alerts.${n}`,
+  )
   const probes = new Map((config.probes ?? []).map((p) => [p.name, p]))
   const alertNames = new Set((config.alerts?.list ?? []).map((a) => a.name))
   for (const a of config.alerts?.list ?? []) {
@@ -103,8 +123,15 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
     }
     if (path.length > MAX_TARGET_DEPTH)
       fail('nesting', `at most ${MAX_TARGET_DEPTH} levels of sections below Targets`)
+    if (path.length > 0 && node.name === '')
+      fail('bad_name', 'a section below Targets needs a name')
     const clash = path.length > 0 ? sectionNameClash(node.name) : null
     if (clash) fail('bad_name', `section '${node.name}': ${clash}`)
+    const childNames = new Set<string>()
+    for (const c of node.children ?? []) {
+      if (childNames.has(c.name)) fail('bad_name', `section '${c.name}' appears twice`)
+      childNames.add(c.name)
+    }
     const own: Partial<TargetNode> = { ...inherited }
     for (const key of ['probe', 'alerts', ...PROBE_VARS] as const) {
       if (node[key] !== undefined) Object.assign(own, { [key]: node[key] })

@@ -182,7 +182,7 @@ async function alertsFor(
 function deliver(events: AlertEvent[], ports: SchedulerPorts): void {
   const byUrl = new Map<string, AlertEvent[]>()
   for (const e of events) {
-    if (!e.to || !/^https?:\/\//.test(e.to)) continue
+    if (!e.to || !/^https?:\/\//i.test(e.to)) continue
     byUrl.set(e.to, [...(byUrl.get(e.to) ?? []), e])
   }
   for (const [url, list] of byUrl) {

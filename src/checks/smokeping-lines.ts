@@ -20,13 +20,20 @@ export function logicalLines(text: string): ConfigLine[] {
     if (hash >= 0) t = t.slice(0, hash).trimEnd()
     if (t === '') continue
     const line = i + 1
+    // The parts joined once at the end: appending to a string a line at a time made a long
+    // chain of continuations cost seconds. The joined text ends in `\` exactly when its newest
+    // part does (an empty part leaves the joining space at the end).
+    const parts: string[] = []
     while (t.endsWith('\\')) {
       t = t.slice(0, -1)
       if (i + 1 >= raw.length) break
+      parts.push(t)
       i++
-      t += ` ${(raw[i] ?? '').trim()}`
+      t = (raw[i] ?? '').trim()
     }
-    out.push(i + 1 > line ? { text: t, line, last: i + 1 } : { text: t, line })
+    parts.push(t)
+    const joined = parts.join(' ')
+    out.push(i + 1 > line ? { text: joined, line, last: i + 1 } : { text: joined, line })
   }
   return out
 }

@@ -2,6 +2,7 @@ import { type ConfigLine, logicalLines, spanNote } from './smokeping-lines'
 import { TargetsConfigError, type TargetsErrorCode } from './targets-error'
 import {
   type AlertDef,
+  breaksLine,
   KEPT_VARS,
   PROBE_VARS,
   type ProbeDef,
@@ -40,6 +41,14 @@ const TARGET_TEXT_VARS = new Set(['menu', 'title', 'remark', 'host', 'probe', 'a
 const MAX_LINE_CHARS = 8192
 /** @define lines in one text: each later line is checked against all of them. */
 const MAX_DEFINES = 100
+/** The whole text with @define values put in: no larger than a body PUT /targets takes. */
+const MAX_EXPANDED_CHARS = 256 * 1024
+/** `+` sections in all (groups, targets, probes, alerts): the tree is stored and shown whole. */
+const MAX_SECTIONS = 2000
+/** A value, as in the JSON form (and SmokePing text export). */
+const MAX_VALUE_CHARS = 1000
+/** The largest number a count takes (32-bit, as RRD and the export print it). */
+const MAX_COUNT = 2147483647
 const NUMBER_VARS = new Set(['pings', 'step', 'timeout', 'port'])
 
 /**
@@ -70,6 +79,8 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
   let alertLine = 0
   const alertsSeen: { def: AlertDef; line: number }[] = []
 
+  let expandedChars = 0
+  let sections = 0
   let current: ConfigLine = { text: '', line: 1 }
   for (const cl of lines) {
     current = cl
@@ -114,6 +125,12 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
       return
     }
     const t = expandDefines(cl.text, defines, fail)
+    expandedChars += t.length
+    if (expandedChars > MAX_EXPANDED_CHARS)
+      fail(
+        'syntax',
+        `with @define values put in, the text is larger than ${MAX_EXPANDED_CHARS} characters`,
+      )
     // `*** Name ***`, read without a regular expression: `^\*\*\*\s*(.*?)\s*\*\*\*$` took
     // seconds on a line of spaces (backtracking).
     const header = t.length >= 6 && t.startsWith('***') && t.endsWith('***')
@@ -153,7 +170,8 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
           fail('bad_name', `section '${name}' appears twice (section or variable already exists)`)
         }
         const node: TargetNode = { name }
-        parent.children = [...(parent.children ?? []), node]
+        parent.children ??= []
+        parent.children.push(node)
         stack.push(node)
         sources.set(pathOf(stack), { section: line, vars: {} })
       } else if (section === 'Probes') {
@@ -161,7 +179,8 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
         const module = level === 1 ? name : (probeParent?.module ?? name)
         probe = { name, module, vars: level === 2 ? { ...probeParent?.vars } : {} }
         if (level === 1) probeParent = probe
-        config.probes = [...(config.probes ?? []), probe]
+        config.probes ??= []
+        config.probes.push(probe)
       } else if (section === 'Alerts') {
         if (level !== 1) fail('nesting', 'section nesting error')
         closeAlert()
@@ -185,6 +204,13 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
     }
     const key = assign[1] ?? ''
     const value = (assign[2] ?? '').trim()
+    // What the JSON form refuses too, so a stored tree always exports and reads back the same.
+    if (value.length > MAX_VALUE_CHARS)
+      fail('bad_value', `${key}: a value is at most ${MAX_VALUE_CHARS} characters`)
+    if (breaksLine(value))
+      fail('bad_value', `${key}: a value cannot hold control characters or line separators`)
+    // `foo\\` followed by an empty line reads as `foo\`; exported, it would join the next line.
+    if (value.endsWith('\\')) fail('bad_value', `${key}: a value cannot end with a backslash`)
     // Only a continued line can carry a # this far (SmokePing cuts comments on a line's first
     // part only); exported again, it would start a comment, so it is refused as in JSON.
     if (value.includes('#')) {
@@ -227,6 +253,8 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
 
   /** Config::Grammar's _goto_level: `***` is level 1, `+` level 2, and so on. */
   function enter(level: number, name: string): void {
+    if (++sections > MAX_SECTIONS)
+      throw new TargetsConfigError('too_many', `more than ${MAX_SECTIONS} sections`, current.line)
     if (level > scopes.length)
       throw new TargetsConfigError('nesting', 'section nesting error', current.line)
     scopes = scopes.slice(0, level)
@@ -362,7 +390,8 @@ function setAlertVar(alert: AlertDef, key: string, value: string, line: number):
       alert.edgetrigger = value === 'yes'
       return
     case 'priority':
-      alert.priority = parseCount(key, value, line)
+      // 0 is allowed: SmokePing reads it as no priority (it sets no mark).
+      alert.priority = parseCount(key, value, line, 0)
       return
     case 'mailtemplate':
       return // mail is not a channel here; webhooks carry the same facts
@@ -371,9 +400,13 @@ function setAlertVar(alert: AlertDef, key: string, value: string, line: number):
   }
 }
 
-function parseCount(key: string, value: string, line: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) {
-    throw new TargetsConfigError('bad_value', `${key} must be an integer >= 1`, line)
+function parseCount(key: string, value: string, line: number, least = 1): number {
+  if (!/^\d+$/.test(value) || Number(value) < least || Number(value) > MAX_COUNT) {
+    throw new TargetsConfigError(
+      'bad_value',
+      `${key} must be an integer from ${least} to ${MAX_COUNT}`,
+      line,
+    )
   }
   if (key === 'pings' && Number(value) < 3)
     throw new TargetsConfigError('bad_value', 'The pings value must be at least 3.', line)

@@ -127,6 +127,8 @@ export const TARGET_VARIABLES: ReadonlySet<string> = new Set([
   ...['pings', 'port', 'lookup', 'server', 'agent', 'expect', 'extraargs', 'extrare'],
   ...['follow_redirects', 'include_redirects', 'insecure_ssl', 'interface'],
   ...['require_zero_status', 'ssl2', 'timeout', 'urlformat'],
+  // edgeping's own target variables, which share the same table in the text export
+  ...['step', 'status', 'referer'],
 ])
 
 /** Why SmokePing cannot take a section name, or null. */
@@ -150,4 +152,16 @@ export function shownMenuTitle(node: TargetNode): { menu: string; title: string 
   const shown = (v: string | undefined): string =>
     v === undefined || v === '' || v === '0' ? fill : v
   return { menu: shown(node.menu), title: shown(node.title) }
+}
+
+/**
+ * Whether a value holds a control character or a line separator (C0, DEL, NEL, U+2028/2029):
+ * one line of SmokePing text could not hold it.
+ */
+export function breaksLine(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c < 0x20 || c === 0x7f || c === 0x85 || c === 0x2028 || c === 0x2029) return true
+  }
+  return false
 }

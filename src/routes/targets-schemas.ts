@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { KEPT_VARS, type TargetNode, type TargetsConfig } from '../checks/targets-model'
+import { breaksLine, KEPT_VARS, type TargetNode, type TargetsConfig } from '../checks/targets-model'
 
 /**
  * A config value: one line, no control characters, no `#` and no trailing backslash (which would
@@ -8,16 +8,14 @@ import { KEPT_VARS, type TargetNode, type TargetsConfig } from '../checks/target
 const value = z
   .string()
   .max(1000)
-  .refine(
-    (s) => ![...s].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f),
-    'must be one line without control characters',
-  )
+  .refine((s) => !breaksLine(s), 'must be one line without control characters or line separators')
   .refine((s) => s === s.trim(), 'must not start or end with spaces')
   // SmokePing's config reader cuts a comment at any #, so the text export could not hold it.
   .refine((s) => !s.includes('#'), 'must not contain # (SmokePing reads the rest as a comment)')
   .refine((s) => !s.endsWith('\\'), 'must not end with a backslash')
 const name = z.string().regex(/^[-_0-9a-zA-Z]+$/, 'section names are [-_0-9a-zA-Z]+')
-const count = z.number().int().min(1)
+// 32-bit, as the SmokePing text export and RRD print it.
+const count = z.number().int().min(1).max(2147483647)
 
 const NodeSchema: z.ZodType<TargetNode> = z.lazy(() =>
   z
@@ -77,7 +75,8 @@ export const TargetsConfigSchema: z.ZodType<TargetsConfig> = z
               pattern: value,
               comment: value,
               edgetrigger: z.boolean().optional(),
-              priority: count.optional(),
+              // 0 is SmokePing's "no priority" (it sets no mark).
+              priority: z.number().int().min(0).max(2147483647).optional(),
               to: value.optional(),
             })
             .strict(),

@@ -162,6 +162,50 @@ describe('PUT /targets', () => {
     )
   })
 
+  it('refuses what would not export and read back the same (fuzz findings), text and JSON', async () => {
+    const leaf = 'probe = tcp\n+ x\nhost = 127.0.0.1\n'
+    const text = async (body: string) => {
+      const res = await put(body)
+      return { status: res.status, p: res.status === 200 ? undefined : await problemOf(res) }
+    }
+    // `foo\\` before an empty line reads as `foo\`: exported, it would swallow the next line.
+    const slash = await text(`${leaf}title = foo\\\\\n\n`)
+    expect([slash.status, slash.p?.line]).toEqual([422, 4])
+    expect(slash.p?.detail).toContain('title: a value cannot end with a backslash')
+    // 1e+23 in the export could not be read back.
+    const huge = await text(`${leaf}step = 100000000000000000000000\n`)
+    expect(huge.p?.detail).toContain('step must be an integer from 1 to 2147483647')
+    // An @define blowing a small body up past what a PUT takes was a 500 (KV value too large).
+    const many = Array.from({ length: 300 }, (_, i) => `+ g${i}\nmenu = X\n`).join('')
+    const blown = await text(`@define X ${'x'.repeat(950)}\nprobe = tcp\n${many}`)
+    expect(blown.status).toBe(422)
+    expect(blown.p?.detail).toContain('with @define values put in, the text is larger than 262144')
+    const groups = Array.from({ length: 2001 }, (_, i) => `+ g${i}\n`).join('')
+    expect((await text(`probe = tcp\n${groups}`)).p?.detail).toContain('more than 2000 sections')
+    // priority 0 is SmokePing's "no priority", not an error.
+    const alerts = '*** Alerts ***\n+ a\ntype = loss\npattern = >0%\ncomment = c\npriority = 0\n'
+    expect((await text(`${alerts}*** Targets ***\n${leaf}alerts = a\n`)).status).toBe(200)
+    // Upper-case schemes are webhook URLs too, and count against the reserve.
+    const hook = (n: number) =>
+      `+ h${n}\ntype = loss\npattern = >0%\ncomment = c\nto = HTTPS://hooks.example/${n}\n`
+    const hooks = await text(
+      `*** Alerts ***\n${hook(1)}${hook(2)}${hook(3)}*** Targets ***\n${leaf}`,
+    )
+    expect(hooks.p?.detail).toContain('3 distinct alert webhook URLs')
+    const json = async (children: unknown[]) => {
+      const res = await put(
+        JSON.stringify({ targets: { name: '', probe: 'tcp', children } }),
+        'application/json',
+      )
+      return res.status === 200 ? '' : String((await problemOf(res)).detail)
+    }
+    const x = { name: 'x', host: '127.0.0.1' }
+    expect(await json([x, x])).toContain("section 'x' appears twice")
+    expect(await json([{ ...x, name: '' }])).toContain('a section below Targets needs a name')
+    expect(await json([{ ...x, name: 'step' }])).toContain("'step' is a variable")
+    expect(await json([{ ...x, title: 'a\u2028b' }])).toContain('line separators')
+  })
+
   it('refuses a target the no-open-proxy rule forbids, naming it', async () => {
     const res = await put(
       'probe = tcp\n+ mcast\nhost = 224.0.0.1\n+ web\nprobe = http\nurlformat = http://[ff02::1]/\nhost = x\n',

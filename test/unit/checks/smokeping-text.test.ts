@@ -186,7 +186,7 @@ describe('parseSmokepingText', () => {
     ['+ Loop.back\n', 1, 'bad_name', "unknown section 'Loop.back'"],
     ['+ a\nfoo = bar\n', 2, 'unknown_variable', "unknown variable 'foo'"],
     ['+ a\npings = 2\n', 2, 'bad_value', 'at least 3'],
-    ['+ a\nstep = five\n', 2, 'bad_value', 'integer >= 1'],
+    ['+ a\nstep = five\n', 2, 'bad_value', 'integer from 1 to 2147483647'],
     ['+ a\nthis is not an assignment\n', 2, 'syntax', "expected 'variable = value'"],
     ['+ a\n+ a\n', 2, 'bad_name', 'appears twice'],
   ])('names the line of %j', (text, line, code, message) => {
