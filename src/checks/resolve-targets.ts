@@ -91,11 +91,13 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
         'bad_pattern',
         `Alert ${a.name} ${err.message}`,
         lines?.get(`alert:${a.name}`)?.section,
+        `alerts.${a.name}.pattern`,
       )
     }
-    if (a.to !== undefined) checkWebhook(a.to, lines?.get(`alert:${a.name}`)?.section)
+    if (a.to !== undefined)
+      checkWebhook(a.to, lines?.get(`alert:${a.name}`)?.section, `alerts.${a.name}.to`)
   }
-  if (config.alerts?.to !== undefined) checkWebhook(config.alerts.to, undefined)
+  if (config.alerts?.to !== undefined) checkWebhook(config.alerts.to, undefined, 'alerts.to')
   const out: ResolvedConfig = { targets: [], multihost: [] }
   const base: Partial<TargetNode> = {
     step: config.database?.step ?? DEFAULT_STEP,
@@ -247,7 +249,7 @@ function pick(vars: Partial<TargetNode>): Partial<ResolvedTarget> {
   return out
 }
 
-function checkWebhook(to: string, line: number | undefined): void {
+function checkWebhook(to: string, line: number | undefined, path: string): void {
   // SmokePing's mail recipients are kept (an imported config stays valid) but never delivered.
   if (/^[^\s@]+@[^\s@]+$/.test(to)) return
   let url: URL | undefined
@@ -259,7 +261,8 @@ function checkWebhook(to: string, line: number | undefined): void {
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
     throw new TargetsConfigError(
       'bad_value',
-      `alert recipient '${to}' must be a webhook URL (http or https); |programs do not exist in a Worker`,
+      `alert recipient '${to}' must be one webhook URL (http or https) or mail address; |programs do not exist in a Worker`,
       line,
+      path,
     )
 }

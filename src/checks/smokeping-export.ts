@@ -1,4 +1,10 @@
-import { KEPT_VARS, PROBE_VARS, type TargetNode, type TargetsConfig } from './targets-model'
+import {
+  KEPT_VARS,
+  PROBE_VARS,
+  type ProbeDef,
+  type TargetNode,
+  type TargetsConfig,
+} from './targets-model'
 
 /**
  * Writes a config back as SmokePing text (Database step/pings, Probes, Alerts, Targets), so
@@ -15,13 +21,22 @@ export function exportSmokepingText(config: TargetsConfig): string {
   }
   if (config.probes?.length) {
     out.push('*** Probes ***', '')
-    for (const p of config.probes) {
-      out.push(p.name === p.module ? `+ ${p.name}` : `++ ${p.name}`)
+    const write = (p: ProbeDef, level: string) => {
+      out.push(`${level} ${p.name}`)
       for (const key of PROBE_VARS) {
         const v = p.vars[key]
         if (v !== undefined) out.push(`${key} = ${v}`)
       }
       out.push('')
+    }
+    // Each module's `+` entry, then its `++` sub-probes under it, whatever order the JSON
+    // listed them in (a sub-probe written under another module would read back as that one).
+    const modules = [...new Set(config.probes.map((p) => p.module))]
+    for (const module of modules) {
+      const top = config.probes.find((p) => p.name === module && p.module === module)
+      write(top ?? { name: module, module, vars: {} }, '+')
+      for (const p of config.probes)
+        if (p.module === module && p !== top && p.name !== module) write(p, '++')
     }
   }
   if (config.alerts) {

@@ -204,6 +204,15 @@ describe('PUT /targets', () => {
     expect(await json([{ ...x, name: '' }])).toContain('a section below Targets needs a name')
     expect(await json([{ ...x, name: 'step' }])).toContain("'step' is a variable")
     expect(await json([{ ...x, title: 'a\u2028b' }])).toContain('line separators')
+    // A JSON alert's bad pattern or recipient names its path.
+    const bad = await put(
+      JSON.stringify({
+        alerts: { list: [{ name: 'a', type: 'loss', pattern: '>1', comment: 'c', to: 'ftp://x' }] },
+        targets: { name: '', probe: 'tcp', children: [x] },
+      }),
+      'application/json',
+    )
+    expect((await problemOf(bad)).path).toBe('alerts.a.pattern')
   })
 
   it('refuses a target the no-open-proxy rule forbids, naming it', async () => {

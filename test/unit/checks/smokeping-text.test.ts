@@ -79,6 +79,23 @@ describe("SmokePing's example Targets section (config.dist)", () => {
     expect(parseSmokepingText(text).config).toEqual(first)
     expect(exportSmokepingText(parseSmokepingText(text).config)).toBe(text)
   })
+
+  it('exports sub-probes under their own module, whatever order a JSON tree lists them in', () => {
+    // W (Curl) listed after TCPPing was written as `++ W` under TCPPing: read back, a TCP probe.
+    const config = {
+      probes: [
+        { name: 'TCPPing', module: 'TCPPing', vars: { port: 443 } },
+        { name: 'W', module: 'Curl', vars: { urlformat: 'https://%host%/' } },
+      ],
+      targets: { name: '', children: [{ name: 'b', probe: 'W', host: '127.0.0.1' }] },
+    }
+    const back = parseSmokepingText(exportSmokepingText(config)).config
+    expect(back.probes).toEqual([
+      config.probes[0],
+      { name: 'Curl', module: 'Curl', vars: {} },
+      config.probes[1],
+    ])
+  })
 })
 
 describe('parseSmokepingText', () => {
