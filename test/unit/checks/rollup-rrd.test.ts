@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { StoredRound } from '../../../src/checks/records'
 import { aggregate, type Rollup, withoutAcc } from '../../../src/checks/rollup'
 import { computeRoundStats, type Sample } from '../../../src/checks/round-stats'
+import { rng } from '../../support/rng'
 
 /*
  * edgeping's rollups against real RRD consolidation (perl RRDs, librrds-perl, which Debian's
@@ -155,18 +156,6 @@ function differences(ours: Point[], rrd: Point[]): string[] {
 
 const isUnknown = (v: number | null | undefined) => v == null || Number.isNaN(v)
 
-/** mulberry32: a seeded generator, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 function stored(i: number, pings: number, samples: Sample[] | null): StoredRound {
   const t = (T0 + i * STEP) * 1000
   if (!samples) return { id: 'x', t, status: 'unknown', pings, b: 0, m: 0 }
@@ -179,7 +168,7 @@ function stored(i: number, pings: number, samples: Sample[] | null): StoredRound
  * fall on both sides of xff, and on it (6 of 12).
  */
 function randomRounds(seed: number, pings: number, days: number): StoredRound[] {
-  const rnd = random(seed)
+  const rnd = rng(seed)
   const int = (n: number) => Math.floor(rnd() * n)
   const rounds: StoredRound[] = []
   for (let h = 0; h < days * 24; h++) {

@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { resolveTargets } from '../../../src/checks/resolve-targets'
 import { exportSmokepingText } from '../../../src/checks/smokeping-export'
 import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
-import { TargetsConfigError } from '../../../src/checks/targets-error'
 import { shownMenuTitle, type TargetsConfig } from '../../../src/checks/targets-model'
+import { errorOf } from './error-of'
 
 const hasSmokeping = spawnSync('sh', ['-c', 'command -v smokeping']).status === 0
 
@@ -69,16 +69,6 @@ function bothRefuse(targetsText: string, editHead?: (head: string) => string) {
     resolveTargets(config, lines)
   })
   return { smokeping: r.output.trim(), line: Number(/line (\d+)/.exec(r.output)?.[1]), ours }
-}
-
-function errorOf(fn: () => unknown): TargetsConfigError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof TargetsConfigError) return err
-    throw err
-  }
-  throw new Error('expected a TargetsConfigError')
 }
 
 const lineOf = (text: string, needle: string, from = 0) =>

@@ -3,21 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { resolveTargets } from '../../../src/checks/resolve-targets'
 import { exportSmokepingText } from '../../../src/checks/smokeping-export'
 import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
-import { TargetsConfigError } from '../../../src/checks/targets-error'
+import { errorOf } from './error-of'
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/smokeping/${name}`, import.meta.url), 'utf8')
 const example = `${fixture('config.dist-alerts.txt')}\n${fixture('config.dist-targets.txt')}`
-
-function errorOf(fn: () => unknown): TargetsConfigError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof TargetsConfigError) return err
-    throw err
-  }
-  throw new Error('expected a TargetsConfigError')
-}
 
 describe("SmokePing's example Targets section (config.dist)", () => {
   it('parses into the tree with inherited probe, joined remark, alerts and kept variables', () => {
