@@ -3,7 +3,7 @@ import { resolveTargets } from './resolve-targets'
 import { type Budgets, planSchedule } from './schedule-plan'
 import type { SourceLines } from './smokeping-parse'
 import { TargetsConfigError } from './targets-error'
-import type { TargetsConfig } from './targets-model'
+import { type TargetsConfig, webhookUrls } from './targets-model'
 
 /**
  * Validates a config and precomputes what every tick needs (resolved targets, the plan), so
@@ -19,9 +19,7 @@ export function prepareConfig(
   // A tick POSTs once per distinct webhook URL (an alert without edgetrigger on every round it
   // matches): more URLs than the budget keeps for them would fail every such tick.
   const urls = new Set(
-    [config.alerts?.to, ...(config.alerts?.list ?? []).map((a) => a.to)].filter(
-      (u): u is string => u !== undefined && /^https?:\/\//i.test(u),
-    ),
+    [config.alerts?.to, ...(config.alerts?.list ?? []).map((a) => a.to)].flatMap(webhookUrls),
   )
   if (urls.size > budgets.webhookReserve) {
     throw new TargetsConfigError(

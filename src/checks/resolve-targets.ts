@@ -11,6 +11,7 @@ import {
   MAX_TARGET_DEPTH,
   PROBE_VARS,
   type ProbeDef,
+  recipients,
   sectionNameClash,
   shownMenuTitle,
   type TargetNode,
@@ -249,20 +250,26 @@ function pick(vars: Partial<TargetNode>): Partial<ResolvedTarget> {
   return out
 }
 
+/** Every recipient of a `to` list (comma-separated, as SmokePing reads it) must be usable. */
 function checkWebhook(to: string, line: number | undefined, path: string): void {
-  // SmokePing's mail recipients are kept (an imported config stays valid) but never delivered.
-  if (/^[^\s@]+@[^\s@]+$/.test(to)) return
-  let url: URL | undefined
-  try {
-    url = new URL(to)
-  } catch {
-    url = undefined
+  const list = recipients(to)
+  if (list.length === 0)
+    throw new TargetsConfigError('bad_value', 'an empty alert recipient list', line, path)
+  for (const one of list) {
+    // SmokePing's mail recipients are kept (an imported config stays valid) but never delivered.
+    if (/^[^\s@]+@[^\s@]+$/.test(one)) continue
+    let url: URL | undefined
+    try {
+      url = new URL(one)
+    } catch {
+      url = undefined
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
+      throw new TargetsConfigError(
+        'bad_value',
+        `alert recipient '${one}' must be a webhook URL (http or https) or a mail address; |programs do not exist in a Worker`,
+        line,
+        path,
+      )
   }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw new TargetsConfigError(
-      'bad_value',
-      `alert recipient '${to}' must be one webhook URL (http or https) or mail address; |programs do not exist in a Worker`,
-      line,
-      path,
-    )
 }

@@ -12,6 +12,7 @@ import type {
 import { aggregate, type Rollup, withoutAcc } from './rollup'
 import { runRounds } from './run-round'
 import { isDue } from './schedule-plan'
+import { webhookUrls } from './targets-model'
 
 /** Ticks older than this many minutes are final: a missing record means the tick was lost. */
 export const BACKFILL_FROM = 3
@@ -181,10 +182,8 @@ async function alertsFor(
 
 function deliver(events: AlertEvent[], ports: SchedulerPorts): void {
   const byUrl = new Map<string, AlertEvent[]>()
-  for (const e of events) {
-    if (!e.to || !/^https?:\/\//i.test(e.to)) continue
-    byUrl.set(e.to, [...(byUrl.get(e.to) ?? []), e])
-  }
+  for (const e of events)
+    for (const url of webhookUrls(e.to)) byUrl.set(url, [...(byUrl.get(url) ?? []), e])
   for (const [url, list] of byUrl) {
     ports.background(
       ports

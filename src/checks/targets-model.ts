@@ -165,3 +165,13 @@ export function breaksLine(value: string): boolean {
   }
   return false
 }
+
+/** An alert's `to` as SmokePing splits it (at commas, spaces around them dropped). */
+export function recipients(to: string | undefined): string[] {
+  return (to ?? '').split(/\s*,\s*/).filter((r) => r !== '')
+}
+
+/** The webhook URLs among an alert's recipients (mail addresses are kept, not delivered). */
+export function webhookUrls(to: string | undefined): string[] {
+  return recipients(to).filter((r) => /^https?:\/\//i.test(r))
+}

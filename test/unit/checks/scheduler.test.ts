@@ -8,7 +8,8 @@ import { memoryStore } from './memory-store'
 
 const config: TargetsConfig = {
   alerts: {
-    to: 'https://hooks.example/a',
+    // SmokePing's comma list: mail is kept but not delivered, each URL gets the events.
+    to: 'https://hooks.example/a, ops@example.test,HTTPS://hooks.example/b',
     list: [
       { name: 'down', type: 'loss', pattern: '==100%', comment: 'all lost', edgetrigger: true },
     ],
@@ -102,7 +103,9 @@ describe('runDueRounds', () => {
     await tick(M + 15)
     expect(sent.flatMap((s) => s.events.map((e) => `${e.event}:${e.target}:${s.url}`))).toEqual([
       'raise:b:https://hooks.example/a',
+      'raise:b:HTTPS://hooks.example/b',
       'clear:b:https://hooks.example/a',
+      'clear:b:HTTPS://hooks.example/b',
     ])
   })
 
@@ -124,5 +127,23 @@ describe('a config change', () => {
     expect((await tick(M + 1)).ran).toBe(0) // c's old-plan minute in that bucket: not in effect
     expect(await store.getTick(M + 1)).toBeNull()
     expect((await tick(M + 5)).ran).toBe(2)
+  })
+
+  it('counts every webhook URL of every recipient list against the reserve', () => {
+    const lists: TargetsConfig = {
+      ...config,
+      alerts: {
+        to: 'https://h.example/1, https://h.example/2',
+        list: [
+          { name: 'down', type: 'loss', pattern: '>0%', comment: 'c', to: 'https://h.example/3' },
+        ],
+      },
+    }
+    expect(() => prepareConfig(lists, budgets, 0)).toThrow('3 distinct alert webhook URLs')
+    const bad: TargetsConfig = {
+      ...lists,
+      alerts: { list: lists.alerts?.list ?? [], to: 'https://h.example/1, |mail.sh' },
+    }
+    expect(() => prepareConfig(bad, budgets, 0)).toThrow("alert recipient '|mail.sh'")
   })
 })
