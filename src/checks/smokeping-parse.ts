@@ -4,6 +4,8 @@ import {
   type AlertDef,
   breaksLine,
   KEPT_VARS,
+  MAX_COUNT,
+  MAX_VALUE_CHARS,
   PROBE_VARS,
   type ProbeDef,
   type TargetNode,
@@ -45,10 +47,6 @@ const MAX_DEFINES = 100
 const MAX_EXPANDED_CHARS = 256 * 1024
 /** `+` sections in all (groups, targets, probes, alerts): the tree is stored and shown whole. */
 const MAX_SECTIONS = 2000
-/** A value, as in the JSON form (and SmokePing text export). */
-const MAX_VALUE_CHARS = 1000
-/** The largest number a count takes (32-bit, as RRD and the export print it). */
-const MAX_COUNT = 2147483647
 const NUMBER_VARS = new Set(['pings', 'step', 'timeout', 'port'])
 
 /**

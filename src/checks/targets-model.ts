@@ -175,3 +175,9 @@ export function recipients(to: string | undefined): string[] {
 export function webhookUrls(to: string | undefined): string[] {
   return recipients(to).filter((r) => /^https?:\/\//i.test(r))
 }
+
+/** The longest value of the tree, text or JSON (one line of the SmokePing export). */
+export const MAX_VALUE_CHARS = 1000
+
+/** The largest number a count takes (32-bit, as RRD and the export print it). */
+export const MAX_COUNT = 2147483647

@@ -1,5 +1,12 @@
 import { z } from '@hono/zod-openapi'
-import { breaksLine, KEPT_VARS, type TargetNode, type TargetsConfig } from '../checks/targets-model'
+import {
+  breaksLine,
+  KEPT_VARS,
+  MAX_COUNT,
+  MAX_VALUE_CHARS,
+  type TargetNode,
+  type TargetsConfig,
+} from '../checks/targets-model'
 
 /**
  * A config value: one line, no control characters, no `#` and no trailing backslash (which would
@@ -7,7 +14,7 @@ import { breaksLine, KEPT_VARS, type TargetNode, type TargetsConfig } from '../c
  */
 const value = z
   .string()
-  .max(1000)
+  .max(MAX_VALUE_CHARS)
   .refine((s) => !breaksLine(s), 'must be one line without control characters or line separators')
   .refine((s) => s === s.trim(), 'must not start or end with spaces')
   // SmokePing's config reader cuts a comment at any #, so the text export could not hold it.
@@ -15,7 +22,7 @@ const value = z
   .refine((s) => !s.endsWith('\\'), 'must not end with a backslash')
 const name = z.string().regex(/^[-_0-9a-zA-Z]+$/, 'section names are [-_0-9a-zA-Z]+')
 // 32-bit, as the SmokePing text export and RRD print it.
-const count = z.number().int().min(1).max(2147483647)
+const count = z.number().int().min(1).max(MAX_COUNT)
 
 const NodeSchema: z.ZodType<TargetNode> = z.lazy(() =>
   z
@@ -76,7 +83,7 @@ export const TargetsConfigSchema: z.ZodType<TargetsConfig> = z
               comment: value,
               edgetrigger: z.boolean().optional(),
               // 0 is SmokePing's "no priority" (it sets no mark).
-              priority: z.number().int().min(0).max(2147483647).optional(),
+              priority: z.number().int().min(0).max(MAX_COUNT).optional(),
               to: value.optional(),
             })
             .strict(),
