@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import type { AppEnv } from './env'
 import { detectToken } from './http/auth'
+import { drainUnreadBody } from './http/drain-body'
 import { notFoundOrWrongMethod, onError } from './http/on-error'
 import { withOperationIds } from './http/operation-ids'
 import { validationHook } from './http/validation'
@@ -23,6 +24,8 @@ import { analysisPage, archivePage, archiveUiRoutes, jobPage } from './routes/ui
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+  // Outermost: it sees every error answer, whichever route, middleware or handler made it.
+  app.use(drainUnreadBody)
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(detectToken)
   app.onError(onError)

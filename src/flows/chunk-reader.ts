@@ -25,6 +25,48 @@ export function chunkReader(
   stream: ReadableStream<Uint8Array>,
   minRead = MIN_PULL_BYTES,
 ): ChunkReader {
+  const reader = openChunkReader(stream, minRead)
+  readers.set(stream, reader)
+  return reader
+}
+
+/** The reader chunkReader opened on a stream: what drainStream reads the rest through. */
+const readers = new WeakMap<ReadableStream<Uint8Array>, ChunkReader>()
+
+/**
+ * Reads what is left of a stream and throws it away, at most `maxBytes` (then it is cancelled).
+ * For a request body an error answered before it was read to the end: workerd drops the
+ * connection under an answer whose upload is still coming, and `wrangler dev`'s proxy turns that
+ * into a 500 "Network connection lost" (cloudflare/workers-sdk#15709) instead of the 4xx.
+ * Never throws: a stream that fails while drained has nothing left to give.
+ */
+export async function drainStream(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<void> {
+  try {
+    const reader = readers.get(stream) ?? (stream.locked ? undefined : chunkReader(stream))
+    if (!reader) return
+    let left = maxBytes
+    const buffer = reader.readInto ? new Uint8Array(MIN_PULL_BYTES) : undefined
+    let view: Uint8Array | undefined = buffer
+    for (;;) {
+      const chunk = view && reader.readInto ? await reader.readInto(view) : await reader.read()
+      if (chunk === undefined) return
+      left -= chunk.length
+      if (left < 0) {
+        await reader.cancel()
+        return
+      }
+      // The read transferred the buffer: read into it again under its new owner.
+      if (view) view = new Uint8Array(chunk.buffer, 0, MIN_PULL_BYTES)
+    }
+  } catch {
+    // Nothing to do: the answer goes out as it is.
+  }
+}
+
+function openChunkReader(stream: ReadableStream<Uint8Array>, minRead: number): ChunkReader {
   const min = Math.max(1, Math.min(minRead, MIN_PULL_BYTES))
   let byob: ReadableStreamBYOBReader | undefined
   if (min > 1) {

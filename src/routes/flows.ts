@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi'
 import type { Context, TypedResponse } from 'hono'
 import type { AppEnv } from '../env'
+import { drainStream } from '../flows/chunk-reader'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
 import {
   FLOW_TIME_FIELDS,
@@ -60,6 +61,7 @@ import {
   topRows,
 } from '../flows/report/top-talkers'
 import { assertToken, requireToken } from '../http/auth'
+import { DRAIN_MAX_BYTES } from '../http/drain-body'
 import { preferredType, wantsText } from '../http/negotiate'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
@@ -445,6 +447,10 @@ flowRoutes.openapi(documented(printRoute), async (c) => {
           ? `${JSON.stringify({ error: { incomplete: true, ...(file ? { file } : {}), message: msg } })}\n`
           : `# ERROR: output incomplete: ${where}${msg}\n`
         controller.enqueue(encoder.encode(line))
+        // The rest of the upload is read before the answer ends, or the client's send fails
+        // under it (curl: "Send failure: Broken pipe", exit 55) although its answer came whole.
+        const body = c.req.raw.body
+        if (body) await drainStream(body, DRAIN_MAX_BYTES)
         controller.close()
       }
     },
