@@ -1,31 +1,45 @@
 import type { StoredConfig } from './records'
-import { resolveTargets } from './resolve-targets'
+import { alertLine, resolveTargets } from './resolve-targets'
 import { type Budgets, planSchedule } from './schedule-plan'
 import type { SourceLines } from './smokeping-parse'
 import { TargetsConfigError } from './targets-error'
-import { type TargetsConfig, webhookUrls } from './targets-model'
+import { type TargetsConfig, webhookUrls, withoutEmptySections } from './targets-model'
 
 /**
  * Validates a config and precomputes what every tick needs (resolved targets, the plan), so
  * the cron only reads one small JSON value. Throws `TargetsConfigError` for a bad config.
  */
 export function prepareConfig(
-  config: TargetsConfig,
+  given: TargetsConfig,
   budgets: Budgets,
   nowMs: number,
   lines?: SourceLines,
 ): StoredConfig {
+  const config = withoutEmptySections(given)
   const resolved = resolveTargets(config, lines)
   // A tick POSTs once per distinct webhook URL (an alert without edgetrigger on every round it
-  // matches): more URLs than the budget keeps for them would fail every such tick.
-  const urls = new Set(
-    [config.alerts?.to, ...(config.alerts?.list ?? []).map((a) => a.to)].flatMap(webhookUrls),
-  )
-  if (urls.size > budgets.webhookReserve) {
-    throw new TargetsConfigError(
-      'too_many',
-      `${urls.size} distinct alert webhook URLs; a tick keeps ${budgets.webhookReserve} subrequests for webhooks (CHECKS_WEBHOOK_RESERVE): use fewer URLs or raise the reserve`,
-    )
+  // matches): more URLs than the budget keeps for them would fail every such tick. The error
+  // names the first `to` that goes past the reserve.
+  const recipientsAt = [
+    { to: config.alerts?.to, path: 'alerts.to', line: lines?.get('alerts')?.vars.to },
+    ...(config.alerts?.list ?? []).map((a) => ({
+      to: a.to,
+      path: `alerts.${a.name}.to`,
+      line: alertLine(lines, a.name, 'to'),
+    })),
+  ]
+  const urls = new Set<string>()
+  for (const r of recipientsAt) {
+    for (const url of webhookUrls(r.to)) urls.add(url)
+    if (urls.size > budgets.webhookReserve) {
+      const all = new Set(recipientsAt.flatMap((x) => webhookUrls(x.to))).size
+      throw new TargetsConfigError(
+        'too_many',
+        `${all} distinct alert webhook URLs; a tick keeps ${budgets.webhookReserve} subrequests for webhooks (CHECKS_WEBHOOK_RESERVE): use fewer URLs or raise the reserve`,
+        r.line,
+        r.path,
+      )
+    }
   }
   const plan = planSchedule(resolved.targets, budgets)
   return {

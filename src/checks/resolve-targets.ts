@@ -91,14 +91,15 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
       throw new TargetsConfigError(
         'bad_pattern',
         `Alert ${a.name} ${err.message}`,
-        lines?.get(`alert:${a.name}`)?.section,
+        alertLine(lines, a.name, 'pattern'),
         `alerts.${a.name}.pattern`,
       )
     }
     if (a.to !== undefined)
-      checkWebhook(a.to, lines?.get(`alert:${a.name}`)?.section, `alerts.${a.name}.to`)
+      checkWebhook(a.to, alertLine(lines, a.name, 'to'), `alerts.${a.name}.to`)
   }
-  if (config.alerts?.to !== undefined) checkWebhook(config.alerts.to, undefined, 'alerts.to')
+  if (config.alerts?.to !== undefined)
+    checkWebhook(config.alerts.to, lines?.get('alerts')?.vars.to, 'alerts.to')
   const out: ResolvedConfig = { targets: [], multihost: [] }
   const base: Partial<TargetNode> = {
     step: config.database?.step ?? DEFAULT_STEP,
@@ -251,6 +252,16 @@ function pick(vars: Partial<TargetNode>): Partial<ResolvedTarget> {
 }
 
 /** Every recipient of a `to` list (comma-separated, as SmokePing reads it) must be usable. */
+/** The line of an alert's variable in SmokePing text (else its `+ name` line), if text. */
+export function alertLine(
+  lines: SourceLines | undefined,
+  alert: string,
+  key: string,
+): number | undefined {
+  const src = lines?.get(`alert:${alert}`)
+  return src?.vars[key] ?? src?.section
+}
+
 function checkWebhook(to: string, line: number | undefined, path: string): void {
   const list = recipients(to)
   if (list.length === 0)

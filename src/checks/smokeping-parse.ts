@@ -75,7 +75,8 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
   let probeParent: ProbeDef | undefined
   let alert: AlertDef | undefined
   let alertLine = 0
-  const alertsSeen: { def: AlertDef; line: number }[] = []
+  let alertVarLines: Record<string, number> = {}
+  const alertsSeen: { def: AlertDef; line: number; vars: Record<string, number> }[] = []
 
   let expandedChars = 0
   let sections = 0
@@ -94,7 +95,8 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
   closeAlert()
   if (alertsSeen.length > 0) {
     config.alerts = { ...config.alerts, list: alertsSeen.map((a) => a.def) }
-    for (const a of alertsSeen) sources.set(`alert:${a.def.name}`, { section: a.line, vars: {} })
+    for (const a of alertsSeen)
+      sources.set(`alert:${a.def.name}`, { section: a.line, vars: a.vars })
   }
   return { config, lines: sources }
 
@@ -236,12 +238,15 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
       }
     } else if (section === 'Alerts') {
       if (!alert) {
-        if (key === 'to') config.alerts = { ...config.alerts, list: [], to: value }
-        else if (key !== 'from')
+        if (key === 'to') {
+          config.alerts = { ...config.alerts, list: [], to: value }
+          sources.set('alerts', { section: line, vars: { to: line } })
+        } else if (key !== 'from')
           throw new TargetsConfigError('unknown_variable', `unknown variable '${key}'`, line)
         return
       }
       setAlertVar(alert, key, value, line)
+      alertVarLines[key] = line
     }
   }
 
@@ -291,8 +296,9 @@ export function parseSmokepingText(text: string): ParsedTargetsText {
         )
       }
     }
-    alertsSeen.push({ def: alert, line: alertLine })
+    alertsSeen.push({ def: alert, line: alertLine, vars: alertVarLines })
     alert = undefined
+    alertVarLines = {}
   }
 }
 

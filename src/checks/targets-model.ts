@@ -77,6 +77,21 @@ export type TargetsConfig = {
   targets: TargetNode
 }
 
+/**
+ * The config without its empty sections (`database: {}`, `probes: []`, alerts with no list and
+ * no `to`): they mean nothing, and the SmokePing export writes no section for them, so the
+ * stored form is the one an export reads back as.
+ */
+export function withoutEmptySections(config: TargetsConfig): TargetsConfig {
+  const { database, probes, alerts, ...rest } = config
+  const out: TargetsConfig = { ...rest }
+  if (database && (database.step !== undefined || database.pings !== undefined))
+    out.database = database
+  if (probes && probes.length > 0) out.probes = probes
+  if (alerts && (alerts.list.length > 0 || alerts.to !== undefined)) out.alerts = alerts
+  return out
+}
+
 /** SmokePing's target variables that are accepted and kept, but have no effect here. */
 export const KEPT_VARS = [
   'note',

@@ -91,7 +91,12 @@ export const TargetsConfigSchema: z.ZodType<TargetsConfig> = z
       })
       .strict()
       .optional(),
-    targets: NodeSchema,
+    // The root is `*** Targets ***`, which has no name in SmokePing text: one set here would be
+    // lost by the export.
+    targets: NodeSchema.refine((n) => n.name === '', {
+      message: 'the root is *** Targets *** and has no name: use ""',
+      path: ['name'],
+    }),
   })
   .strict() as z.ZodType<TargetsConfig>
 

@@ -157,9 +157,19 @@ describe('PUT /targets', () => {
     expect((await put(text(2))).status).toBe(200)
     const res = await put(text(3))
     expect(res.status).toBe(422)
-    expect((await problemOf(res)).detail).toContain(
+    const p = await problemOf(res)
+    expect(p.detail).toContain(
       '3 distinct alert webhook URLs; a tick keeps 2 subrequests for webhooks',
     )
+    // The `to` that goes past the reserve: a2's, its fifth line.
+    expect(p.line).toBe(17)
+    // A bad top-level recipient is named by its line too.
+    const bad = await put(
+      '*** Alerts ***\nto = |/usr/bin/mail\n*** Targets ***\nprobe = tcp\n+ x\nhost = 127.0.0.1\n',
+    )
+    const badP = await problemOf(bad)
+    expect([bad.status, badP.line]).toEqual([422, 2])
+    expect(badP.detail).toContain("alert recipient '|/usr/bin/mail' must be a webhook URL")
   })
 
   it('refuses what would not export and read back the same (fuzz findings), text and JSON', async () => {
@@ -213,6 +223,17 @@ describe('PUT /targets', () => {
       'application/json',
     )
     expect((await problemOf(bad)).path).toBe('alerts.a.pattern')
+    // The root is *** Targets ***: a name there would be lost by the text export.
+    const named = await put(
+      JSON.stringify({ targets: { name: 'Root', probe: 'tcp', children: [x] } }),
+      'application/json',
+    )
+    expect((await problemOf(named)).errors).toEqual([
+      {
+        path: 'body.targets.name',
+        message: 'the root is *** Targets *** and has no name: use ""',
+      },
+    ])
   })
 
   it('refuses a target the no-open-proxy rule forbids, naming it', async () => {

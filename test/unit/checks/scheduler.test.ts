@@ -3,6 +3,8 @@ import type { AlertEvent } from '../../../src/checks/alerts'
 import type { ProbePorts } from '../../../src/checks/kinds/ports'
 import { prepareConfig } from '../../../src/checks/prepare-config'
 import { runDueRounds, type SchedulerPorts } from '../../../src/checks/scheduler'
+import { exportSmokepingText } from '../../../src/checks/smokeping-export'
+import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
 import type { TargetsConfig } from '../../../src/checks/targets-model'
 import { memoryStore } from './memory-store'
 
@@ -145,5 +147,18 @@ describe('a config change', () => {
       alerts: { list: lists.alerts?.list ?? [], to: 'https://h.example/1, |mail.sh' },
     }
     expect(() => prepareConfig(bad, budgets, 0)).toThrow("alert recipient '|mail.sh'")
+  })
+
+  it('stores empty sections as the SmokePing export reads them back: not at all', () => {
+    const targets = { name: '', probe: 'tcp', children: [{ name: 'a', host: 'a.example' }] }
+    const empty: TargetsConfig = { database: {}, probes: [], alerts: { list: [] }, targets }
+    const stored = prepareConfig(empty, budgets, 0).config
+    expect(stored).toEqual({ targets })
+    expect(parseSmokepingText(exportSmokepingText(stored)).config).toEqual(stored)
+    // An alerts section with only a `to` is kept, and reads back as such.
+    const onlyTo: TargetsConfig = { targets, alerts: { to: 'ops@example.test', list: [] } }
+    const kept = prepareConfig(onlyTo, budgets, 0).config
+    expect(kept.alerts).toEqual({ to: 'ops@example.test', list: [] })
+    expect(parseSmokepingText(exportSmokepingText(kept)).config).toEqual(kept)
   })
 })
