@@ -25,8 +25,10 @@ import {
   partsDigest,
   sameSpan,
 } from '../flows/archive/multipart-upload'
+import { drainStream } from '../flows/chunk-reader'
 import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
 import type { FtHeader } from '../flows/ft-header'
+import { DRAIN_MAX_BYTES } from '../http/drain-body'
 import { invalidRequest, ProblemError } from '../http/problem'
 import {
   completedUpload,
@@ -94,8 +96,11 @@ export async function storeWholeFile(
   }
   const { header, span, stream } = await sniffSpan(c.req.raw.body, base, length)
   // Every record is read as the file streams to R2; a file that does not read is not stored
-  // (R2 never gets its last bytes), and what was stored at its key before stays.
-  const checked = checkedPassThrough(stream, (copy) => checkFtFile(copy, checkOptions(length)))
+  // (R2 never gets its last bytes), and what was stored at its key before stays. The check's
+  // failure leaves the rest of the upload unread, to be read away before the answer.
+  const checked = checkedPassThrough(stream, (copy) => checkFtFile(copy, checkOptions(length)), {
+    release: true,
+  })
   let stored: ArchivedFile
   try {
     stored = await storeFlowFile(
@@ -110,7 +115,9 @@ export async function storeWholeFile(
   } catch (err) {
     // The check settles once its stream ends: a put that failed before reading it all cancels it.
     await checked.stream.cancel(err).catch(() => {})
-    throw (await checkFailure(checked.verdict, base)) ?? err
+    const failed = await checkFailure(checked.verdict, base)
+    if (failed) await drainStream(stream, DRAIN_MAX_BYTES)
+    throw failed ?? err
   }
   const check = await checked.verdict
   await dropOldCopy(c.env.FLOW_ARCHIVE, stored.key, router, base, span)
@@ -165,7 +172,7 @@ export async function startUpload(
   base: string,
 ): Promise<z.infer<typeof UploadStartedSchema>> {
   const { header, span, stream } = await sniffSpan(c.req.raw.body, base, undefined)
-  await discardRest(stream)
+  await drainStream(stream, DISCARD_BYTES)
   const staging = newStagingToken()
   const { key, r2UploadId } = await storage(() =>
     startMultipart(c.env.FLOW_ARCHIVE, router, base, span, header, staging),
@@ -209,7 +216,7 @@ export async function sendPart(
     // also lost the file stored at that path before.
     const sniffed = await sniffSpan(body, base, length)
     if (!sameSpan(sniffed.span, started)) {
-      await discardRest(sniffed.stream)
+      await drainStream(sniffed.stream, DRAIN_MAX_BYTES)
       throw invalidRequest(
         `${base}: part 1's header gives ${describeSpan(sniffed.span)}, but the upload was started with ${describeSpan(started)}; the part belongs to another file (nothing was stored)`,
         { code: 'span_mismatch', file: base },
@@ -483,11 +490,11 @@ async function sniffSpan(
   try {
     span = named(() => fileSpan(base, sniffed.header))
   } catch (err) {
-    await discardRest(sniffed.stream)
+    await drainStream(sniffed.stream, DRAIN_MAX_BYTES)
     throw err
   }
   if (!span) {
-    await discardRest(sniffed.stream)
+    await drainStream(sniffed.stream, DRAIN_MAX_BYTES)
     throw invalidRequest(
       `cannot tell the time span of '${base}': its header has no capture times (the file was not closed) and the name is not flow-capture's ft-vNN.YYYY-MM-DD.HHMMSS+ZZZZ`,
       { errors: [{ path: 'param.path', message: 'not a flow-capture file name' }] },
@@ -497,27 +504,13 @@ async function sniffSpan(
 }
 
 /** Bytes of a request body read and dropped before answering early; past them it is cancelled. */
-const DISCARD_BYTES = 1024 * 1024
-
 /**
- * Reads and drops the rest of a request body we answer without storing (a multipart start gets
- * the file's first bytes, `head -c 65536`). Answering with the body half read made a browser see
- * the connection reset instead of the answer, now and then (a CI run: the 201 of ?uploads with an
- * unreadable body). A body larger than DISCARD_BYTES is cancelled: that client sent too much.
+ * The most a multipart start reads of its body (the file's first bytes, `head -c 65536`); the
+ * rest is read away (answering with the body half read made a browser see the connection reset
+ * instead of the answer, now and then: a CI run, the 201 of ?uploads) or, past this, cancelled:
+ * that client sent too much.
  */
-async function discardRest(stream: ReadableStream<Uint8Array>): Promise<void> {
-  const reader = stream.getReader()
-  let read = 0
-  for (;;) {
-    const r = await reader.read()
-    if (r.done) return
-    read += r.value.length
-    if (read > DISCARD_BYTES) {
-      await reader.cancel()
-      return
-    }
-  }
-}
+const DISCARD_BYTES = 1024 * 1024
 
 function uploadTarget(
   router: string,

@@ -7,6 +7,10 @@
 import { readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { describe, expect, inject, it } from 'vitest'
+import { createFlowBatch } from '../../src/flows/flow-batch'
+import { ftFileStream } from '../../src/flows/ft-writer'
+import { findLayout } from '../../src/flows/record-layouts'
+import { rng } from '../support/rng'
 
 const BASE = inject('baseUrl')
 const TOKEN = inject('apiToken')
@@ -31,6 +35,12 @@ function send(
 ): Promise<Sent> {
   return new Promise((resolve, reject) => {
     let sendError: string | undefined
+    let answer: Omit<Sent, 'sendError'> | undefined
+    let sent = false
+    // Both must be over: the answer read, and the body sent (or its send failed).
+    const settle = () => {
+      if (answer && sent) resolve({ ...answer, ...(sendError ? { sendError } : {}) })
+    }
     const req = request(
       `${BASE}${path}`,
       { method, headers: { 'content-length': String(body.length), ...headers } },
@@ -39,23 +49,35 @@ function send(
         res.on('data', (d: Buffer) => parts.push(d))
         res.on('error', reject)
         res.on('end', () => {
-          // The send has had its chance to fail once the answer is in.
-          setTimeout(() => {
-            resolve({
-              status: res.statusCode ?? 0,
-              type: String(res.headers['content-type'] ?? ''),
-              text: Buffer.concat(parts).toString('utf8'),
-              ...(sendError ? { sendError } : {}),
-            })
-          }, 50)
+          answer = {
+            status: res.statusCode ?? 0,
+            type: String(res.headers['content-type'] ?? ''),
+            text: Buffer.concat(parts).toString('utf8'),
+          }
+          settle()
         })
       },
     )
     req.on('error', (err) => {
       sendError = err.message
+      sent = true
+      settle()
     })
-    for (let at = 0; at < body.length; at += 65536) req.write(body.subarray(at, at + 65536))
-    req.end()
+    // Paced after the first 256 KiB, as a client on a real link sends: the answer comes while
+    // most of the body is still to be sent (loopback's socket buffers would otherwise take
+    // several MB at once, and hide an answer that does not wait for them).
+    const write = async () => {
+      for (let at = 0; at < body.length && !sendError; at += 65536) {
+        req.write(body.subarray(at, at + 65536))
+        if (at >= 262144) await new Promise((r) => setTimeout(r, 2))
+      }
+      if (sendError) return
+      req.end(() => {
+        sent = true
+        settle()
+      })
+    }
+    write().catch(reject)
   })
 }
 
@@ -79,6 +101,50 @@ function multipart(parts: { name: string; filename: string; bytes: Uint8Array }[
 }
 
 const BIG = 12 * 1024 * 1024
+
+/**
+ * A closed, zlib-compressed v5 file of 250,000 random flows (about 5.8 MB, under the e2e Worker's
+ * ARCHIVE_MAX_FILE_BYTES of 6 MiB: random fields keep it from compressing much), with 400 bytes
+ * of its records overwritten near the start.
+ */
+async function corruptFtFile(): Promise<Uint8Array> {
+  const layout = findLayout(5)
+  if (!layout) throw new Error('no v5 layout')
+  const r = rng(7)
+  const flows = 250_000
+  const start = Date.UTC(2024, 0, 15) / 1000
+  async function* batches() {
+    for (let done = 0; done < flows; done += 8192) {
+      const b = createFlowBatch(8192)
+      b.length = Math.min(8192, flows - done)
+      for (let i = 0; i < b.length; i++) {
+        b.cols.unix_secs[i] = start + Math.floor((3600 * (done + i)) / flows)
+        b.cols.srcaddr[i] = Math.floor(r() * 2 ** 32)
+        b.cols.dstaddr[i] = Math.floor(r() * 2 ** 32)
+        b.cols.srcport[i] = Math.floor(r() * 65536)
+        b.cols.dstport[i] = Math.floor(r() * 65536)
+        b.cols.dpkts[i] = Math.floor(r() * 1000)
+        b.cols.doctets[i] = Math.floor(r() * 1e6)
+      }
+      yield b
+    }
+  }
+  const file = new Uint8Array(
+    await new Response(
+      ftFileStream(
+        {
+          layout,
+          byteOrder: 'big',
+          compress: true,
+          done: { capStart: start, capEnd: start + 3600, flowCount: flows },
+        },
+        batches(),
+      ),
+    ).arrayBuffer(),
+  )
+  file.fill(0xff, 200_000, 200_400)
+  return file
+}
 /** 1,000 v5 flows, zlib-compressed (33 KB). */
 const ft = () => new Uint8Array(readFileSync(new URL('random-v5-1k.z.ft', FIXTURES)))
 
@@ -107,6 +173,33 @@ describe('an error answered before the upload was read', () => {
     expect(r.type).toContain('application/problem+json')
     expect(r.sendError).toBeUndefined()
     expect(TOKEN).not.toBe('not-the-token')
+  })
+
+  it('a flow file found corrupt while it streams to the archive is the 422, and the send completes', async () => {
+    const file = await corruptFtFile()
+    expect(file.length).toBeGreaterThan(5_000_000)
+    const r = await send('PUT', '/flows/archive/rtr1/ft-v05.2024-01-15.000000+0000', file, {
+      authorization: `Bearer ${TOKEN}`,
+    })
+    expect(r.status).toBe(422)
+    expect(JSON.parse(r.text)).toMatchObject({ code: 'corrupt_zlib' })
+    expect(r.sendError).toBeUndefined()
+    // Nothing was stored.
+    const list = await fetch(
+      `${BASE}/flows/archive?router=rtr1&from=2024-01-15T00:00:00Z&to=2024-01-15T23:59:59Z`,
+      { headers: { authorization: `Bearer ${TOKEN}` } },
+    )
+    expect(JSON.stringify(await list.json())).not.toContain('ft-v05.2024-01-15.000000+0000')
+  })
+
+  it('an archive upload that is no ft file is the 422 naming byte 0, and the send completes', async () => {
+    // Under the e2e Worker's ARCHIVE_MAX_FILE_BYTES (6 MiB), which would refuse it unread.
+    const r = await send('PUT', '/flows/archive/rtr1/ft-v05.2010-11-09.000000+0000', junk(6e6), {
+      authorization: `Bearer ${TOKEN}`,
+    })
+    expect(r.status).toBe(422)
+    expect(JSON.parse(r.text)).toMatchObject({ code: 'bad_magic', offset: 0 })
+    expect(r.sendError).toBeUndefined()
   })
 
   it('a print that fails after its answer began ends marked, and the send completes', async () => {

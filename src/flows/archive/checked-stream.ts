@@ -6,11 +6,14 @@
  *   errors instead of ending, so a consumer that needs every byte (R2's put of a
  *   FixedLengthStream) stores nothing, and whatever was stored before stays;
  * - a check that finishes without reading to the end lets the rest through unchecked.
- * `verdict` is the check's result (or its error), settled before the stream ends.
+ * `verdict` is the check's result (or its error), settled before the stream ends. A failed check
+ * cancels `input`, or with `release` unlocks it with the rest unread (a request body, which the
+ * answer reads away: cancelled, the client's send breaks under the answer).
  */
 export function checkedPassThrough<T>(
   input: ReadableStream<Uint8Array>,
   check: (copy: ReadableStream<Uint8Array>) => Promise<T>,
+  options: { release?: boolean } = {},
 ): { stream: ReadableStream<Uint8Array>; verdict: Promise<T> } {
   const reader = input.getReader()
   let wants = deferred()
@@ -54,7 +57,8 @@ export function checkedPassThrough<T>(
           const failed = settled ? await failure() : undefined
           if (failed !== undefined) {
             controller.error(failed)
-            await reader.cancel(failed).catch(() => {})
+            if (options.release) reader.releaseLock()
+            else await reader.cancel(failed).catch(() => {})
             return
           }
           let r: ReadableStreamReadResult<Uint8Array>

@@ -3,7 +3,9 @@ import { type FtHeader, headerLengthOf, parseFtHeader, truncatedHeader } from '.
 /**
  * Reads just enough of an upload to parse its ft stream header, and gives back a stream of the
  * whole file (the bytes already read first, then the rest, untouched), so the file can be
- * stored while only its header was ever held in memory.
+ * stored while only its header was ever held in memory. A header that does not read throws with
+ * `body` unlocked and the rest unread, so whoever answers can read the rest of an upload away
+ * instead of cancelling it.
  */
 export async function sniffFtHeader(
   body: ReadableStream<Uint8Array>,
@@ -11,20 +13,25 @@ export async function sniffFtHeader(
   const reader = body.getReader()
   let buffered: Uint8Array = new Uint8Array(0)
   let need = 8
-  for (;;) {
-    if (buffered.length >= 8) {
-      need = headerLengthOf(buffered)
-      if (buffered.length >= need) break
+  let header: FtHeader
+  try {
+    for (;;) {
+      if (buffered.length >= 8) {
+        need = headerLengthOf(buffered)
+        if (buffered.length >= need) break
+      }
+      const { done, value } = await reader.read()
+      if (done) {
+        headerLengthOf(buffered) // throws the precise error: empty, bad magic, truncated...
+        throw truncatedHeader(buffered.length, need)
+      }
+      buffered = concat(buffered, value)
     }
-    const { done, value } = await reader.read()
-    if (done) {
-      await reader.cancel()
-      headerLengthOf(buffered) // throws the precise error: empty, bad magic, truncated...
-      throw truncatedHeader(buffered.length, need)
-    }
-    buffered = concat(buffered, value)
+    header = parseFtHeader(buffered.subarray(0, need))
+  } catch (err) {
+    reader.releaseLock()
+    throw err
   }
-  const header = parseFtHeader(buffered.subarray(0, need))
   const prefix = buffered
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {

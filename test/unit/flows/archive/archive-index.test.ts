@@ -96,6 +96,15 @@ describe('sniffFtHeader', () => {
     const seed = fixture(SEED)
     expect(await code(seed.subarray(0, 30))).toMatch(/^truncated_header@30$/)
   })
+  it('leaves a non-ft upload unlocked with the rest unread, for the answer to read away', async () => {
+    const body = streamOf(new Uint8Array(1000).fill(0x3c), [100])
+    await expect(sniffFtHeader(body)).rejects.toThrow('bad magic')
+    expect(body.locked).toBe(false)
+    let rest = 0
+    const reader = body.getReader()
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value.length
+    expect(rest).toBe(900)
+  })
 })
 
 describe('archive paths', () => {

@@ -145,6 +145,29 @@ describe('checkedPassThrough', () => {
     expect((state.cancelled as Error).message).toBe('damaged at chunk 2')
   })
 
+  it('with release, leaves the input unlocked and the rest unread for the answer to read away', async () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => bytes(1, i))
+    const { stream: input, state } = source(chunks)
+    const { stream } = checkedPassThrough(
+      input,
+      async (copy) => {
+        const reader = copy.getReader()
+        await reader.read()
+        throw new Error('damaged at chunk 1')
+      },
+      { release: true },
+    )
+    const { error } = await drain(stream)
+    expect((error as Error).message).toBe('damaged at chunk 1')
+    expect(state.cancelled).toBeUndefined()
+    expect(input.locked).toBe(false)
+    const rest: number[] = []
+    await readAll(input, (c) => rest.push(...c))
+    expect(state.read).toBe(10)
+    expect(rest.length).toBeGreaterThanOrEqual(7)
+    expect(rest.at(-1)).toBe(9)
+  })
+
   it('settles the verdict when the input breaks', async () => {
     const { stream: input } = source([bytes(2, 1), bytes(2, 2)], 1)
     const { stream, verdict } = checkedPassThrough(input, async (copy) => {
