@@ -1,3 +1,4 @@
+import { escapeCharacterString, type TxtPart } from './character-string'
 import type { DnsRecord, RecordData } from './message'
 import type { DnsResult } from './resolve'
 
@@ -51,15 +52,13 @@ export function formatData(data: RecordData): string {
   return `\\# ${data.hex.length / 2} ${data.hex}`.trimEnd()
 }
 
-/** A character-string, quoted and escaped as dig does (`"`, `\` escaped; non-printables \DDD). */
-function quoteString(s: string): string {
-  let out = '"'
-  for (const byte of new TextEncoder().encode(s)) {
-    if (byte === 0x22 || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`
-    else if (byte < 0x20 || byte > 0x7e) out += `\\${String(byte).padStart(3, '0')}`
-    else out += String.fromCharCode(byte)
-  }
-  return `${out}"`
+/**
+ * A character-string, quoted and escaped as dig does (`"`, `\` escaped; non-printables \DDD).
+ * Text is escaped from its UTF-8 bytes; a part that was not UTF-8 already holds the escapes.
+ */
+function quoteString(part: TxtPart): string {
+  if (typeof part !== 'string') return `"${part.escaped}"`
+  return `"${escapeCharacterString(new TextEncoder().encode(part))}"`
 }
 
 function flagList(r: DnsResult): string {

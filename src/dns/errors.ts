@@ -40,3 +40,40 @@ export class DnsNameError extends Error {
     super(message)
   }
 }
+
+/**
+ * The domain to check does not exist: the resolver answered NXDOMAIN for it (RFC 8020: nothing
+ * exists at or below the name). A readiness report of it would only list "publish" fixes for a
+ * domain that has to be registered or delegated first.
+ */
+export class DomainNotFoundError extends Error {
+  override name = 'DomainNotFoundError'
+  readonly code = 'nxdomain'
+  constructor(
+    readonly domain: string,
+    question: string,
+  ) {
+    super(
+      `${domain} does not exist: the resolver answered NXDOMAIN to ${question}; check the spelling, or the domain's registration and delegation`,
+    )
+  }
+}
+
+/** A request parameter of a DNS use case (type, ports) that breaks a rule; `path` names it. */
+export class DnsParamError extends Error {
+  override name = 'DnsParamError'
+  constructor(
+    readonly code:
+      | 'empty_type'
+      | 'unknown_type'
+      | 'type_too_long'
+      | 'bad_ports'
+      | 'port_out_of_range',
+    readonly path: string,
+    message: string,
+    /** The short per-field message for `errors[]`. */
+    readonly issue: string,
+  ) {
+    super(message)
+  }
+}

@@ -1,11 +1,16 @@
 import { mapLimit } from '../lib/map-limit'
 import { formatRecord } from './dig-format'
-import { DnsQueryError } from './errors'
+import { DnsQueryError, DomainNotFoundError } from './errors'
 import type { DnsRecord } from './message'
 import { absolute } from './name'
 import { type DnsResult, finalRecords, type Resolve } from './resolve'
 
-export type Verdict = 'pass' | 'fail' | 'warning' | 'info'
+/**
+ * `unknown`: a lookup the check needs failed (SERVFAIL, REFUSED, a timeout...), so there is no
+ * evidence either way. It is neither scored nor given a fix: "publish AAAA" for a record that may
+ * well exist would be wrong advice.
+ */
+export type Verdict = 'pass' | 'fail' | 'warning' | 'info' | 'unknown'
 
 export type ReadinessCheck = {
   id: 'web_aaaa_apex' | 'web_aaaa_www' | 'ns_aaaa' | 'mx_aaaa' | 'web_reach'
@@ -20,7 +25,10 @@ export type ReadinessCheck = {
 
 export type ReadinessReport = {
   domain: string
-  /** 0-100 over the checks that apply: pass 1, warning ½, fail 0; info checks do not count. */
+  /**
+   * 0-100 over the checks that apply: pass 1, warning ½, fail 0; info and unknown checks do not
+   * count (0 when none does, with the verdict `unknown`).
+   */
   score: number
   verdict: Verdict
   checks: ReadinessCheck[]
@@ -59,42 +67,94 @@ export async function checkIpv6Readiness(
 ): Promise<ReadinessReport> {
   const apex = absolute(domain)
   const www = absolute(`www.${domain}`)
-  // The apex lookup also proves the resolver works: its failure is the request's failure.
+  // The apex lookup also proves the resolver works: its transport failure (timeout, HTTP error)
+  // is the request's failure, and an NXDOMAIN leaves nothing to check.
   const [apexAaaa, apexA] = await Promise.all([
     options.resolve(domain, 'AAAA'),
     options.resolve(domain, 'A'),
   ])
+  const nx = [apexAaaa, apexA].find((r) => r.rcode === 'NXDOMAIN')
+  if (nx) throw new DomainNotFoundError(apex, `${nx.question.name} ${nx.question.type}`)
+  const attempt = (name: string, type: 'A' | 'AAAA' | 'NS' | 'MX') =>
+    lookupOutcome(options.resolve, name, type)
   const [wwwAaaa, wwwA, ns, mx] = await Promise.all([
-    options.resolve(`www.${domain}`, 'AAAA'),
-    options.resolve(`www.${domain}`, 'A'),
-    options.resolve(domain, 'NS'),
-    options.resolve(domain, 'MX'),
+    attempt(`www.${domain}`, 'AAAA'),
+    attempt(`www.${domain}`, 'A'),
+    attempt(domain, 'NS'),
+    attempt(domain, 'MX'),
   ])
-  const apexCheck = webAaaaCheck('web_aaaa_apex', apex, apexAaaa, apexA)
+  const apexCheck = webAaaaCheck('web_aaaa_apex', apex, outcomeOf(apexAaaa), outcomeOf(apexA))
   const wwwCheck = webAaaaCheck('web_aaaa_www', www, wwwAaaa, wwwA)
   const [nsCheck, mxCheck, reachCheck] = await Promise.all([
     nsAaaaCheck(apex, ns, options.resolve),
     mxAaaaCheck(apex, mx, options.resolve),
-    webReachCheck([apexAaaa, wwwAaaa], options),
+    webReachCheck([outcomeOf(apexAaaa), wwwAaaa], options),
   ])
   const checks = [apexCheck, wwwCheck, nsCheck, mxCheck, reachCheck]
   const score = scoreOf(checks)
-  return {
-    domain: apex,
-    score,
-    verdict: score === 100 ? 'pass' : score >= 50 ? 'warning' : 'fail',
-    checks,
-  }
+  return { domain: apex, score: score ?? 0, verdict: overallVerdict(checks, score), checks }
 }
 
-function scoreOf(checks: ReadinessCheck[]): number {
-  const counted = checks.filter((c) => c.verdict !== 'info')
-  if (counted.length === 0) return 0
+/** Undefined when no check could be scored (all info or unknown). */
+function scoreOf(checks: ReadinessCheck[]): number | undefined {
+  const counted = checks.filter((c) => c.verdict !== 'info' && c.verdict !== 'unknown')
+  if (counted.length === 0) return undefined
   const points = counted.reduce(
     (sum, c) => sum + (c.verdict === 'pass' ? 1 : c.verdict === 'warning' ? 0.5 : 0),
     0,
   )
   return Math.round((100 * points) / counted.length)
+}
+
+/** A check whose evidence is missing keeps the report from passing: it is unknown instead. */
+function overallVerdict(checks: ReadinessCheck[], score: number | undefined): Verdict {
+  if (score === undefined) return 'unknown'
+  if (score === 100) return checks.some((c) => c.verdict === 'unknown') ? 'unknown' : 'pass'
+  return score >= 50 ? 'warning' : 'fail'
+}
+
+/**
+ * One lookup's outcome: the result when the resolver answered the question (NOERROR, or
+ * NXDOMAIN: the name does not exist, which is evidence too), else why there is no evidence.
+ */
+type LookupOutcome = { ok: true; result: DnsResult } | { ok: false; why: string }
+
+async function lookupOutcome(
+  resolve: Resolve,
+  name: string,
+  type: 'A' | 'AAAA' | 'NS' | 'MX',
+): Promise<LookupOutcome> {
+  try {
+    return outcomeOf(await resolve(name, type))
+  } catch (err) {
+    if (!(err instanceof DnsQueryError)) throw err
+    return { ok: false, why: `${absolute(name)} ${type} lookup failed: ${err.message}` }
+  }
+}
+
+/** SERVFAIL, REFUSED and other rcodes say the resolver could not answer, not that no record exists. */
+function outcomeOf(result: DnsResult): LookupOutcome {
+  if (result.rcode === 'NOERROR' || result.rcode === 'NXDOMAIN') return { ok: true, result }
+  const q = result.question
+  return {
+    ok: false,
+    why: `${q.name} ${q.type} lookup failed: the resolver answered ${result.rcode}`,
+  }
+}
+
+function unknownCheck(
+  id: ReadinessCheck['id'],
+  title: string,
+  failures: string[],
+  evidence: string[] = [],
+): ReadinessCheck {
+  return {
+    id,
+    title,
+    verdict: 'unknown',
+    summary: `could not be determined: ${failures.join('; ')}`,
+    evidence: [...evidence, ...failures],
+  }
 }
 
 function isMapped(address: string): boolean {
@@ -108,13 +168,17 @@ function addressesOf(result: DnsResult, type: 'A' | 'AAAA'): DnsRecord[] {
 function webAaaaCheck(
   id: 'web_aaaa_apex' | 'web_aaaa_www',
   name: string,
-  aaaa: DnsResult,
-  a: DnsResult,
+  aaaaOutcome: LookupOutcome,
+  aOutcome: LookupOutcome,
 ): ReadinessCheck {
   const title = `IPv6 address for ${name}`
+  if (!aaaaOutcome.ok) return unknownCheck(id, title, [aaaaOutcome.why])
+  const aaaa = aaaaOutcome.result
   const v6 = addressesOf(aaaa, 'AAAA')
-  const v4 = addressesOf(a, 'A')
-  const evidence = [...aaaa.answer, ...a.answer].map(formatRecord)
+  const v4 = aOutcome.ok ? addressesOf(aOutcome.result, 'A') : []
+  const evidence = [...aaaa.answer, ...(aOutcome.ok ? aOutcome.result.answer : [])].map(
+    formatRecord,
+  )
   const good = v6.filter((r) => typeof r.data === 'string' && !isMapped(r.data))
   const mapped = v6.filter((r) => typeof r.data === 'string' && isMapped(r.data))
   const owner = aaaa.cnameChain.at(-1) ?? name
@@ -126,6 +190,10 @@ function webAaaaCheck(
       summary: `${name} has ${good.length} AAAA record(s)`,
       evidence,
     }
+  }
+  // Without the A answer, a www with no AAAA may be a web host missing IPv6 or no host at all.
+  if (!aOutcome.ok && mapped.length === 0 && id === 'web_aaaa_www' && aaaa.rcode === 'NOERROR') {
+    return unknownCheck(id, title, [aOutcome.why], evidence)
   }
   if (v4.length === 0 && mapped.length === 0 && id === 'web_aaaa_www') {
     return {
@@ -150,33 +218,56 @@ function webAaaaCheck(
   }
 }
 
-type HostAddresses = { host: string; v6: string[]; v4: string[]; error?: string }
+/** A host's addresses; a failed lookup is its reason, never an empty list. */
+type Addresses = { ok: true; list: string[] } | { ok: false; why: string }
+type HostAddresses = { host: string; v6: Addresses; v4: Addresses }
 
 async function hostAddresses(host: string, resolve: Resolve): Promise<HostAddresses> {
-  try {
-    const [aaaa, a] = await Promise.all([resolve(host, 'AAAA'), resolve(host, 'A')])
-    const strings = (rs: DnsRecord[]) =>
-      rs.flatMap((r) => (typeof r.data === 'string' ? [r.data] : []))
-    return {
-      host: absolute(host),
-      v6: strings(addressesOf(aaaa, 'AAAA')).filter((x) => !isMapped(x)),
-      v4: strings(addressesOf(a, 'A')),
-    }
-  } catch (err) {
-    if (!(err instanceof DnsQueryError)) throw err
-    return { host: absolute(host), v6: [], v4: [], error: err.message }
-  }
+  const [aaaa, a] = await Promise.all([
+    lookupOutcome(resolve, host, 'AAAA'),
+    lookupOutcome(resolve, host, 'A'),
+  ])
+  const list = (o: LookupOutcome, type: 'A' | 'AAAA'): Addresses =>
+    o.ok
+      ? {
+          ok: true,
+          list: addressesOf(o.result, type).flatMap((r) =>
+            typeof r.data === 'string' && !(type === 'AAAA' && isMapped(r.data)) ? [r.data] : [],
+          ),
+        }
+      : o
+  return { host: absolute(host), v6: list(aaaa, 'AAAA'), v4: list(a, 'A') }
 }
 
 function hostEvidence(h: HostAddresses): string {
-  if (h.error) return `${h.host} lookup failed: ${h.error}`
-  const v6 = h.v6.length > 0 ? h.v6.join(', ') : 'no AAAA'
-  const v4 = h.v4.length > 0 ? h.v4.join(', ') : 'no A'
-  return `${h.host} IPv6: ${v6}; IPv4: ${v4}`
+  if (!h.v6.ok) return h.v6.why
+  const v6 = h.v6.list.length > 0 ? h.v6.list.join(', ') : 'no AAAA'
+  const v4 = !h.v4.ok ? 'lookup failed' : h.v4.list.length > 0 ? h.v4.list.join(', ') : 'no A'
+  return `${h.host} IPv6: ${v6}; IPv4: ${v4}${h.v4.ok ? '' : ` (${h.v4.why})`}`
 }
 
-async function nsAaaaCheck(apex: string, ns: DnsResult, resolve: Resolve): Promise<ReadinessCheck> {
+/** Hosts sorted by what their AAAA lookup showed: some, none, or nothing known. */
+function byIpv6(found: HostAddresses[]) {
+  const has = (h: HostAddresses) => h.v6.ok && h.v6.list.length > 0
+  return {
+    withV6: found.filter(has),
+    without: found.filter((h) => h.v6.ok && h.v6.list.length === 0),
+    unknown: found.filter((h) => !h.v6.ok),
+  }
+}
+
+function hostList(hosts: HostAddresses[]): string {
+  return hosts.map((h) => h.host).join(', ')
+}
+
+async function nsAaaaCheck(
+  apex: string,
+  nsOutcome: LookupOutcome,
+  resolve: Resolve,
+): Promise<ReadinessCheck> {
   const title = 'IPv6 addresses for name servers'
+  if (!nsOutcome.ok) return unknownCheck('ns_aaaa', title, [nsOutcome.why])
+  const ns = nsOutcome.result
   const hosts = ns.answer
     .filter((r) => r.type === 'NS')
     .flatMap((r) => (typeof r.data === 'string' ? [r.data] : []))
@@ -190,11 +281,11 @@ async function nsAaaaCheck(apex: string, ns: DnsResult, resolve: Resolve): Promi
     }
   }
   const found = await mapLimit(hosts.sort(), LOOKUP_CONCURRENCY, (h) => hostAddresses(h, resolve))
-  const withV6 = found.filter((h) => h.v6.length > 0)
-  const without = found.filter((h) => h.v6.length === 0)
+  const { withV6, without, unknown } = byIpv6(found)
   const evidence = found.map(hostEvidence)
   const fix = without.map((h) => `${h.host}\t3600\tIN\tAAAA\t<IPv6 address of ${h.host}>`)
   const base = { id: 'ns_aaaa' as const, title, evidence }
+  if (unknown.length > 0) return partlyKnown(base, withV6, without, unknown, 2, 'name server', fix)
   if (without.length === 0 && withV6.length >= 2) {
     return {
       ...base,
@@ -229,8 +320,14 @@ async function nsAaaaCheck(apex: string, ns: DnsResult, resolve: Resolve): Promi
   }
 }
 
-async function mxAaaaCheck(apex: string, mx: DnsResult, resolve: Resolve): Promise<ReadinessCheck> {
+async function mxAaaaCheck(
+  apex: string,
+  mxOutcome: LookupOutcome,
+  resolve: Resolve,
+): Promise<ReadinessCheck> {
   const title = 'IPv6 addresses for mail servers'
+  if (!mxOutcome.ok) return unknownCheck('mx_aaaa', title, [mxOutcome.why])
+  const mx = mxOutcome.result
   const records = mx.answer.flatMap((r) =>
     r.type === 'MX' && typeof r.data === 'object' && 'exchange' in r.data ? [r.data] : [],
   )
@@ -260,13 +357,14 @@ async function mxAaaaCheck(apex: string, mx: DnsResult, resolve: Resolve): Promi
   }
   const hosts = [...new Set(records.map((r) => r.exchange))].sort()
   const found = await mapLimit(hosts, LOOKUP_CONCURRENCY, (h) => hostAddresses(h, resolve))
-  const without = found.filter((h) => h.v6.length === 0)
+  const { withV6, without, unknown } = byIpv6(found)
   const base = {
     id: 'mx_aaaa' as const,
     title,
     evidence: [...evidence, ...found.map(hostEvidence)],
   }
   const fix = without.map((h) => `${h.host}\t300\tIN\tAAAA\t<IPv6 address of ${h.host}>`)
+  if (unknown.length > 0) return partlyKnown(base, withV6, without, unknown, 1, 'mail server', fix)
   if (without.length === 0)
     return {
       ...base,
@@ -289,12 +387,48 @@ async function mxAaaaCheck(apex: string, mx: DnsResult, resolve: Resolve): Promi
   }
 }
 
+/**
+ * Some hosts' AAAA lookups failed. A host known to lack AAAA is a finding (and gets its fix);
+ * the verdict is the best the failed hosts could make it: if every one of them has IPv6 and that
+ * would still fall short of `needed`, fail; if only the known-missing hosts hold it back, warning;
+ * if nothing is known to be missing, unknown.
+ */
+function partlyKnown(
+  base: { id: 'ns_aaaa' | 'mx_aaaa'; title: string; evidence: string[] },
+  withV6: HostAddresses[],
+  without: HostAddresses[],
+  unknown: HostAddresses[],
+  needed: number,
+  what: string,
+  fix: string[],
+): ReadinessCheck {
+  const failed = `the lookup of ${hostList(unknown)} failed`
+  const known =
+    withV6.length > 0 ? `${hostList(withV6)} ha${withV6.length === 1 ? 's' : 've'} IPv6; ` : ''
+  if (without.length === 0) {
+    return {
+      ...base,
+      verdict: 'unknown',
+      summary: `could not be determined: ${known}${failed}`,
+    }
+  }
+  const bestCase = withV6.length + unknown.length
+  return {
+    ...base,
+    verdict: bestCase < needed ? 'fail' : 'warning',
+    summary: `${known}${what}${without.length === 1 ? '' : 's'} ${hostList(without)} ha${without.length === 1 ? 's' : 've'} no IPv6 address; ${failed}`,
+    fix,
+  }
+}
+
 async function webReachCheck(
-  results: DnsResult[],
+  outcomes: LookupOutcome[],
   options: ReadinessOptions,
 ): Promise<ReadinessCheck> {
   const id = 'web_reach' as const
   const title = `IPv6 reachability of the web server (TCP ${options.ports.join(', ')})`
+  const results = outcomes.flatMap((o) => (o.ok ? [o.result] : []))
+  const failures = outcomes.flatMap((o) => (o.ok ? [] : [o.why]))
   const addresses = [
     ...new Set(
       results.flatMap((r) =>
@@ -304,6 +438,7 @@ async function webReachCheck(
       ),
     ),
   ]
+  if (addresses.length === 0 && failures.length > 0) return unknownCheck(id, title, failures)
   if (addresses.length === 0) {
     return {
       id,

@@ -1,14 +1,15 @@
 import { Buffer } from 'node:buffer'
 import * as dnsPacket from 'dns-packet'
-import ipaddr from 'ipaddr.js'
+import { type TxtPart, toTxtPart } from './character-string'
 import { DnsQueryError } from './errors'
+import { formatAaaa } from './ipv6-text'
 import { absolute } from './name'
 import type { RecordType } from './record-types'
 
 /** The typed RDATA of a record, as the JSON output shows it. */
 export type RecordData =
   | string
-  | string[]
+  | TxtPart[]
   | { preference: number; exchange: string }
   | { priority: number; weight: number; port: number; target: string }
   | {
@@ -53,6 +54,9 @@ export type DnsReply = {
 
 export type QueryOptions = { dnssecOk?: boolean; checkingDisabled?: boolean }
 
+/** Every query goes out with ID 0 (RFC 8484 §4.1), so every reply must carry ID 0 back. */
+export const QUERY_ID = 0
+
 /**
  * Builds the wire-format query: ID 0 for cache friendliness (RFC 8484 §4.1), RD set, and an
  * EDNS0 OPT record advertising 1232 bytes (the DNS flag day 2020 value dig also sends).
@@ -62,7 +66,7 @@ export function buildQuery(name: string, type: RecordType, options: QueryOptions
   if (options.checkingDisabled) flags |= dnsPacket.CHECKING_DISABLED
   const packet: dnsPacket.Packet = {
     type: 'query',
-    id: 0,
+    id: QUERY_ID,
     flags,
     questions: [{ type, name, class: 'IN' }],
     additionals: [
@@ -93,9 +97,11 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
     )
   }
   let packet: dnsPacket.DecodedPacket
+  let read: number
   try {
     // dns-packet reads through Buffer methods (readUInt16BE...): a plain Uint8Array throws.
     packet = dnsPacket.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
+    read = dnsPacket.decode.bytes
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err)
     throw new DnsQueryError(
@@ -103,11 +109,26 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
       `the reply is not a well-formed DNS message (${why})`,
     )
   }
+  // The header's counts say where the message ends; bytes after it mean the counts and the
+  // body disagree (a cut-and-pasted or corrupted message), so none of it can be trusted.
+  if (read !== bytes.length) {
+    throw new DnsQueryError(
+      'malformed_reply',
+      `the reply has ${bytes.length - read} trailing byte(s) after the ${read}-byte DNS message its header describes`,
+    )
+  }
   if (!packet.flag_qr)
     throw new DnsQueryError(
       'malformed_reply',
       'the reply has the QR bit clear: it is a query, not a response',
     )
+  // RFC 1035 §7.3: a reply whose ID is not the query's answers some other query.
+  if (packet.id !== QUERY_ID) {
+    throw new DnsQueryError(
+      'malformed_reply',
+      `the reply has ID ${packet.id ?? 'none'}; the query was sent with ID ${QUERY_ID} (RFC 8484 §4.1), and a reply must echo it (RFC 1035 §7.3)`,
+    )
+  }
   const question = packet.questions?.[0]
   if (!question || !sameName(question.name, asked.name) || question.type !== asked.type) {
     const got = question ? `${question.name} ${question.type}` : 'no question'
@@ -169,8 +190,7 @@ function toData(a: Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>): RecordData {
     case 'A':
       return a.data
     case 'AAAA':
-      // RFC 5952 canonical text (lower case, longest zero run compressed), as dig prints.
-      return ipaddr.isValid(a.data) ? ipaddr.parse(a.data).toString() : a.data
+      return formatAaaa(a.data)
     case 'CNAME':
     case 'DNAME':
     case 'NS':
@@ -197,7 +217,7 @@ function toData(a: Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>): RecordData {
       }
     case 'TXT': {
       const parts = Array.isArray(a.data) ? a.data : [a.data]
-      return parts.map((p) => (typeof p === 'string' ? p : new TextDecoder().decode(p)))
+      return parts.map((p) => (typeof p === 'string' ? p : toTxtPart(p)))
     }
     case 'CAA':
       return { flags: a.data.flags ?? 0, tag: a.data.tag, value: a.data.value }

@@ -16,7 +16,7 @@ export function normalizeName(input: string): string {
   if (name.endsWith('.')) name = name.slice(0, -1)
   if (name === '') throw new DnsNameError('empty', 'the name is empty')
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find non-ASCII
-  if (/[^\x00-\x7f]/.test(name)) name = toALabels(name)
+  if (/[^\x00-\x7f]/.test(name)) name = toALabels(name, input)
   if (name.length > 253) {
     throw new DnsNameError(
       'too_long',
@@ -86,16 +86,66 @@ export function normalizeDomain(input: string): string {
   return name
 }
 
-function toALabels(name: string): string {
+/** The characters an ASCII label may hold (the `*` of a wildcard is checked by the caller). */
+const LABEL_CHAR = /^[A-Za-z0-9_*-]$/
+
+/** Full stops that IDNA reads as `.` (RFC 3490 §3.1, UTS #46): they separate labels too. */
+const IDN_DOTS = /[.\u3002\uff0e\uff61]/
+
+/**
+ * Turns the labels of a name with non-ASCII characters into A-labels, one label at a time.
+ *
+ * The URL parser that does the IDNA mapping reads a whole host as a URL would: `ü@a.test` is
+ * user info and host `a.test`, `a.test/ü` a path, `%41` a percent escape. So every label is
+ * checked first for what no label may hold, in the character as typed and in its compatibility
+ * form (NFKC, the mapping UTS #46 applies: `＠` becomes `@`), and only then converted, alone and
+ * with a non-numeric label after it so a numeric label is not read as an IPv4 address.
+ */
+function toALabels(name: string, input: string): string {
+  const labels = name.split(IDN_DOTS)
+  for (const label of labels) {
+    const bad = forbiddenCharacter(label)
+    if (bad !== undefined) {
+      const seen =
+        bad.normalize('NFKC') === bad ? '' : ` (read as ${JSON.stringify(bad.normalize('NFKC'))})`
+      throw new DnsNameError(
+        'bad_character',
+        `'${input}' contains ${JSON.stringify(bad)}${seen}; a label may hold letters, digits, '-' and '_'`,
+      )
+    }
+  }
+  return labels.map((label) => toALabel(label, input)).join('.')
+}
+
+/** The first character of a label that no label may hold, before or after NFKC mapping. */
+function forbiddenCharacter(label: string): string | undefined {
+  for (const ch of label) {
+    if (/[\p{White_Space}\p{Cc}\p{Cs}]/u.test(ch)) return ch
+    for (const mapped of ch.normalize('NFKC')) {
+      if (mapped <= '\x7f' && !LABEL_CHAR.test(mapped)) return ch
+    }
+  }
+  return undefined
+}
+
+function toALabel(label: string, input: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find non-ASCII
+  if (!/[^\x00-\x7f]/.test(label)) return label
+  let host: string
   try {
     // The WHATWG URL parser applies UTS #46 / IDNA to the host: the same mapping browsers use.
-    return new URL(`http://${name}/`).hostname
+    host = new URL(`http://${label}.a/`).hostname
   } catch {
+    host = ''
+  }
+  const converted = host.endsWith('.a') ? host.slice(0, -2) : ''
+  if (converted === '' || converted.includes('.')) {
     throw new DnsNameError(
       'bad_character',
-      `'${name}' is not a valid internationalised domain name`,
+      `'${input}' has the label '${label}', which is not a valid internationalised label`,
     )
   }
+  return converted
 }
 
 /**

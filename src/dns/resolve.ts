@@ -87,10 +87,15 @@ export function finalRecords(result: DnsResult, type: string): DnsResult['answer
 /**
  * The freshness lifetime of a result (RFC 8484 §5.1): the smallest answer TTL, or for a negative
  * answer the SOA MINIMUM (capped by the SOA's own TTL, RFC 2308 §5). 0 = do not cache.
+ *
+ * Only complete NOERROR and NXDOMAIN replies are kept. A SERVFAIL (or REFUSED...) may still carry
+ * the CNAMEs found before the failure, and caching it would repeat a passing failure for the
+ * CNAME's TTL; a truncated reply (TC, RFC 1035 §4.1.1) is by definition not the whole answer.
  */
 export function cacheLifetime(result: DnsReply): number {
-  if (result.answer.length > 0) return Math.min(...result.answer.map((r) => r.ttl))
+  if (result.flags.tc) return 0
   if (result.rcode !== 'NOERROR' && result.rcode !== 'NXDOMAIN') return 0
+  if (result.answer.length > 0) return Math.min(...result.answer.map((r) => r.ttl))
   const soa = result.authority.find((r) => r.type === 'SOA')
   if (soa && typeof soa.data === 'object' && 'minimum' in soa.data)
     return Math.min(soa.ttl, soa.data.minimum)

@@ -10,10 +10,15 @@ export type PresetName = keyof typeof RESOLVER_PRESETS
 
 export type Resolver = { name: string; url: string }
 
+/**
+ * Why a requested resolver is refused; the code is the problem's `code`: `bad_url` (neither a
+ * preset nor a URL), `not_https`, `credentials` (user info in the URL), `target_refused` (the
+ * host is one the target policy refuses), or `needs_token` (a 401, not a 422).
+ */
 export class ResolverChoiceError extends Error {
   override name = 'ResolverChoiceError'
   constructor(
-    readonly code: 'needs_token' | 'bad_url',
+    readonly code: 'needs_token' | 'bad_url' | 'not_https' | 'credentials' | 'target_refused',
     message: string,
   ) {
     super(message)
@@ -63,14 +68,14 @@ export function chooseResolver(
   const plainHttpOk = access.allowPrivate && url.protocol === 'http:'
   if (url.protocol !== 'https:' && !plainHttpOk) {
     throw new ResolverChoiceError(
-      'bad_url',
+      'not_https',
       'a custom resolver must be an https URL (RFC 8484 is defined over HTTPS)',
     )
   }
   if (url.username || url.password) {
-    throw new ResolverChoiceError('bad_url', 'a resolver URL must not carry credentials')
+    throw new ResolverChoiceError('credentials', 'a resolver URL must not carry credentials')
   }
   const refused = access.checkHost(url.hostname)
-  if (refused) throw new ResolverChoiceError('bad_url', refused)
+  if (refused) throw new ResolverChoiceError('target_refused', refused)
   return { name: 'custom', url: url.toString() }
 }

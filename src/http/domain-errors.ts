@@ -1,5 +1,11 @@
 import { TargetsConfigError } from '../checks/targets-error'
-import { DnsNameError, DnsQueryError, type DnsQueryErrorCode } from '../dns/errors'
+import {
+  DnsNameError,
+  DnsParamError,
+  DnsQueryError,
+  type DnsQueryErrorCode,
+  DomainNotFoundError,
+} from '../dns/errors'
 import { ResolverChoiceError } from '../dns/resolvers'
 import { FilterError } from '../flows/filter/index'
 import { FilterParamError } from '../flows/filter-spec'
@@ -51,6 +57,26 @@ export function domainProblem(err: unknown): Problem | undefined {
       code: err.code,
     }
   }
+  if (err instanceof DnsParamError) {
+    return {
+      type: '/problems/invalid-request',
+      title: 'Invalid request',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      errors: [{ path: err.path, message: err.issue }],
+    }
+  }
+  if (err instanceof DomainNotFoundError) {
+    return {
+      type: '/problems/domain-not-found',
+      title: 'Domain does not exist',
+      status: 422,
+      detail: err.message,
+      code: err.code,
+      domain: err.domain,
+    }
+  }
   if (err instanceof ResolverChoiceError) {
     return err.code === 'needs_token'
       ? { type: '/problems/unauthorized', title: 'Unauthorized', status: 401, detail: err.message }
@@ -59,6 +85,7 @@ export function domainProblem(err: unknown): Problem | undefined {
           title: 'Invalid resolver',
           status: 422,
           detail: err.message,
+          code: err.code,
         }
   }
   if (err instanceof TargetsConfigError) {

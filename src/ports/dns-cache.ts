@@ -12,8 +12,9 @@ export type CachedResolve = {
 /**
  * Wraps a `Resolve` with the Workers Cache API. Entries live for at most the smallest answer TTL
  * (RFC 8484 §5.1), and a hit has its TTLs reduced by the time spent in the cache, as a
- * resolver's cache would. Zero-lifetime answers (SERVFAIL, TTL 0, a TTL with the top bit set,
- * which the reply decoder reads as 0) are never stored.
+ * resolver's cache would. Zero-lifetime answers (any rcode but NOERROR and NXDOMAIN, a truncated
+ * reply, TTL 0, a TTL with the top bit set, which the reply decoder reads as 0) are never stored:
+ * `cacheLifetime` decides.
  */
 export function withCache(
   inner: Resolve,

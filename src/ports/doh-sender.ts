@@ -11,6 +11,10 @@ export type DohMethod = 'post' | 'get'
  * The RFC 8484 transport over `fetch`: POST `application/dns-message` by default, or GET with
  * the query in `?dns=` as unpadded base64url (§4.1). Anything but a 2xx `application/dns-message`
  * body is a `DnsQueryError` naming what came back.
+ *
+ * Redirects are never followed: the resolver URL was checked against the target policy once, and
+ * a followed 3xx would take the Worker (and a re-sent POST body) to wherever the resolver says,
+ * plain http or a refused address included. A 3xx is an upstream HTTP error like a 5xx.
  */
 export function createDohSender(url: string, method: DohMethod = 'post'): SendQuery {
   return async (query, signal) => {
@@ -22,10 +26,20 @@ export function createDohSender(url: string, method: DohMethod = 'post'): SendQu
             headers: { ...headers, 'content-type': 'application/dns-message' },
             body: query,
             signal,
+            redirect: 'manual',
           }
-        : { method: 'GET', headers, signal }
+        : { method: 'GET', headers, signal, redirect: 'manual' }
     const target = method === 'post' ? url : withDnsParam(url, query)
     const res = await fetch(target, init)
+    if (isRedirect(res)) {
+      await res.body?.cancel()
+      const location = oneLine(res.headers.get('location') ?? '').slice(0, 200)
+      throw new DnsQueryError(
+        'upstream_http',
+        `the resolver answered HTTP ${res.status} (a redirect${location ? ` to ${location}` : ''}); redirects are not followed: give the resolver's final URL`,
+        url,
+      )
+    }
     if (!res.ok) {
       const text = await readText(res)
       throw new DnsQueryError(
@@ -45,6 +59,15 @@ export function createDohSender(url: string, method: DohMethod = 'post'): SendQu
     }
     return readCapped(res, url)
   }
+}
+
+/** Under `redirect: 'manual'` workerd (and Node) hand the 3xx itself back. */
+function isRedirect(res: Response): boolean {
+  return res.status >= 300 && res.status < 400
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim()
 }
 
 function withDnsParam(url: string, query: Uint8Array): string {
@@ -81,8 +104,7 @@ async function readCapped(res: Response, url: string): Promise<Uint8Array> {
 /** The first 200 characters of an error body, on one line, for the problem detail. */
 async function readText(res: Response): Promise<string> {
   try {
-    const text = await res.text()
-    return text.replace(/\s+/g, ' ').trim().slice(0, 200)
+    return oneLine(await res.text()).slice(0, 200)
   } catch {
     return ''
   }

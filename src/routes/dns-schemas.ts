@@ -1,9 +1,17 @@
 import { z } from '@hono/zod-openapi'
 
+/** A TXT string that is not valid UTF-8 comes as dig's escapes of its bytes (src/dns/character-string.ts). */
+const TxtPart = z.union([
+  z.string(),
+  z
+    .object({ escaped: z.string() })
+    .openapi({ description: 'bytes that are not UTF-8, as dig escapes them: \\DDD, \\", \\\\' }),
+])
+
 const RecordData = z
   .union([
     z.string(),
-    z.array(z.string()),
+    z.array(TxtPart),
     z.object({ preference: z.number(), exchange: z.string() }),
     z.object({ priority: z.number(), weight: z.number(), port: z.number(), target: z.string() }),
     z.object({
@@ -20,7 +28,7 @@ const RecordData = z
   ])
   .openapi({
     description:
-      'Typed RDATA: a string (A, AAAA, CNAME, NS, PTR), strings (TXT), or an object (MX, SRV, SOA, CAA; hex for others)',
+      'Typed RDATA: a string (A, AAAA, CNAME, NS, PTR), strings (TXT; a string that is not UTF-8 as { escaped }), or an object (MX, SRV, SOA, CAA; hex for others)',
   })
 
 export const DnsRecordSchema = z
@@ -76,7 +84,7 @@ const typeText = z
   .regex(/[^\s,]/, 'empty: leave type out for the default, or name types such as A,MX')
 const typeField = typeText.openapi({
   description:
-    'Comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV, CAA (default A,AAAA; PTR for an IP address; NS for the root ".")',
+    'Comma-separated: A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV, CAA (default A,AAAA; PTR for an IP address; NS for the root "."); at most 100 characters; may be repeated',
   example: 'A,AAAA',
 })
 const resolverField = z.string().openapi({
@@ -94,7 +102,8 @@ export const LookupQuerySchema = z.object({
     example: 'www.example.test',
     description: 'A domain name, "." for the root, or an IPv4 (dotted quad) or IPv6 address',
   }),
-  type: typeField.optional(),
+  // Repeated (`type=A&type=MX`) reads as one list, as a JSON array does.
+  type: z.union([typeField, z.array(typeText).min(1).max(10)]).optional(),
   resolver: resolverField.optional(),
   format: formatField.optional(),
   transport: transportField.optional(),
@@ -121,20 +130,20 @@ export const ReadinessQuerySchema = z.object({
     .enum(['json', 'text'])
     .optional()
     .openapi({ description: 'Overrides the Accept header' }),
-  ports: z
-    .string()
-    .regex(/^\d{1,5}(,\d{1,5}){0,3}$/, 'ports must be 1 to 4 comma-separated port numbers')
-    .optional()
-    .openapi({
-      description: 'TCP ports for the web reachability check (default 80,443; max 4)',
-      example: '80,443',
-    }),
+  // Checked by parsePorts (src/dns/reach-ports.ts), whose 422 names the rule in `code`.
+  ports: z.string().optional().openapi({
+    description: 'TCP ports for the web reachability check (default 80,443; max 4)',
+    example: '80,443',
+  }),
 })
 
 const CheckSchema = z.object({
   id: z.enum(['web_aaaa_apex', 'web_aaaa_www', 'ns_aaaa', 'mx_aaaa', 'web_reach']),
   title: z.string(),
-  verdict: z.enum(['pass', 'fail', 'warning', 'info']),
+  verdict: z.enum(['pass', 'fail', 'warning', 'info', 'unknown']).openapi({
+    description:
+      'unknown: a lookup the check needs failed (SERVFAIL, REFUSED, timeout); not scored',
+  }),
   summary: z.string(),
   evidence: z.array(z.string()),
   fix: z.array(z.string()).optional(),
@@ -143,8 +152,13 @@ const CheckSchema = z.object({
 export const ReadinessResponseSchema = z
   .object({
     domain: z.string(),
-    score: z.number().int().min(0).max(100),
-    verdict: z.enum(['pass', 'fail', 'warning', 'info']),
+    score: z.number().int().min(0).max(100).openapi({
+      description: 'Over the pass/warning/fail checks; info and unknown checks are not counted',
+    }),
+    verdict: z.enum(['pass', 'fail', 'warning', 'info', 'unknown']).openapi({
+      description:
+        'unknown when a check could not be determined and none failed, or none was scored',
+    }),
     checks: z.array(CheckSchema),
     resolver: ResolverSchema,
   })

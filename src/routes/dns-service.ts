@@ -2,11 +2,11 @@ import type { Context } from 'hono'
 import { checkIpv6Readiness, type ReadinessReport } from '../dns/ipv6-readiness'
 import { lookup } from '../dns/lookup'
 import { isIpAddress, normalizeDomain } from '../dns/name'
-import { parseTypeList, type RecordType } from '../dns/record-types'
+import { parsePorts } from '../dns/reach-ports'
+import { type RecordType, typesFromParam } from '../dns/record-types'
 import { createResolve, type DnsResult } from '../dns/resolve'
 import { chooseResolver, type Resolver } from '../dns/resolvers'
 import type { AppEnv } from '../env'
-import { invalidRequest } from '../http/problem'
 import { checkAddress, checkHost } from '../net/target-policy'
 import { type CacheStatus, summarizeCache, withCache } from '../ports/dns-cache'
 import { createDohSender, type DohMethod } from '../ports/doh-sender'
@@ -34,7 +34,7 @@ export type LookupOutcome = {
 }
 
 export async function runLookup(c: Context<AppEnv>, params: LookupParams): Promise<LookupOutcome> {
-  const types = recordTypes(params.type, params.name)
+  const types = typesFromParam(params.type, () => defaultTypes(params.name))
   const { resolver, cached } = dnsPorts(c, params.resolver, params.transport)
   const started = performance.now()
   const result = await lookup(params.name, types, cached.resolve)
@@ -74,42 +74,6 @@ export async function runReadiness(
     },
   })
   return { report, resolver, cache: summarizeCache(cached.statuses) }
-}
-
-function parsePorts(text: string): number[] {
-  if (!/^\d{1,5}(,\d{1,5}){0,3}$/.test(text)) {
-    throw invalidRequest('ports must be 1 to 4 comma-separated port numbers', {
-      errors: [{ path: 'ports', message: 'expected e.g. 80,443' }],
-    })
-  }
-  const ports = text.split(',').map(Number)
-  const bad = ports.find((p) => p < 1 || p > 65535)
-  if (bad !== undefined) {
-    throw invalidRequest(`port ${bad} is out of range 1-65535`, {
-      errors: [{ path: 'ports', message: 'out of range' }],
-    })
-  }
-  return ports
-}
-
-function recordTypes(param: string | string[] | undefined, name: string): RecordType[] {
-  if (param === undefined) return defaultTypes(name)
-  const text = Array.isArray(param) ? param.join(',') : param
-  const { types, unknown } = parseTypeList(text)
-  if (types.length === 0 && unknown.length === 0) {
-    // A present but empty type is more likely a form or script bug than a wish for the default.
-    throw invalidRequest(
-      'type is empty: leave it out for the default (A,AAAA; PTR for an IP address) or name types, e.g. A,MX',
-      { errors: [{ path: 'type', message: 'empty' }] },
-    )
-  }
-  if (unknown.length > 0) {
-    throw invalidRequest(
-      `unknown record type ${unknown.map((u) => `'${u}'`).join(', ')}; use A, AAAA, CNAME, MX, NS, TXT, SOA, PTR, SRV or CAA (HTTPS/SVCB are not supported)`,
-      { errors: [{ path: 'type', message: `unknown type: ${unknown.join(', ')}` }] },
-    )
-  }
-  return types
 }
 
 /**

@@ -32,7 +32,7 @@ th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(-
 td.data, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow-x: auto; white-space: pre; word-break: normal; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; border: 1px solid currentColor; font-size: .8rem; font-weight: 700; text-transform: uppercase; }
-.pass { color: var(--pass); } .fail { color: var(--fail); } .warning { color: var(--warn); } .info { color: var(--info); }
+.pass { color: var(--pass); } .fail { color: var(--fail); } .warning { color: var(--warn); } .info { color: var(--info); } .unknown { color: var(--muted); }
 .muted { color: var(--muted); }
 .error { border: 2px solid var(--fail); border-radius: 8px; padding: .75rem 1rem; margin: 0 0 1rem; }
 .score { font-size: 2rem; font-weight: 700; }

@@ -352,3 +352,41 @@ describe('lookup errors are problem+json', () => {
     expect(p.detail).toContain(detail)
   })
 })
+
+describe('lookup parameters: repeats, limits and codes', () => {
+  it('reads a repeated type=A&type=AAAA as one list', async () => {
+    const body = await lookupJson('name=example.test&type=A&type=AAAA')
+    expect(body.results.map((r) => r.question.type)).toEqual(['A', 'AAAA'])
+  })
+
+  it('422 type_too_long for a 35 KB type, without echoing it', async () => {
+    const res = await call(`/dns/lookup?name=example.test&type=${'X'.repeat(35_000)}`)
+    expect(res.status).toBe(422)
+    const text = await res.text()
+    expect(text.length).toBeLessThan(1000)
+    expect(JSON.parse(text)).toMatchObject({
+      code: 'type_too_long',
+      detail: 'type is 35000 characters long; at most 100 are allowed (e.g. A,AAAA,MX)',
+    })
+  })
+
+  it('422 with code unknown_type for an unknown type', async () => {
+    const res = await call('/dns/lookup?name=example.test&type=A,HTTPS')
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).code).toBe('unknown_type')
+  })
+
+  it.each([
+    ['not a url', 'bad_url'],
+    ['https://user:pw@dns.example.net/dns-query', 'credentials'],
+    // Unspecified: refused even here, where private targets are allowed (the loopback servers).
+    ['https://0.0.0.0/dns-query', 'target_refused'],
+  ])('422 /problems/invalid-resolver with a code for resolver=%s', async (resolver, code) => {
+    const res = await call(
+      `/dns/lookup?name=example.test&resolver=${encodeURIComponent(resolver)}`,
+      { token: true },
+    )
+    expect(res.status).toBe(422)
+    expect(await problemOf(res)).toMatchObject({ type: '/problems/invalid-resolver', code })
+  })
+})

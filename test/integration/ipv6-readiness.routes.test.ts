@@ -118,3 +118,29 @@ describe('GET /dns/ipv6-readiness', () => {
     expect(p.detail).toContain('the root zone is not a domain to check')
   })
 })
+
+describe('GET /dns/ipv6-readiness refusals carry a code', () => {
+  it('422 nxdomain for a domain that does not exist', async () => {
+    const res = await call('/dns/ipv6-readiness?domain=nope.dual.test')
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p).toMatchObject({
+      type: '/problems/domain-not-found',
+      code: 'nxdomain',
+      domain: 'nope.dual.test.',
+    })
+    expect(p.detail).toContain('nope.dual.test. does not exist: the resolver answered NXDOMAIN')
+  })
+
+  it.each([
+    ['80;443', 'bad_ports'],
+    ['1,2,3,4,5', 'bad_ports'],
+    ['80,99999', 'port_out_of_range'],
+  ])('422 with a code for ports=%s', async (ports, code) => {
+    const res = await call(
+      `/dns/ipv6-readiness?domain=dual.test&ports=${encodeURIComponent(ports)}`,
+    )
+    expect(res.status).toBe(422)
+    expect((await problemOf(res)).code).toBe(code)
+  })
+})

@@ -1,7 +1,9 @@
+import { Buffer } from 'node:buffer'
 import { readFileSync } from 'node:fs'
+import * as dnsPacket from 'dns-packet'
 import { describe, expect, it } from 'vitest'
-import { formatQuestion, formatRecord } from '../../../src/dns/dig-format'
-import type { DnsRecord } from '../../../src/dns/message'
+import { formatData, formatQuestion, formatRecord } from '../../../src/dns/dig-format'
+import { type DnsRecord, parseReply } from '../../../src/dns/message'
 
 const golden = (file: string) =>
   readFileSync(new URL(`../../fixtures/dns/golden/${file}`, import.meta.url), 'utf8')
@@ -183,5 +185,40 @@ describe('formatRecord matches dig 9.18 byte for byte', () => {
       data: ['say "hi"\\', 'é'],
     })
     expect(line.split('\t').at(-1)).toBe('"say \\"hi\\"\\\\" "\\195\\169"')
+  })
+})
+
+describe('TXT strings that are not UTF-8 (RFC 1035 §3.3: bytes)', () => {
+  const reply = (parts: Uint8Array[]) =>
+    new Uint8Array(
+      dnsPacket.encode({
+        type: 'response',
+        id: 0,
+        flags: 0,
+        questions: [{ name: 'bin.test', type: 'TXT', class: 'IN' }],
+        answers: [
+          { name: 'bin.test', type: 'TXT', ttl: 300, class: 'IN', data: parts.map(Buffer.from) },
+        ],
+      }),
+    )
+  const bin = Uint8Array.of(0xff, 0x00, 0x01)
+  const text = new TextEncoder().encode('café "x"')
+  const mixed = Uint8Array.of(0x61, 0x22, 0x5c, 0xc3, 0x28, 0x7f)
+
+  it('keeps the bytes: dig prints \\255\\000\\001, never the U+FFFD replacement', () => {
+    const r = parseReply(reply([bin, text, mixed]), { name: 'bin.test', type: 'TXT' })
+    const record = r.answer[0]
+    if (!record) throw new Error('no answer')
+    expect(formatData(record.data)).toBe(
+      '"\\255\\000\\001" "caf\\195\\169 \\"x\\"" "a\\"\\\\\\195(\\127"',
+    )
+  })
+  it('gives valid UTF-8 as a string in JSON and other bytes as { escaped } in dig form', () => {
+    const r = parseReply(reply([bin, text, mixed]), { name: 'bin.test', type: 'TXT' })
+    expect(JSON.parse(JSON.stringify(r.answer[0]?.data))).toEqual([
+      { escaped: '\\255\\000\\001' },
+      'café "x"',
+      { escaped: 'a\\"\\\\\\195(\\127' },
+    ])
   })
 })

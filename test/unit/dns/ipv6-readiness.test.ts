@@ -1,6 +1,9 @@
+import { Buffer } from 'node:buffer'
+import * as dnsPacket from 'dns-packet'
 import { describe, expect, it } from 'vitest'
+import { DnsQueryError, DomainNotFoundError } from '../../../src/dns/errors'
 import { type Connect, checkIpv6Readiness, formatReadiness } from '../../../src/dns/ipv6-readiness'
-import { createResolve } from '../../../src/dns/resolve'
+import { createResolve, type Resolve, type SendQuery } from '../../../src/dns/resolve'
 import { fakeSender, rr } from './fake-resolver'
 
 const dual = {
@@ -163,5 +166,132 @@ describe('checkIpv6Readiness', () => {
     const reach = report.checks.find((c) => c.id === 'web_reach')
     expect(reach?.verdict).toBe('fail')
     expect(reach?.evidence).toContain('[2001:db8::1] not tried: 2001:db8::1 is documentation')
+  })
+})
+
+/**
+ * The fake zone's resolver, except that some questions ("name TYPE") fail: SERVFAIL or REFUSED
+ * come back as answers with that rcode, `timeout` as the DnsQueryError a dead resolver gives.
+ */
+function failingResolve(
+  zone: Parameters<typeof fakeSender>[0],
+  failures: Record<string, 'SERVFAIL' | 'REFUSED' | 'timeout'>,
+): Resolve {
+  const inner = fakeSender(zone)
+  const send: SendQuery = async (query, signal) => {
+    const q = dnsPacket.decode(Buffer.from(query))
+    const question = q.questions?.[0]
+    const failure = question && failures[`${question.name} ${question.type}`]
+    if (!question || failure === undefined) return inner(query, signal)
+    if (failure === 'timeout') {
+      throw new DnsQueryError('timeout', 'the resolver did not answer within 500 ms')
+    }
+    const rcode = failure === 'SERVFAIL' ? 2 : 5
+    return new Uint8Array(
+      dnsPacket.encode({ type: 'response', id: 0, flags: rcode, questions: [question] }),
+    )
+  }
+  return createResolve(send, { timeoutMs: 500 })
+}
+
+function check(report: Awaited<ReturnType<typeof checkIpv6Readiness>>, id: string) {
+  const found = report.checks.find((c) => c.id === id)
+  if (!found) throw new Error(`no ${id} check`)
+  return found
+}
+
+describe('checkIpv6Readiness when lookups fail', () => {
+  it('reports a SERVFAIL for www AAAA as unknown, without a fix, and does not score it', async () => {
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: failingResolve(dual, { 'www.dual.test AAAA': 'SERVFAIL' }),
+      connect: connected,
+    })
+    const www = check(report, 'web_aaaa_www')
+    expect(www.verdict).toBe('unknown')
+    expect(www.fix).toBeUndefined()
+    expect(www.summary).toBe(
+      'could not be determined: www.dual.test. AAAA lookup failed: the resolver answered SERVFAIL',
+    )
+    expect(verdicts(report)).toMatchObject({ web_aaaa_apex: 'pass', web_reach: 'pass' })
+    expect(report.score).toBe(100)
+    expect(report.verdict).toBe('unknown')
+    expect(formatReadiness(report)).toContain('UNKNOWN web_aaaa_www: could not be determined')
+  })
+
+  it('never advises publishing AAAA for the apex when its AAAA lookup is REFUSED', async () => {
+    const report = await checkIpv6Readiness('old.test', {
+      ...base,
+      resolve: failingResolve(v4only, { 'old.test AAAA': 'REFUSED' }),
+    })
+    expect(check(report, 'web_aaaa_apex')).toMatchObject({ verdict: 'unknown' })
+    expect(check(report, 'web_aaaa_apex').fix).toBeUndefined()
+    expect(check(report, 'web_reach').verdict).toBe('unknown')
+    // The other checks still fail on real evidence and are scored.
+    expect(verdicts(report)).toMatchObject({ web_aaaa_www: 'fail', ns_aaaa: 'fail' })
+    expect(report.score).toBe(0)
+    expect(report.verdict).toBe('fail')
+  })
+
+  it('does not say "no name server has an IPv6 address" when one NS lookup timed out', async () => {
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: failingResolve(dual, { 'ns2.dual.test AAAA': 'timeout' }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('unknown')
+    expect(ns.fix).toBeUndefined()
+    expect(ns.summary).toBe(
+      'could not be determined: ns1.dual.test. has IPv6; the lookup of ns2.dual.test. failed',
+    )
+    expect(ns.evidence).toEqual([
+      'ns1.dual.test. IPv6: 2001:db8::53; IPv4: 203.0.113.53',
+      'ns2.dual.test. AAAA lookup failed: the resolver did not answer within 500 ms',
+    ])
+  })
+
+  it('still fails on a name server known to lack AAAA when another lookup failed, fixing only it', async () => {
+    const zone = { ...dual, 'ns2.dual.test': [rr('ns2.dual.test', 'A', '203.0.113.54')] }
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: failingResolve(zone, { 'ns1.dual.test AAAA': 'SERVFAIL' }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    // At most one of the two can have IPv6, and two are needed: a certain failure.
+    expect(ns.verdict).toBe('fail')
+    expect(ns.summary).toBe(
+      'name server ns2.dual.test. has no IPv6 address; the lookup of ns1.dual.test. failed',
+    )
+    expect(ns.fix).toEqual(['ns2.dual.test.\t3600\tIN\tAAAA\t<IPv6 address of ns2.dual.test.>'])
+  })
+
+  it('reports failed NS and MX lookups and MX host lookups as unknown', async () => {
+    const r1 = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: failingResolve(dual, { 'dual.test NS': 'REFUSED', 'dual.test MX': 'timeout' }),
+    })
+    expect(verdicts(r1)).toMatchObject({ ns_aaaa: 'unknown', mx_aaaa: 'unknown' })
+    const r2 = await checkIpv6Readiness('old.test', {
+      ...base,
+      resolve: failingResolve(v4only, { 'mx.old.test AAAA': 'SERVFAIL' }),
+    })
+    expect(check(r2, 'mx_aaaa')).toMatchObject({ verdict: 'unknown' })
+    expect(check(r2, 'mx_aaaa').fix).toBeUndefined()
+    expect(r2.checks.flatMap((c) => c.fix ?? [])).not.toContain(
+      'mx.old.test.\t300\tIN\tAAAA\t<IPv6 address of mx.old.test.>',
+    )
+  })
+
+  it('refuses a domain that does not exist (NXDOMAIN) instead of reporting on it', async () => {
+    const attempt = checkIpv6Readiness('missing.test', {
+      ...base,
+      resolve: createResolve(fakeSender(dual), { timeoutMs: 500 }),
+    })
+    await expect(attempt).rejects.toThrow(DomainNotFoundError)
+    await expect(attempt).rejects.toMatchObject({
+      code: 'nxdomain',
+      message:
+        "missing.test. does not exist: the resolver answered NXDOMAIN to missing.test. AAAA; check the spelling, or the domain's registration and delegation",
+    })
   })
 })

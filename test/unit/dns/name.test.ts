@@ -41,6 +41,33 @@ describe('normalizeName', () => {
     }
   })
   it('refuses an empty name', () => expect(nameError('  ')).toBe('empty'))
+  it('refuses URL syntax in a name with non-ASCII characters instead of querying another name', () => {
+    for (const bad of [
+      'ü@audit.test',
+      'audit.test/ü',
+      'www.audit.test?é',
+      'ü%41.test',
+      'ü#x.test',
+      'ü\\x.test',
+      'ü:80.test',
+      'bü cher.test',
+      'bü\u3000cher.test',
+      'bü\u0085cher.test',
+      'ü\uff20audit.test',
+      'audit.test\uff0fü',
+    ]) {
+      expect(nameError(bad), bad).toBe('bad_character')
+    }
+    expect(refusal('ü@audit.test', normalizeName).message).toBe(
+      `'ü@audit.test' contains "@"; a label may hold letters, digits, '-' and '_'`,
+    )
+    expect(refusal('ü\uff20audit.test', normalizeName).message).toContain('(read as "@")')
+  })
+  it('converts label by label: ASCII labels keep their case, numeric ones stay names', () => {
+    expect(normalizeName('WWW.Bücher.example')).toBe('WWW.xn--bcher-kva.example')
+    expect(normalizeName('bücher\u3002example')).toBe('xn--bcher-kva.example')
+    expect(normalizeName('\uff11\uff12.bücher.test')).toBe('12.xn--bcher-kva.test')
+  })
   it('keeps the root as "."', () => {
     expect(normalizeName('.')).toBe('.')
     expect(normalizeName(' . ')).toBe('.')

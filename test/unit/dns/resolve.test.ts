@@ -208,3 +208,82 @@ describe('TTLs with the most significant bit set (RFC 2181 §8)', () => {
     expect(cacheLifetime(r)).toBe(0)
   })
 })
+
+describe('cacheLifetime keeps only complete NOERROR and NXDOMAIN replies', () => {
+  function reply(rcode: number, flags: number, answers: dnsPacket.Answer[]) {
+    const bytes = dnsPacket.encode({
+      type: 'response',
+      id: 0,
+      flags: flags | rcode,
+      questions: [{ name: 'www.fail.test', type: 'A', class: 'IN' }],
+      answers,
+      authorities: answers.length === 0 ? [soa()] : [],
+    })
+    return parseReply(new Uint8Array(bytes), { name: 'www.fail.test', type: 'A' })
+  }
+  const cname = rr('www.fail.test', 'CNAME', 'lb.fail.test', 3600)
+  const a = rr('www.fail.test', 'A', '192.0.2.1', 300)
+  const SERVFAIL = 2
+  const REFUSED = 5
+  it('does not cache a SERVFAIL that carries the CNAME found before the failure', () => {
+    const r = reply(SERVFAIL, 0, [cname])
+    expect(r.rcode).toBe('SERVFAIL')
+    expect(r.answer).toHaveLength(1)
+    expect(cacheLifetime(r)).toBe(0)
+  })
+  it('does not cache a REFUSED with records either', () =>
+    expect(cacheLifetime(reply(REFUSED, 0, [a]))).toBe(0))
+  it('does not cache a truncated (TC) reply, positive or negative', () => {
+    const tc = dnsPacket.TRUNCATED_RESPONSE
+    expect(reply(0, tc, [a]).flags.tc).toBe(true)
+    expect(cacheLifetime(reply(0, tc, [a]))).toBe(0)
+    expect(cacheLifetime(reply(3, tc, []))).toBe(0)
+  })
+  it('still caches NOERROR for the smallest TTL and NXDOMAIN for the SOA minimum', () => {
+    expect(cacheLifetime(reply(0, 0, [cname, a]))).toBe(300)
+    expect(cacheLifetime(reply(3, 0, []))).toBe(60)
+    expect(cacheLifetime(reply(0, 0, []))).toBe(60)
+  })
+})
+
+describe('parseReply refuses replies that are not the one asked for', () => {
+  const asked = { name: 'a.test', type: 'A' } as const
+  function encoded(id: number): Uint8Array {
+    return new Uint8Array(
+      dnsPacket.encode({
+        type: 'response',
+        id,
+        flags: 0,
+        questions: [{ name: 'a.test', type: 'A', class: 'IN' }],
+        answers: [rr('a.test', 'A', '192.0.2.1')],
+      }),
+    )
+  }
+  function refusal(bytes: Uint8Array): DnsQueryError {
+    try {
+      parseReply(bytes, asked)
+    } catch (err) {
+      if (err instanceof DnsQueryError) return err
+      throw err
+    }
+    throw new Error('the reply was accepted')
+  }
+  it('refuses a reply whose ID is not the query ID 0 (RFC 1035 §7.3)', () => {
+    const err = refusal(encoded(0x1234))
+    expect(err.code).toBe('malformed_reply')
+    expect(err.message).toBe(
+      'the reply has ID 4660; the query was sent with ID 0 (RFC 8484 §4.1), and a reply must echo it (RFC 1035 §7.3)',
+    )
+  })
+  it('refuses trailing bytes after the message', () => {
+    const good = encoded(0)
+    const padded = new Uint8Array(good.length + 3)
+    padded.set(good)
+    const err = refusal(padded)
+    expect(err.code).toBe('malformed_reply')
+    expect(err.message).toBe(
+      `the reply has 3 trailing byte(s) after the ${good.length}-byte DNS message its header describes`,
+    )
+    expect(parseReply(good, asked).answer[0]?.data).toBe('192.0.2.1')
+  })
+})

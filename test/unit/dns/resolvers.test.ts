@@ -52,14 +52,16 @@ describe('chooseResolver', () => {
     )
   })
   it('refuses plain http, credentials, junk and private hosts', () => {
-    expect(refusal('http://dns.example.net/dns-query')).toMatch(/^bad_url: .*https URL/)
-    expect(refusal('https://user:pw@dns.example.net/dns-query')).toMatch(/^bad_url: .*credentials/)
+    expect(refusal('http://dns.example.net/dns-query')).toMatch(/^not_https: .*https URL/)
+    expect(refusal('https://user:pw@dns.example.net/dns-query')).toMatch(
+      /^credentials: .*credentials/,
+    )
     expect(refusal('not a url')).toMatch(/^bad_url/)
-    expect(refusal('https://10.0.0.53/dns-query')).toMatch(/^bad_url: .*private/)
-    expect(refusal('https://169.254.169.254/latest')).toMatch(/^bad_url: .*link-local/)
+    expect(refusal('https://10.0.0.53/dns-query')).toMatch(/^target_refused: .*private/)
+    expect(refusal('https://169.254.169.254/latest')).toMatch(/^target_refused: .*link-local/)
   })
   it('allows loopback http only when private targets are allowed (local testing)', () => {
     expect(refusal('http://127.0.0.1:8054/dns-query', access(true, true))).toBe('accepted')
-    expect(refusal('http://127.0.0.1:8054/dns-query', access(true, false))).toMatch(/^bad_url/)
+    expect(refusal('http://127.0.0.1:8054/dns-query', access(true, false))).toMatch(/^not_https/)
   })
 })
