@@ -33,6 +33,16 @@ export function escapeRegex(term: string): string {
   return term.replace(/[.?+*]/g, (c) => `\\${c}`)
 }
 
+/**
+ * The pattern for a term matched after `t:urlDecode`. That transformation decodes `+` to a space
+ * as form data does, so `a+b` arrives as `a b` and only `a%2Bb` still holds a `+`: a `\+` in the
+ * pattern would miss the plain form (seen with ModSecurity 2.9.7). `[+\x20]` takes both; `\x20`
+ * rather than a space keeps the quoted rule argument free of blanks.
+ */
+export function escapeRegexAfterUrlDecode(term: string): string {
+  return escapeRegex(term).replaceAll('\\+', '[+\\x20]')
+}
+
 /** Checks terms and options; every problem names its field, as `terms.3` or `baseId`. */
 export function checkRefererRules(
   terms: readonly string[],
@@ -93,12 +103,14 @@ export function checkRefererRules(
  */
 export function renderRefererRules(terms: readonly string[], options: RefererRuleOptions): string {
   checkRefererRules(terms, options)
+  // t:lowercase only works with a lowercase pattern; (?i:...) needs no transformation.
+  const transforms =
+    options.caseMode === 'lowercase' ? 't:none,t:urlDecode,t:lowercase' : 't:none,t:urlDecode'
+  // The pattern must describe the value as the transformations leave it.
+  const escapeTerm = transforms.includes('t:urlDecode') ? escapeRegexAfterUrlDecode : escapeRegex
   const lines = terms.map((term, i) => {
-    const escaped = escapeRegex(term)
+    const escaped = escapeTerm(term)
     const pattern = options.caseMode === 'lowercase' ? escaped.toLowerCase() : `(?i:${escaped})`
-    // t:lowercase only works with a lowercase pattern; (?i:...) needs no transformation.
-    const transforms =
-      options.caseMode === 'lowercase' ? 't:none,t:urlDecode,t:lowercase' : 't:none,t:urlDecode'
     const actions = [
       `id:${options.baseId + i}`,
       `phase:${options.phase}`,

@@ -15,19 +15,26 @@ export const sendHttpProbe: SendProbe = async (request, timeoutMs) => {
   const started = performance.now()
   const elapsed = () => Math.round(performance.now() - started)
   try {
-    const res = await fetch(request.url, {
+    // `& { cf?: unknown }`: the same file also compiles under the Node config of the unit tests,
+    // whose RequestInit has no `cf` (Node ignores it at run time).
+    const init: RequestInit & { cf?: unknown } = {
       method: request.method,
       headers: request.headers,
       redirect: 'manual',
       signal,
       cf: { cacheTtlByStatus: { '100-599': -1 } },
-    })
+    }
+    const res = await fetch(request.url, init)
     const head = await readHead(res, FINGERPRINT_BYTES)
+    // A redirect's body is usually empty, so its target is what tells two redirects apart; a
+    // Retry-After marks a "come back later" that says nothing about the tested value.
     return {
       kind: 'response',
       status: res.status,
       elapsedMs: elapsed(),
       fingerprint: await hash(head),
+      location: res.headers.get('location') ?? undefined,
+      retryAfter: res.headers.get('retry-after') ?? undefined,
     }
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err)
@@ -44,7 +51,7 @@ export const sendHttpProbe: SendProbe = async (request, timeoutMs) => {
 }
 
 /** Reads at most `limit` bytes of the body and cancels the rest. */
-async function readHead(res: Response, limit: number): Promise<Uint8Array> {
+async function readHead(res: Response, limit: number): Promise<Uint8Array<ArrayBuffer>> {
   if (!res.body) return new Uint8Array()
   const reader = res.body.getReader()
   const head = new Uint8Array(limit)
@@ -64,7 +71,7 @@ async function readHead(res: Response, limit: number): Promise<Uint8Array> {
 }
 
 /** First 64 bits of SHA-256, hex: short enough to read, long enough never to collide by chance. */
-async function hash(bytes: Uint8Array): Promise<string> {
+async function hash(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
   return [...digest.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }

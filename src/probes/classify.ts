@@ -12,6 +12,12 @@ export type Baseline =
       status: number
       /** Null when the two clean requests got different bodies: compare statuses only. */
       fingerprint: string | null
+      /**
+       * The clean answer's redirect (status and Location), or null when it does not redirect or the
+       * two clean requests redirect differently. A variant redirected elsewhere is treated
+       * differently, even when both bodies are empty.
+       */
+      redirect: { status: number; location: string | null } | null
       /** 2xx/3xx: "same as the baseline" then means "allowed". */
       healthy: boolean
       note: string
@@ -47,6 +53,18 @@ export function assessBaseline(
       reason: `the clean request already answers ${plain.status}, which blockedStatus counts as blocked`,
     }
   }
+  for (const [which, outcome] of [
+    ['without the header', plain],
+    ['with the benign value', benign],
+  ] as const) {
+    const throttled = throttleReason(outcome, blockedStatus)
+    if (throttled) {
+      return {
+        usable: false,
+        reason: `the clean request ${which} got ${throttled}: try again later`,
+      }
+    }
+  }
   if (statusClass(plain.status) !== statusClass(benign.status)) {
     return {
       usable: false,
@@ -60,6 +78,14 @@ export function assessBaseline(
       ? 'body fingerprint is stable'
       : 'the body changed between the two clean requests, so only the status class is compared',
   ]
+  let redirect: { status: number; location: string | null } | null = null
+  if (statusClass(plain.status) === 3) {
+    if (sameRedirect(plain, benign)) {
+      redirect = { status: plain.status, location: plain.location ?? null }
+    } else {
+      notes.push('the two clean requests redirect differently, so the Location is not compared')
+    }
+  }
   if (!healthy) {
     notes.push(
       `the clean request itself answers ${plain.status}: a variant answering the same cannot be told apart from a block`,
@@ -69,6 +95,7 @@ export function assessBaseline(
     usable: true,
     status: plain.status,
     fingerprint: stable ? plain.fingerprint : null,
+    redirect,
     healthy,
     note: notes.join('; '),
   }
@@ -97,10 +124,23 @@ export function classifyOutcome(
   if (blockedStatus.includes(outcome.status)) {
     return { class: 'blocked', reason: `status ${outcome.status} is listed in blockedStatus` }
   }
+  // "Come back later" says how busy the site is, not what it thinks of the value: counted as a
+  // block, a rate limit hit halfway through a probe made gaps out of values nothing blocks.
+  const throttled = throttleReason(outcome, blockedStatus)
+  if (throttled) {
+    return { class: 'unknown', reason: `${throttled}, which says nothing about the value` }
+  }
   if (statusClass(outcome.status) !== statusClass(baseline.status)) {
     return {
       class: 'blocked',
       reason: `status ${outcome.status} where the baseline answers ${baseline.status}`,
+    }
+  }
+  const redirect = baseline.redirect
+  if (redirect && !sameRedirect(outcome, redirect)) {
+    return {
+      class: 'blocked',
+      reason: `redirected (${outcome.status} to ${outcome.location ?? 'no Location'}) where the baseline answers ${redirect.status} to ${redirect.location ?? 'no Location'}`,
     }
   }
   if (baseline.fingerprint !== null && outcome.fingerprint !== baseline.fingerprint) {
@@ -118,8 +158,34 @@ export function classifyOutcome(
   return { class: 'allowed', reason: `same as the baseline (${outcome.status})` }
 }
 
+/**
+ * Why an answer means "come back later", or null: 429 (RFC 6585 §4), 503 (RFC 9110 §15.6.4) or a
+ * Retry-After header (RFC 9110 §10.2.3). A status the caller lists in blockedStatus is a block
+ * on their word, even 429 or 503.
+ */
+export function throttleReason(
+  outcome: Extract<ProbeOutcome, { kind: 'response' }>,
+  blockedStatus: readonly number[],
+): string | null {
+  if (blockedStatus.includes(outcome.status)) return null
+  if (outcome.status === 429) return 'status 429 (Too Many Requests: rate limited)'
+  if (outcome.status === 503) return 'status 503 (Service Unavailable)'
+  if (outcome.retryAfter !== undefined) {
+    return `status ${outcome.status} with Retry-After: ${outcome.retryAfter}`
+  }
+  return null
+}
+
+/** The same redirect: status code and Location (both as sent). */
+export function sameRedirect(
+  a: { status: number; location?: string | null | undefined },
+  b: { status: number; location?: string | null | undefined },
+): boolean {
+  return a.status === b.status && (a.location ?? null) === (b.location ?? null)
+}
+
 /** RFC 9110 §15: the first digit is the class of response. */
-function statusClass(status: number): number {
+export function statusClass(status: number): number {
   return Math.floor(status / 100)
 }
 

@@ -52,7 +52,9 @@ export function buildFix(
       .replace(/msg:'Referer /, `msg:'${header} `)
   }
   if (options.urlDecode && !rule.includes('t:urlDecode')) {
-    rule = rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode')
+    // urlDecode turns `+` into a space: the pattern's `\+` (only the pattern holds a backslash)
+    // must then take both, as the builder writes it when it decodes itself.
+    rule = rule.replace(/,t:none(?=[,"])/, ',t:none,t:urlDecode').replaceAll('\\+', '[+\\x20]')
   }
   // The note explains the rule as written, whichever way the builder wrote it.
   const notes: string[] = []

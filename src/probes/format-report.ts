@@ -7,9 +7,10 @@ import type { RefererProbeReport, VariantRecord } from './run-referer-probe'
 export function formatRefererReport(report: RefererProbeReport): string {
   const lines: string[] = []
   const [plain, benign] = report.baseline.requests
+  const again = report.baseline.recheck
   lines.push(`${report.method} ${report.url}  header ${report.header}  seed ${report.seed}`)
   lines.push(
-    `baseline: ${outcome(plain)} without the header, ${outcome(benign)} with '${benign.value ?? ''}'; ${report.baseline.note}`,
+    `baseline: ${outcome(plain)} without the header, ${outcome(benign)} with '${benign.value ?? ''}'${again ? `, ${outcome(again)} without it after the variants` : ''}; ${report.baseline.note}`,
   )
   for (const r of report.results) {
     lines.push(

@@ -184,7 +184,18 @@ function checkValue(value: string, path: string): void {
       `${path} must be 1-${L.maxValueLength} printable ASCII characters (a header value cannot hold line breaks or other control characters)`,
     )
   }
+  // RFC 9110 §5.5: leading and trailing whitespace is not part of a field value, and fetch strips
+  // it, so 'porn ' would go out as 'porn': a report about a value that was never sent.
+  if (EDGE_WHITESPACE.test(value)) {
+    throw new RefererProbeError(
+      'bad_value',
+      path,
+      `${path} starts or ends with a space or tab, which is stripped before sending: remove it, the value would not be sent as given`,
+    )
+  }
 }
+
+const EDGE_WHITESPACE = /^[ \t]|[ \t]$/
 
 function bounded(
   value: number | undefined,

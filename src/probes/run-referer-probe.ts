@@ -3,6 +3,7 @@ import { assessBaseline, type Baseline, classifyOutcome } from './classify'
 import { RefererProbeError } from './errors'
 import { buildFix, type Fix, needsFix } from './fix'
 import { REFERER_PROBE_LIMITS as L } from './limits'
+import { assessRecheck } from './recheck'
 import { type CheckedRequest, checkRequest, type RefererProbeRequest } from './request'
 import type { ProbeOutcome, RefererProbePorts, Variant } from './types'
 import { generateVariants } from './variants'
@@ -11,6 +12,12 @@ import { decideVerdict, type Verdict } from './verdict'
 /** Tries of one request whose connection fails before it counts as a block (a drop). */
 const MAX_ATTEMPTS = 3
 
+/** Without the header and with the benign value before the variants, without it again after. */
+const BASELINE_REQUESTS = 3
+
+const HEAD_NOTE =
+  'method HEAD: answers have no body, so only status codes and headers (redirect Location) are compared; a block page served with 200 cannot be seen (use GET for that)'
+
 /** One sent (or skipped) request, as the report shows it. */
 export type ProbeRecord = {
   label: string
@@ -18,6 +25,8 @@ export type ProbeRecord = {
   status?: number
   elapsedMs?: number
   fingerprint?: string
+  /** The Location of a redirect (compared with the baseline's, not followed). */
+  location?: string
   error?: string
 }
 
@@ -45,6 +54,8 @@ export type RefererProbeReport = {
     note: string
     fingerprintStable: boolean
     requests: [ProbeRecord, ProbeRecord]
+    /** The request without the header sent again after the variants, to see the site did not change. */
+    recheck?: ProbeRecord
   }
   results: RefererResult[]
   /** Every fix rule, ready to paste into a ModSecurity config. */
@@ -94,12 +105,13 @@ export async function runRefererProbe(
   })
   // One request per distinct value: overlapping variants of different referers are sent once.
   const values = [...new Set(perReferer.flatMap((r) => r.variants.map((v) => v.value)))]
-  const planned = values.length + 2
+  // Two clean baselines before the variants, and the one without the header again after them.
+  const planned = values.length + BASELINE_REQUESTS
   if (planned > L.maxRequests) {
     throw new RefererProbeError(
       'too_many_requests',
       'referers',
-      `this probe needs ${planned} requests (2 baselines + ${values.length} distinct values); the cap is ${L.maxRequests}: send fewer referers, fewer randomMixes or variants "none"`,
+      `this probe needs ${planned} requests (${BASELINE_REQUESTS} baseline requests + ${values.length} distinct values); the cap is ${L.maxRequests}: send fewer referers, fewer randomMixes or variants "none"`,
     )
   }
 
@@ -130,20 +142,30 @@ export async function runRefererProbe(
   }
 
   const [plain, benign] = await Promise.all([send(null), send(req.benign)])
-  const baseline: Baseline =
+  let baseline: Baseline =
     plain && benign
       ? assessBaseline(plain, benign, req.blockedStatus)
       : { usable: false, reason: 'the overall deadline was reached before the baseline' }
   const outcomes = new Map<string, ProbeOutcome | undefined>()
+  let recheck: ProbeRecord | undefined
   if (baseline.usable) {
     const results = await mapLimit(values, L.maxInFlight, (value) => send(value))
     for (const [i, value] of values.entries()) outcomes.set(value, results[i])
+    // Sent last, so a site that changed during the run (a clock on the page, a rate limit that
+    // set in) shows up here instead of as blocked variants.
+    const again = await send(null)
+    recheck = record('without-header-after', null, again)
+    const judged = assessRecheck(baseline, again, req.blockedStatus)
+    baseline = judged.usable ? judged.baseline : { usable: false, reason: judged.reason }
   }
 
   let nextId = req.fixBaseId
   const results = perReferer.map(({ referer, variants }) =>
     judgeReferer(referer, variants, baseline, outcomes, req, () => nextId++),
   )
+  const notes = [baseline.usable ? baseline.note : `no verdict: ${baseline.reason}`]
+  // HEAD answers carry no body: every fingerprint is the empty one.
+  if (req.method === 'HEAD') notes.push(HEAD_NOTE)
   return {
     url: req.url.href,
     method: req.method,
@@ -151,9 +173,10 @@ export async function runRefererProbe(
     seed,
     baseline: {
       usable: baseline.usable,
-      note: baseline.usable ? baseline.note : `no verdict: ${baseline.reason}`,
+      note: notes.join('; '),
       fingerprintStable: baseline.usable && baseline.fingerprint !== null,
       requests: [record('without-header', null, plain), record('benign', req.benign, benign)],
+      ...(recheck ? { recheck } : {}),
     },
     results,
     fixRules: results.flatMap((r) => (r.fix?.rule ? [r.fix.rule] : [])).join('\n'),
@@ -172,16 +195,22 @@ function judgeReferer(
   takeId: () => number,
 ): RefererResult {
   if (!baseline.usable) {
+    // Variants are sent only after a usable baseline; then only a site that changed during the
+    // run takes it away, and their answers are shown, unjudged.
+    const sent = variants.some((v) => outcomes.get(v.value) !== undefined)
     return {
       referer,
       verdict: 'inconclusive',
-      summary: `not tested: ${baseline.reason}`,
+      summary: `${sent ? 'no verdict' : 'not tested'}: ${baseline.reason}`,
       blocked: [],
       allowed: [],
-      unknown: variants.map((v) => ({
-        ...record(v.label, v.value, undefined),
-        reason: 'not sent',
-      })),
+      unknown: variants.map((v) => {
+        const outcome = outcomes.get(v.value)
+        return {
+          ...record(v.label, v.value, outcome),
+          reason: outcome ? 'not judged: the site changed during the run' : 'not sent',
+        }
+      }),
       fix: null,
     }
   }
@@ -234,5 +263,6 @@ function record(
     status: outcome.status,
     elapsedMs: outcome.elapsedMs,
     fingerprint: outcome.fingerprint,
+    ...(outcome.location !== undefined ? { location: outcome.location } : {}),
   }
 }

@@ -16,7 +16,16 @@ export type ProbeRequest = {
  * `fingerprint` is a hash of the first KiB of the body.
  */
 export type ProbeOutcome =
-  | { kind: 'response'; status: number; elapsedMs: number; fingerprint: string }
+  | {
+      kind: 'response'
+      status: number
+      elapsedMs: number
+      fingerprint: string
+      /** The Location header as sent: redirects are compared, not followed. */
+      location?: string | undefined
+      /** The Retry-After header (RFC 9110 §10.2.3): the site asks to come back later. */
+      retryAfter?: string | undefined
+    }
   | { kind: 'failed'; reason: 'timeout' | 'network'; detail: string; elapsedMs: number }
 
 /** Sends one request, giving up after `timeoutMs`. Never throws for network trouble. */

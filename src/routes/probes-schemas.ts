@@ -75,6 +75,10 @@ const ProbeRecord = z.object({
   status: z.number().int().optional(),
   elapsedMs: z.number().optional(),
   fingerprint: z.string().optional().openapi({ description: 'SHA-256 of the first KiB, 64 bits' }),
+  location: z
+    .string()
+    .optional()
+    .openapi({ description: "a redirect's Location, compared with the baseline's (not followed)" }),
   error: z.string().optional(),
 })
 const VariantRecord = ProbeRecord.extend({ reason: z.string() })
@@ -90,6 +94,10 @@ export const RefererProbeReportSchema = z
       note: z.string(),
       fingerprintStable: z.boolean(),
       requests: z.tuple([ProbeRecord, ProbeRecord]),
+      recheck: ProbeRecord.optional().openapi({
+        description:
+          'the request without the header, sent again after the variants: a page that changed over time falls back to status classes, a site that then refused gives no verdict',
+      }),
     }),
     results: z.array(
       z.object({

@@ -1,8 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
 import { wantsText } from '../http/negotiate'
-import { JSON_BODY_ERRORS, problemResponse } from '../http/problem'
+import { JSON_BODY_ERRORS, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { checkHost } from '../net/target-policy'
 import { sendHttpProbe } from '../ports/http-probe'
@@ -14,14 +15,37 @@ export const probeRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook
 // It sends requests to a caller-chosen host: token only (ARCHITECTURE.md, security model).
 probeRoutes.use('/referer', requireToken)
 
+/**
+ * A full probe request (10 referers or 15 custom variants of 512 characters, every character
+ * JSON-escaped) stays under 32 KiB; the cap stops a huge body before it is read and parsed.
+ */
+const MAX_JSON_BODY = 64 * 1024
+probeRoutes.use(
+  '/referer',
+  bodyLimit({
+    maxSize: MAX_JSON_BODY,
+    onError: () => {
+      throw new ProblemError({
+        type: '/problems/body-too-large',
+        title: 'Request body too large',
+        status: 413,
+        detail: `a referer probe request body may be at most ${MAX_JSON_BODY} bytes`,
+        errors: [{ path: 'json', message: `larger than ${MAX_JSON_BODY} bytes` }],
+      })
+    },
+  }),
+)
+
 const referer = createRoute({
   method: 'post',
   path: '/referer',
   tags: ['Probes'],
   summary: 'Does the site block these Referer (or other header) values in every letter case?',
   description:
-    'Two clean baselines (no header, a benign value), then each value as given and in its variants. ' +
-    'A variant is blocked when its status class or body fingerprint differs from the baseline. ' +
+    'Two clean baselines (no header, a benign value), then each value as given and in its variants, ' +
+    'then the request without the header again (a site that changed meanwhile gives status-only ' +
+    'comparison or no verdict). A variant is blocked when its status class, body fingerprint or ' +
+    'redirect (status and Location) differs from the baseline; 429, 503 and Retry-After are unknown. ' +
     'Per value: blocked and allowed variants, a verdict and a ModSecurity rule that fixes any gap.',
   security: [{ bearer: [] }],
   request: {
@@ -43,6 +67,7 @@ const referer = createRoute({
     },
     ...JSON_BODY_ERRORS,
     401: problemResponse('No or wrong API token'),
+    413: problemResponse('Body larger than 64 KiB'),
     422: problemResponse('Invalid request, a refused target or a probe over its limits'),
   },
 })

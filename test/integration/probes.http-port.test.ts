@@ -68,5 +68,27 @@ describe('the referer probe over fetch', () => {
     const report = await probe({ url: `${SITE}/redirect`, referers: ['porn'], variants: 'none' })
     expect(report.baseline.requests.map((r) => r.status)).toEqual([302, 302])
     expect(report.results[0]?.verdict).toBe('not-blocked')
+    // The same target every time: the Location is recorded and compared.
+    expect(report.baseline.requests[0]?.location).toBe('http://127.0.0.1:9/')
+    expect(report.results[0]?.allowed[0]?.location).toBe('http://127.0.0.1:9/')
+  })
+
+  it('sends the request without the header again after the variants, and counts it', async () => {
+    const report = await probe({ url: `${SITE}/soft-block`, referers: ['porn'], variants: 'none' })
+    expect(report.baseline.recheck).toMatchObject({ label: 'without-header-after', status: 200 })
+    expect(report.requests).toMatchObject({ planned: 4, sent: 4 })
+    expect(report.results[0]?.verdict).toBe('not-blocked')
+  })
+
+  it('notes that HEAD compares only statuses and headers', async () => {
+    const report = await probe({
+      url: `${SITE}/soft-block`,
+      referers: ['casinospam'],
+      variants: 'none',
+      method: 'HEAD',
+    })
+    expect(report.baseline.note).toMatch(/method HEAD: .*only status codes and headers/)
+    // The 200 block page is invisible without a body.
+    expect(report.results[0]?.verdict).toBe('not-blocked')
   })
 })

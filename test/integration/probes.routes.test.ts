@@ -178,6 +178,10 @@ describe('POST /probes/referer input', () => {
       { url: TRAP, referers: Array.from({ length: 8 }, (_, i) => `term${i}`), randomMixes: 8 },
       'json.referers',
     ],
+    // fetch strips leading and trailing blanks: the value would not be sent as given.
+    [{ url: TRAP, referers: ['porn '] }, 'json.referers.0'],
+    [{ url: TRAP, referers: ['ok', '\tporn'] }, 'json.referers.1'],
+    [{ url: TRAP, referers: ['porn'], variants: ['PORN '] }, 'json.variants.0'],
   ])('answers 422 problem+json naming the field (%#)', async (body, path) => {
     const res = await post(body)
     expect(res.status).toBe(422)
@@ -185,5 +189,33 @@ describe('POST /probes/referer input', () => {
     const errors = p.errors as { path: string; message: string }[]
     expect(errors.map((e) => e.path)).toContain(path)
     expect(String(p.detail)).not.toBe('')
+  })
+
+  it('answers 413 problem+json for a body over 64 KiB, before reading it as a probe', async () => {
+    const res = await post({ url: TRAP, referers: ['x'.repeat(70_000)] })
+    expect(res.status).toBe(413)
+    const p = await problemOf(res)
+    expect(p.type).toBe('/problems/body-too-large')
+    expect(String(p.detail)).toContain('65536')
+  })
+
+  it('takes the largest valid request under the cap (15 escaped 512-character variants)', async () => {
+    const quoted = '"'.repeat(511)
+    const res = await post({
+      url: 'gopher://127.0.0.1/',
+      referers: [`a${quoted}`],
+      variants: Array.from({ length: 15 }, (_, i) => `${i}${quoted}`.slice(0, 512)),
+      benign: `b${quoted}`,
+    })
+    // Refused for its url (422), not for its size.
+    expect(res.status).toBe(422)
+  })
+
+  it('documents the 413 in the OpenAPI document', async () => {
+    const res = await call('/openapi.json')
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>
+    }
+    expect(Object.keys(doc.paths['/probes/referer']?.post?.responses ?? {})).toContain('413')
   })
 })

@@ -109,3 +109,70 @@ describe('classifyOutcome', () => {
     })
   })
 })
+
+describe('rate limiting is not a block', () => {
+  const healthy = usable(ok(200, 'page'), ok(200, 'page'))
+  const withRetryAfter = (status: number): ProbeOutcome => ({
+    kind: 'response',
+    status,
+    elapsedMs: 3,
+    fingerprint: 'slow-down',
+    retryAfter: '30',
+  })
+
+  it.each([
+    ['429', ok(429, 'too-many')],
+    ['503', ok(503, 'busy')],
+    ['a 403 with Retry-After', withRetryAfter(403)],
+    ['a 200 with Retry-After', withRetryAfter(200)],
+  ])('calls %s unknown, naming why', (_, outcome) => {
+    const c = classifyOutcome(outcome, healthy, [])
+    expect(c.class).toBe('unknown')
+    expect(c.reason).toMatch(/429|503|Retry-After/)
+  })
+
+  it('still counts 429 as blocked when the caller lists it in blockedStatus', () => {
+    expect(classifyOutcome(ok(429, 'x'), healthy, [429]).class).toBe('blocked')
+  })
+
+  it('gives no usable baseline when a clean request is rate limited', () => {
+    expect(assessBaseline(ok(429, 'x'), ok(429, 'x'), [])).toMatchObject({
+      usable: false,
+      reason: expect.stringMatching(/429 .*try again later/),
+    })
+    expect(assessBaseline(ok(200, 'a'), withRetryAfter(200), [])).toMatchObject({ usable: false })
+  })
+})
+
+describe('redirects', () => {
+  const redirect = (status: number, location?: string): ProbeOutcome => ({
+    kind: 'response',
+    status,
+    elapsedMs: 3,
+    fingerprint: 'empty',
+    location,
+  })
+  const home = usable(redirect(301, '/home'), redirect(301, '/home'))
+
+  it('records the baseline redirect', () => {
+    expect(home.redirect).toEqual({ status: 301, location: '/home' })
+  })
+
+  it('calls another redirect status or target blocked, the same one allowed', () => {
+    expect(classifyOutcome(redirect(302, '/blocked.html'), home, [])).toMatchObject({
+      class: 'blocked',
+      reason: 'redirected (302 to /blocked.html) where the baseline answers 301 to /home',
+    })
+    expect(classifyOutcome(redirect(301, '/blocked.html'), home, []).class).toBe('blocked')
+    expect(classifyOutcome(redirect(302, '/home'), home, []).class).toBe('blocked')
+    expect(classifyOutcome(redirect(301), home, []).class).toBe('blocked')
+    expect(classifyOutcome(redirect(301, '/home'), home, []).class).toBe('allowed')
+  })
+
+  it('does not compare targets when the two clean requests redirect differently', () => {
+    const varying = usable(redirect(302, '/s?id=1'), redirect(302, '/s?id=2'))
+    expect(varying.redirect).toBeNull()
+    expect(varying.note).toMatch(/redirect differently/)
+    expect(classifyOutcome(redirect(302, '/s?id=3'), varying, []).class).toBe('allowed')
+  })
+})

@@ -21,7 +21,7 @@ describe('formatRefererReport', () => {
     const lines = text.split('\n')
     expect(lines[0]).toBe('GET http://127.0.0.1:8081/  header Referer  seed 9')
     expect(lines[1]).toMatch(
-      /^baseline: 200 without the header, 200 with 'http:\/\/127\.0\.0\.1:8081\/'; /,
+      /^baseline: 200 without the header, 200 with 'http:\/\/127\.0\.0\.1:8081\/', 200 without it after the variants; /,
     )
     expect(text).toContain('\nporn: CASE SENSITIVE GAP\n')
     expect(text).toContain('  blocked porn 500\n')

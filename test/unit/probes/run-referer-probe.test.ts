@@ -63,8 +63,10 @@ describe('runRefererProbe', () => {
     expect(report.fixRules).toBe(porn?.fix?.rule)
     expect(report.requests.sent).toBe(report.requests.planned)
     expect(sent).toHaveLength(report.requests.planned)
-    // Every value goes out once.
-    expect(new Set(sent.map((s) => JSON.stringify(s.headers))).size).toBe(sent.length)
+    // Every value goes out once; only the request without the header goes out again, last.
+    expect(new Set(sent.map((s) => JSON.stringify(s.headers))).size).toBe(sent.length - 1)
+    expect(sent.at(-1)?.headers).toEqual({})
+    expect(report.baseline.recheck).toMatchObject({ label: 'without-header-after', status: 200 })
   })
 
   it('replays the same requests from the seed in the report', async () => {
@@ -230,12 +232,27 @@ describe('runRefererProbe', () => {
       'referers',
     ],
     [{ url: URL_, referers: ['a'], timeoutMs: 60_000 }, 'bad_limit', 'timeoutMs'],
+    // fetch strips leading and trailing blanks: such a value would not be sent as given.
+    [{ url: URL_, referers: ['porn '] }, 'bad_value', 'referers.0'],
+    [{ url: URL_, referers: ['ok', '  porn'] }, 'bad_value', 'referers.1'],
+    [{ url: URL_, referers: ['porn\t'] }, 'bad_value', 'referers.0'],
+    [{ url: URL_, referers: ['porn'], variants: ['PORN', '\tPORN'] }, 'bad_value', 'variants.1'],
+    [{ url: URL_, referers: ['porn'], benign: 'http://ok.example/ ' }, 'bad_value', 'benign'],
   ])('refuses bad input %#: %s', async (request, code, path) => {
     const { ports: p, sent } = ports(modsecLikeSite)
     const err = await runRefererProbe(request, p).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(RefererProbeError)
     expect(err).toMatchObject({ code, path })
     expect(sent).toHaveLength(0)
+  })
+
+  it('names the stripped blank in its message and still sends inner spaces as given', async () => {
+    const { ports: p, sent } = ports(modsecLikeSite)
+    await expect(runRefererProbe({ url: URL_, referers: ['porn '] }, p)).rejects.toThrow(
+      /referers\.0 starts or ends with a space or tab/,
+    )
+    await runRefererProbe({ url: URL_, referers: ['a porn b'], variants: 'none' }, p)
+    expect(sent.map((s) => s.headers.Referer)).toContain('a porn b')
   })
 
   it('refuses a host the no-open-proxy rule refuses, before sending anything', async () => {
@@ -307,5 +324,137 @@ describe('failed connections and the subrequest budget', () => {
     expect(report.requests.planned).toBeLessThanOrEqual(48)
     expect(sent.length).toBeLessThanOrEqual(50)
     expect(report.requests.planned + report.requests.retried).toBe(sent.length)
+  })
+})
+
+describe('a site that rate limits some requests', () => {
+  it('gives a control value no gap verdict and no fix when some forms get 429', async () => {
+    // Upper-case forms hit a rate limit (429 with Retry-After); nothing blocks the value.
+    const { ports: p } = ports((req) => {
+      const value = req.headers.Referer ?? ''
+      return /[A-Z]/.test(value) && value === value.toUpperCase()
+        ? { kind: 'response', status: 429, elapsedMs: 1, fingerprint: 'slow', retryAfter: '5' }
+        : { kind: 'response', status: 200, elapsedMs: 1, fingerprint: 'page' }
+    })
+    const report = await runRefererProbe({ url: URL_, referers: ['http://clean.example/'] }, p)
+    const [r] = report.results
+    expect(r?.verdict).toBe('inconclusive')
+    expect(r?.blocked).toEqual([])
+    expect(r?.unknown.map((u) => u.reason)).toEqual([expect.stringMatching(/429/)])
+    expect(r?.fix).toBeNull()
+    expect(report.fixRules).toBe('')
+  })
+})
+
+describe('a site that changes during the run', () => {
+  /** A site whose answer depends on how many requests it has served (a clock, a rate limit). */
+  function drifting(after: number, later: ProbeOutcome) {
+    let served = 0
+    return ports(() =>
+      ++served <= after ? { kind: 'response', status: 200, elapsedMs: 1, fingerprint: 'A' } : later,
+    )
+  }
+
+  it('falls back to status classes when the page changed over time: no random verdicts', async () => {
+    // Both baselines and the first variant see page A; every later answer is page B.
+    const { ports: p, sent } = drifting(3, {
+      kind: 'response',
+      status: 200,
+      elapsedMs: 1,
+      fingerprint: 'B',
+    })
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['http://clean.example/'], randomMixes: 0 },
+      p,
+    )
+    expect(report.results[0]?.verdict).toBe('not-blocked')
+    expect(report.fixRules).toBe('')
+    expect(report.baseline).toMatchObject({ usable: true, fingerprintStable: false })
+    expect(report.baseline.note).toMatch(/changes over time, so only the status class/)
+    expect(report.baseline.recheck).toMatchObject({ status: 200, fingerprint: 'B' })
+    // The recheck is the last request and counted: one more than the values and two baselines.
+    expect(sent.at(-1)?.headers).toEqual({})
+    expect(sent).toHaveLength(report.requests.planned)
+  })
+
+  it.each([
+    ['answers 500', { kind: 'response', status: 500, elapsedMs: 1, fingerprint: 'E' }],
+    ['answers 429', { kind: 'response', status: 429, elapsedMs: 1, fingerprint: 'R' }],
+    ['drops connections', { kind: 'failed', reason: 'network', detail: 'reset', elapsedMs: 1 }],
+  ] as const)(
+    'gives no verdict and no fix for any value when the site then %s',
+    async (_, later) => {
+      const { ports: p } = drifting(3, later)
+      const report = await runRefererProbe(
+        { url: URL_, referers: ['http://clean.example/', 'porn'], randomMixes: 0 },
+        p,
+      )
+      for (const r of report.results) {
+        expect(r.verdict, r.referer).toBe('inconclusive')
+        expect(r.fix).toBeNull()
+        expect(r.blocked).toEqual([])
+        expect(r.unknown[0]?.reason).toMatch(/site changed during the run/)
+      }
+      expect(report.fixRules).toBe('')
+      expect(report.baseline.usable).toBe(false)
+      expect(report.baseline.note).toMatch(
+        /^no verdict: the request without the header answered 200 before the variants but .* after them/,
+      )
+    },
+  )
+
+  it('counts the recheck in the request cap', async () => {
+    // 9 referers of 5 forms each (45 values) + 3 baseline requests = 48, the cap.
+    const nine = Array.from({ length: 9 }, (_, i) => `abcdef${i}`)
+    const { ports: p, sent } = ports(modsecLikeSite)
+    const report = await runRefererProbe({ url: URL_, referers: nine, randomMixes: 1 }, p)
+    expect(report.requests.planned).toBe(48)
+    expect(sent).toHaveLength(48)
+    const err = await runRefererProbe(
+      { url: URL_, referers: [...nine, 'x1'], randomMixes: 1 },
+      ports(modsecLikeSite).ports,
+    ).catch((e: unknown) => e)
+    expect(err).toMatchObject({ code: 'too_many_requests' })
+    expect(String(err)).toMatch(/3 baseline requests/)
+  })
+})
+
+describe('a baseline that redirects', () => {
+  it('sees a block that redirects elsewhere (both bodies empty)', async () => {
+    const { ports: p } = ports((req) =>
+      (req.headers.Referer ?? '').includes('spam')
+        ? {
+            kind: 'response',
+            status: 302,
+            elapsedMs: 1,
+            fingerprint: 'empty',
+            location: '/blocked.html',
+          }
+        : { kind: 'response', status: 301, elapsedMs: 1, fingerprint: 'empty', location: '/home' },
+    )
+    const report = await runRefererProbe({ url: URL_, referers: ['casinospam'] }, p)
+    const [r] = report.results
+    expect(r?.verdict).toBe('case-sensitive-gap')
+    expect(r?.blocked.find((b) => b.label === 'exact')).toMatchObject({
+      status: 302,
+      location: '/blocked.html',
+      reason: expect.stringMatching(/redirected \(302 to \/blocked\.html\)/),
+    })
+    expect(r?.allowed.map((a) => a.label)).toContain('upper')
+  })
+})
+
+describe('method HEAD', () => {
+  it('says in the report that only statuses and headers are compared', async () => {
+    const head = await runRefererProbe(
+      { url: URL_, referers: ['porn'], method: 'HEAD' },
+      ports(modsecLikeSite).ports,
+    )
+    expect(head.baseline.note).toMatch(/method HEAD: .*only status codes and headers/)
+    const get = await runRefererProbe(
+      { url: URL_, referers: ['porn'] },
+      ports(modsecLikeSite).ports,
+    )
+    expect(get.baseline.note).not.toMatch(/HEAD/)
   })
 })

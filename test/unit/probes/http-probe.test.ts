@@ -1,0 +1,60 @@
+// The referer probe's fetch port against a local Node site: what it records of an answer.
+import { createServer, type Server } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sendHttpProbe } from '../../../src/ports/http-probe'
+
+let server: Server
+let base = ''
+
+function listen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false))
+    server.listen(port, '127.0.0.1', () => resolve(true))
+  })
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    if (req.url === '/moved') res.writeHead(301, { location: '/home' })
+    else if (req.url === '/limited') res.writeHead(429, { 'retry-after': '30' })
+    else res.writeHead(200, { 'content-type': 'text/plain' })
+    res.end(req.url === '/' ? 'page' : '')
+  })
+  // A port of the range this suite may take (18000-18999), the first free one.
+  for (let port = 18000 + Math.floor(Math.random() * 500); port < 19000; port++) {
+    if (await listen(port)) {
+      base = `http://127.0.0.1:${port}`
+      return
+    }
+  }
+  throw new Error('no free port in 18000-18999')
+})
+
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    }),
+)
+
+describe('sendHttpProbe', () => {
+  it('records the status and Location of a redirect, without following it', async () => {
+    const outcome = await sendHttpProbe({ url: `${base}/moved`, method: 'GET', headers: {} }, 2000)
+    expect(outcome).toMatchObject({ kind: 'response', status: 301, location: '/home' })
+  })
+
+  it('records Retry-After', async () => {
+    const outcome = await sendHttpProbe(
+      { url: `${base}/limited`, method: 'GET', headers: {} },
+      2000,
+    )
+    expect(outcome).toMatchObject({ kind: 'response', status: 429, retryAfter: '30' })
+  })
+
+  it('records neither for a plain page', async () => {
+    const outcome = await sendHttpProbe({ url: `${base}/`, method: 'GET', headers: {} }, 2000)
+    expect(outcome.kind === 'response' && outcome.location).toBeFalsy()
+    expect(outcome.kind === 'response' && outcome.retryAfter).toBeFalsy()
+  })
+})
