@@ -1,4 +1,10 @@
-import type { FlowField, FlowPredicate } from '../flows/flow-batch'
+import {
+  FLOW_TIME_FIELDS,
+  type FlowBatch,
+  type FlowField,
+  type FlowPredicate,
+  flowStartMs,
+} from '../flows/flow-batch'
 import type { CatEvent } from '../flows/flow-cat'
 import type { Truncation } from '../flows/flow-errors'
 import {
@@ -95,6 +101,20 @@ export const TOP_KEEP = 2000
 export type AnalyzeOptions = {
   bucket: TimelineBucket
   sort: TopSort
+  /**
+   * Only flows that START in [fromMs, toMs) count (unix ms; flow-tools' ftltime of First): a
+   * file holds flows of before and after the range, and a flow lives in one range of adjacent
+   * ones, never two. Records without flow times all count.
+   */
+  range?: { fromMs: number; toMs: number }
+  /** How first/last seen name the file (runner's fileLabel); default its name. */
+  label?: string
+}
+
+/** The job's range [from, to] (unix seconds, both inclusive) as AnalyzeOptions.range. */
+export function startRange(from: number, to: number): { fromMs: number; toMs: number } {
+  // A flow starting at to + 0.999 s is in the second `to`.
+  return { fromMs: from * 1000, toMs: (to + 1) * 1000 }
 }
 
 /** The identity of the file being read, as the job lists it. */
@@ -133,10 +153,11 @@ export async function analyzeFile(
       // The filter runs once per row; the four sinks read its answer from a mask.
       const b = ev.batch
       if (mask.length < b.length) mask = new Uint8Array(b.length)
-      for (let i = 0; i < b.length; i++) mask[i] = keep(b, i) ? 1 : 0
+      const inRange = rangeTest(b, o.range)
+      for (let i = 0; i < b.length; i++) mask[i] = inRange(b, i) && keep(b, i) ? 1 : 0
       addToFileSummary(acc, b, masked)
       addToStatSummary(stat, b, masked)
-      addToTimeline(timeline, b, masked, file.name)
+      addToTimeline(timeline, b, masked, o.label ?? file.name)
       addToTopTalkers(top, b, masked)
       onBatch?.(ev, masked)
     } else if (ev.kind === 'close' && acc) {
@@ -182,6 +203,18 @@ export async function analyzeFile(
     },
     top: { tables, bound },
     outputCut: [],
+  }
+}
+
+const always: FlowPredicate = () => true
+
+/** Does a flow start within the range? (Always, without a range or flow times to tell.) */
+function rangeTest(b: FlowBatch, range: AnalyzeOptions['range']): FlowPredicate {
+  if (!range || !FLOW_TIME_FIELDS.every((f) => b.present.has(f))) return always
+  const { fromMs, toMs } = range
+  return (batch, i) => {
+    const t = flowStartMs(batch, i)
+    return t >= fromMs && t < toMs
   }
 }
 

@@ -2,7 +2,7 @@ import { ARCHIVED_FILE_LIMITS } from '../flows/archive/file-check'
 import { csvColumns, csvHeader, csvLines } from '../flows/csv-export'
 import { compileFilter, FilterError } from '../flows/filter/index'
 import { type FlowBatch, type FlowField, type FlowPredicate, fieldSet } from '../flows/flow-batch'
-import { catFlows } from '../flows/flow-cat'
+import { type CatEvent, catFlows } from '../flows/flow-cat'
 import { FlowLimitError, FlowParseError } from '../flows/flow-errors'
 import type { Inflater } from '../flows/inflater'
 import { ndjsonLines } from '../flows/ndjson'
@@ -23,6 +23,7 @@ import {
   failedPartial,
   mergePartials,
   type Partial,
+  startRange,
 } from './partial'
 import { finishJob, type JobResult } from './result'
 
@@ -140,13 +141,18 @@ async function readFile(
       attempts: 1,
     })
   }
-  const events = catFlows([{ name: file.name, stream }], {
+  const read = catFlows([{ name: file.name, stream }], {
     limits: ARCHIVED_FILE_LIMITS,
     // As the archive took it: an open file ends cut short (its files' truncated says where).
     openFileMayEndCut: true,
     ...(reads ? { decodeFields: () => reads } : {}),
     ...(ports.inflater ? { inflater: ports.inflater } : {}),
   })
+  // The CSV's `#:` line comes from the file's record format, not from a match: a job that
+  // matches nothing answers the header alone, as POST /flows/print?output=csv does.
+  const events =
+    spec.output === 'flows' && spec.flowFormat === 'csv' ? withCsvHead(read, chunk) : read
+  const label = fileLabel(spec, file)
   let written = 0
   let cut = false
   const onBatch =
@@ -167,17 +173,41 @@ async function readFile(
           if (rows.length === 0) return
           if (spec.flowFormat === 'csv') {
             const columns = csvColumns(ev.batch.present)
-            chunk.head ||= csvHeader(columns)
             chunk.text += csvLines(ev.batch, columns, rows)
           } else {
             const picked = new Set(rows)
-            chunk.text += ndjsonLines(ev.batch, (_b, i) => picked.has(i), file.name)
+            chunk.text += ndjsonLines(ev.batch, (_b, i) => picked.has(i), label)
           }
         }
       : undefined
-  const p = await analyzeFile(file, events, keep, { bucket: spec.bucket, sort: spec.sort }, onBatch)
-  if (cut) chunk.cut.push(file.name)
+  const p = await analyzeFile(
+    file,
+    events,
+    keep,
+    { bucket: spec.bucket, sort: spec.sort, range: startRange(spec.from, spec.to), label },
+    onBatch,
+  )
+  if (cut) chunk.cut.push(label)
   return p
+}
+
+/**
+ * How a job's output names a file: `router/name` when the job spans several routers (two
+ * routers' files often share a flow-capture name), else its bare name as before.
+ */
+export function fileLabel(spec: Pick<JobSpec, 'routers'>, file: JobFileRef): string {
+  return new Set(spec.routers).size > 1 ? `${file.router}/${file.name}` : file.name
+}
+
+/** Passes the events on, setting the chunk's CSV header line from the first file opened. */
+async function* withCsvHead(
+  events: AsyncIterable<CatEvent>,
+  chunk: FlowChunk,
+): AsyncGenerator<CatEvent> {
+  for await (const ev of events) {
+    if (ev.kind === 'open') chunk.head ||= csvHeader(csvColumns(ev.file.present))
+    yield ev
+  }
 }
 
 function anyMatch(b: FlowBatch, keep: FlowPredicate): boolean {

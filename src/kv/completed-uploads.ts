@@ -9,7 +9,13 @@ import { keys } from './keys'
 const TTL_SECONDS = 24 * 3600
 
 /** What reading the file at completion found (the upload's answer repeats it). */
-export type CompletionCheck = { flowsRead?: number; warnings?: string[]; unchecked?: string }
+export type CompletionCheck = {
+  flowsRead?: number
+  flowStart?: number
+  flowEnd?: number
+  warnings?: string[]
+  unchecked?: string
+}
 
 /** KV metadata holds at most 1024 bytes of JSON: each text is cut to fit. */
 const MAX_TEXT = 300
@@ -28,6 +34,8 @@ export async function rememberCompletedUpload(
   const metadata: CompletionRecord = {
     ...(parts ? { parts } : {}),
     ...(check.flowsRead !== undefined ? { flowsRead: check.flowsRead } : {}),
+    ...(check.flowStart !== undefined ? { flowStart: check.flowStart } : {}),
+    ...(check.flowEnd !== undefined ? { flowEnd: check.flowEnd } : {}),
     ...(check.warnings ? { warnings: check.warnings.slice(0, 2).map(cut) } : {}),
     ...(check.unchecked ? { unchecked: cut(check.unchecked) } : {}),
   }

@@ -37,9 +37,18 @@ export const UploadedFileSchema = ArchivedFileSchema.extend({
     description:
       'Records read when the file was uploaded (every record is read before the file is kept; a file that does not read gets a 422 and is not kept)',
   }),
+  flowStart: z.number().int().optional().openapi({
+    description:
+      'Unix seconds of the earliest flow start the upload read (flows start before the capture start: they are exported when they end); reported, not stored',
+  }),
+  flowEnd: z
+    .number()
+    .int()
+    .optional()
+    .openapi({ description: 'Unix seconds of the latest flow end the upload read' }),
   warnings: z.array(z.string()).optional().openapi({
     description:
-      'The file reads, but: an open file cut short at its end, or a header flow count other than the records held',
+      'The file reads, but: an open file cut short at its end, or flows that started more than an hour before the capture start (a time range looks for them from an hour before it)',
   }),
   unchecked: z.string().optional().openapi({
     description: 'Why the records were not read (a multipart upload above 1 GiB)',

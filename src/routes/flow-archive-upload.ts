@@ -15,12 +15,14 @@ import { headerFromHead, sniffFtHeader } from '../flows/archive/header-sniff'
 import {
   ADVISED_PART_BYTES,
   decodeUploadId,
+  describePartNumbers,
   encodeUploadId,
   HEAD_CHECK_BYTES,
   MAX_PART_BYTES,
   MAX_PARTS,
   MAX_STORED_BYTES,
   MIN_PART_BYTES,
+  missingPartNumbers,
   newStagingToken,
   partsDigest,
   sameSpan,
@@ -49,6 +51,7 @@ import {
   type ArchivedFile,
   deleteFlowFiles,
   dropOldDayCopy,
+  FLOW_START_MARGIN,
   headFlowFile,
   openFlowObject,
   putStream,
@@ -71,6 +74,9 @@ import {
  */
 export type UploadedFile = ArchivedFile & {
   flowsRead?: number
+  /** Unix seconds of the earliest flow start and latest flow end read (reported, not stored). */
+  flowStart?: number
+  flowEnd?: number
   warnings?: string[]
   unchecked?: string
 }
@@ -142,12 +148,33 @@ async function checkFailure(verdict: Promise<FileCheck>, base: string): Promise<
   return err instanceof Error ? err : null
 }
 
+/**
+ * The stored file with what its check read: the flows, the flows' own time span (reported, not
+ * stored: R2 cannot add it to the object's metadata once the file has streamed in, and writing
+ * the file again would double every upload), and a warning when flows started earlier than a
+ * time range looks for them (FLOW_START_MARGIN before the capture start).
+ */
 function withCheck(file: ArchivedFile, check: FileCheck): UploadedFile {
+  const warnings = [...check.warnings]
+  const times = check.flowTimes
+  const flowStart = times && Math.floor(times.firstStartMs / 1000)
+  if (flowStart !== undefined && flowStart < file.start - FLOW_START_MARGIN) {
+    warnings.push(
+      `flows start up to ${Math.round((file.start - flowStart) / 60)} minutes before the capture start (${iso(flowStart)}); a time range finds this file only from ${FLOW_START_MARGIN / 60} minutes before its capture start, so flows that started earlier are missed`,
+    )
+  }
   return {
     ...file,
     flowsRead: check.flows,
-    ...(check.warnings.length > 0 ? { warnings: check.warnings } : {}),
+    ...(times && flowStart !== undefined
+      ? { flowStart, flowEnd: Math.ceil(times.lastEndMs / 1000) }
+      : {}),
+    ...(warnings.length > 0 ? { warnings } : {}),
   }
+}
+
+function iso(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z')
 }
 
 /** dropOldDayCopy, best effort: the file is stored; a copy left behind is only a duplicate. */
@@ -245,6 +272,20 @@ export async function completeUpload(
 ): Promise<UploadedFile> {
   const { key, uploadKey, staged, r2UploadId } = uploadTarget(router, base, uploadId)
   const bucket = c.env.FLOW_ARCHIVE
+  // R2 joins any list of parts: one with a gap makes a file without those bytes.
+  const missing = missingPartNumbers(parts.map((p) => p.partNumber))
+  if (missing.length > 0) {
+    throw invalidRequest(
+      `${base}: a file is parts 1 to N, every one: part${missing.length > 1 ? 's' : ''} ${describePartNumbers(missing)} ${missing.length > 1 ? 'are' : 'is'} missing from the list (nothing was stored; send the missing parts, then complete with all of them)`,
+      {
+        code: 'missing_parts',
+        missing: missing.slice(0, 1000),
+        errors: [
+          { path: 'body.parts', message: `missing part numbers ${describePartNumbers(missing)}` },
+        ],
+      },
+    )
+  }
   // Staged: the joined file's span and size (its router and name are the staging key's).
   let stored: ArchivedFile
   try {
@@ -302,13 +343,15 @@ export async function completeUpload(
     : await checkStoredFile(bucket, stored, base)
   await dropOldCopy(bucket, key, router, base, span)
   try {
-    const { flowsRead, warnings, unchecked } = checked
+    const { flowsRead, flowStart, flowEnd, warnings, unchecked } = checked
     await rememberCompletedUpload(
       c.env.EDGEPING_KV,
       r2UploadId,
       key,
       {
         ...(flowsRead !== undefined ? { flowsRead } : {}),
+        ...(flowStart !== undefined ? { flowStart } : {}),
+        ...(flowEnd !== undefined ? { flowEnd } : {}),
         ...(warnings ? { warnings } : {}),
         ...(unchecked ? { unchecked } : {}),
       },
@@ -408,11 +451,11 @@ async function checkStoredFile(
   if (size > COMPLETION_CHECK_MAX_BYTES) {
     return { ...file, unchecked: uncheckedNote() }
   }
-  const object = await storage(() => openFlowObject(bucket, key))
-  if (!object) throw uploadProblem('no_such_upload', key, 'the completed file is gone')
+  const opened = await storage(() => openFlowObject(bucket, key))
+  if (!opened) throw uploadProblem('no_such_upload', key, 'the completed file is gone')
   let check: FileCheck
   try {
-    check = await checkFtFile(object.body, checkOptions(size))
+    check = await checkFtFile(opened.body, checkOptions(size))
   } catch (err) {
     if (!(err instanceof FlowParseError || err instanceof FlowLimitError)) throw err
     await deleteFlowFiles(bucket, [key])

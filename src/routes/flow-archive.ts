@@ -19,12 +19,15 @@ flowArchiveRoutes.route('/', flowArchiveFileRoutes)
 
 const RangeQuery = z.object({
   router: z.string().openapi({ example: 'rtr8' }),
-  from: z
-    .string()
-    .openapi({ example: '2010-11-09T00:00:00Z', description: 'ISO 8601 time or unix seconds' }),
-  to: z
-    .string()
-    .openapi({ example: '2010-11-10T00:00:00Z', description: 'ISO 8601 time or unix seconds' }),
+  from: z.string().openapi({
+    example: '2010-11-09T00:00:00Z',
+    description: 'ISO 8601 time or unix seconds (inclusive)',
+  }),
+  to: z.string().openapi({
+    example: '2010-11-09T23:59:59Z',
+    description:
+      'ISO 8601 time or unix seconds (inclusive); a date alone is that midnight, not included (from=2010-11-09&to=2010-11-10 is the day 2010-11-09)',
+  }),
 })
 
 flowArchiveRoutes.openapi(
@@ -114,14 +117,27 @@ export async function deleteArchivedRange(
   return { deleted: doomed.map((f) => f.name), more: truncated }
 }
 
-/** ISO 8601 or unix seconds → unix seconds; from ≤ to; at most ~3 years at once. */
+/**
+ * ISO 8601 or unix seconds → the range [from, to] in unix seconds, both ends inclusive to the
+ * second: a flow (or file) belongs to it when its start's whole second s has from ≤ s ≤ to. A
+ * date alone as `to` (2010-11-10) is that midnight, not included (to = 2010-11-09 23:59:59), so
+ * day ranges side by side (from=2010-11-09&to=2010-11-10, then from=2010-11-10&to=2010-11-11)
+ * never share a flow, and the README's day ranges keep their meaning; a full time
+ * (2010-11-10T00:00:00Z) is that second itself. from ≤ to.
+ */
 export function timeRange(fromText: string, toText: string): { from: number; to: number } {
   const from = parseTime(fromText, 'from')
-  const to = parseTime(toText, 'to')
+  const dateOnly = DATE_ONLY.test(toText)
+  const to = parseTime(toText, 'to') - (dateOnly ? 1 : 0)
   if (from > to)
-    throw invalidRequest(`from (${fromText}) is after to (${toText})`, {
-      errors: [{ path: 'query.from', message: 'after to' }],
-    })
+    throw invalidRequest(
+      `from (${fromText}) is after to (${toText})${
+        dateOnly
+          ? `: a date alone as to is that midnight, not included (the day ${toText} is to=${nextDay(toText)})`
+          : ''
+      }`,
+      { errors: [{ path: 'query.from', message: 'after to' }] },
+    )
   return { from, to }
 }
 
@@ -137,6 +153,13 @@ function parseTime(text: string, field: string): number {
     )
   }
   return seconds
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
+
+/** 2010-11-09 → 2010-11-10 (a valid date, as parseTime has checked). */
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
 }
 
 const ISO_TIME =

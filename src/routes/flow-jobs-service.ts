@@ -19,7 +19,7 @@ import {
 } from '../jobs/job'
 import { flowsTrailer, type JobResult } from '../jobs/result'
 import { sendJobMessages } from '../ports/flow-jobs'
-import { listFlowFiles } from '../storage/flow-archive'
+import { type ArchivedFile, byStart, listFlowFiles } from '../storage/flow-archive'
 import {
   flowOutputStream,
   getJobFailure,
@@ -38,8 +38,15 @@ import { savedFilterConfig } from './flows-upload'
 
 export const QueryBody = z
   .object({
-    from: z.union([z.string(), z.number().int()]).openapi({ example: '2010-10-15T00:00:00Z' }),
-    to: z.union([z.string(), z.number().int()]).openapi({ example: '2010-11-15T00:00:00Z' }),
+    from: z.union([z.string(), z.number().int()]).openapi({
+      example: '2010-10-15T00:00:00Z',
+      description: 'ISO 8601 or unix seconds; flows that START at or after it count',
+    }),
+    to: z.union([z.string(), z.number().int()]).openapi({
+      example: '2010-11-15T00:00:00Z',
+      description:
+        'ISO 8601 or unix seconds; flows that START in this second or before count. A date alone (2010-11-14) means the whole day: flows starting before the next midnight',
+    }),
     routers: z
       .array(z.string())
       .min(1)
@@ -117,27 +124,31 @@ export async function startArchiveQuery(env: Env, q: ArchiveQuery): Promise<Star
   const filter = buildFilterSpec(q.def ?? [], q.expr, config)
   compileFilterChain(filter)
 
-  const files: JobFileRef[] = []
-  const versions = new Set<string>()
-  let bytes = 0
+  const listed: ArchivedFile[] = []
   for (const router of [...new Set(q.routers)]) {
     const listing = await listFlowFiles(
       env.FLOW_ARCHIVE,
       router,
       from,
       to,
-      MAX_JOB_FILES - files.length,
+      MAX_JOB_FILES - listed.length,
     )
     if (listing.truncated) {
       throw invalidRequest(
         `more than ${MAX_JOB_FILES} archived files meet the range: narrow it or split the query`,
       )
     }
-    for (const f of listing.files) {
-      files.push({ index: files.length, router, name: f.name, key: f.key, size: f.size })
-      versions.add(f.recordVersion)
-      bytes += f.size
-    }
+    listed.push(...listing.files)
+  }
+  // Oldest first across routers, as a listing is: the job's file order (first seen, output).
+  listed.sort(byStart)
+  const files: JobFileRef[] = []
+  const versions = new Set<string>()
+  let bytes = 0
+  for (const f of listed) {
+    files.push({ index: files.length, router: f.router, name: f.name, key: f.key, size: f.size })
+    versions.add(f.recordVersion)
+    bytes += f.size
   }
   if (files.length === 0) {
     throw invalidRequest(

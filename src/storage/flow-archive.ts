@@ -3,6 +3,7 @@ import {
   archiveKey,
   type FileSpan,
   keyStart,
+  NAME_HEADER_DRIFT,
   overlaps,
   routerPrefix,
   utcDay,
@@ -29,6 +30,22 @@ export type ArchivedFile = {
   compressed: boolean
   /** From the header, when the writer closed the file (else unknown). */
   flows?: number
+}
+
+/**
+ * How long before its capture start a file may hold flows that started: flows are exported once
+ * they end, and routers export a long flow every active timeout (30 minutes by default on most);
+ * an hour leaves room for longer timeouts. A time range selects a file from this much before its
+ * capture start, and the job keeps only the flows that started in the range.
+ */
+export const FLOW_START_MARGIN = 3600
+
+/**
+ * The time a file's flows may cover, for a time range to select it: its capture span from
+ * FLOW_START_MARGIN earlier (a flow ends, and is exported, before the file closes).
+ */
+export function selectionSpan(file: ArchivedFile): { start: number; end: number } {
+  return { start: file.start - FLOW_START_MARGIN, end: file.end }
 }
 
 export async function storeFlowFile(
@@ -111,9 +128,12 @@ export function fileMetadata(span: FileSpan, header: FtHeader): Record<string, s
 }
 
 /**
- * Files of a router whose span meets [from, to] (unix seconds), oldest first. Files start at most
- * a day before they end and are stored under a day at most a day from their start (keyStart), so
- * the scan starts two days early and stops a day after the last day.
+ * Files of a router whose flows may meet [from, to] (unix seconds; selectionSpan), oldest first:
+ * by capture start, then name (key order is by name day and local-time name, which is not time
+ * order when UTC offsets differ). `limit` keeps the oldest. Files start at most a day before
+ * their key's day (keyStart) and end at most a day after they start, so the scan starts two days
+ * early and stops a day after the last day; it stops sooner once `limit` files are found and
+ * the keys left can only hold files that start later.
  */
 export async function listFlowFiles(
   bucket: R2Bucket,
@@ -124,9 +144,20 @@ export async function listFlowFiles(
 ): Promise<{ files: ArchivedFile[]; truncated: boolean }> {
   const prefix = routerPrefix(router)
   const lastKey = `${prefix}${utcDay(to + 86400)}/\uffff`
-  const files: ArchivedFile[] = []
+  // One more than asked tells whether the listing was cut.
+  const keep = limit + 1
+  let files: ArchivedFile[] = []
+  // The keep-th earliest start found so far (an upper bound on it: it only moves earlier).
+  let cutoff = Number.POSITIVE_INFINITY
+  const trim = () => {
+    files.sort(byStart)
+    if (files.length >= keep) {
+      files = files.slice(0, keep)
+      cutoff = (files[keep - 1] as ArchivedFile).start
+    }
+  }
   let cursor: string | undefined
-  for (;;) {
+  scan: for (;;) {
     const page = await bucket.list({
       prefix,
       startAfter: `${prefix}${utcDay(from - 2 * 86400)}`,
@@ -135,15 +166,33 @@ export async function listFlowFiles(
       ...(cursor ? { cursor } : {}),
     })
     for (const object of page.objects) {
-      if (object.key > lastKey) return { files, truncated: false }
+      if (object.key > lastKey) break scan
+      if (keyDayStart(object.key, prefix) - NAME_HEADER_DRIFT > cutoff) break scan
       const file = toArchivedFile(object)
-      if (!overlaps(file, from, to)) continue
-      if (files.length === limit) return { files, truncated: true }
+      if (!overlaps(selectionSpan(file), from, to)) continue
       files.push(file)
+      if (files.length >= 2 * keep) trim()
     }
-    if (!page.truncated) return { files, truncated: false }
+    if (!page.truncated) break
     cursor = page.cursor
   }
+  trim()
+  return { files: files.slice(0, limit), truncated: files.length > limit }
+}
+
+/** Oldest first: capture start, then name, then key (routers of a job). */
+export function byStart(a: ArchivedFile, b: ArchivedFile): number {
+  return a.start - b.start || cmp(a.name, b.name) || cmp(a.key, b.key)
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Unix seconds of the UTC day a key is stored under (flows/v1/{router}/{day}/{name}). */
+function keyDayStart(key: string, prefix: string): number {
+  const t = Date.parse(`${key.slice(prefix.length, prefix.length + 10)}T00:00:00Z`) / 1000
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t
 }
 
 /** The routers that have files (R2 lists the key level below flows/v1/ as prefixes). */

@@ -42,6 +42,60 @@ async function list(query: string): Promise<Listing> {
 const seedNames = Object.keys(files).filter((k) => k.startsWith('seed/'))
 
 describe('flow archive', () => {
+  it('selects a file by the flows it holds that started before its capture start (seed IRC flow)', async () => {
+    const name = 'ft-v05.2010-11-09.060000+0000'
+    const res = await put('rtrirc', name, bytes(`seed/2010-11-09/${name}`))
+    expect(res.status, await res.clone().text()).toBe(201)
+    const stored = (await res.json()) as { start: number; flowStart?: number; flowEnd?: number }
+    // Capture from 06:01:18; the IRC flow 189.22.36.165:60702 -> 208.83.20.130:6667 from 05:55:41.
+    expect(stored.flowStart).toBeLessThanOrEqual(Date.UTC(2010, 10, 9, 5, 55, 41) / 1000)
+    expect(stored.flowStart).toBeLessThan(stored.start)
+    const listed = await list('router=rtrirc&from=2010-11-09T05:56:00Z&to=2010-11-09T06:01:00Z')
+    expect(listed.files.map((f) => f.name)).toEqual([name])
+    const job = await call('/flows/archive/query', {
+      method: 'POST',
+      token: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        from: '2010-11-09T05:55:00Z',
+        to: '2010-11-09T06:01:00Z',
+        routers: ['rtrirc'],
+        expr: 'port 6667',
+        output: 'timeline',
+      }),
+    })
+    expect(job.status, await job.clone().text()).toBe(202)
+    const { href } = (await job.json()) as { href: string }
+    let result:
+      | { totals: { matched: number }; timeline: { firstSeen: { time: string } } }
+      | undefined
+    for (let i = 0; i < 300 && !result; i++) {
+      const r = (await (await call(href, { token: true })).json()) as { result?: typeof result }
+      result = r.result
+      if (!result) await new Promise((ok) => setTimeout(ok, 100))
+    }
+    // Only the flows that start within the range: the IRC flow and one more of 05:55.
+    expect(result?.totals.matched).toBe(2)
+    expect(result?.timeline.firstSeen.time).toBe('2010-11-09T05:55:41.000Z')
+  })
+
+  it('warns when flows started more than an hour before the capture start', async () => {
+    const capStart = Date.UTC(2010, 10, 12, 6) / 1000
+    const file = await buildFtFile({
+      flows: 100,
+      capStart,
+      capEnd: capStart + 3600,
+      flowsStart: capStart - 7200,
+    })
+    const res = await put('rtrearly', 'ft-v05.2010-11-12.060000+0000', file)
+    expect(res.status, await res.clone().text()).toBe(201)
+    const stored = (await res.json()) as { flowStart: number; warnings?: string[] }
+    expect(stored.flowStart).toBe(capStart - 7200)
+    expect(stored.warnings).toEqual([
+      'flows start up to 120 minutes before the capture start (2010-11-12T04:00:00Z); a time range finds this file only from 60 minutes before its capture start, so flows that started earlier are missed',
+    ])
+  })
+
   it('stores the seed days and lists them by time span from the headers', async () => {
     for (const path of seedNames) {
       const name = path.split('/').at(-1) ?? ''
@@ -284,18 +338,22 @@ describe('flow archive', () => {
       expect(res.status, limit).toBe(422)
       expect((await problemOf(res)).detail, limit).toMatch(/limit/)
     }
-    // The forms that are times: a day, UTC without a zone, an offset, unix seconds. The file's
-    // capture starts at 2010-11-08 00:01:21 UTC.
+    // The forms that are times: a day, UTC without a zone, an offset, unix seconds. The file is
+    // selected from an hour before its capture start (00:01:21 UTC): flows start before it.
+    const first = (left.files[0]?.start ?? 0) - 3600
+    expect(first).toBe(Date.UTC(2010, 10, 7, 23, 1, 21) / 1000)
+    const iso = (t: number, zone = '') => new Date(t * 1000).toISOString().slice(0, 19) + zone
+    const minus2h = (t: number) => `${iso(t - 7200)}-02:00`
     for (const [to, n] of [
-      ['2010-11-08', 0],
+      ['2010-11-07', 0],
       ['2010-11-09', 1],
-      ['2010-11-08T00:01:20', 0],
-      ['2010-11-08T00:01:21', 1],
-      ['2010-11-08T00:01:21Z', 1],
-      ['2010-11-07T22:01:20-02:00', 0],
-      ['2010-11-07T22:01:21-02:00', 1],
-      ['1289174480', 0],
-      ['1289174481', 1],
+      [iso(first - 1), 0],
+      [iso(first), 1],
+      [iso(first, 'Z'), 1],
+      [minus2h(first - 1), 0],
+      [minus2h(first), 1],
+      [String(first - 1), 0],
+      [String(first), 1],
     ] as const) {
       const got = await list(`router=rtr10&from=2010-11-01&to=${encodeURIComponent(to)}`)
       expect(got.files.length, to).toBe(n)

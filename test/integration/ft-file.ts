@@ -15,6 +15,8 @@ export async function buildFtFile(opts: {
   capEnd: number
   compress?: boolean
   open?: boolean
+  /** When the flows start, if not at capStart (exported flows start before the capture). */
+  flowsStart?: number
 }): Promise<Uint8Array> {
   const layout = findLayout(5)
   if (!layout) throw new Error('no v5 layout')
@@ -25,7 +27,8 @@ export async function buildFtFile(opts: {
       b.length = Math.min(4096, flows - done)
       for (let i = 0; i < b.length; i++) {
         const n = done + i
-        b.cols.unix_secs[i] = capStart + Math.floor(((capEnd - capStart) * n) / flows)
+        const first = opts.flowsStart ?? capStart
+        b.cols.unix_secs[i] = first + Math.floor(((capEnd - first) * n) / flows)
         b.cols.srcaddr[i] = 0x0a000000 + (n % 65536)
         b.cols.dstaddr[i] = 0xc0a80000 + ((n * 7) % 65536)
         b.cols.srcport[i] = 1024 + (n % 60000)

@@ -44,6 +44,10 @@ export function captureNameStart(name: string): number | null {
     /^ft-v\d{2,4}\.(\d{4})-(\d{2})-(\d{2})\.(\d{2})(\d{2})(\d{2})([+-])(\d{2})(\d{2})$/.exec(name)
   if (!m) return null
   const [, y, mo, d, h, mi, s, , oh, om] = m.map(Number) as number[]
+  // Date.UTC rolls minute 99 into the next hour: a time or offset must be one a clock shows.
+  // flow-capture never writes a leap second (60), and UTC offsets run from -12:00 to +14:00.
+  if ((h ?? 0) > 23 || (mi ?? 0) > 59 || (s ?? 0) > 59) return null
+  if ((oh ?? 0) > 14 || (om ?? 0) > 59) return null
   const local = Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0) / 1000
   const offset = ((oh ?? 0) * 60 + (om ?? 0)) * 60 * (m[7] === '-' ? -1 : 1)
   const utc = local - offset

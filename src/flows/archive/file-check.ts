@@ -1,3 +1,5 @@
+import { FLOW_TIME_FIELDS, type FlowField, flowEndMs, flowStartMs } from '../flow-batch'
+import { FlowParseError } from '../flow-errors'
 import { openFtStream } from '../ft-reader'
 import type { Inflater } from '../inflater'
 
@@ -31,47 +33,83 @@ export function inflatedLimit(size: number): number {
 export type FileCheck = {
   /** Records in the file (every one whole). */
   flows: number
-  /** What a user should know of a file that reads: a cut at the end, a header count that differs. */
+  /** What a user should know of a file that reads: an open file cut at its end. */
   warnings: string[]
+  /**
+   * The earliest flow start and the latest flow end in the file, unix ms (flow-tools' ftltime),
+   * when its records carry the time fields and it holds a flow. Flows are exported after they
+   * end, so a file holds flows that started before its capture start: a time range selects the
+   * file by these too.
+   */
+  flowTimes?: { firstStartMs: number; lastEndMs: number }
 }
 
 /**
- * Reads every record of an ft file (decoding none: only the framing, the zlib stream and its
- * checksum are checked), so an upload is known to be readable before the archive takes it.
- * Throws the reader's FlowParseError (with the byte offset) or FlowLimitError for a file that
- * does not read to its end, with one exception: a file flow-capture had not closed (its header
- * not final) may end cut short, a partial last record or an unfinished zlib stream, because
- * that is what a copy of the file being written looks like; it is taken, with a warning, and a
- * query job reads it the same way (FtReadOptions.openFileMayEndCut). Telling a cut zlib stream
- * from a damaged one needs an inflater that throws InflateCutError (the WebAssembly one); with
- * another, such a file is refused.
+ * Reads every record of an ft file (decoding only the flow times: the framing, the zlib stream
+ * and its checksum are checked), so an upload is known to be readable before the archive takes
+ * it. Throws the reader's FlowParseError (with the byte offset) or FlowLimitError for a file that
+ * does not read to its end. A closed file (its header final) must hold exactly the records its
+ * header counts: fewer is a file cut short or a part left out of a multipart upload, more a
+ * file joined after it was written; either is refused (FlowParseError, at the records' end). One
+ * exception: a file flow-capture had not closed may end cut short, a partial last record or an
+ * unfinished zlib stream, because that is what a copy of the file being written looks like; it
+ * is taken, with a warning, and a query job reads it the same way
+ * (FtReadOptions.openFileMayEndCut). Telling a cut zlib stream from a damaged one needs an
+ * inflater that throws InflateCutError (the WebAssembly one); with another, such a file is
+ * refused.
  */
 export async function checkFtFile(
   stream: ReadableStream<Uint8Array>,
   options: { inflater?: Inflater; limits?: Partial<typeof ARCHIVED_FILE_LIMITS> } = {},
 ): Promise<FileCheck> {
   const limits = { ...ARCHIVED_FILE_LIMITS, ...options.limits }
+  let timed = false
   const file = await openFtStream(stream, {
     maxBytes: limits.maxBytes,
     maxInflatedBytes: limits.maxInflatedBytes,
     maxFlows: limits.maxFlows,
-    decodeFields: () => new Set(),
+    // Only the time fields, and only when the format has all of them (a flow's start needs each).
+    decodeFields: (present) => {
+      timed = FLOW_TIME_FIELDS.every((f) => present.has(f))
+      return new Set<FlowField>(timed ? FLOW_TIME_FIELDS : [])
+    },
     openFileMayEndCut: true,
     ...(options.inflater ? { inflater: options.inflater } : {}),
   })
   const { header, stats } = file
   const warnings: string[] = []
-  for await (const _ of file.batches);
+  let firstStartMs = Number.POSITIVE_INFINITY
+  let lastEndMs = Number.NEGATIVE_INFINITY
+  for await (const b of file.batches) {
+    if (!timed) continue
+    for (let i = 0; i < b.length; i++) {
+      const start = flowStartMs(b, i)
+      const end = flowEndMs(b, i)
+      if (start < firstStartMs) firstStartMs = start
+      if (end > lastEndMs) lastEndMs = end
+    }
+  }
   if (stats.truncated) {
     warnings.push(
       `the file is open (flow-capture had not closed it) and ends cut short after ${stats.flows} whole records, as a copy of a file being written does (or a file cut in transfer, or uploaded without its last part): ${stats.truncated.message}`,
     )
   }
   const counted = header.final ? header.flowCount : undefined
+  // A count of 0 is a writer that did not count (not a claim of an empty file).
   if (counted !== undefined && counted > 0 && counted !== stats.flows) {
-    warnings.push(
-      `the header counts ${counted} flows, the file holds ${stats.flows}: it was cut or joined after it was written`,
+    const fewer = stats.flows < counted
+    throw new FlowParseError(
+      fewer ? 'truncated_record' : 'bad_header',
+      header.headerLength + stats.recordBytes,
+      `the header of this closed file counts ${counted} flows, the file holds ${stats.flows}: ${
+        fewer
+          ? 'it was cut short, or parts of it are missing (a multipart upload without all its parts)'
+          : 'it was joined to other records after it was written'
+      }`,
+      { inflated: header.compressed, flowsRead: stats.flows },
     )
   }
-  return { flows: stats.flows, warnings }
+  const check: FileCheck = { flows: stats.flows, warnings }
+  if (firstStartMs <= lastEndMs) check.flowTimes = { firstStartMs, lastEndMs }
+  return check
 }

@@ -119,3 +119,30 @@ export async function partsDigest(parts: { partNumber: number; etag: string }[])
   const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
   return [...new Uint8Array(hash)].map((b) => b.toString(16).padStart(2, '0')).join('')
 }
+
+/**
+ * The part numbers missing from a completion's list: a file is parts 1..N, every one of them.
+ * R2 joins whatever parts it is given (1, 2, 4 makes a file without part 3's bytes), so a list
+ * with a gap is refused before anything is joined. Empty: the list is whole.
+ *
+ * @example missingPartNumbers([1, 2, 4]) // [3]
+ */
+export function missingPartNumbers(numbers: readonly number[]): number[] {
+  const given = new Set(numbers)
+  const last = Math.max(0, ...numbers)
+  const missing: number[] = []
+  for (let n = 1; n <= last; n++) if (!given.has(n)) missing.push(n)
+  return missing
+}
+
+/** A list of part numbers for a message: 3, 5-9, 12 (runs shortened, at most 20 items). */
+export function describePartNumbers(numbers: readonly number[]): string {
+  const runs: string[] = []
+  for (let i = 0; i < numbers.length; ) {
+    let j = i
+    while (j + 1 < numbers.length && numbers[j + 1] === (numbers[j] as number) + 1) j++
+    runs.push(i === j ? String(numbers[i]) : `${numbers[i]}-${numbers[j]}`)
+    i = j + 1
+  }
+  return runs.length > 20 ? `${runs.slice(0, 20).join(', ')}, …` : runs.join(', ')
+}

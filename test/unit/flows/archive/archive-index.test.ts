@@ -28,6 +28,26 @@ describe('captureNameStart', () => {
     expect(captureNameStart('ft-v05.2010-02-31.000000+0000')).toBeNull()
     expect(captureNameStart('flows.ft')).toBeNull()
   })
+  it('refuses impossible times and offsets instead of rolling them over', () => {
+    for (const name of [
+      'ft-v05.2010-11-10.009999+0000', // minute 99 (was read as 01:40:39)
+      'ft-v05.2010-11-10.240000+0000', // hour 24
+      'ft-v05.2010-11-10.000060+0000', // second 60: flow-capture writes no leap second
+      'ft-v05.2010-11-10.006000+0000', // minute 60
+      'ft-v05.2010-11-10.000000+9999', // offset +99:99 (was stored under 2010-11-05)
+      'ft-v05.2010-11-10.000000-1500', // offset hours above 14
+      'ft-v05.2010-11-10.000000+0160', // offset minutes above 59
+    ]) {
+      expect(captureNameStart(name), name).toBeNull()
+    }
+    // The extremes that exist.
+    expect(captureNameStart('ft-v05.2010-11-10.235959+1400')).toBe(
+      Date.UTC(2010, 10, 10, 9, 59, 59) / 1000,
+    )
+    expect(captureNameStart('ft-v05.2010-11-10.000000-1200')).toBe(
+      Date.UTC(2010, 10, 10, 12) / 1000,
+    )
+  })
 })
 
 async function headerOf(path: string): Promise<FtHeader> {

@@ -81,10 +81,15 @@ async function failure(p: Promise<unknown>): Promise<FlowParseError | FlowLimitE
 }
 
 describe('checkFtFile', () => {
-  it('counts the records of a closed file, compressed or not, with no warning', async () => {
+  it('counts the records of a closed file and its flow times, compressed or not, with no warning', async () => {
     for (const compress of [false, true]) {
       const file = await ftFile({ flows: 3000, compress, closed: true })
-      expect(await check(file)).toEqual({ flows: 3000, warnings: [] })
+      // Flow i starts and ends at 1289260800 + i (no uptime offsets in these records).
+      expect(await check(file)).toEqual({
+        flows: 3000,
+        warnings: [],
+        flowTimes: { firstStartMs: 1289260800_000, lastEndMs: (1289260800 + 2999) * 1000 },
+      })
     }
   })
 
@@ -128,14 +133,35 @@ describe('checkFtFile', () => {
     expect((err as FlowParseError).code).toBe('corrupt_zlib')
   })
 
-  it('warns when the header counts other records than the file holds', async () => {
-    const file = await ftFile({ flows: 100, compress: false, closed: true, counted: 120 })
-    expect(await check(file)).toEqual({
-      flows: 100,
-      warnings: [
-        'the header counts 120 flows, the file holds 100: it was cut or joined after it was written',
-      ],
-    })
+  it('refuses a closed file that holds fewer or more records than its header counts', async () => {
+    for (const compress of [false, true]) {
+      // Fewer: a file cut at a record boundary, or a multipart upload that left a part out.
+      const fewer = await failure(
+        check(await ftFile({ flows: 100, compress, closed: true, counted: 120 })),
+      )
+      expect(fewer).toBeInstanceOf(FlowParseError)
+      expect((fewer as FlowParseError).code).toBe('truncated_record')
+      expect(fewer.message).toMatch(/counts 120 flows, the file holds 100/)
+      expect((fewer as FlowParseError).extra).toMatchObject({ flowsRead: 100, inflated: compress })
+      const more = await failure(
+        check(await ftFile({ flows: 100, compress, closed: true, counted: 80 })),
+      )
+      expect((more as FlowParseError).code).toBe('bad_header')
+      expect(more.message).toMatch(/counts 80 flows, the file holds 100/)
+    }
+  })
+
+  it('finds the earliest flow start of a seed file before its capture start', async () => {
+    const bytes = readFileSync(
+      new URL(
+        '../../../fixtures/flows/seed/2010-11-09/ft-v05.2010-11-09.060000+0000',
+        import.meta.url,
+      ),
+    )
+    const result = await check(new Uint8Array(bytes))
+    // The IRC flow 189.22.36.165:60702 -> 208.83.20.130:6667 started 05:55:41; capture 06:01:18.
+    expect(result.flowTimes?.firstStartMs).toBeLessThanOrEqual(Date.parse('2010-11-09T05:55:41Z'))
+    expect(result.flowTimes?.lastEndMs).toBeGreaterThan(Date.parse('2010-11-09T06:00:00Z'))
   })
 
   it('refuses a file that inflates past the limit (a decompression bomb)', async () => {

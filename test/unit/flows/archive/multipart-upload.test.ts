@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { headerFromHead } from '../../../../src/flows/archive/header-sniff'
 import {
   decodeUploadId,
+  describePartNumbers,
   encodeUploadId,
+  missingPartNumbers,
   newStagingToken,
   sameSpan,
 } from '../../../../src/flows/archive/multipart-upload'
@@ -74,5 +76,16 @@ describe('headerFromHead', () => {
     expect(headerFromHead(file.subarray(0, 65536)).final).toBe(true)
     expect(() => headerFromHead(file.subarray(0, 20))).toThrow(FlowParseError)
     expect(() => headerFromHead(new TextEncoder().encode('<html>'))).toThrow(/bad magic/)
+  })
+})
+
+describe('missingPartNumbers', () => {
+  it('names the numbers a completion list skips: a file is parts 1..N', () => {
+    expect(missingPartNumbers([1, 2, 4])).toEqual([3])
+    expect(missingPartNumbers([2, 1, 3])).toEqual([])
+    expect(missingPartNumbers([1])).toEqual([])
+    expect(missingPartNumbers([3])).toEqual([1, 2])
+    expect(missingPartNumbers([1, 2, 9, 12])).toEqual([3, 4, 5, 6, 7, 8, 10, 11])
+    expect(describePartNumbers([3, 4, 5, 6, 7, 8, 10, 11, 14])).toBe('3-8, 10-11, 14')
   })
 })

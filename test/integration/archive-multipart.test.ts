@@ -1,0 +1,49 @@
+// R2's refusals of calls on an upload, mapped to what the API promises: an upload id R2 does not
+// know on this path (forged, edited, or used on another path) is "no such upload" (404), which
+// Miniflare reports as InternalError (10001).
+import { describe, expect, it } from 'vitest'
+import {
+  ArchiveUploadError,
+  abortMultipart,
+  completeMultipart,
+} from '../../src/storage/archive-multipart'
+
+function bucketFailing(message: string): R2Bucket {
+  const fail = async () => {
+    throw new Error(message)
+  }
+  return {
+    resumeMultipartUpload: () => ({ complete: fail, abort: fail, uploadPart: fail }),
+  } as unknown as R2Bucket
+}
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (err) {
+    if (err instanceof ArchiveUploadError) return err.code
+    throw err
+  }
+  throw new Error('expected a refusal')
+}
+
+describe('multipart calls on an unknown upload', () => {
+  it('complete and abort of an id R2 never issued for this key are no_such_upload', async () => {
+    const internal = bucketFailing(
+      'completeMultipartUpload: We encountered an internal error. (10001)',
+    )
+    expect(await codeOf(completeMultipart(internal, 'k', 'forged', []))).toBe('no_such_upload')
+    expect(await codeOf(abortMultipart(internal, 'k', 'forged'))).toBe('no_such_upload')
+    const unknown = bucketFailing(
+      'completeMultipartUpload: The specified multipart upload does not exist. (10024)',
+    )
+    expect(await codeOf(completeMultipart(unknown, 'k', 'gone', []))).toBe('no_such_upload')
+  })
+
+  it('keeps the other refusals as they are', async () => {
+    const invalid = bucketFailing(
+      'completeMultipartUpload: One or more of the specified parts could not be found. (10025)',
+    )
+    expect(await codeOf(completeMultipart(invalid, 'k', 'id', []))).toBe('invalid_part')
+  })
+})
