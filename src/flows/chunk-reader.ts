@@ -33,8 +33,14 @@ export function chunkReader(
 /** The reader chunkReader opened on a stream: what drainStream reads the rest through. */
 const readers = new WeakMap<ReadableStream<Uint8Array>, ChunkReader>()
 
+/** How long drainStream waits for the next piece of an upload, and for all of it. */
+export const DRAIN_IDLE_MS = 5_000
+export const DRAIN_TOTAL_MS = 30_000
+
 /**
- * Reads what is left of a stream and throws it away, at most `maxBytes` (then it is cancelled).
+ * Reads what is left of a stream and throws it away, at most `maxBytes`, waiting at most
+ * `idleMs` for a piece and `totalMs` in all (past any of them the stream is cancelled: a client
+ * that stalls or trickles must not hold the answer, or the invocation, open).
  * For a request body an error answered before it was read to the end: workerd drops the
  * connection under an answer whose upload is still coming, and `wrangler dev`'s proxy turns that
  * into a 500 "Network connection lost" (cloudflare/workers-sdk#15709) instead of the 4xx.
@@ -43,24 +49,37 @@ const readers = new WeakMap<ReadableStream<Uint8Array>, ChunkReader>()
 export async function drainStream(
   stream: ReadableStream<Uint8Array>,
   maxBytes: number,
+  limits: { idleMs?: number; totalMs?: number } = {},
 ): Promise<void> {
+  const idleMs = limits.idleMs ?? DRAIN_IDLE_MS
+  const endAt = Date.now() + (limits.totalMs ?? DRAIN_TOTAL_MS)
+  let reader: ChunkReader | undefined
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const TIMED_OUT = Symbol('timed out')
+  const within = <T>(read: Promise<T>): Promise<T | typeof TIMED_OUT> => {
+    const wait = Math.max(0, Math.min(idleMs, endAt - Date.now()))
+    return Promise.race([
+      read,
+      new Promise<typeof TIMED_OUT>((done) => {
+        timer = setTimeout(() => done(TIMED_OUT), wait)
+      }),
+    ]).finally(() => clearTimeout(timer))
+  }
   try {
-    const reader = readers.get(stream) ?? (stream.locked ? undefined : chunkReader(stream))
+    reader = readers.get(stream) ?? (stream.locked ? undefined : chunkReader(stream))
     if (!reader) return
     let left = maxBytes
-    const buffer = reader.readInto ? new Uint8Array(MIN_PULL_BYTES) : undefined
-    let view: Uint8Array | undefined = buffer
+    let view: Uint8Array | undefined = reader.readInto ? new Uint8Array(MIN_PULL_BYTES) : undefined
     for (;;) {
-      const chunk = view && reader.readInto ? await reader.readInto(view) : await reader.read()
+      const chunk = await within(view && reader.readInto ? reader.readInto(view) : reader.read())
       if (chunk === undefined) return
+      if (chunk === TIMED_OUT) break
       left -= chunk.length
-      if (left < 0) {
-        await reader.cancel()
-        return
-      }
+      if (left < 0) break
       // The read transferred the buffer: read into it again under its new owner.
       if (view) view = new Uint8Array(chunk.buffer, 0, MIN_PULL_BYTES)
     }
+    await reader.cancel()
   } catch {
     // Nothing to do: the answer goes out as it is.
   }

@@ -78,7 +78,7 @@ export async function putPart(
   const upload = bucket.resumeMultipartUpload(key, r2UploadId)
   const fixed = new FixedLengthStream(length)
   const [part] = await Promise.all([
-    uploadCall(() => upload.uploadPart(partNumber, fixed.readable)),
+    r2Call(() => upload.uploadPart(partNumber, fixed.readable)),
     body.pipeTo(fixed.writable),
   ])
   return part
@@ -92,7 +92,7 @@ export async function completeMultipart(
   parts: R2UploadedPart[],
 ): Promise<ArchivedFile> {
   const upload = bucket.resumeMultipartUpload(key, r2UploadId)
-  return toArchivedFile(await uploadCall(() => upload.complete(parts)))
+  return toArchivedFile(await r2Call(() => upload.complete(parts)))
 }
 
 /** Drops an upload and its parts. Aborting a completed or aborted upload is a no-op in R2. */
@@ -101,27 +101,14 @@ export async function abortMultipart(
   key: string,
   r2UploadId: string,
 ): Promise<void> {
-  // For an abort, "unknown" and "internal error" both mean nothing of that name to drop (and R2
-  // itself aborts forgotten uploads after 7 days by default).
-  await uploadCall(() => bucket.resumeMultipartUpload(key, r2UploadId).abort())
-}
-
-/**
- * r2Call for a call on an existing upload (a part, the completion, the abort). R2 (Miniflare at
- * least) answers an upload id it never issued for this key (a forged or edited id, or one used
- * on another path) with InternalError (10001) rather than NoSuchUpload: taken as "no such
- * upload" (a 404, as promised for unknown uploads), not a 503 whose "send it again" can never
- * succeed. The message says a real internal error is possible.
- */
-async function uploadCall<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return await r2Call(call)
+    await r2Call(() => bucket.resumeMultipartUpload(key, r2UploadId).abort())
   } catch (err) {
+    // Miniflare answers an abort of an upload id it never issued with InternalError (10001)
+    // rather than NoSuchUpload; for an abort both mean "nothing of that name to drop" (and R2
+    // itself aborts forgotten uploads after 7 days by default).
     if (err instanceof ArchiveUploadError && err.code === 'unavailable') {
-      throw new ArchiveUploadError(
-        'no_such_upload',
-        `${err.message} (R2's answer to an upload id it does not know for this path; if this upload was started on this path, send the request again)`,
-      )
+      throw new ArchiveUploadError('no_such_upload', err.message)
     }
     throw err
   }

@@ -132,7 +132,7 @@ export function fileMetadata(span: FileSpan, header: FtHeader): Record<string, s
  * by capture start, then name (key order is by name day and local-time name, which is not time
  * order when UTC offsets differ). `limit` keeps the oldest. Files start at most a day before
  * their key's day (keyStart) and end at most a day after they start, so the scan starts two days
- * early and stops a day after the last day; it stops sooner once `limit` files are found and
+ * early and stops a day and the margin after the last day; it stops sooner once `limit` files are found and
  * the keys left can only hold files that start later.
  */
 export async function listFlowFiles(
@@ -143,7 +143,9 @@ export async function listFlowFiles(
   limit: number,
 ): Promise<{ files: ArchivedFile[]; truncated: boolean }> {
   const prefix = routerPrefix(router)
-  const lastKey = `${prefix}${utcDay(to + 86400)}/\uffff`
+  // A file may start FLOW_START_MARGIN after `to` and still be selected, and be stored under the
+  // day of a name up to NAME_HEADER_DRIFT after its start.
+  const lastKey = `${prefix}${utcDay(to + FLOW_START_MARGIN + NAME_HEADER_DRIFT)}/\uffff`
   // One more than asked tells whether the listing was cut.
   const keep = limit + 1
   let files: ArchivedFile[] = []

@@ -61,6 +61,25 @@ describe('listFlowFiles', () => {
     })
   })
 
+  it('finds a file stored under a name day after its start, within the margin after to', async () => {
+    // Captured from 2010-11-10 00:20, named a day later (drift allowed up to a day): stored
+    // under 2010-11-11. Selected by a range ending 23:30 the day before (the hour's margin).
+    const bucket = fakeBucket([
+      {
+        key: 'flows/v1/rtr8/2010-11-11/ft-v05.2010-11-11.001500+0000',
+        customMetadata: meta(at('2010-11-10T00:20:00Z'), at('2010-11-10T01:00:00Z')),
+      },
+    ])
+    const got = await listFlowFiles(
+      bucket,
+      'rtr8',
+      at('2010-11-09T23:00:00Z'),
+      at('2010-11-09T23:30:00Z'),
+      10,
+    )
+    expect(got.files.map((f) => f.name)).toEqual(['ft-v05.2010-11-11.001500+0000'])
+  })
+
   it('lists oldest first by start, and a limit keeps the oldest, whatever the UTC offsets', async () => {
     // Key order is by local-time name: +0500 at 04:00 local is 23:00 UTC the day before.
     const files = [

@@ -1,6 +1,6 @@
-// R2's refusals of calls on an upload, mapped to what the API promises: an upload id R2 does not
-// know on this path (forged, edited, or used on another path) is "no such upload" (404), which
-// Miniflare reports as InternalError (10001).
+// R2's refusals of calls on an upload, mapped to what the API promises: NoSuchUpload is "no such
+// upload" (404); InternalError (10001) is R2's "try again" (503) for a part or a completion, and
+// "nothing to drop" for an abort (Miniflare also answers an id it never issued so).
 import { describe, expect, it } from 'vitest'
 import {
   ArchiveUploadError,
@@ -28,11 +28,12 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 }
 
 describe('multipart calls on an unknown upload', () => {
-  it('complete and abort of an id R2 never issued for this key are no_such_upload', async () => {
+  it('an internal error is a retry for a completion, nothing to drop for an abort', async () => {
     const internal = bucketFailing(
       'completeMultipartUpload: We encountered an internal error. (10001)',
     )
-    expect(await codeOf(completeMultipart(internal, 'k', 'forged', []))).toBe('no_such_upload')
+    // A real passing error must not tell a client to give up on a live upload.
+    expect(await codeOf(completeMultipart(internal, 'k', 'forged', []))).toBe('unavailable')
     expect(await codeOf(abortMultipart(internal, 'k', 'forged'))).toBe('no_such_upload')
     const unknown = bucketFailing(
       'completeMultipartUpload: The specified multipart upload does not exist. (10024)',

@@ -51,6 +51,37 @@ describe('drainStream', () => {
     expect(state.pulled).toBeLessThan(400_000)
   })
 
+  it('gives up on a stream that stalls, and on one that trickles past the total time', async () => {
+    // 20 KiB, then nothing: the drain must not hold the answer open.
+    let cancelled = false
+    const stalled = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new Uint8Array(20 * 1024))
+      },
+      pull: () => new Promise<void>(() => {}),
+      cancel() {
+        cancelled = true
+      },
+    })
+    const t0 = Date.now()
+    await drainStream(stalled, 1_000_000, { idleMs: 100, totalMs: 10_000 })
+    expect(Date.now() - t0).toBeLessThan(2_000)
+    expect(cancelled).toBe(true)
+    // 1 KiB every 20 ms, forever: the idle limit never trips, the total one does.
+    let pieces = 0
+    const trickle = new ReadableStream<Uint8Array>({
+      async pull(c) {
+        await new Promise((r) => setTimeout(r, 20))
+        pieces++
+        c.enqueue(new Uint8Array(1024))
+      },
+    })
+    const t1 = Date.now()
+    await drainStream(trickle, 1_000_000_000, { idleMs: 1_000, totalMs: 300 })
+    expect(Date.now() - t1).toBeLessThan(2_000)
+    expect(pieces).toBeGreaterThan(3)
+  })
+
   it('never throws: an erroring stream or one locked by another reader is left as it is', async () => {
     const failing = new ReadableStream<Uint8Array>({
       pull() {
