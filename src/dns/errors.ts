@@ -34,7 +34,8 @@ export class DnsNameError extends Error {
       | 'bad_character'
       | 'numeric_tld'
       | 'not_an_ip'
-      | 'not_a_domain',
+      | 'not_a_domain'
+      | 'wildcard',
     message: string,
   ) {
     super(message)

@@ -73,20 +73,24 @@ export async function checkIpv6Readiness(
     options.resolve(domain, 'AAAA'),
     options.resolve(domain, 'A'),
   ])
-  const nx = [apexAaaa, apexA].find((r) => r.rcode === 'NXDOMAIN')
+  // NXDOMAIN belongs to the last name of a CNAME chain (RFC 6604): a name whose CNAME target is
+  // gone exists, and its web check says so; only a name that is not there at all is a 422.
+  const nx = [apexAaaa, apexA].find((r) => r.rcode === 'NXDOMAIN' && r.cnameChain.length === 0)
   if (nx) throw new DomainNotFoundError(apex, `${nx.question.name} ${nx.question.type}`)
-  const attempt = (name: string, type: 'A' | 'AAAA' | 'NS' | 'MX') =>
+  const attempt = (name: string, type: 'A' | 'AAAA' | 'MX') =>
     lookupOutcome(options.resolve, name, type)
+  // MX is per name (mail to www.x.test goes to www.x.test's MX), so it stays at the name; NS is
+  // per zone, so a name that is not a zone apex is checked through its enclosing zone.
   const [wwwAaaa, wwwA, ns, mx] = await Promise.all([
     attempt(`www.${domain}`, 'AAAA'),
     attempt(`www.${domain}`, 'A'),
-    attempt(domain, 'NS'),
+    zoneNameServers(domain, options.resolve),
     attempt(domain, 'MX'),
   ])
   const apexCheck = webAaaaCheck('web_aaaa_apex', apex, outcomeOf(apexAaaa), outcomeOf(apexA))
   const wwwCheck = webAaaaCheck('web_aaaa_www', www, wwwAaaa, wwwA)
   const [nsCheck, mxCheck, reachCheck] = await Promise.all([
-    nsAaaaCheck(apex, ns, options.resolve),
+    nsAaaaCheck(ns, options.resolve),
     mxAaaaCheck(apex, mx, options.resolve),
     webReachCheck([outcomeOf(apexAaaa), wwwAaaa], options),
   ])
@@ -122,7 +126,7 @@ type LookupOutcome = { ok: true; result: DnsResult } | { ok: false; why: string 
 async function lookupOutcome(
   resolve: Resolve,
   name: string,
-  type: 'A' | 'AAAA' | 'NS' | 'MX',
+  type: 'A' | 'AAAA' | 'NS' | 'MX' | 'SOA',
 ): Promise<LookupOutcome> {
   try {
     return outcomeOf(await resolve(name, type))
@@ -176,8 +180,9 @@ function webAaaaCheck(
   const aaaa = aaaaOutcome.result
   const v6 = addressesOf(aaaa, 'AAAA')
   const v4 = aOutcome.ok ? addressesOf(aOutcome.result, 'A') : []
-  const evidence = [...aaaa.answer, ...(aOutcome.ok ? aOutcome.result.answer : [])].map(
-    formatRecord,
+  // Both answers repeat the CNAMEs of a CNAME'd name: each line once.
+  const evidence = unique(
+    [...aaaa.answer, ...(aOutcome.ok ? aOutcome.result.answer : [])].map(formatRecord),
   )
   const good = v6.filter((r) => typeof r.data === 'string' && !isMapped(r.data))
   const mapped = v6.filter((r) => typeof r.data === 'string' && isMapped(r.data))
@@ -191,11 +196,14 @@ function webAaaaCheck(
       evidence,
     }
   }
-  // Without the A answer, a www with no AAAA may be a web host missing IPv6 or no host at all.
-  if (!aOutcome.ok && mapped.length === 0 && id === 'web_aaaa_www' && aaaa.rcode === 'NOERROR') {
+  // Without the A answer, a name with no AAAA may be a web host missing IPv6 or no host at all.
+  if (!aOutcome.ok && mapped.length === 0 && aaaa.rcode === 'NOERROR') {
     return unknownCheck(id, title, [aOutcome.why], evidence)
   }
-  if (v4.length === 0 && mapped.length === 0 && id === 'web_aaaa_www') {
+  // A name with no address at all serves no web site over either protocol (an apex that only
+  // receives mail, a domain without www): "publish AAAA" would invent a web server. The apex is
+  // treated as www is; with an A record but no AAAA it is a failure (below).
+  if (v4.length === 0 && mapped.length === 0) {
     return {
       id,
       title,
@@ -220,9 +228,21 @@ function webAaaaCheck(
 
 /** A host's addresses; a failed lookup is its reason, never an empty list. */
 type Addresses = { ok: true; list: string[] } | { ok: false; why: string }
-type HostAddresses = { host: string; v6: Addresses; v4: Addresses }
+type HostAddresses = {
+  host: string
+  v6: Addresses
+  v4: Addresses
+  /** The CNAME chain the address lookups followed; empty when the host is a canonical name. */
+  alias: string[]
+}
 
 async function hostAddresses(host: string, resolve: Resolve): Promise<HostAddresses> {
+  // A target printed with escapes (`ns\.x.test.`: a dot, space or non-ASCII byte inside a label)
+  // is no host name (RFC 1123 §2.1), and a query built from the text would ask another name.
+  if (host.includes('\\')) {
+    const why = `${host} is not a host name (a label holds a character a host name may not, RFC 1123 §2.1), so it was not looked up`
+    return { host, v6: { ok: false, why }, v4: { ok: false, why }, alias: [] }
+  }
   const [aaaa, a] = await Promise.all([
     lookupOutcome(resolve, host, 'AAAA'),
     lookupOutcome(resolve, host, 'A'),
@@ -236,7 +256,34 @@ async function hostAddresses(host: string, resolve: Resolve): Promise<HostAddres
           ),
         }
       : o
-  return { host: absolute(host), v6: list(aaaa, 'AAAA'), v4: list(a, 'A') }
+  const alias = [aaaa, a].find((o) => o.ok && o.result.cnameChain.length > 0)
+  return {
+    host: absolute(host),
+    v6: list(aaaa, 'AAAA'),
+    v4: list(a, 'A'),
+    alias: alias?.ok ? alias.result.cnameChain : [],
+  }
+}
+
+/**
+ * RFC 2181 §10.3: an NS or MX target must be a canonical name, not an alias. The lookups follow
+ * the CNAME (so the addresses are still checked), but the report says so: mail servers may refuse
+ * to deliver to such an MX (RFC 5321 §5.1), and resolvers may not follow it for an NS.
+ */
+function aliasWarnings(found: HostAddresses[], what: 'NS' | 'MX'): string[] {
+  const who =
+    what === 'MX' ? 'mail servers may refuse to deliver to it' : 'resolvers may fail to use it'
+  return found.flatMap((h) =>
+    h.alias.length > 0
+      ? [
+          `warning: ${what} target ${h.host} is an alias (CNAME to ${h.alias.at(-1)}), which RFC 2181 §10.3 forbids; ${who}: point the ${what} record at ${h.alias.at(-1)}`,
+        ]
+      : [],
+  )
+}
+
+function unique(lines: string[]): string[] {
+  return [...new Set(lines)]
 }
 
 function hostEvidence(h: HostAddresses): string {
@@ -260,44 +307,117 @@ function hostList(hosts: HostAddresses[]): string {
   return hosts.map((h) => h.host).join(', ')
 }
 
-async function nsAaaaCheck(
-  apex: string,
-  nsOutcome: LookupOutcome,
-  resolve: Resolve,
-): Promise<ReadinessCheck> {
+/**
+ * The name servers to check: those of the name when it is a zone apex, else those of the zone
+ * that holds it. A NODATA reply to `name NS` carries the enclosing zone's SOA in its authority
+ * section (RFC 2308 §2.2), whose owner is that zone. A CNAME'd name is not an apex either (RFC 1034
+ * §3.6.2), but the SOA after a CNAME is the target's zone, possibly another's: the zone is then
+ * the one that holds the name's parent.
+ */
+type ZoneNs = {
+  /** The zone whose NS set is checked (absolute). */
+  zone: string
+  outcome: LookupOutcome
+  /** Why the zone is not the name itself; absent when it is. */
+  via?: string
+}
+
+async function zoneNameServers(domain: string, resolve: Resolve): Promise<ZoneNs> {
+  const name = absolute(domain)
+  const atName = await lookupOutcome(resolve, domain, 'NS')
+  if (!atName.ok || atName.result.rcode !== 'NOERROR') return { zone: name, outcome: atName }
+  const reply = atName.result
+  let soaOwner: string | undefined
+  let via: string
+  if (reply.cnameChain.length === 0) {
+    if (nsHosts(reply).length > 0) return { zone: name, outcome: atName }
+    soaOwner = reply.authority.find((r) => r.type === 'SOA')?.name
+    via = `${name} has no NS records (NODATA): it is not a zone apex`
+  } else {
+    const parent = name.slice(name.indexOf('.') + 1) || '.'
+    const soa = await lookupOutcome(resolve, parent, 'SOA')
+    if (!soa.ok) return { zone: name, outcome: soa }
+    if (soa.result.cnameChain.length === 0) {
+      const records = [...soa.result.answer, ...soa.result.authority]
+      soaOwner = records.find((r) => r.type === 'SOA')?.name
+    }
+    via = `${name} is an alias (CNAME), so not a zone apex`
+  }
+  if (soaOwner === undefined || !isStrictAncestor(soaOwner, name)) {
+    return {
+      zone: name,
+      outcome: {
+        ok: false,
+        why: `${via}, and the reply names no enclosing zone (no SOA above ${name} in its authority section)`,
+      },
+    }
+  }
+  const zone = absolute(soaOwner)
+  const outcome = await lookupOutcome(resolve, zone, 'NS')
+  return { zone, outcome, via: `${via}; NS of the enclosing zone ${zone}` }
+}
+
+/** True when `zone` is a proper ancestor of `name` (not the root: it is no domain's zone here). */
+function isStrictAncestor(zone: string, name: string): boolean {
+  const z = absolute(zone).toLowerCase()
+  return z !== '.' && absolute(name).toLowerCase().endsWith(`.${z}`)
+}
+
+/** The NS hosts of the name asked (not those of a CNAME target). */
+function nsHosts(result: DnsResult): string[] {
+  return finalRecords(result, 'NS').flatMap((r) => (typeof r.data === 'string' ? [r.data] : []))
+}
+
+/** The check's rule: every NS host has AAAA, and at least two do (RFC 2182 §5: two or more NS). */
+const NS_NEEDED = 2
+
+async function nsAaaaCheck(zoneNs: ZoneNs, resolve: Resolve): Promise<ReadinessCheck> {
   const title = 'IPv6 addresses for name servers'
-  if (!nsOutcome.ok) return unknownCheck('ns_aaaa', title, [nsOutcome.why])
-  const ns = nsOutcome.result
-  const hosts = ns.answer
-    .filter((r) => r.type === 'NS')
-    .flatMap((r) => (typeof r.data === 'string' ? [r.data] : []))
+  const { zone, via } = zoneNs
+  const viaLines = via ? [via] : []
+  /** Appended to summaries when the NS set checked is not the name's own. */
+  const of = via ? ` (NS of the enclosing zone ${zone})` : ''
+  if (!zoneNs.outcome.ok) return unknownCheck('ns_aaaa', title, [zoneNs.outcome.why], viaLines)
+  const ns = zoneNs.outcome.result
+  const hosts = [...new Set(nsHosts(ns))]
   if (hosts.length === 0) {
     return {
       id: 'ns_aaaa',
       title,
       verdict: 'fail',
-      summary: `no NS records for ${apex} (${ns.rcode})`,
-      evidence: [],
+      summary: `no NS records for ${zone} (${ns.rcode})`,
+      evidence: viaLines,
     }
   }
   const found = await mapLimit(hosts.sort(), LOOKUP_CONCURRENCY, (h) => hostAddresses(h, resolve))
   const { withV6, without, unknown } = byIpv6(found)
-  const evidence = found.map(hostEvidence)
-  const fix = without.map((h) => `${h.host}\t3600\tIN\tAAAA\t<IPv6 address of ${h.host}>`)
+  const evidence = unique([...viaLines, ...found.map(hostEvidence), ...aliasWarnings(found, 'NS')])
+  // The fix covers the whole rule: AAAA for every host without one, and, with fewer than two NS
+  // hosts, a second name server (AAAA on a lone ns1 would still leave one, not two).
+  const fix = [
+    ...without.map((h) => `${h.host}\t3600\tIN\tAAAA\t<IPv6 address of ${h.host}>`),
+    ...(found.length < NS_NEEDED
+      ? [`add a second name server with an IPv6 address to the NS set of ${zone}`]
+      : []),
+  ]
   const base = { id: 'ns_aaaa' as const, title, evidence }
-  if (unknown.length > 0) return partlyKnown(base, withV6, without, unknown, 2, 'name server', fix)
-  if (without.length === 0 && withV6.length >= 2) {
+  const lone = found.length < NS_NEEDED ? `; ${zone} has only one name server` : ''
+  if (unknown.length > 0) {
+    const checked = partlyKnown(base, withV6, without, unknown, NS_NEEDED, 'name server', fix)
+    return { ...checked, summary: checked.summary + of }
+  }
+  if (without.length === 0 && withV6.length >= NS_NEEDED) {
     return {
       ...base,
       verdict: 'pass',
-      summary: `all ${withV6.length} name servers have IPv6 addresses`,
+      summary: `all ${withV6.length} name servers have IPv6 addresses${of}`,
     }
   }
   if (withV6.length === 0) {
     return {
       ...base,
       verdict: 'fail',
-      summary: 'no name server has an IPv6 address: IPv6-only resolvers cannot reach the zone',
+      summary: `no name server has an IPv6 address: IPv6-only resolvers cannot reach the zone${lone}${of}`,
       fix,
     }
   }
@@ -305,17 +425,17 @@ async function nsAaaaCheck(
     return {
       ...base,
       verdict: 'fail',
-      summary: `only one name server (${withV6[0]?.host}) has an IPv6 address; at least two are needed`,
+      summary: `only one name server (${withV6[0]?.host}) has an IPv6 address; at least two are needed${of}`,
       fix:
         fix.length > 0
           ? fix
-          : [`add a second name server with an IPv6 address to the NS set of ${apex}`],
+          : [`add a second name server with an IPv6 address to the NS set of ${zone}`],
     }
   }
   return {
     ...base,
     verdict: 'warning',
-    summary: `${withV6.length} of ${found.length} name servers have IPv6 addresses; ${without.map((h) => h.host).join(', ')} ha${without.length === 1 ? 's' : 've'} none`,
+    summary: `${withV6.length} of ${found.length} name servers have IPv6 addresses; ${without.map((h) => h.host).join(', ')} ha${without.length === 1 ? 's' : 've'} none${of}`,
     fix,
   }
 }
@@ -361,7 +481,7 @@ async function mxAaaaCheck(
   const base = {
     id: 'mx_aaaa' as const,
     title,
-    evidence: [...evidence, ...found.map(hostEvidence)],
+    evidence: unique([...evidence, ...found.map(hostEvidence), ...aliasWarnings(found, 'MX')]),
   }
   const fix = without.map((h) => `${h.host}\t300\tIN\tAAAA\t<IPv6 address of ${h.host}>`)
   if (unknown.length > 0) return partlyKnown(base, withV6, without, unknown, 1, 'mail server', fix)
@@ -405,14 +525,23 @@ function partlyKnown(
   const failed = `the lookup of ${hostList(unknown)} failed`
   const known =
     withV6.length > 0 ? `${hostList(withV6)} ha${withV6.length === 1 ? 's' : 've'} IPv6; ` : ''
-  if (without.length === 0) {
+  const bestCase = withV6.length + unknown.length
+  if (without.length === 0 && bestCase >= needed) {
     return {
       ...base,
       verdict: 'unknown',
       summary: `could not be determined: ${known}${failed}`,
     }
   }
-  const bestCase = withV6.length + unknown.length
+  if (without.length === 0) {
+    // Decided whatever the failed lookups would say: even all of them with IPv6 are too few.
+    return {
+      ...base,
+      verdict: 'fail',
+      summary: `${known}${failed}, and even with IPv6 ${bestCase === 1 ? 'it' : 'they'} would be ${bestCase} of the ${needed} ${what}s needed`,
+      fix,
+    }
+  }
   return {
     ...base,
     verdict: bestCase < needed ? 'fail' : 'warning',

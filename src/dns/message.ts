@@ -5,6 +5,7 @@ import { DnsQueryError } from './errors'
 import { formatAaaa } from './ipv6-text'
 import { absolute } from './name'
 import type { RecordType } from './record-types'
+import { messageNames, type RecordNames } from './wire-names'
 
 /** The typed RDATA of a record, as the JSON output shows it. */
 export type RecordData =
@@ -129,9 +130,13 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
       `the reply has ID ${packet.id ?? 'none'}; the query was sent with ID ${QUERY_ID} (RFC 8484 §4.1), and a reply must echo it (RFC 1035 §7.3)`,
     )
   }
+  // dns-packet's names lose a label's dots and non-UTF-8 bytes: every name is read again from
+  // the bytes, in dig's escaped form, which also tells `a\.b` from the `a.b` we asked.
+  const names = messageNames(bytes)
   const question = packet.questions?.[0]
-  if (!question || !sameName(question.name, asked.name) || question.type !== asked.type) {
-    const got = question ? `${question.name} ${question.type}` : 'no question'
+  const qname = names.question[0] ?? '.'
+  if (!question || !sameName(qname, asked.name) || question.type !== asked.type) {
+    const got = question ? `${qname} ${question.type}` : 'no question'
     throw new DnsQueryError(
       'mismatched_reply',
       `the reply answers ${got}, not ${asked.name} ${asked.type}`,
@@ -139,7 +144,7 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
   }
   const rcode = (packet as { rcode?: string }).rcode ?? 'NOERROR'
   return {
-    question: { name: absolute(question.name), type: question.type, class: question.class ?? 'IN' },
+    question: { name: qname, type: question.type, class: question.class ?? 'IN' },
     rcode,
     flags: {
       aa: packet.flag_aa,
@@ -149,10 +154,12 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
       ad: packet.flag_ad,
       cd: packet.flag_cd,
     },
-    answer: (packet.answers ?? []).flatMap(toRecord),
-    authority: (packet.authorities ?? []).flatMap(toRecord),
+    // dns-packet keeps every record of a section in wire order (OPT too), so index i of a section
+    // is the i-th record on the wire.
+    answer: (packet.answers ?? []).flatMap((a, i) => toRecord(a, names.answer[i])),
+    authority: (packet.authorities ?? []).flatMap((a, i) => toRecord(a, names.authority[i])),
     // The OPT pseudo-record is transport metadata, not data (RFC 6891 §6.1.1).
-    additional: (packet.additionals ?? []).flatMap(toRecord),
+    additional: (packet.additionals ?? []).flatMap((a, i) => toRecord(a, names.additional[i])),
   }
 }
 
@@ -172,20 +179,22 @@ export function wireTtl(ttl: number | undefined): number {
   return ttl === undefined || ttl > 0x7fffffff ? 0 : ttl
 }
 
-function toRecord(a: dnsPacket.Answer): DnsRecord[] {
+/** `wire`: the record's names as read from the bytes (absent only if the walk disagreed). */
+function toRecord(a: dnsPacket.Answer, wire: RecordNames | undefined): DnsRecord[] {
   if (a.type === 'OPT') return []
   return [
     {
-      name: absolute(a.name),
+      name: wire?.owner ?? absolute(a.name),
       ttl: wireTtl(a.ttl),
       class: a.class ?? 'IN',
       type: a.type,
-      data: toData(a),
+      data: toData(a, wire?.rdata ?? []),
     },
   ]
 }
 
-function toData(a: Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>): RecordData {
+/** `names`: the RDATA's names in wire order, escaped; dns-packet's own are the fallback. */
+function toData(a: Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>, names: string[]): RecordData {
   switch (a.type) {
     case 'A':
       return a.data
@@ -195,20 +204,21 @@ function toData(a: Exclude<dnsPacket.Answer, dnsPacket.OptAnswer>): RecordData {
     case 'DNAME':
     case 'NS':
     case 'PTR':
-      return absolute(a.data)
+      return names[0] ?? absolute(a.data)
     case 'MX':
-      return { preference: a.data.preference ?? 0, exchange: absolute(a.data.exchange) }
+      return { preference: a.data.preference ?? 0, exchange: names[0] ?? absolute(a.data.exchange) }
     case 'SRV':
       return {
         priority: a.data.priority ?? 0,
         weight: a.data.weight ?? 0,
         port: a.data.port ?? 0,
-        target: absolute(a.data.target),
+        target: names[0] ?? absolute(a.data.target),
       }
     case 'SOA':
       return {
-        mname: absolute(a.data.mname),
-        rname: absolute(a.data.rname),
+        mname: names[0] ?? absolute(a.data.mname),
+        // dns-packet escapes only the dots of an RNAME's first label; the wire form escapes all.
+        rname: names[1] ?? absolute(a.data.rname),
         serial: a.data.serial ?? 0,
         refresh: a.data.refresh ?? 0,
         retry: a.data.retry ?? 0,

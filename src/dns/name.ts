@@ -77,6 +77,15 @@ export function normalizeDomain(input: string): string {
     )
   }
   const name = normalizeName(text)
+  // A `*` label is a lookup of the wildcard's own owner name (RFC 4592 §2.1.1), which lookups may
+  // ask, but it is no domain with web, name or mail servers: its report would check the wildcard
+  // record, not any name the wildcard stands for.
+  if (name.split('.').includes('*')) {
+    throw new DnsNameError(
+      'wildcard',
+      `'${text}' has the wildcard label '*'; the IPv6 readiness report checks a domain name such as example.com, not a wildcard (look up '${text}' for the wildcard's records)`,
+    )
+  }
   if (name === '.') {
     throw new DnsNameError(
       'not_a_domain',

@@ -7,6 +7,7 @@ const PORTS = /^\d{1,5}(,\d{1,5}){0,3}$/
  * The `ports` parameter of the readiness report: 1 to 4 comma-separated TCP ports, 1-65535.
  *
  * @example parsePorts('80,443') // [80, 443]
+ * @example parsePorts('443,80,443') // [443, 80]: duplicates dropped, order kept
  */
 export function parsePorts(text: string): number[] {
   if (!PORTS.test(text)) {
@@ -27,5 +28,6 @@ export function parsePorts(text: string): number[] {
       'out of range',
     )
   }
-  return ports
+  // `80,80` would connect twice to every address and list each outcome twice: one port, once.
+  return [...new Set(ports)]
 }

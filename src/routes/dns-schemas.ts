@@ -33,7 +33,11 @@ const RecordData = z
 
 export const DnsRecordSchema = z
   .object({
-    name: z.string().openapi({ example: 'www.example.test.' }),
+    name: z.string().openapi({
+      example: 'www.example.test.',
+      description:
+        'Absolute, in presentation form as dig prints it (RFC 1035 §5.1): a dot inside a label as \\., " ( ) ; @ $ \\ behind a backslash, other bytes outside 0x21-0x7e as \\DDD; names in RDATA likewise',
+    }),
     ttl: z.number().int(),
     class: z.string().openapi({ example: 'IN' }),
     type: z.string().openapi({ example: 'CNAME' }),
@@ -120,11 +124,11 @@ export const LookupBodySchema = z
   .openapi('LookupRequest')
 
 export const ReadinessQuerySchema = z.object({
-  domain: z
-    .string()
-    .min(1)
-    .max(1024)
-    .openapi({ example: 'example.test', description: 'A domain name; not an address or the root' }),
+  domain: z.string().min(1).max(1024).openapi({
+    example: 'example.test',
+    description:
+      'A domain name; not an address, the root or a name with a wildcard label `*` (code wildcard)',
+  }),
   resolver: resolverField.optional(),
   format: z
     .enum(['json', 'text'])
@@ -132,7 +136,8 @@ export const ReadinessQuerySchema = z.object({
     .openapi({ description: 'Overrides the Accept header' }),
   // Checked by parsePorts (src/dns/reach-ports.ts), whose 422 names the rule in `code`.
   ports: z.string().optional().openapi({
-    description: 'TCP ports for the web reachability check (default 80,443; max 4)',
+    description:
+      'TCP ports for the web reachability check (default 80,443; max 4; a repeated port counts once)',
     example: '80,443',
   }),
 })

@@ -105,7 +105,7 @@ const readiness = createRoute({
   tags: ['DNS'],
   summary: 'IPv6 readiness report of a domain',
   description:
-    'AAAA for apex and www, for every NS (at least two) and MX host, and TCP reachability of the web AAAA addresses. ' +
+    'AAAA for apex and www, for every NS (at least two; for a name below a zone apex, the NS of its enclosing zone) and MX host, and TCP reachability of the web AAAA addresses. ' +
     'The reachability check opens connections, so it runs only with the API token; without it the check is reported as skipped.',
   request: { query: ReadinessQuerySchema },
   responses: {

@@ -7,7 +7,14 @@ type Report = {
   domain: string
   score: number
   verdict: string
-  checks: { id: string; verdict: string; summary: string; evidence: string[]; fix?: string[] }[]
+  checks: {
+    id: string
+    title: string
+    verdict: string
+    summary: string
+    evidence: string[]
+    fix?: string[]
+  }[]
 }
 
 async function report(query: string, token = false): Promise<Report> {
@@ -55,6 +62,8 @@ describe('GET /dns/ipv6-readiness', () => {
       "legacy.test.\t300\tIN\tAAAA\t<the web server's IPv6 address>",
       "www.legacy.test.\t300\tIN\tAAAA\t<the web server's IPv6 address>",
       'ns.legacy.test.\t3600\tIN\tAAAA\t<IPv6 address of ns.legacy.test.>',
+      // legacy.test has one name server; the rule wants two with IPv6.
+      'add a second name server with an IPv6 address to the NS set of legacy.test.',
       'mx.legacy.test.\t300\tIN\tAAAA\t<IPv6 address of mx.legacy.test.>',
     ])
   })
@@ -74,6 +83,55 @@ describe('GET /dns/ipv6-readiness', () => {
     )
   })
 
+  it('checks the NS of the enclosing zone for a name below the apex (NODATA carries its SOA)', async () => {
+    const r = await report('domain=mail.dual.test')
+    const ns = r.checks.find((c) => c.id === 'ns_aaaa')
+    expect(ns?.verdict).toBe('pass')
+    expect(ns?.summary).toBe(
+      'all 2 name servers have IPv6 addresses (NS of the enclosing zone dual.test.)',
+    )
+    expect(ns?.evidence[0]).toBe(
+      'mail.dual.test. has no NS records (NODATA): it is not a zone apex; NS of the enclosing zone dual.test.',
+    )
+  })
+
+  it("finds the zone of a CNAME'd name from its parent", async () => {
+    const r = await report('domain=www.example.test')
+    const ns = r.checks.find((c) => c.id === 'ns_aaaa')
+    expect(ns?.verdict).toBe('fail')
+    expect(ns?.evidence[0]).toBe(
+      'www.example.test. is an alias (CNAME), so not a zone apex; NS of the enclosing zone example.test.',
+    )
+    expect(ns?.fix).toEqual([
+      'ns2.example.test.\t3600\tIN\tAAAA\t<IPv6 address of ns2.example.test.>',
+    ])
+  })
+
+  it('reports a name with no address at all as info, without a fix', async () => {
+    // _sip._tcp.example.test holds only an SRV record.
+    const r = await report('domain=_sip._tcp.example.test')
+    const apex = r.checks.find((c) => c.id === 'web_aaaa_apex')
+    expect(apex?.verdict).toBe('info')
+    expect(apex?.summary).toContain('nothing to check')
+    expect(apex?.fix).toBeUndefined()
+  })
+
+  it('connects once per address and port when a port is repeated', async () => {
+    const r = await report('domain=dual.test&ports=8054,8054', true)
+    const reach = r.checks.find((c) => c.id === 'web_reach')
+    expect(reach?.title).toBe('IPv6 reachability of the web server (TCP 8054)')
+    expect(reach?.evidence).toHaveLength(1)
+  })
+
+  it('refuses a wildcard label as the domain with a 422 naming it; a lookup still takes it', async () => {
+    const res = await call('/dns/ipv6-readiness?domain=*.dual.test')
+    expect(res.status).toBe(422)
+    const p = await problemOf(res)
+    expect(p.code).toBe('wildcard')
+    expect(p.detail).toContain("'*.dual.test' has the wildcard label '*'")
+    expect((await call('/dns/lookup?name=*.dual.test')).status).toBe(200)
+  })
+
   it('skips the TCP check without the token', async () => {
     const r = await report('domain=dual.test')
     expect(r.checks.find((c) => c.id === 'web_reach')?.summary).toContain('needs the API token')
@@ -86,6 +144,9 @@ describe('GET /dns/ipv6-readiness', () => {
     const text = await res.text()
     expect(text).toMatch(/^IPv6 readiness of legacy\.test\.: 0\/100 \(fail\)\n/)
     expect(text).toContain('FAIL    mx_aaaa: no mail server has an IPv6 address')
+    expect(text).toContain(
+      'FAIL    ns_aaaa: no name server has an IPv6 address: IPv6-only resolvers cannot reach the zone; legacy.test. has only one name server',
+    )
   })
 
   it('rejects a bad domain and bad ports with 422', async () => {

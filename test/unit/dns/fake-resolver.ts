@@ -17,6 +17,7 @@ export function fakeSender(zone: Zone, onQuery?: (q: dnsPacket.DecodedPacket) =>
     const answers: dnsPacket.Answer[] = []
     let name = question.name.toLowerCase()
     let exists = false
+    let found = false
     for (let hops = 0; hops < 8; hops++) {
       const records = zone[name] ?? []
       if (records.length > 0) exists = true
@@ -24,21 +25,37 @@ export function fakeSender(zone: Zone, onQuery?: (q: dnsPacket.DecodedPacket) =>
       if (cname && question.type !== 'CNAME') {
         answers.push(cname)
         name = String((cname as { data: unknown }).data).toLowerCase()
+        // A CNAME target that is not in the zone does not exist (NXDOMAIN after the chain).
+        exists = false
         continue
       }
-      answers.push(...records.filter((r) => r.type === question.type))
+      const matching = records.filter((r) => r.type === question.type)
+      found = matching.length > 0
+      answers.push(...matching)
       break
     }
+    // A negative answer (also one after CNAMEs) carries the SOA of the zone that holds the last
+    // name, as a real server does (RFC 2308 §2.1-2.2): the closest enclosing name with an SOA in
+    // the fake zone, else the catch-all `test` SOA.
     const reply = dnsPacket.encode({
       type: 'response',
       id: q.id ?? 0,
       flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | (exists ? 0 : 3),
       questions: [question],
       answers,
-      authorities: answers.length === 0 ? [soa()] : [],
+      authorities: found ? [] : [enclosingSoa(zone, name)],
     })
     return new Uint8Array(reply)
   }
+}
+
+function enclosingSoa(zone: Zone, name: string): dnsPacket.Answer {
+  const labels = name.split('.')
+  for (let i = 0; i < labels.length; i++) {
+    const own = zone[labels.slice(i).join('.')]?.find((r) => r.type === 'SOA')
+    if (own) return own
+  }
+  return soa()
 }
 
 /** The test zone's SOA (what a negative answer carries), with its TTL. */

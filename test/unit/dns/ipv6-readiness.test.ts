@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { DnsQueryError, DomainNotFoundError } from '../../../src/dns/errors'
 import { type Connect, checkIpv6Readiness, formatReadiness } from '../../../src/dns/ipv6-readiness'
 import { createResolve, type Resolve, type SendQuery } from '../../../src/dns/resolve'
-import { fakeSender, rr } from './fake-resolver'
+import { fakeSender, rr, soa } from './fake-resolver'
 
 const dual = {
   'dual.test': [
@@ -233,6 +233,31 @@ describe('checkIpv6Readiness when lookups fail', () => {
     expect(report.verdict).toBe('fail')
   })
 
+  it('fails a lone name server whose lookup failed: even with IPv6 it is one of the two needed', async () => {
+    const report = await checkIpv6Readiness('old.test', {
+      ...base,
+      resolve: failingResolve(v4only, { 'ns.old.test AAAA': 'SERVFAIL' }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('fail')
+    expect(ns.summary).toMatch(/even with IPv6 it would be 1 of the 2 name servers needed/)
+    expect(ns.fix).toEqual([
+      'add a second name server with an IPv6 address to the NS set of old.test.',
+    ])
+  })
+
+  it('does not call a name whose CNAME target is gone a domain that does not exist', async () => {
+    const zone = {
+      ...dual,
+      'shop.dual.test': [rr('shop.dual.test', 'CNAME', 'gone.dual.test')],
+    }
+    const report = await checkIpv6Readiness('shop.dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
+    })
+    expect(check(report, 'web_aaaa_apex').evidence.join('\n')).toContain('gone.dual.test')
+  })
+
   it('does not say "no name server has an IPv6 address" when one NS lookup timed out', async () => {
     const report = await checkIpv6Readiness('dual.test', {
       ...base,
@@ -293,5 +318,202 @@ describe('checkIpv6Readiness when lookups fail', () => {
       message:
         "missing.test. does not exist: the resolver answered NXDOMAIN to missing.test. AAAA; check the spelling, or the domain's registration and delegation",
     })
+  })
+})
+
+/** A zone's SOA record, owned by its apex (what a NODATA reply under it carries). */
+function soaOf(zone: string): ReturnType<typeof soa> {
+  return { ...soa(), name: zone }
+}
+
+/**
+ * audit.test: a dual-stack zone with names below its apex; other.test: an IPv4-only zone that
+ * aliases point into (its NS would fail the check, so finding it instead of audit.test shows).
+ */
+const audit = {
+  'audit.test': [
+    soaOf('audit.test'),
+    rr('audit.test', 'NS', 'ns1.audit.test'),
+    rr('audit.test', 'NS', 'ns2.audit.test'),
+    rr('audit.test', 'A', '203.0.113.1'),
+    rr('audit.test', 'AAAA', '2001:db8::1'),
+  ],
+  'www.audit.test': [
+    rr('www.audit.test', 'A', '203.0.113.2'),
+    rr('www.audit.test', 'AAAA', '2001:db8::2'),
+  ],
+  'alias.audit.test': [rr('alias.audit.test', 'CNAME', 'web.other.test')],
+  'ns1.audit.test': [
+    rr('ns1.audit.test', 'A', '203.0.113.53'),
+    rr('ns1.audit.test', 'AAAA', '2001:db8::53'),
+  ],
+  'ns2.audit.test': [
+    rr('ns2.audit.test', 'A', '203.0.113.54'),
+    rr('ns2.audit.test', 'AAAA', '2001:db8::54'),
+  ],
+  'other.test': [soaOf('other.test'), rr('other.test', 'NS', 'ns.other.test')],
+  'ns.other.test': [rr('ns.other.test', 'A', '198.51.100.53')],
+  'web.other.test': [
+    rr('web.other.test', 'A', '198.51.100.80'),
+    rr('web.other.test', 'AAAA', '2001:db8::80'),
+  ],
+}
+
+describe('checkIpv6Readiness below a zone apex', () => {
+  it('checks the NS of the enclosing zone, found from the SOA of the NODATA reply', async () => {
+    const report = await checkIpv6Readiness('www.audit.test', {
+      ...base,
+      resolve: createResolve(fakeSender(audit), { timeoutMs: 500 }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('pass')
+    expect(ns.summary).toBe(
+      'all 2 name servers have IPv6 addresses (NS of the enclosing zone audit.test.)',
+    )
+    expect(ns.evidence).toEqual([
+      'www.audit.test. has no NS records (NODATA): it is not a zone apex; NS of the enclosing zone audit.test.',
+      'ns1.audit.test. IPv6: 2001:db8::53; IPv4: 203.0.113.53',
+      'ns2.audit.test. IPv6: 2001:db8::54; IPv4: 203.0.113.54',
+    ])
+  })
+
+  it("takes a CNAME'd name's zone from its parent, not from the alias target's SOA", async () => {
+    const asked: string[] = []
+    const report = await checkIpv6Readiness('alias.audit.test', {
+      ...base,
+      resolve: createResolve(
+        fakeSender(audit, (q) => asked.push(`${q.questions?.[0]?.name} ${q.questions?.[0]?.type}`)),
+        { timeoutMs: 500 },
+      ),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('pass')
+    expect(ns.evidence[0]).toBe(
+      'alias.audit.test. is an alias (CNAME), so not a zone apex; NS of the enclosing zone audit.test.',
+    )
+    expect(asked).toContain('audit.test SOA')
+    expect(asked).not.toContain('other.test NS')
+  })
+
+  it('reports unknown, not "no NS records", when a NODATA reply names no enclosing zone', async () => {
+    // A resolver that strips the authority section (some forwarders do): no SOA to go by.
+    const inner = createResolve(fakeSender(audit), { timeoutMs: 500 })
+    const resolve: Resolve = async (name, type) => ({ ...(await inner(name, type)), authority: [] })
+    const report = await checkIpv6Readiness('www.audit.test', { ...base, resolve })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('unknown')
+    expect(ns.summary).toContain('the reply names no enclosing zone')
+  })
+})
+
+describe('checkIpv6Readiness findings from the audit', () => {
+  it('reports an apex with no address at all (mail only) as info, not scored, without a fix', async () => {
+    const zone = {
+      'mailonly.test': [
+        rr('mailonly.test', 'NS', 'ns1.dual.test'),
+        rr('mailonly.test', 'NS', 'ns2.dual.test'),
+        rr('mailonly.test', 'MX', { preference: 10, exchange: 'mail.dual.test' }),
+      ],
+      ...dual,
+    }
+    const report = await checkIpv6Readiness('mailonly.test', {
+      ...base,
+      resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
+    })
+    const apex = check(report, 'web_aaaa_apex')
+    expect(apex).toMatchObject({
+      verdict: 'info',
+      summary: 'mailonly.test. does not exist or has no address (NOERROR); nothing to check',
+    })
+    expect(apex.fix).toBeUndefined()
+    expect(verdicts(report)).toMatchObject({ ns_aaaa: 'pass', mx_aaaa: 'pass' })
+    expect(report.score).toBe(100)
+  })
+
+  it('tells a lone IPv4-only name server to get AAAA and a second name server', async () => {
+    const report = await checkIpv6Readiness('old.test', {
+      ...base,
+      resolve: createResolve(fakeSender(v4only), { timeoutMs: 500 }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('fail')
+    expect(ns.summary).toBe(
+      'no name server has an IPv6 address: IPv6-only resolvers cannot reach the zone; old.test. has only one name server',
+    )
+    expect(ns.fix).toEqual([
+      'ns.old.test.\t3600\tIN\tAAAA\t<IPv6 address of ns.old.test.>',
+      'add a second name server with an IPv6 address to the NS set of old.test.',
+    ])
+    // A lone name server with IPv6 still needs the second one, and only that.
+    const v6 = {
+      ...v4only,
+      'ns.old.test': [...v4only['ns.old.test'], rr('ns.old.test', 'AAAA', '2001:db8::53')],
+    }
+    const r2 = await checkIpv6Readiness('old.test', {
+      ...base,
+      resolve: createResolve(fakeSender(v6), { timeoutMs: 500 }),
+    })
+    expect(check(r2, 'ns_aaaa').fix).toEqual([
+      'add a second name server with an IPv6 address to the NS set of old.test.',
+    ])
+  })
+
+  it('warns when an MX or NS target is an alias (RFC 2181 §10.3), still checking its addresses', async () => {
+    const zone = {
+      ...dual,
+      'dual.test': [
+        ...dual['dual.test'].filter((r) => r.type !== 'MX'),
+        rr('dual.test', 'MX', { preference: 10, exchange: 'mx.dual.test' }),
+      ],
+      'mx.dual.test': [rr('mx.dual.test', 'CNAME', 'mail.dual.test')],
+      'ns2.dual.test': [rr('ns2.dual.test', 'CNAME', 'ns1.dual.test')],
+    }
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
+    })
+    const mx = check(report, 'mx_aaaa')
+    expect(mx.verdict).toBe('pass')
+    expect(mx.evidence).toContain(
+      'warning: MX target mx.dual.test. is an alias (CNAME to mail.dual.test.), which RFC 2181 §10.3 forbids; mail servers may refuse to deliver to it: point the MX record at mail.dual.test.',
+    )
+    expect(check(report, 'ns_aaaa').evidence).toContain(
+      'warning: NS target ns2.dual.test. is an alias (CNAME to ns1.dual.test.), which RFC 2181 §10.3 forbids; resolvers may fail to use it: point the NS record at ns1.dual.test.',
+    )
+  })
+
+  it('does not look up an NS target whose name is no host name (a label holding a dot)', async () => {
+    const inner = createResolve(fakeSender(dual), { timeoutMs: 500 })
+    const asked: string[] = []
+    // The wire form of `ns2.dual.test.` with one label `ns2.dual`, as the reply parser prints it.
+    const odd = 'ns2\\.dual.test.'
+    const resolve: Resolve = async (name, type) => {
+      asked.push(name)
+      const r = await inner(name, type)
+      if (type !== 'NS') return r
+      return {
+        ...r,
+        answer: r.answer.map((x) => (x.data === 'ns2.dual.test.' ? { ...x, data: odd } : x)),
+      }
+    }
+    const report = await checkIpv6Readiness('dual.test', { ...base, resolve })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('unknown')
+    expect(ns.evidence).toContain(
+      `${odd} is not a host name (a label holds a character a host name may not, RFC 1123 §2.1), so it was not looked up`,
+    )
+    expect(asked).not.toContain(odd)
+  })
+
+  it("lists each evidence line once (www's CNAME is in both its AAAA and its A answer)", async () => {
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(dual), { timeoutMs: 500 }),
+    })
+    expect(check(report, 'web_aaaa_www').evidence).toEqual([
+      'www.dual.test.\t\t300\tIN\tCNAME\tweb.dual.test.',
+      'web.dual.test.\t\t300\tIN\tAAAA\t2001:db8::2',
+      'web.dual.test.\t\t300\tIN\tA\t203.0.113.2',
+    ])
   })
 })

@@ -118,6 +118,14 @@ describe('normalizeDomain', () => {
     expect(root.code).toBe('not_a_domain')
     expect(root.message).toContain('the root zone is not a domain to check')
   })
+  it('refuses a wildcard label, naming it, where a lookup takes it', () => {
+    expect(normalizeName('*.audit.test')).toBe('*.audit.test')
+    for (const input of ['*.audit.test', 'a.*.audit.test']) {
+      const w = refusal(input, normalizeDomain)
+      expect(w.code, input).toBe('wildcard')
+      expect(w.message).toContain(`'${input}' has the wildcard label '*'`)
+    }
+  })
 })
 
 describe('reverseName', () => {

@@ -45,6 +45,10 @@ describe('typesFromParam', () => {
 
 describe('parsePorts', () => {
   it('takes 1 to 4 ports', () => expect(parsePorts('80,443')).toEqual([80, 443]))
+  it('drops repeated ports, keeping the order', () => {
+    expect(parsePorts('80,80')).toEqual([80])
+    expect(parsePorts('443,80,443,80')).toEqual([443, 80])
+  })
   it('refuses bad lists and out-of-range ports with a code', () => {
     expect(problemOf(() => parsePorts('80;443'))).toMatchObject({ status: 422, code: 'bad_ports' })
     expect(problemOf(() => parsePorts('1,2,3,4,5')).code).toBe('bad_ports')
