@@ -113,6 +113,18 @@ export function parseJobMessage(body: unknown): JobMessage | null {
   return null
 }
 
+/**
+ * A job's running time in ms: from `created` to `finished` when it ended (done or failed),
+ * else to `now`. A job that has ended keeps the same elapsed time: measured to now, a failed
+ * job's time kept growing on every read, as if it were still running.
+ */
+export function jobElapsedMs(created: string, finished: string | undefined, now: number): number {
+  const start = Date.parse(created)
+  const end = finished === undefined ? Number.NaN : Date.parse(finished)
+  // An unreadable finish time is no reason to report a growing one: the start is then the end.
+  return Math.max(0, (finished === undefined ? now : Number.isNaN(end) ? start : end) - start)
+}
+
 /** Where a job stands, as GET /flows/jobs/{id} and the job page show it. */
 export type JobStatus = {
   id: string

@@ -27,10 +27,12 @@ export const httpProbe: HttpPort = async (url, { signal, keyword, headers }) => 
       reason: `fetch failed (${err instanceof Error ? err.message : String(err)})`,
     }
   }
+  const retry = res.headers.get('retry-after')
+  const retryAfter = retry === null ? {} : { retryAfter: retry.slice(0, 100) }
   if (!keyword) {
     const ms = performance.now() - started
     await res.body?.cancel().catch(() => {})
-    return { ok: true, status: res.status, ms: round(ms) }
+    return { ok: true, status: res.status, ms: round(ms), ...retryAfter }
   }
   try {
     const found = await bodyContains(res, keyword)
@@ -39,6 +41,7 @@ export const httpProbe: HttpPort = async (url, { signal, keyword, headers }) => 
       status: res.status,
       ms: round(performance.now() - started),
       keywordFound: found,
+      ...retryAfter,
     }
   } catch {
     return { ok: false, reason: signal.aborted ? 'timeout reading the body' : 'body read failed' }

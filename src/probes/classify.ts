@@ -71,12 +71,17 @@ export function assessBaseline(
       reason: `the site answers ${plain.status} without the header but ${benign.status} with the benign value: it reacts to the header itself, so no variant can be judged`,
     }
   }
-  const stable = plain.fingerprint === benign.fingerprint
+  // A fingerprint over a body the timeout cut is over whatever had arrived: it cannot stand for
+  // the page, so a cut clean body leaves only the status class to compare.
+  const cut = plain.partialBody === true || benign.partialBody === true
+  const stable = !cut && plain.fingerprint === benign.fingerprint
   const healthy = plain.status < 400
   const notes = [
-    stable
-      ? 'body fingerprint is stable'
-      : 'the body changed between the two clean requests, so only the status class is compared',
+    cut
+      ? 'the body of a clean request was cut by the timeout, so only the status class is compared'
+      : stable
+        ? 'body fingerprint is stable'
+        : 'the body changed between the two clean requests, so only the status class is compared',
   ]
   let redirect: { status: number; location: string | null } | null = null
   if (statusClass(plain.status) === 3) {
@@ -143,6 +148,23 @@ export function classifyOutcome(
       reason: `redirected (${outcome.status} to ${outcome.location ?? 'no Location'}) where the baseline answers ${redirect.status} to ${redirect.location ?? 'no Location'}`,
     }
   }
+  // A variant whose body the timeout cut is compared by status only (class and redirect, above),
+  // not called unknown: its fingerprint covers only the bytes that arrived, so differing from a
+  // complete baseline body proves nothing, while its status is a whole answer. A block page
+  // served with the baseline's status and a stalled body is then missed, as with a page whose
+  // body changes per request.
+  if (outcome.partialBody) {
+    if (!baseline.healthy) {
+      return {
+        class: 'unknown',
+        reason: `answers like the baseline (${baseline.status}), which is itself an error; body cut by the timeout`,
+      }
+    }
+    return {
+      class: 'allowed',
+      reason: `same status as the baseline (${outcome.status}); body cut by the timeout, so not compared`,
+    }
+  }
   if (baseline.fingerprint !== null && outcome.fingerprint !== baseline.fingerprint) {
     return {
       class: 'blocked',
@@ -168,10 +190,20 @@ export function throttleReason(
   blockedStatus: readonly number[],
 ): string | null {
   if (blockedStatus.includes(outcome.status)) return null
-  if (outcome.status === 429) return 'status 429 (Too Many Requests: rate limited)'
-  if (outcome.status === 503) return 'status 503 (Service Unavailable)'
-  if (outcome.retryAfter !== undefined) {
-    return `status ${outcome.status} with Retry-After: ${outcome.retryAfter}`
+  return throttledAnswer(outcome.status, outcome.retryAfter)
+}
+
+/**
+ * Why a status means "come back later" rather than an answer about the request: 429 (RFC 6585
+ * §4), 503 (RFC 9110 §15.6.4), or another error status with Retry-After. On a 2xx or 3xx,
+ * Retry-After only paces the client (a redirect to follow later, RFC 9110 §10.2.3): no throttle.
+ * Shared by the probe and the scheduled referer check.
+ */
+export function throttledAnswer(status: number, retryAfter: string | undefined): string | null {
+  if (status === 429) return 'status 429 (Too Many Requests: rate limited)'
+  if (status === 503) return 'status 503 (Service Unavailable)'
+  if (retryAfter !== undefined && status >= 400) {
+    return `status ${status} with Retry-After: ${retryAfter}`
   }
   return null
 }

@@ -36,8 +36,11 @@ export function formatRefererReport(report: RefererProbeReport): string {
   return `${lines.join('\n')}\n`
 }
 
-function outcome(r: { status?: number; error?: string }): string {
-  return r.status !== undefined ? String(r.status) : `failed (${r.error ?? 'unknown'})`
+function outcome(r: { status?: number; error?: string; partialBody?: true }): string {
+  // A cut body is named: its status counted, its fingerprint did not.
+  if (r.status !== undefined)
+    return r.partialBody ? `${r.status} (body cut by the timeout)` : String(r.status)
+  return `failed (${r.error ?? 'unknown'})`
 }
 
 function variant(v: VariantRecord): string {

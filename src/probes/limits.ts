@@ -1,7 +1,7 @@
 /**
  * Caps of one referer probe. Workers allow 6 simultaneous connections and, on the free plan,
- * 50 subrequests per invocation (reference/workers-limits.md), so a whole probe, both baselines
- * included, stays under both.
+ * 50 subrequests per invocation (reference/workers-limits.md), so a whole probe, its three
+ * baseline requests included, stays under both.
  */
 export const REFERER_PROBE_LIMITS = {
   maxReferers: 10,
@@ -9,7 +9,7 @@ export const REFERER_PROBE_LIMITS = {
   maxVariants: 16,
   maxRandomMixes: 8,
   defaultRandomMixes: 3,
-  /** Distinct requests of one probe, the two baselines included. */
+  /** Requests of one probe, the three baseline requests (two before, one after) included. */
   maxRequests: 48,
   /**
    * Subrequests of one probe, retries included: a failed connection is tried once more while

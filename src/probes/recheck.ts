@@ -32,6 +32,13 @@ export function assessRecheck(
       'the request without the header could not be sent again after the variants (deadline), so a change over time was not ruled out'
     return { usable: true, baseline: { ...baseline, note: `${baseline.note}; ${note}` } }
   }
+  // A timeout says the site was slow, not that it changed: the recheck runs last, on what is left
+  // of the deadline (often less than timeoutMs), and a variant that times out is only unknown.
+  // A network failure (after its retries) is a site that now refuses connections.
+  if (again.kind === 'failed' && again.reason === 'timeout') {
+    const note = `the request without the header, sent again after the variants, timed out (${again.detail}), so a change over time was not ruled out`
+    return { usable: true, baseline: { ...baseline, note: `${baseline.note}; ${note}` } }
+  }
   if (again.kind === 'failed') {
     return {
       usable: false,
@@ -49,12 +56,17 @@ export function assessRecheck(
       reason: `the request without the header ${before} but ${throttled ?? `status ${again.status}`} after them: the site changed during the run (rate limiting or an outage), so no variant can be judged`,
     }
   }
+  // A recheck body cut by the timeout cannot show the page stayed the same: the fingerprints the
+  // variants were judged by are then not trusted, and only the status class is compared.
+  const bodyCut = baseline.fingerprint !== null && again.partialBody === true
   const bodyChanged = baseline.fingerprint !== null && again.fingerprint !== baseline.fingerprint
   const redirectChanged = baseline.redirect !== null && !sameRedirect(again, baseline.redirect)
-  if (!bodyChanged && !redirectChanged) return { usable: true, baseline }
-  const what = bodyChanged
-    ? 'another body'
-    : `another redirect (${again.location ?? 'no Location'})`
+  if (!bodyCut && !bodyChanged && !redirectChanged) return { usable: true, baseline }
+  const what = bodyCut
+    ? 'a body cut by the timeout'
+    : bodyChanged
+      ? 'another body'
+      : `another redirect (${again.location ?? 'no Location'})`
   const note = `but the request without the header, sent again after the variants, got ${what}: the page changes over time, so only the status class is compared`
   return {
     usable: true,

@@ -27,6 +27,8 @@ export type ProbeRecord = {
   fingerprint?: string
   /** The Location of a redirect (compared with the baseline's, not followed). */
   location?: string
+  /** The timeout cut the body: `fingerprint` is over the bytes read, and only the status counted. */
+  partialBody?: true
   error?: string
 }
 
@@ -264,5 +266,6 @@ function record(
     elapsedMs: outcome.elapsedMs,
     fingerprint: outcome.fingerprint,
     ...(outcome.location !== undefined ? { location: outcome.location } : {}),
+    ...(outcome.partialBody ? { partialBody: true as const } : {}),
   }
 }

@@ -25,6 +25,11 @@ export type ProbeOutcome =
       location?: string | undefined
       /** The Retry-After header (RFC 9110 §10.2.3): the site asks to come back later. */
       retryAfter?: string | undefined
+      /**
+       * True when the status and headers came but the timeout cut the body before its first KiB
+       * was read: `fingerprint` is then over the bytes read, so it says nothing about the page.
+       */
+      partialBody?: true | undefined
     }
   | { kind: 'failed'; reason: 'timeout' | 'network'; detail: string; elapsedMs: number }
 

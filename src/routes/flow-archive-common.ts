@@ -65,20 +65,26 @@ export function archivePath(router: string, path: string): string {
   return named(() => checkArchivePath(router, path))
 }
 
-/** Runs a name check, turning its error into a 422 naming the parameter. */
-export function named<T>(check: () => T): T {
+/**
+ * Where a request value was: a path parameter, the query string or the JSON body. An error path
+ * names it (`query.router`, not `param.router`), so a client fixes the part it actually sent.
+ */
+export type ValueSource = 'param' | 'query' | 'body'
+
+/** Runs a name check, turning its error into a 422 naming the parameter and where it was. */
+export function named<T>(check: () => T, source: ValueSource = 'param'): T {
   try {
     return check()
   } catch (err) {
-    if (err instanceof ArchiveNameError) throw nameProblem(err)
+    if (err instanceof ArchiveNameError) throw nameProblem(err, source)
     throw err
   }
 }
 
-/** The 422 of a bad router or file name, naming the parameter. */
-export function nameProblem(err: ArchiveNameError): ProblemError {
+/** The 422 of a bad router or file name, naming the parameter and where it was. */
+export function nameProblem(err: ArchiveNameError, source: ValueSource = 'param'): ProblemError {
   return invalidRequest(err.message, {
-    errors: [{ path: `param.${err.field}`, message: err.message }],
+    errors: [{ path: `${source}.${err.field}`, message: err.message }],
   })
 }
 

@@ -6,7 +6,9 @@ import {
   archiveKey,
   type FileSpan,
   fileSpan,
+  keyDayStart,
   keyStart,
+  longSpanWarning,
   utcDay,
 } from '../flows/archive/archive-index'
 import { checkedPassThrough } from '../flows/archive/checked-stream'
@@ -163,6 +165,11 @@ function withCheck(file: ArchivedFile, check: FileCheck): UploadedFile {
       `flows start up to ${Math.round((file.start - flowStart) / 60)} minutes before the capture start (${iso(flowStart)}); a time range finds this file only from ${FLOW_START_MARGIN / 60} minutes before its capture start, so flows that started earlier are missed`,
     )
   }
+  // A span longer than the listing's look-back (a flow-cat of several days) is stored but missed
+  // by ranges that start late in it: the README says so, this answer says which ranges.
+  const keyDay = keyDayStart(file.key)
+  const long = keyDay === null ? null : longSpanWarning(keyDay, file)
+  if (long) warnings.push(long)
   return {
     ...file,
     flowsRead: check.flows,

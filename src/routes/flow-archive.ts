@@ -5,7 +5,12 @@ import { requireToken } from '../http/auth'
 import { invalidRequest } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { deleteFlowFiles, listFlowFiles } from '../storage/flow-archive'
-import { ArchivedFileSchema, archiveErrors as errors, named } from './flow-archive-common'
+import {
+  ArchivedFileSchema,
+  archiveErrors as errors,
+  named,
+  type ValueSource,
+} from './flow-archive-common'
 import { flowArchiveFileRoutes } from './flow-archive-files'
 
 /**
@@ -35,7 +40,8 @@ flowArchiveRoutes.openapi(
     method: 'get',
     path: '/archive',
     tags: ['Flow archive'],
-    summary: "List a router's files whose time span meets [from, to]",
+    summary:
+      "List a router's files that may hold flows started in [from, to] (capture span from an hour before its start)",
     security: [{ bearer: [] }],
     request: {
       query: RangeQuery.extend({
@@ -66,7 +72,8 @@ flowArchiveRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query')
     const { from, to } = timeRange(q.from, q.to)
-    named(() => checkRouter(q.router))
+    // The router is a query-string parameter here, not a path one.
+    named(() => checkRouter(q.router), 'query')
     return c.json(await listFlowFiles(c.env.FLOW_ARCHIVE, q.router, from, to, q.limit), 200)
   },
 )
@@ -96,7 +103,8 @@ flowArchiveRoutes.openapi(
   async (c) => {
     const q = c.req.valid('query')
     const { from, to } = timeRange(q.from, q.to)
-    named(() => checkRouter(q.router))
+    // The router is a query-string parameter here, not a path one.
+    named(() => checkRouter(q.router), 'query')
     return c.json(await deleteArchivedRange(c.env.FLOW_ARCHIVE, q.router, from, to), 200)
   },
 )
@@ -124,11 +132,17 @@ export async function deleteArchivedRange(
  * day ranges side by side (from=2010-11-09&to=2010-11-10, then from=2010-11-10&to=2010-11-11)
  * never share a flow, and the README's day ranges keep their meaning; a full time
  * (2010-11-10T00:00:00Z) is that second itself. from ≤ to.
+ * `source` is where the caller took the two values from (the query string, a JSON body), so an
+ * error's path names that place: `body.from` for POST /flows/archive/query, not `query.from`.
  */
-export function timeRange(fromText: string, toText: string): { from: number; to: number } {
-  const from = parseTime(fromText, 'from')
+export function timeRange(
+  fromText: string,
+  toText: string,
+  source: ValueSource = 'query',
+): { from: number; to: number } {
+  const from = parseTime(fromText, 'from', source)
   const dateOnly = DATE_ONLY.test(toText)
-  const to = parseTime(toText, 'to') - (dateOnly ? 1 : 0)
+  const to = parseTime(toText, 'to', source) - (dateOnly ? 1 : 0)
   if (from > to)
     throw invalidRequest(
       `from (${fromText}) is after to (${toText})${
@@ -136,19 +150,19 @@ export function timeRange(fromText: string, toText: string): { from: number; to:
           ? `: a date alone as to is that midnight, not included (the day ${toText} is to=${nextDay(toText)})`
           : ''
       }`,
-      { errors: [{ path: 'query.from', message: 'after to' }] },
+      { errors: [{ path: `${source}.from`, message: 'after to' }] },
     )
   return { from, to }
 }
 
-function parseTime(text: string, field: string): number {
+function parseTime(text: string, field: string, source: ValueSource): number {
   const seconds = /^\d{1,11}$/.test(text) ? Number(text) : isoSeconds(text)
   if (seconds === undefined) {
     // Strict: a loose parse turned "oops 2010" into 2010-01-01, and a DELETE took its files.
     throw invalidRequest(
       `${field} '${text.slice(0, 40)}' is neither an ISO 8601 time (2010-11-09, 2010-11-09T01:25:41Z, 2010-11-09T01:25:41-02:00; UTC without a zone) nor unix seconds`,
       {
-        errors: [{ path: `query.${field}`, message: 'not a time' }],
+        errors: [{ path: `${source}.${field}`, message: 'not a time' }],
       },
     )
   }

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { checkRouter } from '../flows/archive/archive-index'
 import { compileFilterChain } from '../flows/filter/index'
-import { buildFilterSpec } from '../flows/filter-spec'
+import { buildFilterSpec, FilterParamError, parseDefinitionParam } from '../flows/filter-spec'
 import { TIMELINE_BUCKETS } from '../flows/report/timeline'
 import { TOP_SORTS } from '../flows/report/top-talkers'
 import { invalidRequest, ProblemError } from '../http/problem'
@@ -14,6 +14,7 @@ import {
   type JobFileRef,
   type JobSpec,
   type JobStatus,
+  jobElapsedMs,
   MAX_JOB_FILES,
   taskMessages,
 } from '../jobs/job'
@@ -45,7 +46,7 @@ export const QueryBody = z
     to: z.union([z.string(), z.number().int()]).openapi({
       example: '2010-11-15T00:00:00Z',
       description:
-        'ISO 8601 or unix seconds; flows that START in this second or before count. A date alone (2010-11-14) means the whole day: flows starting before the next midnight',
+        'ISO 8601 or unix seconds; flows that START in this second or before count. A date alone is that midnight, not included (from 2010-11-09 to 2010-11-10 is the day 2010-11-09), as timeRange reads it',
     }),
     routers: z
       .array(z.string())
@@ -105,7 +106,8 @@ type Env = AppEnv['Bindings']
  * consumer later), lists the files, stores the job's spec and queues its tasks.
  */
 export async function startArchiveQuery(env: Env, q: ArchiveQuery): Promise<StartedJob> {
-  const { from, to } = timeRange(String(q.from), String(q.to))
+  // The range comes in the JSON body (or the dashboard's form body): errors name body.from.
+  const { from, to } = timeRange(String(q.from), String(q.to), 'body')
   for (const [i, r] of q.routers.entries()) {
     try {
       checkRouter(r)
@@ -121,6 +123,19 @@ export async function startArchiveQuery(env: Env, q: ArchiveQuery): Promise<Star
       : await savedFilterConfig(env.EDGEPING_KV, q.filters, 'body.filters')
   if (q.filterCfg !== undefined)
     config = config === undefined ? q.filterCfg : `${config}\n${q.filterCfg}`
+  // Each def is checked here, so a bad one names its place in the body (body.def.1); left to
+  // buildFilterSpec, the shared error mapping names query.def, the place GET /flows uses.
+  for (const [i, d] of (q.def ?? []).entries()) {
+    try {
+      parseDefinitionParam(d)
+    } catch (err) {
+      if (!(err instanceof FilterParamError)) throw err
+      throw invalidRequest(err.message, {
+        code: 'bad_def',
+        errors: [{ path: `body.def.${i}`, message: err.message }],
+      })
+    }
+  }
   const filter = buildFilterSpec(q.def ?? [], q.expr, config)
   compileFilterChain(filter)
 
@@ -227,7 +242,6 @@ export async function jobStatus(
   now = Date.now(),
 ): Promise<{ status: JobStatus; result: JobResult | null }> {
   const result = await getJobResult(bucket, spec.id)
-  const created = Date.parse(spec.created)
   if (result) {
     return {
       result,
@@ -236,7 +250,7 @@ export async function jobStatus(
         state: 'done',
         created: spec.created,
         finished: result.finished,
-        elapsedMs: Date.parse(result.finished) - created,
+        elapsedMs: jobElapsedMs(spec.created, result.finished, now),
         filesTotal: spec.filesTotal,
         filesDone: result.totals.files,
         filesFailed: result.totals.filesFailed,
@@ -263,7 +277,8 @@ export async function jobStatus(
           }
         : {}),
       created: spec.created,
-      elapsedMs: now - created,
+      // A failed job ended at its failure: its time stops there.
+      elapsedMs: jobElapsedMs(spec.created, failure?.at, now),
       filesTotal: spec.filesTotal,
       filesDone: progress.files,
       filesFailed: progress.failed,

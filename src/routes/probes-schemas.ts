@@ -79,6 +79,10 @@ const ProbeRecord = z.object({
     .string()
     .optional()
     .openapi({ description: "a redirect's Location, compared with the baseline's (not followed)" }),
+  partialBody: z.literal(true).optional().openapi({
+    description:
+      'the body stalled past timeoutMs: the status is whole, the fingerprint covers the bytes read',
+  }),
   error: z.string().optional(),
 })
 const VariantRecord = ProbeRecord.extend({ reason: z.string() })

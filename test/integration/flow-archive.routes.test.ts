@@ -96,6 +96,34 @@ describe('flow archive', () => {
     ])
   })
 
+  it('warns which ranges will not find a file longer than the listing looks back', async () => {
+    // A flow-cat of five days, not a flow-capture name: stored under its start's day, 2010-11-01.
+    const capStart = Date.UTC(2010, 10, 1, 6) / 1000
+    const file = await buildFtFile({ flows: 100, capStart, capEnd: capStart + 5 * 86400 })
+    const res = await put('rtrlong', 'cat-five-days.ft', file)
+    expect(res.status, await res.clone().text()).toBe(201)
+    const stored = (await res.json()) as { warnings?: string[] }
+    expect(stored.warnings).toEqual([
+      expect.stringContaining('ranges whose from is 2010-11-04T00:00:00Z or later do not find it'),
+    ])
+    // The warning names the listing's actual reach: a second earlier still finds the file.
+    const before = await list('router=rtrlong&from=2010-11-03T23:59:59Z&to=2010-11-05T00:00:00Z')
+    expect(before.files.map((f) => f.name)).toEqual(['cat-five-days.ft'])
+    const after = await list('router=rtrlong&from=2010-11-04T00:00:00Z&to=2010-11-05T00:00:00Z')
+    expect(after.files).toEqual([])
+    // A day-long file gets no such warning.
+    const day = await put(
+      'rtrlong',
+      'ft-v05.2010-11-20.000000+0000',
+      await buildFtFile({
+        flows: 10,
+        capStart: Date.UTC(2010, 10, 20) / 1000,
+        capEnd: Date.UTC(2010, 10, 20, 23, 59, 59) / 1000,
+      }),
+    )
+    expect(((await day.json()) as { warnings?: string[] }).warnings).toBeUndefined()
+  })
+
   it('stores the seed days and lists them by time span from the headers', async () => {
     for (const path of seedNames) {
       const name = path.split('/').at(-1) ?? ''
@@ -303,8 +331,20 @@ describe('flow archive', () => {
       { token: true },
     )
     expect(backwards.status).toBe(422)
+    expect(await problemOf(backwards)).toMatchObject({ errors: [{ path: 'query.from' }] })
     const junk = await call('/flows/archive?router=rtr8&from=yesterday&to=now', { token: true })
     expect((await problemOf(junk)).detail).toContain('neither an ISO 8601 time')
+    // The router of a listing or a deletion is in the query string, not the path.
+    for (const method of ['GET', 'DELETE']) {
+      const badRouter = await call('/flows/archive?router=bad%20router&from=0&to=1', {
+        method,
+        token: true,
+      })
+      expect(badRouter.status, method).toBe(422)
+      expect(await problemOf(badRouter), method).toMatchObject({
+        errors: [{ path: 'query.router' }],
+      })
+    }
   })
 
   it('reads times strictly: a DELETE with a sloppy time deletes nothing', async () => {

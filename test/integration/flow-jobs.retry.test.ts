@@ -116,6 +116,9 @@ async function jobStatus(id: string) {
   expect(res.status).toBe(200)
   return (await res.json()) as {
     state: string
+    created: string
+    finished?: string
+    elapsedMs: number
     filesDone: number
     filesFailed: number
     flowsScanned: number
@@ -203,6 +206,12 @@ describe('archive-query consumer', () => {
     const failed = (await jobStatus(id)) as { state: string; error?: string }
     expect(failed.state).toBe('failed')
     expect(failed.error).toMatch(/^merge of level-0 group 0 failed 3 times: .*injected/)
+    // A failed job's elapsed time stops at its failure: read again later, it is the same.
+    const first = await jobStatus(id)
+    expect(first.finished).toBeDefined()
+    expect(first.elapsedMs).toBe(Date.parse(first.finished ?? '') - Date.parse(first.created))
+    await new Promise((r) => setTimeout(r, 30))
+    expect((await jobStatus(id)).elapsedMs).toBe(first.elapsedMs)
     const text = await call(`/flows/jobs/${id}`, { token: true, headers: { accept: 'text/plain' } })
     expect(await text.text()).toContain('# merge of level-0 group 0 failed 3 times')
   })

@@ -204,6 +204,24 @@ describe('POST /flows/archive/query', () => {
     expect(misspelt.status).toBe(422)
     expect(JSON.stringify(await problemOf(misspelt))).toContain('exp')
 
+    // Errors name the place in the JSON body the value came from.
+    const reversed = await startJob({ from: '2010-11-10', to: '2010-11-09', routers: [ROUTER] })
+    expect(reversed.status).toBe(422)
+    expect(await problemOf(reversed)).toMatchObject({ errors: [{ path: 'body.from' }] })
+    const notTime = await startJob({ from: '2010-11-09', to: 'soon', routers: [ROUTER] })
+    expect(await problemOf(notTime)).toMatchObject({ errors: [{ path: 'body.to' }] })
+    const badDef = await startJob({
+      from: '2010-11-09',
+      to: '2010-11-10',
+      routers: [ROUTER],
+      def: ['ok', 'bad:=x'],
+    })
+    expect(badDef.status).toBe(422)
+    expect(await problemOf(badDef)).toMatchObject({
+      code: 'bad_def',
+      errors: [{ path: 'body.def.1' }],
+    })
+
     const noToken = await call('/flows/archive/query', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

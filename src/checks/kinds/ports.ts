@@ -6,7 +6,14 @@ export type ConnectPort = (
 ) => Promise<{ ok: true; ms: number } | { ok: false; reason: string }>
 
 export type HttpOutcome =
-  | { ok: true; status: number; ms: number; keywordFound?: boolean }
+  | {
+      ok: true
+      status: number
+      ms: number
+      keywordFound?: boolean
+      /** The Retry-After header, when sent (a throttled answer, RFC 9110 §10.2.3). */
+      retryAfter?: string
+    }
   | { ok: false; reason: string }
 
 /**

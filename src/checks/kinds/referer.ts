@@ -1,3 +1,4 @@
+import { throttledAnswer } from '../../probes/classify'
 import { generateVariants } from '../../probes/variants'
 import { httpKind, parseStatusRanges } from './http'
 import type { ProbeKind } from './kind'
@@ -7,7 +8,9 @@ import type { ResolvedTarget } from './resolved-target'
  * The referer-block probe as a scheduled check (edgeping's own kind, no SmokePing module): ping i
  * sends the i-th letter-case variant of `referer` (exact, lower, UPPER, Capitalized, aLtErNaTiNg,
  * then seeded mixes, cycling), and counts as received when the site blocks it, i.e. answers with
- * a status in `status` (default 400-599: ModSecurity denies with whatever status the rule says).
+ * a status in `status` (default 400-599: ModSecurity denies with whatever status the rule says),
+ * except 429, 503 and answers with Retry-After (rate limiting or an outage): those are lost,
+ * with a reason starting `unknown:`, unless `status` names the code on its own.
  * A variant that gets through is a lost ping, so SmokePing's loss alerts (`>0%`) catch a WAF
  * regression, and the smoke graph shows the block page's response time.
  * The full baseline-and-fingerprint analysis stays with `POST /probes/referer`.
@@ -41,9 +44,33 @@ export const refererKind: ProbeKind = {
     const r = await ports.http(url, { signal, headers: { referer: value } })
     if (!r.ok) return r
     const blocked = parseStatusRanges(target.status ?? '400-599') ?? []
+    // Checked before `status`: the default 400-599 holds 429 and 503, and a site that is rate
+    // limiting or down answered every variant so, which counted as a WAF blocking every form
+    // (no loss, no alert) while nothing was known about the rule. Lost instead, with the reason.
+    const throttled = throttleReason(r, blocked)
+    if (throttled) {
+      return {
+        ok: false,
+        reason: `unknown: '${value}' got ${throttled}, not an answer about the value`,
+      }
+    }
     if (blocked.some(([lo, hi]) => r.status >= lo && r.status <= hi)) return { ok: true, ms: r.ms }
     return { ok: false, reason: `'${value}' got through (HTTP ${r.status})` }
   },
+}
+
+/**
+ * Why an answer means "come back later" rather than "blocked", or null, as `POST /probes/referer`
+ * judges it (throttledAnswer). A code `status` names on its own (`status = 403,429`, not inside
+ * a range like the default 400-599) is a block on the operator's word, like the probe's
+ * `blockedStatus`.
+ */
+export function throttleReason(
+  r: { status: number; retryAfter?: string },
+  blocked: readonly (readonly [number, number])[],
+): string | null {
+  if (blocked.some(([lo, hi]) => lo === hi && lo === r.status)) return null
+  return throttledAnswer(r.status, r.retryAfter)
 }
 
 /** The variant of ping `index`: the same list for every round (fixed seed), so graphs compare. */

@@ -150,6 +150,45 @@ export function checkRouter(router: string): void {
   }
 }
 
+/**
+ * Days before `from`'s day a listing starts reading keys (listFlowFiles in
+ * src/storage/flow-archive.ts: startAfter the day of from - 2 days): a file starts at most a day
+ * before its key's day and, written by flow-capture, ends at most a day after it starts.
+ */
+export const LISTING_LOOKBACK_DAYS = 2
+
+/**
+ * The earliest `from` whose listing no longer reads the key day a file stored at `keyStartSeconds`
+ * (keyStart) is under: midnight UTC of that day plus LISTING_LOOKBACK_DAYS + 1 days. A range
+ * from there on misses the file, even where its span reaches in.
+ */
+export function listingReachEnd(keyStartSeconds: number): number {
+  const keyDay = Math.floor(keyStartSeconds / 86400) * 86400
+  return keyDay + (LISTING_LOOKBACK_DAYS + 1) * 86400
+}
+
+/** Unix seconds of the UTC day a stored key is under (`flows/v1/{router}/{day}/{name}`), or null. */
+export function keyDayStart(key: string): number | null {
+  const m = /\/(\d{4}-\d{2}-\d{2})\/[^/]+$/.exec(key)
+  const t = m ? Date.parse(`${m[1]}T00:00:00Z`) : Number.NaN
+  return Number.isNaN(t) ? null : t / 1000
+}
+
+/**
+ * The upload warning for a file that lasts longer than the listing looks back (a flow-cat of
+ * several days), or null: it is stored, but ranges starting at or after listingReachEnd do not
+ * find it, although its span covers them. Said at upload, since nothing says it at query time.
+ */
+export function longSpanWarning(
+  keyStartSeconds: number,
+  span: { start: number; end: number },
+): string | null {
+  const reach = listingReachEnd(keyStartSeconds)
+  if (span.end < reach) return null
+  const iso = (t: number) => new Date(t * 1000).toISOString().replace('.000Z', 'Z')
+  return `the file spans ${iso(span.start)} .. ${iso(span.end)}, longer than a listing looks back (${LISTING_LOOKBACK_DAYS} days before a range's from, reading by the day it is stored under, ${utcDay(keyStartSeconds)}): ranges whose from is ${iso(reach)} or later do not find it (GET /flows/archive, archive queries); start such a range before ${iso(reach)}, or upload the days as separate files`
+}
+
 /** Does [start, end] meet [from, to]? (All unix seconds, inclusive.) */
 export function overlaps(span: { start: number; end: number }, from: number, to: number): boolean {
   return span.start <= to && span.end >= from

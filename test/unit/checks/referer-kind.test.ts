@@ -69,6 +69,41 @@ describe('the referer check kind', () => {
     expect(round).toMatchObject({ status: 'ok', loss: 0 })
   })
 
+  it.each([
+    ['rate limits (429)', { ok: true as const, status: 429, ms: 2 }, /unknown: .*429/],
+    ['is unavailable (503)', { ok: true as const, status: 503, ms: 2 }, /unknown: .*503/],
+    [
+      'asks to come back later',
+      { ok: true as const, status: 403, ms: 2, retryAfter: '60' },
+      /Retry-After: 60/,
+    ],
+  ])('counts every ping lost, not blocked, when the site %s', async (_, answer, reason) => {
+    const { config } = parseSmokepingText(TEXT)
+    const { targets } = resolveTargets(config)
+    // `retryAfter` is not (yet) part of HttpOutcome: the kind reads it when a port passes it.
+    const ports: ProbePorts = { refuseHost: () => null, http: async () => answer }
+    const [round] = await runRounds(targets, ports, {
+      deadline: new AbortController().signal,
+      now: () => 0,
+    })
+    expect(round).toMatchObject({ status: 'ok', loss: 5 })
+    expect(Object.keys(round?.reasons ?? {}).every((r) => reason.test(r))).toBe(true)
+  })
+
+  it('still counts 429 as blocked when status names it on its own', async () => {
+    const { config } = parseSmokepingText(`${TEXT}status = 403,429\n`)
+    const { targets } = resolveTargets(config)
+    const ports: ProbePorts = {
+      refuseHost: () => null,
+      http: async () => ({ ok: true, status: 429, ms: 2 }),
+    }
+    const [round] = await runRounds(targets, ports, {
+      deadline: new AbortController().signal,
+      now: () => 0,
+    })
+    expect(round).toMatchObject({ status: 'ok', loss: 0 })
+  })
+
   it('needs a referer value, names the line', () => {
     const { config, lines } = parseSmokepingText(
       TEXT.replace('referer = http://porn.example/\n', ''),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { assessBaseline, classifyOutcome } from '../../../src/probes/classify'
+import { assessBaseline, classifyOutcome, throttledAnswer } from '../../../src/probes/classify'
 import type { ProbeOutcome } from '../../../src/probes/types'
 
 const ok = (status: number, fingerprint: string): ProbeOutcome => ({
@@ -124,11 +124,18 @@ describe('rate limiting is not a block', () => {
     ['429', ok(429, 'too-many')],
     ['503', ok(503, 'busy')],
     ['a 403 with Retry-After', withRetryAfter(403)],
-    ['a 200 with Retry-After', withRetryAfter(200)],
   ])('calls %s unknown, naming why', (_, outcome) => {
     const c = classifyOutcome(outcome, healthy, [])
     expect(c.class).toBe('unknown')
     expect(c.reason).toMatch(/429|503|Retry-After/)
+  })
+
+  it('reads Retry-After on a 2xx or 3xx as pacing, not throttling (RFC 9110 §10.2.3)', () => {
+    expect(classifyOutcome(withRetryAfter(200), healthy, []).class).not.toBe('unknown')
+    expect(throttledAnswer(301, '0')).toBeNull()
+    expect(throttledAnswer(200, '5')).toBeNull()
+    expect(throttledAnswer(403, '5')).toBe('status 403 with Retry-After: 5')
+    expect(throttledAnswer(429, undefined)).toMatch(/429/)
   })
 
   it('still counts 429 as blocked when the caller lists it in blockedStatus', () => {
@@ -140,7 +147,11 @@ describe('rate limiting is not a block', () => {
       usable: false,
       reason: expect.stringMatching(/429 .*try again later/),
     })
-    expect(assessBaseline(ok(200, 'a'), withRetryAfter(200), [])).toMatchObject({ usable: false })
+    expect(assessBaseline(ok(200, 'a'), withRetryAfter(500), [])).toMatchObject({ usable: false })
+    // A redirect that asks to be followed later is still a usable baseline.
+    expect(assessBaseline(withRetryAfter(200), withRetryAfter(200), [])).toMatchObject({
+      usable: true,
+    })
   })
 })
 
@@ -174,5 +185,35 @@ describe('redirects', () => {
     expect(varying.redirect).toBeNull()
     expect(varying.note).toMatch(/redirect differently/)
     expect(classifyOutcome(redirect(302, '/s?id=3'), varying, []).class).toBe('allowed')
+  })
+})
+
+describe('a body the timeout cut', () => {
+  const cut = (status: number, fingerprint: string): ProbeOutcome => ({
+    kind: 'response',
+    status,
+    elapsedMs: 2000,
+    fingerprint,
+    partialBody: true,
+  })
+  const healthy = usable(ok(200, 'page'), ok(200, 'page'))
+
+  it('is compared by status only: another fingerprint is not a block', () => {
+    expect(classifyOutcome(cut(200, 'first-3-bytes'), healthy, [])).toMatchObject({
+      class: 'allowed',
+      reason: expect.stringMatching(/body cut by the timeout/),
+    })
+  })
+
+  it('still counts its status: another class is a block', () => {
+    expect(classifyOutcome(cut(500, 'x'), healthy, []).class).toBe('blocked')
+  })
+
+  it('in a clean request leaves only the status class to compare', () => {
+    const b = usable(cut(200, 'abc'), cut(200, 'abc'))
+    expect(b.fingerprint).toBeNull()
+    expect(b.note).toMatch(/cut by the timeout, so only the status class/)
+    // a complete variant body is then not a block merely for differing from the cut one
+    expect(classifyOutcome(ok(200, 'whole-page'), b, []).class).toBe('allowed')
   })
 })

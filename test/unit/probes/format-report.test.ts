@@ -31,4 +31,19 @@ describe('formatRefererReport', () => {
       /# ModSecurity rules that close the gaps\nSecRule REQUEST_HEADERS:Referer "@rx porn" "id:10100,[^\n]*"\n$/,
     )
   })
+
+  it('names a body the timeout cut', async () => {
+    const text = formatRefererReport(
+      await runRefererProbe(
+        { url: 'http://127.0.0.1:8081/', referers: ['porn'], variants: 'none', seed: 9 },
+        {
+          send: async (req) => ({ ...modsecLikeSite(req), partialBody: true }),
+          now: () => 0,
+          newSeed: () => 1,
+          refuseHost: () => null,
+        },
+      ),
+    )
+    expect(text).toContain('  blocked porn 500 (body cut by the timeout)\n')
+  })
 })

@@ -15,6 +15,13 @@ function listen(port: number): Promise<boolean> {
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === '/stall') {
+      // Status and headers at once, 3 of 5000 promised bytes, then nothing until the client
+      // gives up (afterAll closes the connection).
+      res.writeHead(403, { 'content-type': 'text/plain', 'content-length': '5000' })
+      res.write('abc')
+      return
+    }
     if (req.url === '/moved') res.writeHead(301, { location: '/home' })
     else if (req.url === '/limited') res.writeHead(429, { 'retry-after': '30' })
     else res.writeHead(200, { 'content-type': 'text/plain' })
@@ -56,5 +63,20 @@ describe('sendHttpProbe', () => {
     const outcome = await sendHttpProbe({ url: `${base}/`, method: 'GET', headers: {} }, 2000)
     expect(outcome.kind === 'response' && outcome.location).toBeFalsy()
     expect(outcome.kind === 'response' && outcome.retryAfter).toBeFalsy()
+  })
+
+  it('keeps the status of an answer whose body stalls, and marks the body as cut', async () => {
+    const outcome = await sendHttpProbe({ url: `${base}/stall`, method: 'GET', headers: {} }, 500)
+    expect(outcome).toMatchObject({ kind: 'response', status: 403, partialBody: true })
+    // the fingerprint is over the 3 bytes that arrived
+    const abc = await sendHttpProbe({ url: `${base}/`, method: 'GET', headers: {} }, 2000)
+    expect(outcome.kind === 'response' && outcome.fingerprint).not.toBe(
+      abc.kind === 'response' && abc.fingerprint,
+    )
+  })
+
+  it('does not mark a complete body as cut', async () => {
+    const outcome = await sendHttpProbe({ url: `${base}/`, method: 'GET', headers: {} }, 2000)
+    expect(outcome.kind === 'response' && outcome.partialBody).toBeFalsy()
   })
 })

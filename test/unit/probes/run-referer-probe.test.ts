@@ -403,6 +403,44 @@ describe('a site that changes during the run', () => {
     },
   )
 
+  it('keeps the verdicts when only the recheck timed out (a slow site, not a changed one)', async () => {
+    // Variants answer as a case-sensitive rule does; the recheck, sent last on what is left of
+    // the deadline, times out: that is no sign the site changed, and the gap stays found.
+    let served = 0
+    const total = 2 + 5 + 1
+    const { ports: p } = ports((req) =>
+      ++served === total
+        ? { kind: 'failed', reason: 'timeout', detail: 'no answer within 3500 ms', elapsedMs: 3500 }
+        : modsecLikeSite(req),
+    )
+    const report = await runRefererProbe({ url: URL_, referers: ['porn'], randomMixes: 1 }, p)
+    expect(report.requests.planned).toBe(total)
+    expect(report.baseline.usable).toBe(true)
+    expect(report.baseline.note).toMatch(/timed out .* a change over time was not ruled out/)
+    expect(report.results[0]?.verdict).toBe('case-sensitive-gap')
+    expect(report.fixRules).not.toBe('')
+  })
+
+  it('does not call variants blocked when the recheck body was cut by the timeout', async () => {
+    // Complete page A for the baselines and the first variant, then answers whose body stalls:
+    // their status (200) is whole, their fingerprint (the bytes that came) is not.
+    const { ports: p } = drifting(2, {
+      kind: 'response',
+      status: 200,
+      elapsedMs: 2000,
+      fingerprint: 'first-bytes',
+      partialBody: true,
+    })
+    const report = await runRefererProbe(
+      { url: URL_, referers: ['http://clean.example/'], randomMixes: 0 },
+      p,
+    )
+    expect(report.results[0]?.verdict).toBe('not-blocked')
+    expect(report.results[0]?.allowed[0]).toMatchObject({ status: 200, partialBody: true })
+    expect(report.baseline.recheck).toMatchObject({ status: 200, partialBody: true })
+    expect(report.baseline.note).toMatch(/a body cut by the timeout/)
+  })
+
   it('counts the recheck in the request cap', async () => {
     // 9 referers of 5 forms each (45 values) + 3 baseline requests = 48, the cap.
     const nine = Array.from({ length: 9 }, (_, i) => `abcdef${i}`)

@@ -5,7 +5,10 @@ import {
   captureNameStart,
   checkArchivePath,
   fileSpan,
+  keyDayStart,
   keyStart,
+  listingReachEnd,
+  longSpanWarning,
   overlaps,
 } from '../../../../src/flows/archive/archive-index'
 import { sniffFtHeader } from '../../../../src/flows/archive/header-sniff'
@@ -152,5 +155,30 @@ describe('archive paths', () => {
     expect(overlaps({ start: 10, end: 20 }, 20, 30)).toBe(true)
     expect(overlaps({ start: 10, end: 20 }, 21, 30)).toBe(false)
     expect(overlaps({ start: 10, end: 20 }, 0, 9)).toBe(false)
+  })
+})
+
+describe('longSpanWarning', () => {
+  const at = (iso: string) => Date.parse(iso) / 1000
+
+  it('reads the day a key is stored under', () => {
+    expect(keyDayStart('flows/v1/rtr8/2010-11-01/cat.ft')).toBe(at('2010-11-01T00:00:00Z'))
+    expect(keyDayStart('flows/v1/rtr8/cat.ft')).toBeNull()
+  })
+
+  it('names the first from that misses a file longer than the look-back', () => {
+    const key = at('2010-11-01T06:00:00Z')
+    expect(listingReachEnd(key)).toBe(at('2010-11-04T00:00:00Z'))
+    const warning = longSpanWarning(key, { start: key, end: key + 5 * 86400 })
+    expect(warning).toContain('2010-11-01T06:00:00Z .. 2010-11-06T06:00:00Z')
+    expect(warning).toContain('ranges whose from is 2010-11-04T00:00:00Z or later do not find it')
+  })
+
+  it('stays quiet for a file every range meeting it finds', () => {
+    const key = at('2010-11-01T23:00:00Z')
+    // a day-long file named just before midnight, its header a day on: still within reach
+    expect(longSpanWarning(key, { start: key + 3600, end: key + 3600 + 86400 })).toBeNull()
+    expect(longSpanWarning(key, { start: key, end: at('2010-11-03T23:59:59Z') })).toBeNull()
+    expect(longSpanWarning(key, { start: key, end: at('2010-11-04T00:00:00Z') })).not.toBeNull()
   })
 })
