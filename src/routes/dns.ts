@@ -1,11 +1,11 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { formatDig } from '../dns/dig-format'
 import { formatReadiness } from '../dns/ipv6-readiness'
 import type { AppEnv } from '../env'
+import { bodyCap } from '../http/body-cap'
 import { wantsText } from '../http/negotiate'
-import { ProblemError, problemResponse } from '../http/problem'
+import { problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import {
   LookupBodySchema,
@@ -20,20 +20,7 @@ export const dnsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 
 /** A lookup request is a few hundred bytes; anything near this is not one. */
 const MAX_JSON_BODY = 16 * 1024
-dnsRoutes.use(
-  '/lookup',
-  bodyLimit({
-    maxSize: MAX_JSON_BODY,
-    onError: () => {
-      throw new ProblemError({
-        type: '/problems/body-too-large',
-        title: 'Request body too large',
-        status: 413,
-        detail: `a lookup request body may be at most ${MAX_JSON_BODY} bytes`,
-      })
-    },
-  }),
-)
+dnsRoutes.use('/lookup', bodyCap(MAX_JSON_BODY, 'a lookup request body'))
 
 const errors = {
   400: problemResponse('Malformed JSON body'),

@@ -1,12 +1,12 @@
 import { OpenAPIHono, z as zo } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { AppEnv } from '../env'
 import { type Generator, GeneratorInputError } from '../generators/generator'
 import { findGenerator, GENERATORS } from '../generators/registry'
 import { smokepingTargetsFromChecks, storedTargetsError } from '../generators/smokeping-from-checks'
 import { assertToken } from '../http/auth'
+import { bodyCap } from '../http/body-cap'
 import { jsonRequestBody } from '../http/json-body'
 import { invalidRequest, JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
@@ -141,34 +141,21 @@ generateRoutes.get('/:kind', (c) => {
   return answer(c, g, queryToInput(g.schema, c.req.queries(), RESERVED))
 })
 
-generateRoutes.post(
-  '/:kind',
-  bodyLimit({
-    maxSize: MAX_BODY,
-    onError: () => {
-      throw invalidRequest(`body larger than ${MAX_BODY} bytes`, {
-        status: 413,
-        title: 'Payload Too Large',
-        type: '/problems/payload-too-large',
-      })
-    },
-  }),
-  async (c) => {
-    const g = generatorOf(c.req.param('kind'))
-    const extra = Object.keys(c.req.queries()).filter((k) => !RESERVED.includes(k))
-    if (extra.length > 0) {
-      throw invalidRequest(
-        `POST takes its parameters as JSON; unexpected query parameter '${extra[0]}'`,
-        {
-          errors: extra.map((k) => ({ path: `query.${k}`, message: 'unknown parameter' })),
-        },
-      )
-    }
-    const body = await jsonRequestBody(c.req.raw, '{"field": "value", ...}')
-    rejectUnknownFields(g, body)
-    return answer(c, g, body)
-  },
-)
+generateRoutes.post('/:kind', bodyCap(MAX_BODY, 'a generator request body'), async (c) => {
+  const g = generatorOf(c.req.param('kind'))
+  const extra = Object.keys(c.req.queries()).filter((k) => !RESERVED.includes(k))
+  if (extra.length > 0) {
+    throw invalidRequest(
+      `POST takes its parameters as JSON; unexpected query parameter '${extra[0]}'`,
+      {
+        errors: extra.map((k) => ({ path: `query.${k}`, message: 'unknown parameter' })),
+      },
+    )
+  }
+  const body = await jsonRequestBody(c.req.raw, '{"field": "value", ...}')
+  rejectUnknownFields(g, body)
+  return answer(c, g, body)
+})
 
 /** A misspelt top-level key would otherwise be dropped silently and its default used. */
 function rejectUnknownFields(g: Generator, body: unknown): void {

@@ -1,9 +1,9 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
+import { bodyCap } from '../http/body-cap'
 import { wantsText } from '../http/negotiate'
-import { JSON_BODY_ERRORS, ProblemError, problemResponse } from '../http/problem'
+import { JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { checkHost } from '../net/target-policy'
 import { sendHttpProbe } from '../ports/http-probe'
@@ -20,21 +20,7 @@ probeRoutes.use('/referer', requireToken)
  * JSON-escaped) stays under 32 KiB; the cap stops a huge body before it is read and parsed.
  */
 const MAX_JSON_BODY = 64 * 1024
-probeRoutes.use(
-  '/referer',
-  bodyLimit({
-    maxSize: MAX_JSON_BODY,
-    onError: () => {
-      throw new ProblemError({
-        type: '/problems/body-too-large',
-        title: 'Request body too large',
-        status: 413,
-        detail: `a referer probe request body may be at most ${MAX_JSON_BODY} bytes`,
-        errors: [{ path: 'json', message: `larger than ${MAX_JSON_BODY} bytes` }],
-      })
-    },
-  }),
-)
+probeRoutes.use('/referer', bodyCap(MAX_JSON_BODY, 'a referer probe request body'))
 
 const referer = createRoute({
   method: 'post',

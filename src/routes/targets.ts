@@ -1,10 +1,10 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
-import { bodyLimit } from 'hono/body-limit'
 import { prepareConfig } from '../checks/prepare-config'
 import { exportSmokepingText } from '../checks/smokeping-export'
 import { MAX_TARGET_DEPTH, nestsDeeperThan } from '../checks/targets-model'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
+import { bodyCap } from '../http/body-cap'
 import { wantsText } from '../http/negotiate'
 import { invalidRequest, ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
@@ -25,7 +25,7 @@ const putTargets = createRoute({
   description:
     'SmokePing text may be a whole config (Database step/pings, Probes, Alerts and Targets are read) or just the body of `*** Targets ***`. Errors name the line.',
   security: [{ bearer: [] }],
-  middleware: [requireToken, bodyLimit({ maxSize: MAX_BODY, onError: tooLarge })] as const,
+  middleware: [requireToken, bodyCap(MAX_BODY, 'a targets config')] as const,
   request: {
     body: {
       required: true,
@@ -137,12 +137,3 @@ targetsRoutes.openapi(getTargets, async (c) => {
   // The recursive TargetsConfig type is JSON, but not provably to Hono's JSONValue.
   return c.json(stored.config as unknown as Record<string, string>, 200)
 })
-
-function tooLarge(): never {
-  throw new ProblemError({
-    type: '/problems/body-too-large',
-    title: 'Body too large',
-    status: 413,
-    detail: `the targets config is limited to ${MAX_BODY} bytes`,
-  })
-}

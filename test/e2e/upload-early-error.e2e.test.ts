@@ -32,6 +32,7 @@ function send(
   path: string,
   body: Uint8Array,
   headers: Record<string, string> = {},
+  chunked = false,
 ): Promise<Sent> {
   return new Promise((resolve, reject) => {
     let sendError: string | undefined
@@ -43,7 +44,11 @@ function send(
     }
     const req = request(
       `${BASE}${path}`,
-      { method, headers: { 'content-length': String(body.length), ...headers } },
+      {
+        method,
+        // chunked: no Content-Length, so node:http sends Transfer-Encoding: chunked.
+        headers: chunked ? headers : { 'content-length': String(body.length), ...headers },
+      },
       (res) => {
         const parts: Buffer[] = []
         res.on('data', (d: Buffer) => parts.push(d))
@@ -199,6 +204,22 @@ describe('an error answered before the upload was read', () => {
     })
     expect(r.status).toBe(422)
     expect(JSON.parse(r.text)).toMatchObject({ code: 'bad_magic', offset: 0 })
+    expect(r.sendError).toBeUndefined()
+  })
+
+  it('a chunked JSON body past a route cap is the 413, and the send completes', async () => {
+    const pad = new TextEncoder().encode(
+      `{"url":"http://x.test/","referers":["${'x'.repeat(3e6)}"]}`,
+    )
+    const r = await send(
+      'POST',
+      '/probes/referer',
+      pad,
+      { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      true,
+    )
+    expect(r.status).toBe(413)
+    expect(JSON.parse(r.text)).toMatchObject({ type: '/problems/body-too-large' })
     expect(r.sendError).toBeUndefined()
   })
 

@@ -295,6 +295,37 @@ describe('lookup errors are problem+json', () => {
     await problemOf(res)
   })
 
+  it('counts a chunked body (no Content-Length): 413 past the cap, the body handed on under it', async () => {
+    /** A body as a stream of 1 KiB pieces: the request goes without a Content-Length. */
+    const streamed = (text: string) => {
+      const bytes = new TextEncoder().encode(text)
+      let at = 0
+      return new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (at >= bytes.length) return c.close()
+          c.enqueue(bytes.slice(at, at + 1024))
+          at += 1024
+        },
+      })
+    }
+    const post = (text: string) =>
+      call('/dns/lookup', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: streamed(text),
+      })
+    const big = await post(JSON.stringify({ name: 'example.test', pad: 'x'.repeat(20_000) }))
+    expect(big.status).toBe(413)
+    expect(await problemOf(big)).toMatchObject({
+      type: '/problems/body-too-large',
+      detail: 'a lookup request body may be at most 16384 bytes',
+    })
+    const small = await post(JSON.stringify({ name: 'example.test', type: 'A' }))
+    expect(small.status, await small.clone().text()).toBe(200)
+    const body = (await small.json()) as { results: { question: { name: string } }[] }
+    expect(body.results[0]?.question.name).toBe('example.test.')
+  })
+
   it('413 for an oversized JSON body', async () => {
     const res = await call('/dns/lookup', {
       method: 'POST',

@@ -182,7 +182,7 @@ describe('POST /generate/{kind}', () => {
       body: JSON.stringify({ terms: Array.from({ length: 9000 }, (_, i) => `term${i}`) }),
     })
     expect(res.status).toBe(413)
-    expect((await problemOf(res)).type).toBe('/problems/payload-too-large')
+    expect((await problemOf(res)).type).toBe('/problems/body-too-large')
   })
 })
 
