@@ -1,4 +1,5 @@
 import { escapeCharacterString, type TxtPart } from './character-string'
+import { ednsLines } from './edns'
 import type { DnsRecord, RecordData } from './message'
 import type { DnsResult } from './resolve'
 
@@ -80,8 +81,10 @@ function flagList(r: DnsResult): string {
 export function formatDig(result: DnsResult, resolver: string): string {
   const lines = [
     `;; ->>HEADER<<- opcode: QUERY, status: ${result.rcode}, id: 0`,
-    `;; flags: ${flagList(result)}; QUERY: 1, ANSWER: ${result.answer.length}, AUTHORITY: ${result.authority.length}, ADDITIONAL: ${result.additional.length}`,
+    // dig counts the OPT pseudo-record in ADDITIONAL and shows it apart.
+    `;; flags: ${flagList(result)}; QUERY: 1, ANSWER: ${result.answer.length}, AUTHORITY: ${result.authority.length}, ADDITIONAL: ${result.additional.length + (result.edns ? 1 : 0)}`,
     '',
+    ...(result.edns ? [';; OPT PSEUDOSECTION:', ...ednsLines(result.edns)] : []),
     ';; QUESTION SECTION:',
     formatQuestion(result.question),
   ]

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer'
 import * as dnsPacket from 'dns-packet'
 import { type TxtPart, toTxtPart } from './character-string'
+import { type Edns, ednsOf } from './edns'
 import { DnsQueryError } from './errors'
 import { formatAaaa } from './ipv6-text'
 import { absolute } from './name'
@@ -51,6 +52,8 @@ export type DnsReply = {
   answer: DnsRecord[]
   authority: DnsRecord[]
   additional: DnsRecord[]
+  /** The reply's OPT record (EDNS version, UDP size, DO, Extended DNS Errors), when it has one. */
+  edns?: Edns
 }
 
 export type QueryOptions = { dnssecOk?: boolean; checkingDisabled?: boolean }
@@ -143,6 +146,7 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
     )
   }
   const rcode = (packet as { rcode?: string }).rcode ?? 'NOERROR'
+  const edns = ednsOf(packet.additionals ?? [])
   return {
     question: { name: qname, type: question.type, class: question.class ?? 'IN' },
     rcode,
@@ -160,6 +164,7 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
     authority: (packet.authorities ?? []).flatMap((a, i) => toRecord(a, names.authority[i])),
     // The OPT pseudo-record is transport metadata, not data (RFC 6891 §6.1.1).
     additional: (packet.additionals ?? []).flatMap((a, i) => toRecord(a, names.additional[i])),
+    ...(edns ? { edns } : {}),
   }
 }
 

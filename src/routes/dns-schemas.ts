@@ -62,6 +62,24 @@ export const DnsResultSchema = z
     answer: z.array(DnsRecordSchema),
     authority: z.array(DnsRecordSchema),
     additional: z.array(DnsRecordSchema),
+    edns: z
+      .object({
+        version: z.number().int(),
+        udpSize: z.number().int(),
+        do: z.boolean(),
+        ede: z.array(
+          z.object({
+            code: z.number().int(),
+            purpose: z.string().openapi({ example: 'DNSSEC Bogus' }),
+            text: z.string().optional(),
+          }),
+        ),
+      })
+      .optional()
+      .openapi({
+        description:
+          "The reply's OPT record (RFC 6891): EDNS version, UDP size, DO bit, and Extended DNS Errors (RFC 8914) saying why an answer failed or was blocked",
+      }),
     cnameChain: z
       .array(z.string())
       .openapi({ example: ['www.example.test.', 'www.l.example.test.'] }),

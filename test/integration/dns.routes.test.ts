@@ -128,6 +128,10 @@ describe('GET /dns/lookup against a real resolver', () => {
     )
     expect(text).toMatch(/www\.l\.example\.test\.\t\d+\tIN\tAAAA\t2001:db8::63\n/)
     expect(text).toContain(';www.example.test.\t\tIN\tAAAA')
+    // The resolver's OPT record, shown and counted as dig shows it (ADDITIONAL: 1, not 0).
+    expect(text).toMatch(
+      /ADDITIONAL: 1\n\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: \d+\n;; QUESTION SECTION:/,
+    )
     const dig = await call('/dns/lookup?name=example.test&type=MX&format=dig')
     expect(await dig.text()).toMatch(/example\.test\.\t\t\d+\tIN\tMX\t10 mail\.example\.test\.\n/)
   })

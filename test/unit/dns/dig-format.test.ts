@@ -2,7 +2,7 @@ import { Buffer } from 'node:buffer'
 import { readFileSync } from 'node:fs'
 import * as dnsPacket from 'dns-packet'
 import { describe, expect, it } from 'vitest'
-import { formatData, formatQuestion, formatRecord } from '../../../src/dns/dig-format'
+import { formatData, formatDig, formatQuestion, formatRecord } from '../../../src/dns/dig-format'
 import { type DnsRecord, parseReply } from '../../../src/dns/message'
 
 const golden = (file: string) =>
@@ -219,6 +219,71 @@ describe('TXT strings that are not UTF-8 (RFC 1035 §3.3: bytes)', () => {
       { escaped: '\\255\\000\\001' },
       'café "x"',
       { escaped: 'a\\"\\\\\\195(\\127' },
+    ])
+  })
+})
+
+describe('the OPT pseudosection, as dig 9.18 prints it', () => {
+  /** A PTR reply with an OPT record (UDP 1232, optionally DO and Extended DNS Errors). */
+  function withOpt(options: { code: number; data: Buffer }[], flags = 0): Uint8Array {
+    return dnsPacket.encode({
+      type: 'response',
+      id: 0,
+      flags:
+        dnsPacket.RECURSION_DESIRED |
+        dnsPacket.RECURSION_AVAILABLE |
+        dnsPacket.AUTHORITATIVE_ANSWER,
+      questions: [{ type: 'PTR', name: '10.2.0.192.in-addr.arpa', class: 'IN' }],
+      answers: [
+        { type: 'PTR', name: '10.2.0.192.in-addr.arpa', ttl: 3600, data: 'www.l.example.test' },
+      ],
+      additionals: [
+        { type: 'OPT', name: '.', udpPayloadSize: 1232, flags, options } as dnsPacket.Answer,
+      ],
+    })
+  }
+  const asked = { name: '10.2.0.192.in-addr.arpa', type: 'PTR' as const }
+  const result = (bytes: Uint8Array) => ({
+    ...parseReply(bytes, asked),
+    cnameChain: [],
+    elapsedMs: 0,
+  })
+
+  it('counts OPT in ADDITIONAL and shows the EDNS line, as in the golden dig output', () => {
+    const text = formatDig(result(withOpt([])), '127.0.0.1')
+    const dig = golden('dig_10.2.0.192.in-addr.arpa_PTR.txt').split('\n')
+    const lines = text.split('\n')
+    expect(lines[1]).toBe(dig.find((l) => l.startsWith(';; flags:')))
+    const at = dig.indexOf(';; OPT PSEUDOSECTION:')
+    expect(lines.slice(3, 5)).toEqual(dig.slice(at, at + 2))
+  })
+
+  it('shows the DO flag and Extended DNS Errors, and keeps them in JSON', () => {
+    const ede = (code: number, text = '') =>
+      Buffer.concat([Buffer.from([code >> 8, code & 255]), Buffer.from(text)])
+    const r = result(
+      withOpt(
+        [
+          { code: 15, data: ede(18) },
+          { code: 15, data: ede(6, 'signature\nexpired') },
+        ],
+        dnsPacket.DNSSEC_OK,
+      ),
+    )
+    expect(r.edns).toEqual({
+      version: 0,
+      udpSize: 1232,
+      do: true,
+      ede: [
+        { code: 18, purpose: 'Prohibited' },
+        { code: 6, purpose: 'DNSSEC Bogus', text: 'signatureexpired' },
+      ],
+    })
+    expect(formatDig(r, '127.0.0.1').split('\n').slice(3, 7)).toEqual([
+      ';; OPT PSEUDOSECTION:',
+      '; EDNS: version: 0, flags: do; udp: 1232',
+      '; EDE: 18 (Prohibited)',
+      '; EDE: 6 (DNSSEC Bogus): (signatureexpired)',
     ])
   })
 })
