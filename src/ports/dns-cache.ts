@@ -25,14 +25,17 @@ export function withCache(
   const statuses: CacheStatus[] = []
   const resolve: Resolve = async (name, type) => {
     const key = cacheKey(resolverUrl, name, type)
+    const started = Date.now()
     const hit = await cache.match(key)
     if (hit) {
       const storedAt = Number(hit.headers.get('x-stored-at') ?? Date.now())
       const age = Math.max(0, Math.floor((Date.now() - storedAt) / 1000))
       statuses.push('hit')
-      return age > 0
-        ? aged((await hit.json()) as DnsResult, age)
-        : ((await hit.json()) as DnsResult)
+      const stored = (await hit.json()) as DnsResult
+      // The time this answer took (the cache's), not the stored query's; and the question in
+      // the case it was asked, as a resolver echoes it (the key is case-blind).
+      const fresh = { ...asAsked(stored, name), elapsedMs: Date.now() - started }
+      return age > 0 ? aged(fresh, age) : fresh
     }
     const result = await inner(name, type)
     statuses.push('miss')
@@ -63,6 +66,27 @@ function cacheKey(resolverUrl: string, name: string, type: string): Request {
   url.searchParams.set('name', absolute(name).toLowerCase())
   url.searchParams.set('type', type)
   return new Request(url)
+}
+
+/**
+ * A cached result for a question asked in another letter case: the question, and every owner
+ * name that is the question's (a resolver's reply points them at the question), in the case
+ * asked now. dig shows `;UPPER.EXAMPLE.TEST.` for `UPPER.EXAMPLE.TEST`, whoever asked first.
+ */
+function asAsked(result: DnsResult, name: string): DnsResult {
+  const before = result.question.name
+  const now = absolute(name)
+  if (before === now || before.toLowerCase() !== now.toLowerCase()) return result
+  const owner = (rs: DnsResult['answer']) =>
+    rs.map((r) => (r.name === before ? { ...r, name: now } : r))
+  return {
+    ...result,
+    question: { ...result.question, name: now },
+    answer: owner(result.answer),
+    authority: owner(result.authority),
+    additional: owner(result.additional),
+    cnameChain: result.cnameChain.map((n) => (n === before ? now : n)),
+  }
 }
 
 function aged(result: DnsResult, age: number): DnsResult {

@@ -150,6 +150,12 @@ describe('GET /dns/lookup against a real resolver', () => {
     const body = (await second.json()) as Lookup
     expect(body.results[0]?.answer[0]?.ttl).toBeLessThanOrEqual(300)
     expect(body.results[0]?.answer[0]?.data).toBe('192.0.2.25')
+    // Asked again in another case: a hit, shown in the case asked now, as a resolver echoes it.
+    const upper = await call('/dns/lookup?name=MAIL.Example.TEST&type=A')
+    expect(upper.headers.get('x-edgeping-cache')).toBe('hit')
+    const u = (await upper.json()) as Lookup
+    expect(u.results[0]?.question.name).toBe('MAIL.Example.TEST.')
+    expect(u.results[0]?.answer[0]?.name).toBe('MAIL.Example.TEST.')
   })
 
   it('accepts the same parameters as JSON by POST', async () => {
