@@ -22,8 +22,14 @@ export const dnsRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 const MAX_JSON_BODY = 16 * 1024
 dnsRoutes.use('/lookup', bodyCap(MAX_JSON_BODY, 'a lookup request body'))
 
+/**
+ * The token is optional here (OpenAPI 3.1: `{}` is "no credentials"): without it a lookup uses a
+ * preset resolver and the readiness report skips its connections; with it, custom resolvers and
+ * the reachability check. Listed so /docs can send it.
+ */
+const optionalToken = [{}, { bearer: [] }]
+
 const errors = {
-  400: problemResponse('Malformed JSON body'),
   401: problemResponse('A custom resolver URL without the API token'),
   422: problemResponse('Invalid name, type or resolver'),
   502: problemResponse(
@@ -49,6 +55,7 @@ const lookupGet = createRoute({
   path: '/lookup',
   tags: ['DNS'],
   summary: 'Look up DNS records over DoH (RFC 8484)',
+  security: optionalToken,
   request: { query: LookupQuerySchema },
   responses: lookupResponses,
 })
@@ -58,11 +65,13 @@ const lookupPost = createRoute({
   path: '/lookup',
   tags: ['DNS'],
   summary: 'Look up DNS records over DoH, parameters as JSON',
+  security: optionalToken,
   request: {
     body: { content: { 'application/json': { schema: LookupBodySchema } }, required: true },
   },
   responses: {
     ...lookupResponses,
+    400: problemResponse('Malformed JSON body'),
     413: problemResponse('Body larger than 16 KiB'),
     415: problemResponse('The body is not sent as application/json'),
   },
@@ -91,6 +100,7 @@ const readiness = createRoute({
   path: '/ipv6-readiness',
   tags: ['DNS'],
   summary: 'IPv6 readiness report of a domain',
+  security: optionalToken,
   description:
     'AAAA for apex and www, for every NS (at least two; for a name below a zone apex, the NS of its enclosing zone) and MX host, and TCP reachability of the web AAAA addresses. ' +
     'The reachability check opens connections, so it runs only with the API token; without it the check is reported as skipped.',

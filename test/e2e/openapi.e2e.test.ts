@@ -22,4 +22,17 @@ describe('/openapi.json', () => {
     expect(new Set(ids).size).toBe(ids.length)
     expect(doc.paths['/checks/{id}/graph.svg']?.get?.operationId).toBe('getChecksByIdGraphSvg')
   })
+
+  it('says where the token is optional, and lists no JSON-body error for a GET', async () => {
+    const doc = (await (await fetch(`${BASE}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { security?: unknown; responses: object }>>
+    }
+    const lookup = doc.paths['/dns/lookup']
+    const readiness = doc.paths['/dns/ipv6-readiness']?.get
+    expect(lookup?.get?.security).toEqual([{}, { bearer: [] }])
+    expect(lookup?.post?.security).toEqual([{}, { bearer: [] }])
+    expect(readiness?.security).toEqual([{}, { bearer: [] }])
+    expect(Object.keys(readiness?.responses ?? {})).not.toContain('400')
+    expect(Object.keys(lookup?.post?.responses ?? {})).toContain('400')
+  })
 })
