@@ -308,6 +308,49 @@ function hostList(hosts: HostAddresses[]): string {
 }
 
 /**
+ * One entry per server: target names that are aliases of one canonical name (ns2 CNAME ns1) are
+ * one host, counted once and named by that canonical name, where its AAAA belongs (an AAAA at the
+ * alias's owner would sit beside its CNAME, which RFC 1034 §3.6.2 forbids).
+ */
+function byServer(found: HostAddresses[]): HostAddresses[] {
+  const servers = new Map<string, HostAddresses>()
+  for (const h of found) {
+    const end = absolute(h.alias.at(-1) ?? h.host)
+    if (!servers.has(end.toLowerCase())) servers.set(end.toLowerCase(), { ...h, host: end })
+  }
+  return [...servers.values()]
+}
+
+/** Targets that are aliases: "point the record at the canonical name" for each. */
+function aliasFixes(found: HostAddresses[], what: 'NS' | 'MX'): string[] {
+  return found.flatMap((h) =>
+    h.alias.length > 0 ? [`point the ${what} record for ${h.host} at ${h.alias.at(-1)}`] : [],
+  )
+}
+
+/**
+ * A check whose targets include an alias is at best a warning (RFC 2181 §10.3, as the README
+ * promises), and its fix says where to point the record.
+ */
+function withAliases(
+  check: ReadinessCheck,
+  found: HostAddresses[],
+  what: 'NS' | 'MX',
+): ReadinessCheck {
+  const aliases = found.filter((h) => h.alias.length > 0)
+  if (aliases.length === 0) return check
+  const fix = [...(check.fix ?? []), ...aliasFixes(found, what)]
+  if (check.verdict !== 'pass') return { ...check, fix }
+  const are = aliases.length === 1 ? 'is an alias' : 'are aliases'
+  return {
+    ...check,
+    verdict: 'warning',
+    summary: `${check.summary}, but ${what} target ${hostList(aliases)} ${are} (CNAME), which RFC 2181 §10.3 forbids`,
+    fix,
+  }
+}
+
+/**
  * The name servers to check: those of the name when it is a zone apex, else those of the zone
  * that holds it. A NODATA reply to `name NS` carries the enclosing zone's SOA in its authority
  * section (RFC 2308 §2.2), whose owner is that zone. A CNAME'd name is not an apex either (RFC 1034
@@ -325,12 +368,15 @@ type ZoneNs = {
 async function zoneNameServers(domain: string, resolve: Resolve): Promise<ZoneNs> {
   const name = absolute(domain)
   const atName = await lookupOutcome(resolve, domain, 'NS')
-  if (!atName.ok || atName.result.rcode !== 'NOERROR') return { zone: name, outcome: atName }
+  if (!atName.ok) return { zone: name, outcome: atName }
   const reply = atName.result
   let soaOwner: string | undefined
   let via: string
+  // A CNAME'd name takes the branch below whatever the rcode: the NXDOMAIN of an alias whose
+  // target is gone is the target's (RFC 6604), and says nothing about the name's own zone.
   if (reply.cnameChain.length === 0) {
-    if (nsHosts(reply).length > 0) return { zone: name, outcome: atName }
+    if (reply.rcode !== 'NOERROR' || nsHosts(reply).length > 0)
+      return { zone: name, outcome: atName }
     soaOwner = reply.authority.find((r) => r.type === 'SOA')?.name
     via = `${name} has no NS records (NODATA): it is not a zone apex`
   } else {
@@ -390,53 +436,62 @@ async function nsAaaaCheck(zoneNs: ZoneNs, resolve: Resolve): Promise<ReadinessC
     }
   }
   const found = await mapLimit(hosts.sort(), LOOKUP_CONCURRENCY, (h) => hostAddresses(h, resolve))
-  const { withV6, without, unknown } = byIpv6(found)
+  const servers = byServer(found)
+  const { withV6, without, unknown } = byIpv6(servers)
   const evidence = unique([...viaLines, ...found.map(hostEvidence), ...aliasWarnings(found, 'NS')])
   // The fix covers the whole rule: AAAA for every host without one, and, with fewer than two NS
   // hosts, a second name server (AAAA on a lone ns1 would still leave one, not two).
   const fix = [
     ...without.map((h) => `${h.host}\t3600\tIN\tAAAA\t<IPv6 address of ${h.host}>`),
-    ...(found.length < NS_NEEDED
+    ...(servers.length < NS_NEEDED
       ? [`add a second name server with an IPv6 address to the NS set of ${zone}`]
       : []),
   ]
   const base = { id: 'ns_aaaa' as const, title, evidence }
-  const lone = found.length < NS_NEEDED ? `; ${zone} has only one name server` : ''
-  if (unknown.length > 0) {
-    const checked = partlyKnown(base, withV6, without, unknown, NS_NEEDED, 'name server', fix)
-    return { ...checked, summary: checked.summary + of }
-  }
-  if (without.length === 0 && withV6.length >= NS_NEEDED) {
-    return {
-      ...base,
-      verdict: 'pass',
-      summary: `all ${withV6.length} name servers have IPv6 addresses${of}`,
+  const oneServer =
+    found.length > servers.length && servers.length === 1
+      ? ` (${hostList(found)} are names of one server, ${servers[0]?.host})`
+      : ''
+  const lone = servers.length < NS_NEEDED ? `; ${zone} has only one name server${oneServer}` : ''
+  return withAliases(nsVerdict(), found, 'NS')
+
+  function nsVerdict(): ReadinessCheck {
+    if (unknown.length > 0) {
+      const checked = partlyKnown(base, withV6, without, unknown, NS_NEEDED, 'name server', fix)
+      return { ...checked, summary: checked.summary + of }
     }
-  }
-  if (withV6.length === 0) {
+    if (without.length === 0 && withV6.length >= NS_NEEDED) {
+      return {
+        ...base,
+        verdict: 'pass',
+        summary: `all ${withV6.length} name servers have IPv6 addresses${of}`,
+      }
+    }
+    if (withV6.length === 0) {
+      return {
+        ...base,
+        verdict: 'fail',
+        summary: `no name server has an IPv6 address: IPv6-only resolvers cannot reach the zone${lone}${of}`,
+        fix,
+      }
+    }
+    if (withV6.length === 1) {
+      return {
+        ...base,
+        verdict: 'fail',
+        summary: `only one name server (${withV6[0]?.host}) has an IPv6 address; at least two are needed${oneServer}${of}`,
+        fix:
+          fix.length > 0
+            ? fix
+            : [`add a second name server with an IPv6 address to the NS set of ${zone}`],
+      }
+    }
     return {
       ...base,
-      verdict: 'fail',
-      summary: `no name server has an IPv6 address: IPv6-only resolvers cannot reach the zone${lone}${of}`,
+      verdict: 'warning',
+      summary: `${withV6.length} of ${servers.length} name servers have IPv6 addresses; ${without.map((h) => h.host).join(', ')} ha${without.length === 1 ? 's' : 've'} none${of}`,
       fix,
     }
-  }
-  if (withV6.length === 1) {
-    return {
-      ...base,
-      verdict: 'fail',
-      summary: `only one name server (${withV6[0]?.host}) has an IPv6 address; at least two are needed${of}`,
-      fix:
-        fix.length > 0
-          ? fix
-          : [`add a second name server with an IPv6 address to the NS set of ${zone}`],
-    }
-  }
-  return {
-    ...base,
-    verdict: 'warning',
-    summary: `${withV6.length} of ${found.length} name servers have IPv6 addresses; ${without.map((h) => h.host).join(', ')} ha${without.length === 1 ? 's' : 've'} none${of}`,
-    fix,
   }
 }
 
@@ -452,14 +507,27 @@ async function mxAaaaCheck(
     r.type === 'MX' && typeof r.data === 'object' && 'exchange' in r.data ? [r.data] : [],
   )
   const evidence = mx.answer.map(formatRecord)
-  if (records.length === 0) {
+  // The MX lookup of an alias follows its CNAME (RFC 5321 §5.1): the MX records, and any null MX
+  // to publish, belong at the chain's end; a record beside the CNAME is forbidden (RFC 1034 §3.6.2).
+  const owner = mx.cnameChain.at(-1) ?? apex
+  if (records.length === 0 && mx.rcode === 'NXDOMAIN' && mx.cnameChain.length > 0) {
     return {
       id: 'mx_aaaa',
       title,
       verdict: 'info',
-      summary: `${apex} has no MX records (${mx.rcode}); if it sends no mail, publish a null MX (RFC 7505)`,
+      summary: `${apex} is an alias (CNAME) of ${owner}, which does not exist: no mail can be delivered to it`,
       evidence,
-      fix: [`${apex}\t300\tIN\tMX\t0 .`],
+    }
+  }
+  if (records.length === 0) {
+    const alias = owner === apex ? '' : ` (${apex} is an alias of ${owner}: MX records go there)`
+    return {
+      id: 'mx_aaaa',
+      title,
+      verdict: 'info',
+      summary: `${apex} has no MX records (${mx.rcode}); if it sends no mail, publish a null MX (RFC 7505)${alias}`,
+      evidence,
+      fix: [`${owner}\t300\tIN\tMX\t0 .`],
     }
   }
   // RFC 7505: a single MX with preference 0 and exchange "." says the domain accepts no mail.
@@ -477,33 +545,39 @@ async function mxAaaaCheck(
   }
   const hosts = [...new Set(records.map((r) => r.exchange))].sort()
   const found = await mapLimit(hosts, LOOKUP_CONCURRENCY, (h) => hostAddresses(h, resolve))
-  const { withV6, without, unknown } = byIpv6(found)
+  const servers = byServer(found)
+  const { withV6, without, unknown } = byIpv6(servers)
   const base = {
     id: 'mx_aaaa' as const,
     title,
     evidence: unique([...evidence, ...found.map(hostEvidence), ...aliasWarnings(found, 'MX')]),
   }
   const fix = without.map((h) => `${h.host}\t300\tIN\tAAAA\t<IPv6 address of ${h.host}>`)
-  if (unknown.length > 0) return partlyKnown(base, withV6, without, unknown, 1, 'mail server', fix)
-  if (without.length === 0)
-    return {
-      ...base,
-      verdict: 'pass',
-      summary: `all ${found.length} mail servers have IPv6 addresses`,
+  return withAliases(mxVerdict(), found, 'MX')
+
+  function mxVerdict(): ReadinessCheck {
+    if (unknown.length > 0)
+      return partlyKnown(base, withV6, without, unknown, 1, 'mail server', fix)
+    if (without.length === 0)
+      return {
+        ...base,
+        verdict: 'pass',
+        summary: `all ${servers.length} mail servers have IPv6 addresses`,
+      }
+    if (without.length === servers.length) {
+      return {
+        ...base,
+        verdict: 'fail',
+        summary: 'no mail server has an IPv6 address: IPv6-only senders cannot deliver',
+        fix,
+      }
     }
-  if (without.length === found.length) {
     return {
       ...base,
-      verdict: 'fail',
-      summary: 'no mail server has an IPv6 address: IPv6-only senders cannot deliver',
+      verdict: 'warning',
+      summary: `${servers.length - without.length} of ${servers.length} mail servers have IPv6 addresses`,
       fix,
     }
-  }
-  return {
-    ...base,
-    verdict: 'warning',
-    summary: `${found.length - without.length} of ${found.length} mail servers have IPv6 addresses`,
-    fix,
   }
 }
 

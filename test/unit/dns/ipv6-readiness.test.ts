@@ -258,6 +258,46 @@ describe('checkIpv6Readiness when lookups fail', () => {
     expect(check(report, 'web_aaaa_apex').evidence.join('\n')).toContain('gone.dual.test')
   })
 
+  it('checks the zone of a name whose CNAME target is gone, and gives no MX advice at the alias', async () => {
+    const zone = {
+      ...dual,
+      'dual.test': [...dual['dual.test'], soaOf('dual.test')],
+      'shop.dual.test': [rr('shop.dual.test', 'CNAME', 'gone.dual.test')],
+    }
+    const report = await checkIpv6Readiness('shop.dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('pass')
+    expect(ns.evidence[0]).toBe(
+      'shop.dual.test. is an alias (CNAME), so not a zone apex; NS of the enclosing zone dual.test.',
+    )
+    const mx = check(report, 'mx_aaaa')
+    expect(mx.verdict).toBe('info')
+    expect(mx.summary).toBe(
+      'shop.dual.test. is an alias (CNAME) of gone.dual.test., which does not exist: no mail can be delivered to it',
+    )
+    expect(mx.fix).toBeUndefined()
+  })
+
+  it("puts the null-MX advice for a CNAME'd name at the alias's end", async () => {
+    const zone = {
+      ...dual,
+      'dual.test': [...dual['dual.test'], soaOf('dual.test')],
+      'shop.dual.test': [rr('shop.dual.test', 'CNAME', 'web.dual.test')],
+    }
+    const report = await checkIpv6Readiness('shop.dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
+    })
+    const mx = check(report, 'mx_aaaa')
+    expect(mx.summary).toContain(
+      '(shop.dual.test. is an alias of web.dual.test.: MX records go there)',
+    )
+    expect(mx.fix).toEqual(['web.dual.test.\t300\tIN\tMX\t0 .'])
+  })
+
   it('does not say "no name server has an IPv6 address" when one NS lookup timed out', async () => {
     const report = await checkIpv6Readiness('dual.test', {
       ...base,
@@ -466,20 +506,68 @@ describe('checkIpv6Readiness findings from the audit', () => {
         rr('dual.test', 'MX', { preference: 10, exchange: 'mx.dual.test' }),
       ],
       'mx.dual.test': [rr('mx.dual.test', 'CNAME', 'mail.dual.test')],
-      'ns2.dual.test': [rr('ns2.dual.test', 'CNAME', 'ns1.dual.test')],
+      'ns2.dual.test': [rr('ns2.dual.test', 'CNAME', 'dns.other.test')],
+      'dns.other.test': [
+        rr('dns.other.test', 'A', '198.51.100.54'),
+        rr('dns.other.test', 'AAAA', '2001:db8:5::54'),
+      ],
     }
     const report = await checkIpv6Readiness('dual.test', {
       ...base,
       resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
     })
     const mx = check(report, 'mx_aaaa')
-    expect(mx.verdict).toBe('pass')
+    expect(mx.verdict).toBe('warning')
+    expect(mx.summary).toBe(
+      'all 1 mail servers have IPv6 addresses, but MX target mx.dual.test. is an alias (CNAME), which RFC 2181 §10.3 forbids',
+    )
     expect(mx.evidence).toContain(
       'warning: MX target mx.dual.test. is an alias (CNAME to mail.dual.test.), which RFC 2181 §10.3 forbids; mail servers may refuse to deliver to it: point the MX record at mail.dual.test.',
     )
-    expect(check(report, 'ns_aaaa').evidence).toContain(
-      'warning: NS target ns2.dual.test. is an alias (CNAME to ns1.dual.test.), which RFC 2181 §10.3 forbids; resolvers may fail to use it: point the NS record at ns1.dual.test.',
+    expect(mx.fix).toEqual(['point the MX record for mx.dual.test. at mail.dual.test.'])
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('warning')
+    expect(ns.evidence).toContain(
+      'warning: NS target ns2.dual.test. is an alias (CNAME to dns.other.test.), which RFC 2181 §10.3 forbids; resolvers may fail to use it: point the NS record at dns.other.test.',
     )
+    expect(ns.fix).toEqual(['point the NS record for ns2.dual.test. at dns.other.test.'])
+    // apex and www pass, NS and MX warn (½ each); the reach check is skipped (no connect).
+    expect(report.score).toBe(75)
+  })
+
+  it('counts NS names that are aliases of one server as that one server', async () => {
+    const zone = { ...dual, 'ns2.dual.test': [rr('ns2.dual.test', 'CNAME', 'ns1.dual.test')] }
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('fail')
+    expect(ns.summary).toBe(
+      'only one name server (ns1.dual.test.) has an IPv6 address; at least two are needed (ns1.dual.test., ns2.dual.test. are names of one server, ns1.dual.test.)',
+    )
+    expect(ns.fix).toEqual([
+      'add a second name server with an IPv6 address to the NS set of dual.test.',
+      'point the NS record for ns2.dual.test. at ns1.dual.test.',
+    ])
+  })
+
+  it("puts the AAAA fix of an aliased NS or MX target at the alias's end, not beside its CNAME", async () => {
+    const zone = {
+      ...v4only,
+      'mx.old.test': [rr('mx.old.test', 'CNAME', 'smtp.old.test')],
+      'smtp.old.test': [rr('smtp.old.test', 'A', '203.0.113.25')],
+    }
+    const report = await checkIpv6Readiness('old.test', {
+      ...base,
+      resolve: createResolve(fakeSender(zone), { timeoutMs: 500 }),
+    })
+    const mx = check(report, 'mx_aaaa')
+    expect(mx.verdict).toBe('fail')
+    expect(mx.fix).toEqual([
+      'smtp.old.test.\t300\tIN\tAAAA\t<IPv6 address of smtp.old.test.>',
+      'point the MX record for mx.old.test. at smtp.old.test.',
+    ])
   })
 
   it('does not look up an NS target whose name is no host name (a label holding a dot)', async () => {
