@@ -21,9 +21,9 @@ h1 { font-size: 1.5rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.2rem; margin: 1.5rem 0 .5rem; }
 form.card, section.card { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 1rem; margin: 0 0 1rem; }
 .fields { display: flex; flex-wrap: wrap; gap: .75rem; align-items: flex-end; }
-label, .field { display: flex; flex-direction: column; font-weight: 600; font-size: .9rem; gap: .2rem; }
+label, .field { display: flex; flex-direction: column; font-weight: 600; font-size: .9rem; gap: .2rem; max-width: 100%; }
 textarea { font: inherit; font-family: ui-monospace, monospace; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); max-width: 100%; }
-input, select, button { font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); min-width: 0; }
+input, select, button { font: inherit; padding: .45rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); min-width: 0; max-width: 100%; }
 button { background: var(--accent); color: var(--bg); border-color: var(--accent); font-weight: 600; cursor: pointer; }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 .table-wrap { overflow-x: auto; }
