@@ -1,12 +1,13 @@
 import { Buffer } from 'node:buffer'
 import * as dnsPacket from 'dns-packet'
+import { toString as typeName } from 'dns-packet/types'
 import { type TxtPart, toTxtPart } from './character-string'
 import { type Edns, ednsOf } from './edns'
 import { DnsQueryError } from './errors'
 import { formatAaaa } from './ipv6-text'
 import { absolute } from './name'
 import type { RecordType } from './record-types'
-import { messageNames, type RecordNames } from './wire-names'
+import { type MessageNames, messageNames, type RecordNames } from './wire-names'
 
 /** The typed RDATA of a record, as the JSON output shows it. */
 export type RecordData =
@@ -136,6 +137,15 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
   // dns-packet's names lose a label's dots and non-UTF-8 bytes: every name is read again from
   // the bytes, in dig's escaped form, which also tells `a\.b` from the `a.b` we asked.
   const names = messageNames(bytes)
+  // dns-packet moves on by what a type's decoder read (4 bytes for an A record), this walk by
+  // RDLENGTH: a record whose RDATA length does not fit its type sends them apart, and the names
+  // read here would be pinned on other records. Where they part, the message is not trusted.
+  if (!sameRecords(packet, names, read)) {
+    throw new DnsQueryError(
+      'malformed_reply',
+      "the reply is not a well-formed DNS message (a record's RDATA length does not fit its type, so its records cannot be read consistently)",
+    )
+  }
   const question = packet.questions?.[0]
   const qname = names.question[0] ?? '.'
   if (!question || !sameName(qname, asked.name) || question.type !== asked.type) {
@@ -166,6 +176,19 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
     additional: (packet.additionals ?? []).flatMap((a, i) => toRecord(a, names.additional[i])),
     ...(edns ? { edns } : {}),
   }
+}
+
+/** True when dns-packet and the wire walk met the same records, ending where the message ends. */
+function sameRecords(packet: dnsPacket.DecodedPacket, names: MessageNames, read: number): boolean {
+  const same = (decoded: dnsPacket.Answer[] | undefined, walked: RecordNames[]) =>
+    (decoded ?? []).length === walked.length &&
+    walked.every((w, i) => decoded?.[i]?.type === typeName(w.type))
+  return (
+    names.end === read &&
+    same(packet.answers, names.answer) &&
+    same(packet.authorities, names.authority) &&
+    same(packet.additionals, names.additional)
+  )
 }
 
 /**

@@ -10,14 +10,19 @@ import { DnsQueryError } from './errors'
  * and every name in the RDATA of the types whose RDATA dns-packet decodes as names.
  */
 
-/** The names of one resource record: its owner, and the names in its RDATA, in wire order. */
-export type RecordNames = { owner: string; rdata: string[] }
+/**
+ * The names of one resource record: its owner, and the names in its RDATA, in wire order; and
+ * its TYPE value, by which the caller checks this walk met the record dns-packet decoded.
+ */
+export type RecordNames = { owner: string; rdata: string[]; type: number }
 
 export type MessageNames = {
   question: string[]
   answer: RecordNames[]
   authority: RecordNames[]
   additional: RecordNames[]
+  /** The offset after the last record: the message's length, if the walk read it as a whole. */
+  end: number
 }
 
 /** Where in the RDATA the names are (RFC 1035 §3.3, RFC 2782, RFC 6672), by TYPE value. */
@@ -57,14 +62,14 @@ export function messageNames(msg: Uint8Array): MessageNames {
       const rdata = owner.end + 10
       offset = rdata + rdlength
       if (offset > msg.length) throw malformed('a record runs past the end of the message')
-      records.push({ owner: owner.text, rdata: rdataNames(msg, type, rdata) })
+      records.push({ owner: owner.text, rdata: rdataNames(msg, type, rdata), type })
     }
     return records
   }
   const answer = section(u16(6))
   const authority = section(u16(8))
   const additional = section(u16(10))
-  return { question, answer, authority, additional }
+  return { question, answer, authority, additional, end: offset }
 }
 
 function rdataNames(msg: Uint8Array, type: number, rdata: number): string[] {

@@ -101,6 +101,22 @@ describe('names in dig presentation form (RFC 1035 §5.1)', () => {
     )
   })
 
+  it('refuses a reply whose RDATA length does not fit its type, where dns-packet reads other records', () => {
+    // An A record with RDLENGTH 8: dns-packet reads its 4 address bytes and takes the other 4
+    // for the start of the next record (a TYPE 65280 one, 8 bytes of RDATA); this walk goes by
+    // RDLENGTH and finds an A record. Both end at the message's end, so only the TYPEs differ.
+    const a1 = [0, ...u16(1), ...u16(1), ...u32(300), ...u16(8), 192, 0, 2, 1, 0, 0xff, 0x00, 0x00]
+    const a2 = [0, ...u16(1), ...u16(1), ...u32(0x00080000), ...u16(4), 192, 0, 2, 2]
+    const bytes = message(QNAME, 1, [a1, a2])
+    expect(() => parseReply(bytes, { name: 'odd.audit.test', type: 'A' })).toThrow(
+      expect.objectContaining({
+        code: 'malformed_reply',
+        message:
+          "the reply is not a well-formed DNS message (a record's RDATA length does not fit its type, so its records cannot be read consistently)",
+      }),
+    )
+  })
+
   it('reads compression pointers only backwards, so a loop cannot hang it', () => {
     const loop = new Uint8Array([...new Array(12).fill(0), 0xc0, 12])
     expect(() => readName(loop, 12)).toThrow(DnsQueryError)
