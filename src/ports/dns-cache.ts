@@ -58,10 +58,11 @@ export function withCache(
 /**
  * The question as a cache key. The name goes in the query string: as a path segment the root's
  * `.` would be dropped by URL normalisation. v2: v1 entries may hold TTLs read before RFC 2181 §8
- * was applied, stored for up to 2^32-1 seconds.
+ * was applied, stored for up to 2^32-1 seconds. v3: v2 entries lack the reply's OPT record
+ * (EDNS, Extended DNS Errors) and hold TXT strings in the older form.
  */
 function cacheKey(resolverUrl: string, name: string, type: string): Request {
-  const url = new URL('https://dns-cache.edgeping.invalid/v2')
+  const url = new URL('https://dns-cache.edgeping.invalid/v3')
   url.searchParams.set('resolver', resolverUrl)
   url.searchParams.set('name', absolute(name).toLowerCase())
   url.searchParams.set('type', type)
