@@ -116,10 +116,18 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
   }
   // The header's counts say where the message ends; bytes after it mean the counts and the
   // body disagree (a cut-and-pasted or corrupted message), so none of it can be trusted.
-  if (read !== bytes.length) {
+  if (read < bytes.length) {
     throw new DnsQueryError(
       'malformed_reply',
       `the reply has ${bytes.length - read} trailing byte(s) after the ${read}-byte DNS message its header describes`,
+    )
+  }
+  // A decoder that read past the end (dns-packet does not check every length) found bytes that
+  // are not there: the message its header describes is longer than the reply.
+  if (read > bytes.length) {
+    throw new DnsQueryError(
+      'malformed_reply',
+      `the DNS message its header describes runs ${read - bytes.length} byte(s) past the end of the ${bytes.length}-byte reply`,
     )
   }
   if (!packet.flag_qr)
@@ -156,7 +164,7 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
     )
   }
   const rcode = (packet as { rcode?: string }).rcode ?? 'NOERROR'
-  const edns = ednsOf(packet.additionals ?? [])
+  const edns = ednsOf(packet)
   return {
     question: { name: qname, type: question.type, class: question.class ?? 'IN' },
     rcode,

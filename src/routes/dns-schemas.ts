@@ -70,7 +70,10 @@ export const DnsResultSchema = z
         ede: z.array(
           z.object({
             code: z.number().int(),
-            purpose: z.string().openapi({ example: 'DNSSEC Bogus' }),
+            purpose: z.string().optional().openapi({
+              example: 'DNSSEC Bogus',
+              description: "RFC 8914's name for the code; absent for a code the registry lacks",
+            }),
             text: z.string().optional(),
           }),
         ),

@@ -286,4 +286,38 @@ describe('the OPT pseudosection, as dig 9.18 prints it', () => {
       '; EDE: 6 (DNSSEC Bogus): (signatureexpired)',
     ])
   })
+
+  const ede = (code: number, text = '') =>
+    Buffer.concat([Buffer.from([code >> 8, code & 255]), Buffer.from(text)])
+
+  it('names no purpose for a code the registry lacks, as dig does, and drops line breaks of any kind', () => {
+    const r = result(withOpt([{ code: 15, data: ede(499, 'a\u0085b\u2028c\u2029d\u009be') }]))
+    expect(r.edns?.ede).toEqual([{ code: 499, text: 'abcde' }])
+    expect(formatDig(r, '127.0.0.1').split('\n')[5]).toBe('; EDE: 499: (abcde)')
+  })
+
+  it('refuses a reply with an Extended DNS Error too short for its code', () => {
+    expect(() => result(withOpt([{ code: 15, data: Buffer.from([6]) }]))).toThrow(
+      expect.objectContaining({
+        code: 'malformed_reply',
+        message:
+          'the reply is not a well-formed DNS message (an Extended DNS Error option of 1 byte(s); its INFO-CODE alone is 2, RFC 8914 §2)',
+      }),
+    )
+  })
+
+  it('refuses a reply with two OPT records (RFC 6891 §6.1.1)', () => {
+    const bytes = withOpt([{ code: 15, data: ede(18) }])
+    const opt = bytes.subarray(bytes.length - 17) // root, TYPE..RDLENGTH, one 6-byte option
+    expect(opt[0]).toBe(0)
+    const twice = new Uint8Array([...bytes, ...opt])
+    twice[11] = 2 // ARCOUNT
+    expect(() => result(twice)).toThrow(
+      expect.objectContaining({
+        code: 'malformed_reply',
+        message:
+          'the reply is not a well-formed DNS message (2 OPT records; RFC 6891 §6.1.1 allows one)',
+      }),
+    )
+  })
 })

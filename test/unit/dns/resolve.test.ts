@@ -286,4 +286,16 @@ describe('parseReply refuses replies that are not the one asked for', () => {
     )
     expect(parseReply(good, asked).answer[0]?.data).toBe('192.0.2.1')
   })
+  it('refuses a message whose last record runs past the end of the reply', () => {
+    // A record of an unknown TYPE (65280) claiming 10 bytes of RDATA with 2 present: dns-packet
+    // slices what is there and counts 12 bytes read.
+    const good = encoded(0)
+    const bytes = new Uint8Array([...good, 0, 0xff, 0x00, 0, 1, 0, 0, 0, 60, 0, 10, 1, 2])
+    bytes[7] = 2 // ANCOUNT: the A record and this one
+    const err = refusal(bytes)
+    expect(err.code).toBe('malformed_reply')
+    expect(err.message).toBe(
+      `the DNS message its header describes runs 8 byte(s) past the end of the ${bytes.length}-byte reply`,
+    )
+  })
 })
