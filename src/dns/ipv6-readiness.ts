@@ -52,9 +52,41 @@ export type ReadinessOptions = {
   connectTimeoutMs: number
   /** Returns why an address may not be contacted, or null when it may. */
   refuseAddress: (address: string) => string | null
+  /** Subrequest budgets (default READINESS_MAX_LOOKUPS and READINESS_MAX_CONNECTS). */
+  maxLookups?: number
+  maxConnects?: number
 }
 
 const LOOKUP_CONCURRENCY = 4
+
+/**
+ * A report's subrequests: every lookup is a DoH fetch and every connect a socket, and a Worker on
+ * the free plan may make 50 per request. 30 lookups cover the fixed 8 and 11 NS or MX hosts (two
+ * each); 16 connects cover 8 addresses on two ports. What is past the budget is not looked up or
+ * not tried, and says so: its check is unknown, never passed or failed on a guess.
+ */
+export const READINESS_MAX_LOOKUPS = 30
+export const READINESS_MAX_CONNECTS = 16
+
+/** Thrown by a budgeted resolve once the budget is spent; a lookup outcome, not a failure. */
+class LookupBudgetSpent extends Error {
+  override name = 'LookupBudgetSpent'
+}
+
+function budgeted(resolve: Resolve, max: number): Resolve {
+  let used = 0
+  return (name, type) => {
+    if (used >= max) {
+      return Promise.reject(
+        new LookupBudgetSpent(
+          `${absolute(name)} ${type} not looked up: the report's ${max} lookups are spent (a Worker has 50 subrequests per request)`,
+        ),
+      )
+    }
+    used++
+    return resolve(name, type)
+  }
+}
 
 /**
  * The IPv6 readiness of a domain, in the spirit of internet.nl's IPv6 category: AAAA on the apex
@@ -63,8 +95,12 @@ const LOOKUP_CONCURRENCY = 4
  */
 export async function checkIpv6Readiness(
   domain: string,
-  options: ReadinessOptions,
+  given: ReadinessOptions,
 ): Promise<ReadinessReport> {
+  const options = {
+    ...given,
+    resolve: budgeted(given.resolve, given.maxLookups ?? READINESS_MAX_LOOKUPS),
+  }
   const apex = absolute(domain)
   const www = absolute(`www.${domain}`)
   // The apex lookup also proves the resolver works: its transport failure (timeout, HTTP error)
@@ -131,6 +167,7 @@ async function lookupOutcome(
   try {
     return outcomeOf(await resolve(name, type))
   } catch (err) {
+    if (err instanceof LookupBudgetSpent) return { ok: false, why: err.message }
     if (!(err instanceof DnsQueryError)) throw err
     return { ok: false, why: `${absolute(name)} ${type} lookup failed: ${err.message}` }
   }
@@ -662,7 +699,15 @@ async function webReachCheck(
   }
   const connect = options.connect
   const evidence: string[] = []
-  const reachable = await mapLimit(addresses, 2, async (address) => {
+  const maxConnects = options.maxConnects ?? READINESS_MAX_CONNECTS
+  const triable = Math.max(1, Math.floor(maxConnects / options.ports.length))
+  const untried = addresses.slice(triable)
+  for (const address of untried) {
+    evidence.push(
+      `[${address}] not tried: the report's ${maxConnects} connections are spent (${triable} addresses × ${options.ports.length} ports)`,
+    )
+  }
+  const reachable = await mapLimit(addresses.slice(0, triable), 2, async (address) => {
     const refused = options.refuseAddress(address)
     if (refused) {
       evidence.push(`[${address}] not tried: ${refused}`)
@@ -682,6 +727,15 @@ async function webReachCheck(
   })
   const ok = reachable.filter(Boolean).length
   evidence.sort()
+  if (ok === reachable.length && untried.length > 0) {
+    return {
+      id,
+      title,
+      verdict: 'unknown',
+      summary: `could not be determined: all ${ok} web IPv6 addresses tried accept TCP connections; ${untried.length} more were not tried`,
+      evidence,
+    }
+  }
   if (ok === addresses.length) {
     return {
       id,
@@ -701,7 +755,7 @@ async function webReachCheck(
       id,
       title,
       verdict: 'fail',
-      summary: 'no web IPv6 address accepts TCP connections',
+      summary: `no web IPv6 address${untried.length > 0 ? ' tried' : ''} accepts TCP connections`,
       evidence,
       fix,
     }
@@ -710,7 +764,7 @@ async function webReachCheck(
     id,
     title,
     verdict: 'warning',
-    summary: `${ok} of ${addresses.length} web IPv6 addresses accept TCP connections`,
+    summary: `${ok} of ${reachable.length} web IPv6 addresses tried accept TCP connections${untried.length > 0 ? ` (${untried.length} more not tried)` : ''}`,
     evidence,
     fix,
   }

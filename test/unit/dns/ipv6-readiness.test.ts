@@ -605,3 +605,50 @@ describe('checkIpv6Readiness findings from the audit', () => {
     ])
   })
 })
+
+describe("checkIpv6Readiness within a Worker's 50 subrequests", () => {
+  const many = (n: number, make: (i: number) => ReturnType<typeof rr>[]) =>
+    Array.from({ length: n }, (_, i) => make(i + 1)).flat()
+  const big: Record<string, ReturnType<typeof rr>[]> = {
+    'big.test': [
+      rr('big.test', 'A', '203.0.113.1'),
+      ...many(10, (i) => [rr('big.test', 'AAAA', `2001:db8::${i}`)]),
+      ...many(15, (i) => [rr('big.test', 'NS', `ns${i}.big.test`)]),
+      rr('big.test', 'MX', { preference: 10, exchange: 'mail.big.test' }),
+    ],
+    'mail.big.test': [rr('mail.big.test', 'AAAA', '2001:db8::25')],
+  }
+  for (let i = 1; i <= 15; i++)
+    big[`ns${i}.big.test`] = [rr(`ns${i}.big.test`, 'AAAA', `2001:db8::5${i}`)]
+
+  it('makes at most 30 lookups and 16 connections, and calls what it could not check unknown', async () => {
+    const inner = createResolve(fakeSender(big), { timeoutMs: 500 })
+    let lookups = 0
+    let connects = 0
+    const report = await checkIpv6Readiness('big.test', {
+      ...base,
+      resolve: (name, type) => {
+        lookups++
+        return inner(name, type)
+      },
+      connect: async () => {
+        connects++
+        return { ok: true, ms: 1 }
+      },
+    })
+    expect(lookups).toBe(30)
+    expect(connects).toBe(16)
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('unknown')
+    expect(ns.evidence.join('\n')).toMatch(
+      /not looked up: the report's 30 lookups are spent \(a Worker has 50 subrequests per request\)/,
+    )
+    const reach = check(report, 'web_reach')
+    expect(reach.verdict).toBe('unknown')
+    expect(reach.summary).toBe(
+      'could not be determined: all 8 web IPv6 addresses tried accept TCP connections; 2 more were not tried',
+    )
+    expect(reach.evidence.filter((e) => e.includes('not tried'))).toHaveLength(2)
+    expect(report.verdict).toBe('unknown')
+  })
+})
