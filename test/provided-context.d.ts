@@ -5,6 +5,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the misbehaving DoH server (an ephemeral port, so parallel runs do not clash). */
     fakeDohUrl: string
+    /** The real dig's output for each of DIG_QUESTIONS (test/servers/loopback-servers.ts). */
+    digOutputs: Record<string, string>
     /** The Worker under `wrangler dev`, for the browser tests. */
     baseUrl: string
     apiToken: string

@@ -1,5 +1,5 @@
 // Against the real unbound + dnsdist DoH server on 127.0.0.1:8054 (started by the global setup).
-import { describe, expect, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { call, FAKE_DOH, problemOf } from './helpers'
 
 type Lookup = {
@@ -430,4 +430,31 @@ describe('lookup parameters: repeats, limits and codes', () => {
     expect(res.status).toBe(422)
     expect(await problemOf(res)).toMatchObject({ type: '/problems/invalid-resolver', code })
   })
+})
+
+describe('names with escapes, against the real dig', () => {
+  const DIG = inject('digOutputs')
+  /** The lines of one `;; NAME SECTION:` block of a dig output. */
+  const section = (text: string, name: string) => {
+    const lines = text.split('\n')
+    const start = lines.indexOf(`;; ${name} SECTION:`)
+    const end = lines.indexOf('', start)
+    return start < 0 ? [] : lines.slice(start + 1, end < 0 ? undefined : end)
+  }
+
+  for (const [question, digText] of Object.entries(DIG)) {
+    it(`prints ${question} as dig does: a label's dot, space and UTF-8 bytes escaped`, async () => {
+      const [name, type] = question.split(' ')
+      const res = await call(`/dns/lookup?name=${name}&type=${type}&format=dig`)
+      expect(res.status).toBe(200)
+      const ours = await res.text()
+      const answer = section(digText, 'ANSWER')
+      expect(answer.join('\n')).toMatch(/\\(\.|\d{3})/) // the escapes are really there
+      // TTLs may be counted down by a cache hit from an earlier run: compare them as numbers.
+      const ttlFree = (lines: string[]) =>
+        lines.map((l) => l.replace(/([\t ])\d+\tIN\t/, '$1TTL\tIN\t'))
+      expect(ttlFree(section(ours, 'ANSWER'))).toEqual(ttlFree(answer))
+      expect(section(ours, 'QUESTION')).toEqual(section(digText, 'QUESTION'))
+    })
+  }
 })

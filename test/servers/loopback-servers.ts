@@ -138,5 +138,34 @@ function withHugeTtls(reply: Buffer): Buffer {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { fakeDohUrl, stop } = await startLoopbackServers()
   project.provide('fakeDohUrl', fakeDohUrl)
+  project.provide('digOutputs', digOutputs())
   return stop
+}
+
+/**
+ * Questions whose answers hold names with escapes (a dot, a space, UTF-8 bytes in a label): the
+ * real dig's output for each, asked of the same unbound the Worker reaches through dnsdist, so
+ * the tests compare the Worker's dig form with dig's own.
+ */
+export const DIG_QUESTIONS = ['odd.example.test A', 'esc-mx.example.test MX'] as const
+
+function digOutputs(): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const question of DIG_QUESTIONS) {
+    const dig = spawnSync(
+      'dig',
+      ['@127.0.0.1', '-p', '5353', '+nocookie', ...question.split(' ')],
+      {
+        encoding: 'utf8',
+        timeout: 10_000,
+      },
+    )
+    if (dig.status !== 0) {
+      throw new Error(
+        `dig ${question} failed (${dig.error?.message ?? dig.stderr}); the tests need dig (apt-get install bind9-dnsutils, as .ci/run does)`,
+      )
+    }
+    out[question] = dig.stdout
+  }
+  return out
 }
