@@ -1,5 +1,5 @@
 import type * as dnsPacket from 'dns-packet'
-import { DnsQueryError } from './errors'
+import { malformedReply } from './errors'
 
 /**
  * What a reply's OPT pseudo-record says (RFC 6891): the responder's EDNS version and UDP size,
@@ -57,10 +57,11 @@ export function ednsOf(sections: {
 }): Edns | undefined {
   const isOpt = (a: dnsPacket.Answer): a is dnsPacket.OptAnswer => a.type === 'OPT'
   if ([...(sections.answers ?? []), ...(sections.authorities ?? [])].some(isOpt)) {
-    throw malformed('an OPT record outside the additional section, RFC 6891 §6.1.1')
+    throw malformedReply('an OPT record outside the additional section, RFC 6891 §6.1.1')
   }
   const opts = (sections.additionals ?? []).filter(isOpt)
-  if (opts.length > 1) throw malformed(`${opts.length} OPT records; RFC 6891 §6.1.1 allows one`)
+  if (opts.length > 1)
+    throw malformedReply(`${opts.length} OPT records; RFC 6891 §6.1.1 allows one`)
   const opt = opts[0]
   if (!opt) return undefined
   const ede: Edns['ede'] = []
@@ -68,7 +69,7 @@ export function ednsOf(sections: {
     const data = (o as { data?: Uint8Array }).data ?? new Uint8Array(0)
     if ((o.code as number) !== EDE_OPTION) continue
     if (data.length < 2) {
-      throw malformed(
+      throw malformedReply(
         `an Extended DNS Error option of ${data.length} byte(s); its INFO-CODE alone is 2, RFC 8914 §2`,
       )
     }
@@ -101,10 +102,6 @@ function printable(text: string): string {
       return c >= 0x20 && !(c >= 0x7f && c <= 0x9f) && c !== 0x2028 && c !== 0x2029
     })
     .join('')
-}
-
-function malformed(why: string): DnsQueryError {
-  return new DnsQueryError('malformed_reply', `the reply is not a well-formed DNS message (${why})`)
 }
 
 /** dig's OPT PSEUDOSECTION lines (BIND 9.18): the EDNS line, then one line per EDE. */

@@ -22,6 +22,11 @@ export class DnsQueryError extends Error {
   }
 }
 
+/** A reply that is not a well-formed DNS message, saying why. */
+export function malformedReply(why: string): DnsQueryError {
+  return new DnsQueryError('malformed_reply', `the reply is not a well-formed DNS message (${why})`)
+}
+
 /** The input is not a name we will send to a resolver. */
 export class DnsNameError extends Error {
   override name = 'DnsNameError'

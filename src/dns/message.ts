@@ -3,7 +3,7 @@ import * as dnsPacket from 'dns-packet'
 import { toString as typeName } from 'dns-packet/types'
 import { type TxtPart, toTxtPart } from './character-string'
 import { type Edns, ednsOf } from './edns'
-import { DnsQueryError } from './errors'
+import { DnsQueryError, malformedReply } from './errors'
 import { formatAaaa } from './ipv6-text'
 import { absolute } from './name'
 import type { RecordType } from './record-types'
@@ -109,10 +109,7 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
     read = dnsPacket.decode.bytes
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err)
-    throw new DnsQueryError(
-      'malformed_reply',
-      `the reply is not a well-formed DNS message (${why})`,
-    )
+    throw malformedReply(why)
   }
   // The header's counts say where the message ends; bytes after it mean the counts and the
   // body disagree (a cut-and-pasted or corrupted message), so none of it can be trusted.
@@ -149,9 +146,8 @@ export function parseReply(bytes: Uint8Array, asked: { name: string; type: Recor
   // RDLENGTH: a record whose RDATA length does not fit its type sends them apart, and the names
   // read here would be pinned on other records. Where they part, the message is not trusted.
   if (!sameRecords(packet, names, read)) {
-    throw new DnsQueryError(
-      'malformed_reply',
-      "the reply is not a well-formed DNS message (a record's RDATA length does not fit its type, so its records cannot be read consistently)",
+    throw malformedReply(
+      "a record's RDATA length does not fit its type, so its records cannot be read consistently",
     )
   }
   const question = packet.questions?.[0]

@@ -1,4 +1,4 @@
-import { DnsQueryError } from './errors'
+import { malformedReply } from './errors'
 
 /**
  * Domain names read again from the raw message, in dig's presentation form.
@@ -43,7 +43,7 @@ const NAME_RDATA: Record<number, 'one' | 'mx' | 'srv' | 'soa'> = {
 export function messageNames(msg: Uint8Array): MessageNames {
   const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength)
   const u16 = (at: number) => {
-    if (at + 2 > msg.length) throw malformed('the message ends inside a record')
+    if (at + 2 > msg.length) throw malformedReply('the message ends inside a record')
     return view.getUint16(at)
   }
   let offset = 12
@@ -61,7 +61,7 @@ export function messageNames(msg: Uint8Array): MessageNames {
       const rdlength = u16(owner.end + 8)
       const rdata = owner.end + 10
       offset = rdata + rdlength
-      if (offset > msg.length) throw malformed('a record runs past the end of the message')
+      if (offset > msg.length) throw malformedReply('a record runs past the end of the message')
       records.push({ owner: owner.text, rdata: rdataNames(msg, type, rdata), type })
     }
     return records
@@ -102,26 +102,26 @@ export function readName(msg: Uint8Array, offset: number): { text: string; end: 
   let length = 0
   for (;;) {
     const len = msg[at]
-    if (len === undefined) throw malformed('a name runs past the end of the message')
+    if (len === undefined) throw malformedReply('a name runs past the end of the message')
     if (len === 0) {
       end ??= at + 1
       break
     }
     if ((len & 0xc0) === 0xc0) {
       const low = msg[at + 1]
-      if (low === undefined) throw malformed('a name runs past the end of the message')
+      if (low === undefined) throw malformedReply('a name runs past the end of the message')
       const target = ((len & 0x3f) << 8) | low
-      if (target >= floor) throw malformed('a compression pointer points forward')
+      if (target >= floor) throw malformedReply('a compression pointer points forward')
       end ??= at + 2
       at = target
       floor = target
       continue
     }
     if ((len & 0xc0) !== 0)
-      throw malformed(`a label has the reserved type bits 0x${len.toString(16)}`)
-    if (at + 1 + len > msg.length) throw malformed('a label runs past the end of the message')
+      throw malformedReply(`a label has the reserved type bits 0x${len.toString(16)}`)
+    if (at + 1 + len > msg.length) throw malformedReply('a label runs past the end of the message')
     length += len + 1
-    if (length > 254) throw malformed('a name is longer than 255 octets')
+    if (length > 254) throw malformedReply('a name is longer than 255 octets')
     labels.push(escapeLabel(msg.subarray(at + 1, at + 1 + len)))
     at += 1 + len
   }
@@ -144,7 +144,3 @@ export function escapeLabel(bytes: Uint8Array): string {
 }
 
 const SPECIAL = new Set([0x22, 0x28, 0x29, 0x2e, 0x3b, 0x5c, 0x40, 0x24])
-
-function malformed(why: string): DnsQueryError {
-  return new DnsQueryError('malformed_reply', `the reply is not a well-formed DNS message (${why})`)
-}
