@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import {
+  absFilePath,
   absPath,
+  duplicateIssues,
   formatIpv6,
   hasNoHostBits,
   ipv6Bytes,
@@ -64,17 +66,28 @@ const allowedNetwork = z
 
 const urlPath = z
   .string()
+  .max(200)
   .regex(/^(\/[A-Za-z0-9._-]+)+$/, 'must be a URL path like /smokeping (letters, digits, . _ -)')
+  // Apache removes dot segments from every request (RFC 3986 §5.2.4) before mod_alias looks, so
+  // `Alias /a/../b` or `<Location "/.">` would never match: a UI nobody can reach.
+  .refine(
+    (s) => !s.split('/').some((seg) => seg === '.' || seg === '..'),
+    'must not contain . or .. segments (Apache removes them from requests, so the alias would never match)',
+  )
 
 const schema = z.object({
   urlPath: urlPath.default('/smokeping').describe('Where the UI appears on the web server'),
-  cgi: absPath.default('/usr/lib/cgi-bin/smokeping.cgi').describe('The smokeping.cgi script'),
+  cgi: absFilePath.default('/usr/lib/cgi-bin/smokeping.cgi').describe('The smokeping.cgi script'),
   www: absPath.default('/usr/share/smokeping/www').describe('Static files (JS, CSS)'),
   imgcache: absPath.default('/var/cache/smokeping/images').describe('General imgcache (graphs)'),
   allow: z
     .array(allowedNetwork)
     .min(1)
     .max(50)
+    .superRefine((allow, ctx) => {
+      for (const issue of duplicateIssues(allow, ['allow']))
+        ctx.addIssue({ ...issue, path: issue.path.slice(1) })
+    })
     .describe(
       'Networks allowed to see the UI (Require ip), at most 50: IPv4 /8 to /32 (four decimal octets), IPv6 /16 to /128; there is no allow-all option',
     ),

@@ -166,12 +166,49 @@ export const safeText = (max = 80) =>
       'may contain only letters, digits, spaces and . _ , : / @ + - (and must start with a letter or digit)',
     )
 
+/**
+ * Issues for list entries equal to an earlier one under `key` (e.g. lower-cased): each names the
+ * repeat (`search.2`) and the entry it repeats, so a list never renders the same line twice.
+ */
+export function duplicateIssues<T>(
+  items: readonly T[],
+  path: readonly (string | number)[],
+  key: (item: T) => string = String,
+  hint = '',
+): { code: 'custom'; path: (string | number)[]; message: string }[] {
+  const first = new Map<string, number>()
+  const issues: { code: 'custom'; path: (string | number)[]; message: string }[] = []
+  items.forEach((item, i) => {
+    const k = key(item)
+    const at = first.get(k)
+    if (at === undefined) first.set(k, i)
+    else {
+      issues.push({
+        code: 'custom',
+        path: [...path, i],
+        message: `duplicates ${[...path, at].join('.')}${hint}`,
+      })
+    }
+  })
+  return issues
+}
+
 /** An absolute Unix path: `/` then segments of letters, digits, `. _ -`; no `..`. */
 export const absPath = z
   .string()
   .max(200)
   .regex(/^(\/[A-Za-z0-9._-]+)+\/?$/, 'must be an absolute path of letters, digits and . _ -')
   .refine((s) => !s.split('/').includes('..'), 'must not contain ..')
+
+/**
+ * An absolute path that names a file (a log, a script, a binary): an absPath without a trailing
+ * `/` and not ending in `.`, which would name a directory (`local7.* /var/log/` makes syslogd
+ * try to open the directory, and ModSecurity fails to open a SecDebugLog there).
+ */
+export const absFilePath = absPath.refine(
+  (s) => !s.endsWith('/') && !s.endsWith('/.'),
+  'must name a file: no trailing / or /.',
+)
 
 /** An interface name as Linux accepts it (IFNAMSIZ 16 → at most 15 characters). */
 export const interfaceName = z

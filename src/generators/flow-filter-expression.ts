@@ -41,7 +41,17 @@ export const flowFilterExpression = defineGenerator({
         input.name,
       )
       // The expression itself is not echoed: flow-nfilter expands @VARIABLES even in comments.
-      return `# flow-nfilter -f filter.cfg -F ${definition}\n${config.trimEnd()}`
+      const head = [`# flow-nfilter -f filter.cfg -F ${definition}`]
+      // A definition without a match line is constant (flow-tools.md §5.5); say so, rather
+      // than hand over a filter that silently drops (or keeps) every flow.
+      if (!/^\s*match /m.test(config)) {
+        head.push(
+          /^\s*invert$/m.test(config)
+            ? '# note: the expression is always true here: this definition passes every flow'
+            : '# note: the expression is never true here (flow-tools records are IPv4 only: inet6 and IPv6 addresses match nothing): this definition passes no flow',
+        )
+      }
+      return `${head.join('\n')}\n${config.trimEnd()}`
     } catch (err) {
       if (err instanceof FilterError) {
         const where = err.line !== undefined ? ` (line ${err.line}, column ${err.column})` : ''

@@ -104,6 +104,76 @@ export function outOfRange(value: string, type: string, max: number | undefined)
   return numbers.some((n) => n > max) ? `values must be 0-${max}` : null
 }
 
+// Types whose numbers flow-nfilter reads with strtoul(…, 0), where a leading 0 means octal.
+const STRTOUL_TYPES: ReadonlySet<string> = new Set([
+  'ip-address-prefix-len',
+  'ip-protocol',
+  'ip-port',
+  'ip-tos',
+  'ip-tcp-flags',
+  'ifindex',
+  'engine',
+  'as',
+  'tag',
+  'tag-mask',
+  'counter',
+  'rate',
+])
+
+function quadBits(quad: string): number {
+  return quad.split('.').reduce((n, o) => n * 256 + Number(o), 0)
+}
+
+function quadOf(n: number): string {
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.')
+}
+
+/**
+ * A value flow-nfilter reads, but not as a reader of the JSON would (flow-tools.md §5.3, quirks 4
+ * and 5), or null: `022` is octal 18; `10.1.2.3/8` keeps its host bits and matches 10.1.2.3 only;
+ * `192.0.2.1 255.255.255.0` tests `(ip & MASK) == ADDR` and matches nothing, as does a tag-mask
+ * whose tag has bits outside the mask.
+ */
+export function surprise(value: string, type: string): string | null {
+  if (STRTOUL_TYPES.has(type)) {
+    const octal = /(?:^|[^\d.])(0\d+)/.exec(value)?.[1]
+    if (octal) {
+      return `"${octal}": flow-nfilter reads a number with a leading 0 as octal (${octal} = ${Number.parseInt(octal, 8)}); write it without leading zeros`
+    }
+  }
+  if (type === 'ip-address-prefix') {
+    const [addr = '', lenText = ''] = value.split('/')
+    const len = Number(lenText)
+    const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0
+    const bits = quadBits(addr)
+    if ((bits & ~mask) >>> 0 !== 0) {
+      return `host bits are set after /${len}: flow-nfilter keeps them and matches ${addr} only; the network is ${quadOf((bits & mask) >>> 0)}/${len} (or use type ip-address for one host)`
+    }
+  }
+  if (type === 'ip-address-mask' || type === 'tag-mask') {
+    const [v = '', m = ''] = value.split(' ')
+    const [bits, mask] =
+      type === 'ip-address-mask' ? [quadBits(v), quadBits(m)] : [Number(v), Number(m)]
+    if ((bits & ~mask) >>> 0 !== 0) {
+      const fixed = (bits & mask) >>> 0
+      return `matches nothing: ${v} has bits outside the mask ${m} (flow-nfilter tests value & MASK == ${v}); use ${type === 'ip-address-mask' ? quadOf(fixed) : fixed} ${m}`
+    }
+  }
+  return null
+}
+
+/**
+ * How many table entries a list value writes (`0-65535` is 65536, a name 1), as the flow
+ * analyzer counts them; 0 for the types that are not tables.
+ */
+export function tableWidth(value: string, type: string): number {
+  if (TYPES[type]?.max === undefined) return 0
+  return value.split(',').reduce((n, part) => {
+    const [lo = '', hi = lo] = part.split('-')
+    return n + (/^\d+$/.test(lo) && /^\d+$/.test(hi) ? Number(hi) - Number(lo) + 1 : 1)
+  }, 0)
+}
+
 /**
  * The flow analyzer's own reading of a `permit`/`deny` value (the function its filter.cfg parser
  * calls), so the generator never writes a line POST /flows/* would refuse: service and protocol

@@ -5,7 +5,9 @@ import {
   outOfRange,
   PRIMITIVE_TYPES,
   parserRejects,
+  surprise,
   TYPES,
+  tableWidth,
 } from './flow-filter-syntax'
 import { defineGenerator } from './generator'
 
@@ -16,6 +18,10 @@ import { defineGenerator } from './generator'
  * blanks inside a value (except the documented two-word forms), or control characters.
  * From an nfdump-style expression instead: the `flow-filter-expression` generator.
  */
+
+// The flow analyzer's bound on the table writes of one primitive (MAX_TABLE_WORK in
+// src/flows/filter/config-parser.ts): sixteen full port tables.
+const MAX_TABLE_VALUES = 16 * 65536
 
 const primitive = z.strictObject({
   name: filterName,
@@ -87,14 +93,37 @@ const schema = z
           return
         }
         const refused = parserRejects(r.value, p.type)
-        if (refused)
+        if (refused) {
           ctx.addIssue({ code: 'custom', path, message: `flow-nfilter cannot read it: ${refused}` })
+          return
+        }
+        const odd = surprise(r.value, p.type)
+        if (odd) ctx.addIssue({ code: 'custom', path, message: odd })
       })
+      const values = p.rules.reduce((n, r) => n + tableWidth(r.value, p.type), 0)
+      if (values > MAX_TABLE_VALUES) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['primitives', i, 'rules'],
+          message: `lists ${values} values in all; the flow analyzer (POST /flows/*) takes at most ${MAX_TABLE_VALUES} per primitive`,
+        })
+      }
       if (p.mask !== undefined && p.type !== 'ip-tos' && p.type !== 'ip-tcp-flags') {
         ctx.addIssue({
           code: 'custom',
           path: ['primitives', i, 'mask'],
           message: 'mask applies to ip-tos and ip-tcp-flags only',
+        })
+      } else if (p.mask !== undefined) {
+        const mask = p.mask
+        p.rules.forEach((r, j) => {
+          const dead = maskedOut(r.value, mask)
+          if (dead)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['primitives', i, 'rules', j, 'value'],
+              message: `${dead} has bits outside mask 0x${mask.toString(16)}: flow-nfilter looks up value & mask, so it never matches`,
+            })
         })
       }
     })
@@ -123,6 +152,20 @@ const schema = z
       })
     })
   })
+
+/**
+ * The first list entry of an ip-tos / ip-tcp-flags value that no flow can match under `mask`
+ * (every number in it has a bit the mask clears, flow-tools.md §5.3 `table[field & mask]`), or
+ * undefined. Only plain numbers are judged; the parser has already read the value.
+ */
+function maskedOut(value: string, mask: number): string | undefined {
+  return value.split(',').find((part) => {
+    const [lo = '', hi = lo] = part.split('-')
+    if (!/^\d+$/.test(lo) || !/^\d+$/.test(hi)) return false
+    for (let v = Number(lo); v <= Number(hi); v++) if ((v & ~mask) === 0) return false
+    return true
+  })
+}
 
 /** flow-nfilter filter.cfg text: primitives first, then definitions. */
 export const flowFilter = defineGenerator({

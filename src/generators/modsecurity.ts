@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { absPath, hostname } from './fields'
+import { absFilePath, duplicateIssues, hostname } from './fields'
 import { commentLines, defineGenerator } from './generator'
 import { MAX_RULE_ID, REFERER_TERM, renderRefererRules } from './modsecurity-rules'
 
@@ -15,6 +15,12 @@ export const refererTerms = z
   )
   .min(1)
   .max(1000)
+  // Every output matches case-insensitively, so `Porn` after `porn` is the same rule twice.
+  .superRefine((terms, ctx) => {
+    const key = (t: string) => t.toLowerCase()
+    for (const issue of duplicateIssues(terms, ['terms'], key, ' (matching ignores case)'))
+      ctx.addIssue({ ...issue, path: issue.path.slice(1) })
+  })
   .describe('Words or host names to block in the Referer header (matched as substrings)')
 
 const schema = z
@@ -39,7 +45,7 @@ const schema = z
     rbl: hostname
       .optional()
       .describe('DNSBL zone for an @rbl rule on REMOTE_ADDR, e.g. zen.spamhaus.org'),
-    debugLog: absPath
+    debugLog: absFilePath
       .optional()
       .describe('Path for SecDebugLog (adds SecDebugLog and SecDebugLogLevel)'),
     debugLogLevel: z

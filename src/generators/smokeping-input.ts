@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { nestsDeeperThan, sectionNameClash } from '../checks/targets-model'
-import { absPath, hostname, hostOrAddress, safeText } from './fields'
+import { absFilePath, absPath, hostname, hostOrAddress, isIpv4, safeText } from './fields'
 
 /*
  * The SmokePing generator's input: General paths, Database step/pings, the default probe and the
@@ -101,8 +101,8 @@ const general = z
       .default('/smokeping/images'),
     datadir: absPath.default('/var/lib/smokeping'),
     piddir: absPath.default('/var/run/smokeping'),
-    smokemail: absPath.default('/etc/smokeping/smokemail'),
-    template: absPath.default('/etc/smokeping/basepage.html'),
+    smokemail: absFilePath.default('/etc/smokeping/smokemail'),
+    template: absFilePath.default('/etc/smokeping/basepage.html'),
   })
   .default({
     owner: 'edgeping',
@@ -133,7 +133,7 @@ export const smokepingSchema = z
       .describe('Pings per round (SmokePing needs ≥ 3)'),
     probe: z.enum(PROBES).default('FPing').describe('Default probe for the whole tree'),
     binaries: z
-      .partialRecord(z.enum(PROBES), absPath)
+      .partialRecord(z.enum(PROBES), absFilePath)
       .optional()
       .describe('Override probe binaries (Debian paths by default; tcpping is not packaged)'),
     targets: z.strictObject({
@@ -143,11 +143,49 @@ export const smokepingSchema = z
     }),
   })
   .superRefine((s, ctx) => {
-    const walk = (nodes: TargetNode[], inherited: ProbeName, path: (string | number)[]) => {
+    const walk = (
+      nodes: TargetNode[],
+      inherited: ProbeName,
+      inheritedUrl: string | undefined,
+      path: (string | number)[],
+    ) => {
       const names = new Set<string>()
       nodes.forEach((n, i) => {
         const at = [...path, i]
         const probe = n.probe ?? inherited
+        const url = n.urlformat ?? inheritedUrl
+        const family = n.host === undefined ? undefined : addressFamily(n.host)
+        // SmokePing's FPing passes `-4` (its `protocol` default) and FPing6 `-6`: fping then
+        // refuses an address of the other family and the graph stays empty.
+        if (probe === 'FPing' && family === 6)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'host'],
+            message: 'FPing pings IPv4 only (fping -4): use probe FPing6 for an IPv6 address',
+          })
+        if (probe === 'FPing6' && family === 4)
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, 'host'],
+            message: 'FPing6 pings IPv6 only (fping -6): use probe FPing for an IPv4 address',
+          })
+        // Curl puts the host into the URL as it is: http://2001:db8::1/ is no URL (RFC 3986
+        // §3.2.2 brackets an IPv6 literal). Without a urlformat the generator writes one.
+        if (probe === 'Curl' && family === 6) {
+          if (url !== undefined && !hostIsBracketed(url))
+            ctx.addIssue({
+              code: 'custom',
+              path: [...at, n.urlformat !== undefined ? 'urlformat' : 'host'],
+              message: `an IPv6 host needs [%host%] in urlformat (${url} puts the bare address into the URL), e.g. http://[%host%]/`,
+            })
+          else if (url === undefined && n.children?.length)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...at, 'urlformat'],
+              message:
+                'a group with an IPv6 host needs its own urlformat with [%host%] (its children inherit it), e.g. http://[%host%]/',
+            })
+        }
         if (names.has(n.name))
           ctx.addIssue({
             code: 'custom',
@@ -181,10 +219,10 @@ export const smokepingSchema = z
             path: [...at, 'host'],
             message: 'a leaf target needs a host',
           })
-        if (n.children) walk(n.children, probe, [...at, 'children'])
+        if (n.children) walk(n.children, probe, url, [...at, 'children'])
       })
     }
-    walk(s.targets.children, s.probe, ['targets', 'children'])
+    walk(s.targets.children, s.probe, undefined, ['targets', 'children'])
     // Bounds the CPU of one request (validation is ~10 µs per target on a slow machine).
     if (count(s.targets.children) > MAX_TARGETS) {
       ctx.addIssue({
@@ -196,6 +234,17 @@ export const smokepingSchema = z
   })
 
 const MAX_TARGETS = 1000
+
+/** 4 or 6 for an address literal (as hostOrAddress prints it), undefined for a host name. */
+export function addressFamily(host: string): 4 | 6 | undefined {
+  if (host.includes(':')) return 6
+  return isIpv4(host) ? 4 : undefined
+}
+
+/** True when every `%host%` in a URL template stands inside brackets (or there is none). */
+export function hostIsBracketed(url: string): boolean {
+  return !url.replaceAll('[%host%]', '').includes('%host%')
+}
 
 function count(nodes: TargetNode[] | undefined): number {
   return (nodes ?? []).reduce((n, node) => n + 1 + count(node.children), 0)

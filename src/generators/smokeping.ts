@@ -4,6 +4,7 @@
  */
 import { defineGenerator } from './generator'
 import {
+  addressFamily,
   checkTargetDepth,
   DEFAULT_BINARY,
   PROBES,
@@ -25,15 +26,33 @@ function usedProbes(s: SmokepingInput): ProbeName[] {
   return PROBES.filter((p) => used.has(p))
 }
 
-function renderNode(n: TargetNode, level: number): string[] {
+/** What a target inherits from its parents: the probe, and a urlformat set above it. */
+type Inherited = { probe: ProbeName; urlformat: string | undefined }
+
+function renderNode(n: TargetNode, level: number, inherited: Inherited): string[] {
   const lines = ['', `${'+'.repeat(level)} ${n.name}`]
+  const probe = n.probe ?? inherited.probe
+  let urlformat = n.urlformat
+  // The Probes section's default http://%host%/ would put a bare IPv6 address into the URL. A
+  // leaf only: children would inherit the brackets (the schema asks a group for a urlformat).
+  if (
+    probe === 'Curl' &&
+    !urlformat &&
+    !inherited.urlformat &&
+    !n.children?.length &&
+    n.host &&
+    addressFamily(n.host) === 6
+  ) {
+    urlformat = 'http://[%host%]/'
+  }
   if (n.probe) lines.push(`probe = ${n.probe}`)
   lines.push(`menu = ${n.menu ?? n.title}`, `title = ${n.title}`)
   if (n.host) lines.push(`host = ${n.host}`)
   if (n.port !== undefined) lines.push(`port = ${n.port}`)
   if (n.lookup) lines.push(`lookup = ${n.lookup}`)
-  if (n.urlformat) lines.push(`urlformat = ${n.urlformat}`)
-  for (const c of n.children ?? []) lines.push(...renderNode(c, level + 1))
+  if (urlformat) lines.push(`urlformat = ${urlformat}`)
+  const below = { probe, urlformat: n.urlformat ?? inherited.urlformat }
+  for (const c of n.children ?? []) lines.push(...renderNode(c, level + 1, below))
   return lines
 }
 
@@ -44,7 +63,9 @@ function renderTargets(s: SmokepingInput): string[] {
     `probe = ${s.probe}`,
     `menu = ${s.targets.menu}`,
     `title = ${s.targets.title}`,
-    ...s.targets.children.flatMap((n) => renderNode(n, 1)),
+    ...s.targets.children.flatMap((n) =>
+      renderNode(n, 1, { probe: s.probe, urlformat: undefined }),
+    ),
   ]
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { absPath } from './fields'
+import { absFilePath } from './fields'
 import { defineGenerator } from './generator'
 
 // syslog.conf(5) / rsyslog legacy selector syntax: facility.priority<TAB>action.
@@ -36,21 +36,33 @@ const PRIORITIES = [
   'alert',
   'emerg',
   '*',
-  'none',
 ] as const
+// No `none`: with one selector it logs nothing (it only excludes a facility from a wider one).
 
-const schema = z.object({
-  facility: z
-    .enum(FACILITIES)
-    .describe('Facility, e.g. local7 (the default of flow-capture, SmokePing syslogfacility)'),
-  priority: z.enum(PRIORITIES).default('*').describe('Lowest priority logged (or * for all)'),
-  exact: z.boolean().default(false).describe('Only this priority (the =priority form)'),
-  file: absPath.describe('Log file the messages go to'),
-  sync: z
-    .boolean()
-    .default(true)
-    .describe('false prefixes the file with - (no fsync after each line)'),
-})
+const schema = z
+  .object({
+    facility: z
+      .enum(FACILITIES)
+      .describe('Facility, e.g. local7 (the default of flow-capture, SmokePing syslogfacility)'),
+    priority: z.enum(PRIORITIES).default('*').describe('Lowest priority logged (or * for all)'),
+    exact: z.boolean().default(false).describe('Only this priority (the =priority form)'),
+    file: absFilePath.describe('Log file the messages go to'),
+    sync: z
+      .boolean()
+      .default(true)
+      .describe('false prefixes the file with - (no fsync after each line)'),
+  })
+  .superRefine((s, ctx) => {
+    // `=*` names no single priority: rsyslog and sysklogd set the bit 1 << 0xff (the table value
+    // of `*`), FreeBSD syslogd compares with a priority past LOG_DEBUG; no message has it.
+    if (s.exact && s.priority === '*') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exact'],
+        message: 'exact (=priority) needs one priority, not *: =* logs nothing',
+      })
+    }
+  })
 
 /** One syslog.conf line sending a facility to a file. */
 export const syslogConf = defineGenerator({

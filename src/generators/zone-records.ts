@@ -48,7 +48,32 @@ const schema = z
       .describe('Fill hosts that list no address from a live A/AAAA lookup (needs the API token)'),
   })
   .superRefine((z0, ctx) => {
+    const zone = z0.origin.replace(/\.$/, '')
+    // Every (owner, address) once: a repeat is the same record twice.
+    const records = new Map<string, string>()
     z0.hosts.forEach((h, i) => {
+      // Owners are relative: `www.example.com` in example.com is www.example.com.example.com.
+      if (h.name === zone || h.name.endsWith(`.${zone}`)) {
+        const relative = h.name === zone ? '@' : h.name.slice(0, -zone.length - 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['hosts', i, 'name'],
+          message: `is relative to the origin, so this is ${fqdn(h.name, z0.origin)}; give ${relative}`,
+        })
+      }
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        h[family].forEach((a, j) => {
+          const key = `${h.name} ${a}`
+          const at = records.get(key)
+          if (at !== undefined) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['hosts', i, family, j],
+              message: `duplicates ${at} (the same record twice)`,
+            })
+          } else records.set(key, `hosts.${i}.${family}.${j}`)
+        })
+      }
       // Owners and PTR targets are `name.origin.`; its wire form is one octet longer than its text.
       const octets = fqdn(h.name, z0.origin).length + 1
       if (octets > MAX_NAME_OCTETS) {

@@ -3,7 +3,13 @@ import { commentLines, defineGenerator } from '../generator'
 import { routedGateway, type Tunnel, tunnelNotes, tunnelSchema } from './tunnel-input'
 
 // KAME-style gif(4) interfaces: the same ifconfig syntax on FreeBSD, OpenBSD, NetBSD and macOS.
-const GIF = { pattern: /^gif\d{1,3}$/, hint: 'must be gifN (gif(4) interface)', fallback: 'gif0' }
+// The unit has no leading zero: if_clone(9) refuses `gif01` (EINVAL), so `ifconfig gif01 create`
+// fails. The hint text is quoted by the README and the route tests: keep it.
+const GIF = {
+  pattern: /^gif(?:0|[1-9]\d{0,2})$/,
+  hint: 'must be gifN (gif(4) interface)',
+  fallback: 'gif0',
+}
 
 function ifconfigCommands(t: Tunnel, create: boolean): string[] {
   const lines = create ? [`ifconfig ${t.interface} create`] : []

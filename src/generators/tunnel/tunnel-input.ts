@@ -112,9 +112,31 @@ export function tunnelSchema(rule: InterfaceRule) {
           ? routedPrefixProblem(t.routedPrefix, client, len)
           : undefined
       if (routedProblem) issue('routedPrefix', routedProblem)
+      const localProblem = ipv4EndpointProblem(t.localIpv4)
+      if (localProblem) issue('localIpv4', localProblem)
+      const brokerProblem = ipv4EndpointProblem(t.brokerIpv4)
+      if (brokerProblem) issue('brokerIpv4', brokerProblem)
       if (t.localIpv4 === t.brokerIpv4) issue('brokerIpv4', 'must differ from localIpv4')
       return { ...t, serverIpv6 }
     })
+}
+
+/*
+ * IPv4 ranges that can never be an end of a 6in4 tunnel: the kernel either refuses them or sends
+ * nowhere. Private addresses stay allowed (the local end behind NAT, a broker in a lab).
+ */
+const NON_UNICAST_IPV4: readonly { first: number; bits: number; what: string }[] = [
+  { first: 0, bits: 8, what: '0.0.0.0/8 ("this network", RFC 1122 §3.2.1.3)' },
+  { first: 127, bits: 8, what: '127.0.0.0/8 (loopback)' },
+  { first: 224, bits: 4, what: '224.0.0.0/4 (multicast)' },
+  { first: 240, bits: 4, what: '240.0.0.0/4 (reserved, and the broadcast 255.255.255.255)' },
+]
+
+/** Why a dotted quad cannot be a tunnel end, or undefined. */
+function ipv4EndpointProblem(address: string): string | undefined {
+  const top = Number(address.split('.')[0])
+  const range = NON_UNICAST_IPV4.find((r) => top >> (8 - r.bits) === r.first >> (8 - r.bits))
+  return range ? `must be a unicast IPv4 address; ${address} is in ${range.what}` : undefined
 }
 
 function bytesOf(address: string): number[] {

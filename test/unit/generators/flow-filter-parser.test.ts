@@ -54,7 +54,9 @@ describe('flow-filter output parses with the flow analyzer', () => {
     ['engine', '0-255'],
     ['as', '0,64512-65535'],
     ['tag', '4294967295'],
-    ['tag-mask', '4294967295 255'],
+    // TAG & MASK must be able to equal TAG (4294967295 255 matches nothing and is refused)
+    ['tag-mask', '4294967295 4294967295'],
+    ['tag-mask', '255 4294967295'],
     ['counter', 'gt 1000'],
     ['double', 'lt 1.5'],
     ['time', 'ge 23:59:59'],

@@ -120,10 +120,11 @@ describe('IPv6 text: every IPv6 field prints the 16 bytes it was given', () => {
 
 describe('consumers read the printed IPv4-mapped form as the same address', () => {
   it('resolv-conf: glibc inet_pton reads each nameserver as the bytes sent', async () => {
-    const sent = ['::ffff:192.0.2.53', '2001:db8::53', '::ffff:c000:235']
+    // Two texts of mapped addresses, one dotted and one hex (distinct: a repeat is refused).
+    const sent = ['::ffff:192.0.2.53', '2001:db8::53', '::ffff:c000:236']
     const text = await generate('resolv-conf', { nameservers: sent })
     const printed = [...text.matchAll(/^nameserver (.+)$/gm)].map((m) => m[1] ?? '')
-    expect(printed).toEqual(['::ffff:192.0.2.53', '2001:db8::53', '::ffff:192.0.2.53'])
+    expect(printed).toEqual(['::ffff:192.0.2.53', '2001:db8::53', '::ffff:192.0.2.54'])
     printed.forEach((p, i) => {
       expect(glibcBytes(p)).toBe(urlBytes(sent[i] ?? ''))
     })
