@@ -1,4 +1,4 @@
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { BodyData } from 'hono/utils/body'
 import { ProblemError } from './problem'
 
@@ -16,6 +16,28 @@ export async function readForm(c: Context): Promise<BodyData> {
       title: 'Malformed form body',
       status: 400,
       detail: `the body does not parse as a form (${err instanceof Error ? err.message : String(err)}): send the dashboard's form as the browser posts it, multipart/form-data with its boundary or UTF-8 application/x-www-form-urlencoded`,
+    })
+  }
+}
+
+/**
+ * A dashboard form route takes form bodies only. Its path may be an API path too (`/targets`,
+ * `/probes`, `/flows/filters`), where an API client's JSON POST got the dashboard's HTML page
+ * ("Log in first"): that is a 415 problem naming the API call to use instead. hono's csrf guard
+ * checks form posts only, so it let such a body through.
+ */
+export function formPostOnly(api: string): MiddlewareHandler {
+  return async (c, next) => {
+    const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
+    if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
+      return next()
+    }
+    const path = new URL(c.req.url).pathname
+    throw new ProblemError({
+      type: 'about:blank',
+      title: 'Unsupported Media Type',
+      status: 415,
+      detail: `POST ${path} is the dashboard's form and takes a form body from its pages${type ? `, not ${type}` : ''}; ${api}`,
     })
   }
 }

@@ -10,6 +10,16 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   if (err instanceof ProblemError) return problem(c, err.problem)
   const known = domainProblem(err)
   if (known) return problem(c, known)
+  if (err instanceof HTTPException && err.status === 400 && /^Malformed JSON/.test(err.message)) {
+    // zod-openapi's JSON validator: answered as the hand-read JSON bodies are (json-body.ts).
+    return problem(c, {
+      type: '/problems/malformed-json',
+      title: 'Malformed JSON body',
+      status: 400,
+      detail: `the body is not JSON: ${err.message}`,
+      errors: [{ path: 'json', message: 'not valid JSON' }],
+    })
+  }
   if (err instanceof HTTPException) {
     // Hono raises these for body limits, malformed JSON bodies and (zod-openapi) a body of a
     // media type the route does not declare.

@@ -6,6 +6,7 @@ import { runRounds } from '../checks/run-round'
 import type { TargetNode } from '../checks/targets-model'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
+import { bodyCap } from '../http/body-cap'
 import { JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
 import { buildProbePorts } from '../ports/probe-ports'
@@ -133,7 +134,7 @@ const runRoute = createRoute({
   tags: ['Checks'],
   summary: 'One round now against an ad-hoc target; the result in the response',
   security: [{ bearer: [] }],
-  middleware: [requireToken] as const,
+  middleware: [requireToken, bodyCap(64 * 1024, 'a check run body')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: RunBodySchema } } } },
   responses: {
     200: {

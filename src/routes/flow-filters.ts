@@ -3,6 +3,7 @@ import type { HonoRequest } from 'hono'
 import type { AppEnv } from '../env'
 import { checkFilterConfig } from '../flows/filter'
 import { requireToken } from '../http/auth'
+import { bodyCap } from '../http/body-cap'
 import { wantsText } from '../http/negotiate'
 import { ProblemError, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
@@ -94,7 +95,11 @@ const put = createRoute({
     'It is parsed and every definition resolved against the built-in stock and book definitions before it is saved; ' +
     'lines whose `@VAR` has no default are checked when the set is used with its variables.',
   security: bearer,
-  middleware: [requireToken] as const,
+  // A chunked body is counted as it comes (configFromBody checks a declared length and the text).
+  middleware: [
+    requireToken,
+    bodyCap(6 * MAX_FILTER_SET_BYTES + 64, 'a filter configuration body'),
+  ] as const,
   request: {
     params: NameParam,
     body: {
@@ -208,10 +213,11 @@ function safeJson(text: string): unknown {
 
 function tooLarge(): ProblemError {
   return new ProblemError({
-    type: '/problems/too-large',
-    title: 'Payload too large',
+    type: '/problems/body-too-large',
+    title: 'Request body too large',
     status: 413,
     detail: `a filter configuration may hold at most ${MAX_FILTER_SET_BYTES} bytes`,
+    errors: [{ path: 'body', message: `larger than ${MAX_FILTER_SET_BYTES} bytes` }],
   })
 }
 

@@ -1,6 +1,7 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { AppEnv } from '../env'
 import { requireToken } from '../http/auth'
+import { bodyCap } from '../http/body-cap'
 import { wantsText } from '../http/negotiate'
 import { JSON_BODY_ERRORS, problemResponse } from '../http/problem'
 import { validationHook } from '../http/validation'
@@ -20,6 +21,9 @@ import {
  */
 export const flowJobRoutes = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 flowJobRoutes.use('/archive/query', requireToken)
+// The body's largest part is a filter configuration of up to 256 KiB, which JSON escapes make at
+// most six times longer.
+flowJobRoutes.use('/archive/query', bodyCap(2 * 1024 * 1024, 'an archive query body'))
 flowJobRoutes.use('/jobs/*', requireToken)
 
 const JobStatusSchema = z

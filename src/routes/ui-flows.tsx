@@ -3,7 +3,7 @@ import { csrf } from 'hono/csrf'
 import type { AppEnv } from '../env'
 import { checkRouter } from '../flows/archive/archive-index'
 import { MAX_PART_BYTES } from '../flows/archive/multipart-upload'
-import { readForm } from '../http/form-body'
+import { formPostOnly, readForm } from '../http/form-body'
 import { ProblemError } from '../http/problem'
 import { ANALYSIS_ID, getAnalysis } from '../kv/analyses'
 import { listFilterSets } from '../kv/filter-sets'
@@ -156,128 +156,153 @@ export const analysisPage: MiddlewareHandler<AppEnv> = async (c, next) => {
   return render(c, title, <AnalysisPage saved={saved} />)
 }
 
-archiveUiRoutes.post('/ui/archive/delete', csrf(), async (c) => {
-  await withSession(c)
-  const form = await readForm(c)
-  const field = (name: string) =>
-    typeof form[name] === 'string' ? (form[name] as string).trim() : ''
-  const values = { router: field('router'), from: field('from'), to: field('to') }
-  const fail = async (title: string, detail: string, status: PageStatus) =>
-    render(
-      c,
-      TITLE,
-      <ArchivePage
-        {...(await archiveState(c, { ...values, error: { title, detail, form: 'delete' } }))}
-      />,
-      status,
-    )
-  if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
-    return fail('Log in first (or reload: this form is stale)', '', 403)
-  }
-  if (form.confirm !== 'yes') return fail('Not confirmed', 'tick "Yes, delete them"', 422)
-  try {
-    named(() => checkRouter(values.router))
-    const { from, to } = formRange(values.from, values.to)
-    const { deleted, more } = await deleteArchivedRange(c.env.FLOW_ARCHIVE, values.router, from, to)
-    const done =
-      deleted.length === 0
-        ? `No file of ${values.router} starts in that range: nothing deleted.`
-        : `Deleted ${deleted.length} file(s) of ${values.router}: ${deleted.join(', ')}${more ? '. More remain: delete again.' : '.'}`
-    // Below the message: what remains of the router.
-    const state = await archiveState(c, { router: values.router, done })
-    return render(c, TITLE, <ArchivePage {...state} />)
-  } catch (err) {
-    const p = pageProblem(err)
-    return fail(p.title, p.detail ?? (err as Error).message, pageStatus(p.status))
-  }
-})
-
-archiveUiRoutes.post('/ui/archive/query', csrf(), async (c) => {
-  await withSession(c)
-  const form = await readForm(c)
-  const query: Record<string, string> = {}
-  for (const k of [
-    'routers',
-    'from',
-    'to',
-    'expr',
-    'def',
-    'filters',
-    'output',
-    'bucket',
-    'sort',
-    'top',
-    'format',
-  ]) {
-    const v = form[k]
-    if (typeof v === 'string') query[k] = v.trim()
-  }
-  const fail = async (title: string, detail: string, status: PageStatus) =>
-    render(
-      c,
-      TITLE,
-      <ArchivePage
-        {...(await archiveState(c, { query, error: { title, detail, form: 'query' } }))}
-      />,
-      status,
-    )
-  if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
-    return fail('Log in first (or reload: this form is stale)', '', 403)
-  }
-  const defs = (query.def ?? '')
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '')
-  const parsed = QueryBody.safeParse({
-    routers: (query.routers ?? '').split(/[\s,]+/).filter((r) => r !== ''),
-    from: query.from ?? '',
-    to: query.to ?? '',
-    ...(query.expr ? { expr: query.expr } : {}),
-    ...(defs.length > 0 ? { def: defs } : {}),
-    ...(query.filters ? { filters: query.filters } : {}),
-    ...(query.output ? { output: query.output } : {}),
-    ...(query.bucket ? { bucket: query.bucket } : {}),
-    ...(query.sort ? { sort: query.sort } : {}),
-    // Digits only (Number() takes 0x10 and 1e3); anything else reaches the schema as text, a 422.
-    ...(query.top ? { top: /^[0-9]{1,4}$/.test(query.top) ? Number(query.top) : query.top } : {}),
-    ...(query.format ? { format: query.format } : {}),
-  })
-  if (!parsed.success) {
-    const detail = parsed.error.issues
-      .map((i) => `${i.path.join('.') || 'form'}: ${i.message}`)
-      .join('; ')
-    return fail('Invalid query', detail, 422)
-  }
-  try {
-    const job = await startArchiveQuery(c.env, parsed.data)
-    return c.redirect(job.href, 303)
-  } catch (err) {
-    const p = pageProblem(err)
-    const where = p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : ''
-    return fail(p.title, `${p.detail ?? ''}${where}`, pageStatus(p.status))
-  }
-})
-
-archiveUiRoutes.post('/ui/jobs/:id/delete', csrf(), async (c) => {
-  await withSession(c)
-  const form = await readForm(c)
-  const title = 'Archive query'
-  if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
-    return render(c, title, <ErrorBox title="Log in first (or reload: this form is stale)" />, 403)
-  }
-  try {
-    const spec = await loadSpec(c.env.FLOW_ARCHIVE, c.req.param('id'))
-    while (await deleteJob(c.env.FLOW_ARCHIVE, spec.id)) {
-      // more than 1000 objects: keep going
+archiveUiRoutes.post(
+  '/ui/archive/delete',
+  formPostOnly('the API is DELETE /flows/archive/{router}/{path} with the token (see /docs)'),
+  csrf(),
+  async (c) => {
+    await withSession(c)
+    const form = await readForm(c)
+    const field = (name: string) =>
+      typeof form[name] === 'string' ? (form[name] as string).trim() : ''
+    const values = { router: field('router'), from: field('from'), to: field('to') }
+    const fail = async (title: string, detail: string, status: PageStatus) =>
+      render(
+        c,
+        TITLE,
+        <ArchivePage
+          {...(await archiveState(c, { ...values, error: { title, detail, form: 'delete' } }))}
+        />,
+        status,
+      )
+    if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
+      return fail('Log in first (or reload: this form is stale)', '', 403)
     }
-    const done = `Deleted job ${spec.id} (${spec.output} of ${spec.routers.join(', ')}).`
-    const state = await archiveState(c, { router: spec.routers[0], done })
-    return render(c, TITLE, <ArchivePage {...state} />)
-  } catch (err) {
-    const p = pageProblem(err)
-    return render(c, title, <ErrorBox title={p.title} detail={p.detail} />, pageStatus(p.status))
-  }
-})
+    if (form.confirm !== 'yes') return fail('Not confirmed', 'tick "Yes, delete them"', 422)
+    try {
+      named(() => checkRouter(values.router))
+      const { from, to } = formRange(values.from, values.to)
+      const { deleted, more } = await deleteArchivedRange(
+        c.env.FLOW_ARCHIVE,
+        values.router,
+        from,
+        to,
+      )
+      const done =
+        deleted.length === 0
+          ? `No file of ${values.router} starts in that range: nothing deleted.`
+          : `Deleted ${deleted.length} file(s) of ${values.router}: ${deleted.join(', ')}${more ? '. More remain: delete again.' : '.'}`
+      // Below the message: what remains of the router.
+      const state = await archiveState(c, { router: values.router, done })
+      return render(c, TITLE, <ArchivePage {...state} />)
+    } catch (err) {
+      const p = pageProblem(err)
+      return fail(p.title, p.detail ?? (err as Error).message, pageStatus(p.status))
+    }
+  },
+)
+
+archiveUiRoutes.post(
+  '/ui/archive/query',
+  formPostOnly('the API is POST /flows/archive/query with the token (see /docs)'),
+  csrf(),
+  async (c) => {
+    await withSession(c)
+    const form = await readForm(c)
+    const query: Record<string, string> = {}
+    for (const k of [
+      'routers',
+      'from',
+      'to',
+      'expr',
+      'def',
+      'filters',
+      'output',
+      'bucket',
+      'sort',
+      'top',
+      'format',
+    ]) {
+      const v = form[k]
+      if (typeof v === 'string') query[k] = v.trim()
+    }
+    const fail = async (title: string, detail: string, status: PageStatus) =>
+      render(
+        c,
+        TITLE,
+        <ArchivePage
+          {...(await archiveState(c, { query, error: { title, detail, form: 'query' } }))}
+        />,
+        status,
+      )
+    if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
+      return fail('Log in first (or reload: this form is stale)', '', 403)
+    }
+    const defs = (query.def ?? '')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '')
+    const parsed = QueryBody.safeParse({
+      routers: (query.routers ?? '').split(/[\s,]+/).filter((r) => r !== ''),
+      from: query.from ?? '',
+      to: query.to ?? '',
+      ...(query.expr ? { expr: query.expr } : {}),
+      ...(defs.length > 0 ? { def: defs } : {}),
+      ...(query.filters ? { filters: query.filters } : {}),
+      ...(query.output ? { output: query.output } : {}),
+      ...(query.bucket ? { bucket: query.bucket } : {}),
+      ...(query.sort ? { sort: query.sort } : {}),
+      // Digits only (Number() takes 0x10 and 1e3); anything else reaches the schema as text, a 422.
+      ...(query.top ? { top: /^[0-9]{1,4}$/.test(query.top) ? Number(query.top) : query.top } : {}),
+      ...(query.format ? { format: query.format } : {}),
+    })
+    if (!parsed.success) {
+      const detail = parsed.error.issues
+        .map((i) => `${i.path.join('.') || 'form'}: ${i.message}`)
+        .join('; ')
+      return fail('Invalid query', detail, 422)
+    }
+    try {
+      const job = await startArchiveQuery(c.env, parsed.data)
+      return c.redirect(job.href, 303)
+    } catch (err) {
+      const p = pageProblem(err)
+      const where = p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : ''
+      return fail(p.title, `${p.detail ?? ''}${where}`, pageStatus(p.status))
+    }
+  },
+)
+
+archiveUiRoutes.post(
+  '/ui/jobs/:id/delete',
+  formPostOnly('the API is DELETE /flows/jobs/{id} with the token (see /docs)'),
+  csrf(),
+  async (c) => {
+    await withSession(c)
+    const form = await readForm(c)
+    const title = 'Archive query'
+    if (!csrfMatches(c.get('session') ?? null, form.csrf)) {
+      return render(
+        c,
+        title,
+        <ErrorBox title="Log in first (or reload: this form is stale)" />,
+        403,
+      )
+    }
+    try {
+      const spec = await loadSpec(c.env.FLOW_ARCHIVE, c.req.param('id'))
+      while (await deleteJob(c.env.FLOW_ARCHIVE, spec.id)) {
+        // more than 1000 objects: keep going
+      }
+      const done = `Deleted job ${spec.id} (${spec.output} of ${spec.routers.join(', ')}).`
+      const state = await archiveState(c, { router: spec.routers[0], done })
+      return render(c, TITLE, <ArchivePage {...state} />)
+    } catch (err) {
+      const p = pageProblem(err)
+      return render(c, title, <ErrorBox title={p.title} detail={p.detail} />, pageStatus(p.status))
+    }
+  },
+)
 
 /** The CSV/NDJSON download of an output=flows job, with the session instead of a bearer. */
 archiveUiRoutes.get('/ui/jobs/:id/flows', async (c) => {

@@ -9,7 +9,7 @@ import { checkFilterConfig } from '../flows/filter'
 import { findGenerator, GENERATORS } from '../generators/registry'
 import { constantTimeEqual } from '../http/auth'
 import { domainProblem } from '../http/domain-errors'
-import { readForm } from '../http/form-body'
+import { formPostOnly, readForm } from '../http/form-body'
 import { type Problem, ProblemError } from '../http/problem'
 import {
   deleteFilterSet,
@@ -142,43 +142,48 @@ uiRoutes.get('/probes', async (c) => {
   )
 })
 
-uiRoutes.post('/probes', csrf(), async (c) => {
-  await withSession(c)
-  const session = c.get('session') ?? null
-  const form = await readForm(c)
-  const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '')
-  const state: ProbePageState = {
-    url: field('url'),
-    referers: field('referers'),
-    header: field('header') || 'Referer',
-    encodings: field('encodings') === 'true',
-    authenticated: c.get('authenticated'),
-    csrf: session?.csrf,
-  }
-  if (!csrfMatches(session, form.csrf)) {
-    return render(c, 'Referer-block probe', <ProbePage {...state} />, 403)
-  }
-  let status: PageStatus = 200
-  try {
-    state.report = await runRefererProbe(
-      {
-        url: state.url ?? '',
-        referers: (state.referers ?? '')
-          .split(/\r?\n/)
-          .map((l) => l.trim())
-          .filter((l) => l !== ''),
-        header: state.header,
-        encodings: state.encodings,
-      },
-      refererProbePorts(c),
-    )
-  } catch (err) {
-    const p = pageProblem(err)
-    state.error = { title: p.title, detail: p.detail }
-    status = 422
-  }
-  return render(c, 'Referer-block probe', <ProbePage {...state} />, status)
-})
+uiRoutes.post(
+  '/probes',
+  formPostOnly('the API is POST /probes/referer with JSON and the token (see /docs)'),
+  csrf(),
+  async (c) => {
+    await withSession(c)
+    const session = c.get('session') ?? null
+    const form = await readForm(c)
+    const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string) : '')
+    const state: ProbePageState = {
+      url: field('url'),
+      referers: field('referers'),
+      header: field('header') || 'Referer',
+      encodings: field('encodings') === 'true',
+      authenticated: c.get('authenticated'),
+      csrf: session?.csrf,
+    }
+    if (!csrfMatches(session, form.csrf)) {
+      return render(c, 'Referer-block probe', <ProbePage {...state} />, 403)
+    }
+    let status: PageStatus = 200
+    try {
+      state.report = await runRefererProbe(
+        {
+          url: state.url ?? '',
+          referers: (state.referers ?? '')
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter((l) => l !== ''),
+          header: state.header,
+          encodings: state.encodings,
+        },
+        refererProbePorts(c),
+      )
+    } catch (err) {
+      const p = pageProblem(err)
+      state.error = { title: p.title, detail: p.detail }
+      status = 422
+    }
+    return render(c, 'Referer-block probe', <ProbePage {...state} />, status)
+  },
+)
 
 /**
  * The generator pages share their paths with the API (`GET /generate`, `GET /generate/{kind}`):
@@ -232,52 +237,60 @@ export const targetsPage: MiddlewareHandler<AppEnv> = async (c, next) => {
   )
 }
 
-uiRoutes.post('/targets', csrf(), async (c) => {
-  await withSession(c)
-  const session = c.get('session') ?? null
-  const form = await readForm(c)
-  const text = typeof form.text === 'string' ? form.text : ''
-  const props = { text, authenticated: c.get('authenticated'), csrf: session?.csrf }
-  if (!session || !csrfMatches(session, form.csrf)) {
-    return render(
-      c,
-      'Targets',
-      <TargetsPage {...props} error={{ title: 'Log in first (or reload: this form is stale)' }} />,
-      403,
-    )
-  }
-  if (typeof form.text !== 'string') {
-    // A post without the editor's field is not an empty tree: saving '' would erase every target.
-    // The editor shows the stored tree, so a Save from this page cannot post an empty one.
-    return render(
-      c,
-      'Targets',
-      <TargetsPage
-        {...props}
-        text={await storedTargetsText(c)}
-        error={{
-          title: 'Nothing saved',
-          detail: 'the form has no "text" field (the targets tree); the stored tree is unchanged',
-        }}
-      />,
-      400,
-    )
-  }
-  try {
-    const stored = await storeTargetsText(c, text)
-    const saved = `Saved ${stored.resolved.length} target(s); ${stored.plan.unscheduled.length} could not be scheduled within the budgets.`
-    return render(c, 'Targets', <TargetsPage {...props} saved={saved} />)
-  } catch (err) {
-    const p = pageProblem(err)
-    const line = typeof p.line === 'number' ? p.line : undefined
-    return render(
-      c,
-      'Targets',
-      <TargetsPage {...props} error={{ title: p.title, detail: p.detail, line }} />,
-      422,
-    )
-  }
-})
+uiRoutes.post(
+  '/targets',
+  formPostOnly('the API is PUT /targets with JSON or SmokePing text and the token (see /docs)'),
+  csrf(),
+  async (c) => {
+    await withSession(c)
+    const session = c.get('session') ?? null
+    const form = await readForm(c)
+    const text = typeof form.text === 'string' ? form.text : ''
+    const props = { text, authenticated: c.get('authenticated'), csrf: session?.csrf }
+    if (!session || !csrfMatches(session, form.csrf)) {
+      return render(
+        c,
+        'Targets',
+        <TargetsPage
+          {...props}
+          error={{ title: 'Log in first (or reload: this form is stale)' }}
+        />,
+        403,
+      )
+    }
+    if (typeof form.text !== 'string') {
+      // A post without the editor's field is not an empty tree: saving '' would erase every target.
+      // The editor shows the stored tree, so a Save from this page cannot post an empty one.
+      return render(
+        c,
+        'Targets',
+        <TargetsPage
+          {...props}
+          text={await storedTargetsText(c)}
+          error={{
+            title: 'Nothing saved',
+            detail: 'the form has no "text" field (the targets tree); the stored tree is unchanged',
+          }}
+        />,
+        400,
+      )
+    }
+    try {
+      const stored = await storeTargetsText(c, text)
+      const saved = `Saved ${stored.resolved.length} target(s); ${stored.plan.unscheduled.length} could not be scheduled within the budgets.`
+      return render(c, 'Targets', <TargetsPage {...props} saved={saved} />)
+    } catch (err) {
+      const p = pageProblem(err)
+      const line = typeof p.line === 'number' ? p.line : undefined
+      return render(
+        c,
+        'Targets',
+        <TargetsPage {...props} error={{ title: p.title, detail: p.detail, line }} />,
+        422,
+      )
+    }
+  },
+)
 
 /** `GET /flows/filters[/{name}]`: the API for curl, the saved filter sets page for browsers. */
 export const filterSetsPage: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -292,58 +305,63 @@ export const filterSetsPage: MiddlewareHandler<AppEnv> = async (c, next) => {
   return render(c, 'Saved filter sets', <FilterSetsPage {...props} current={set ?? undefined} />)
 }
 
-uiRoutes.post('/flows/filters', csrf(), async (c) => {
-  await withSession(c)
-  const session = c.get('session') ?? null
-  const form = await readForm(c)
-  const name = typeof form.name === 'string' ? form.name.trim() : ''
-  const config = typeof form.config === 'string' ? form.config : ''
-  const base = {
-    authenticated: c.get('authenticated'),
-    csrf: session?.csrf,
-    current: { name, config },
-  }
-  const page = async (extra: object, status: PageStatus = 200) =>
-    render(
-      c,
-      'Saved filter sets',
-      <FilterSetsPage {...base} names={await listFilterSets(c.env.EDGEPING_KV)} {...extra} />,
-      status,
-    )
-  if (!session || !csrfMatches(session, form.csrf)) {
-    return page({ error: { title: 'Log in first (or reload: this form is stale)' } }, 403)
-  }
-  if (!FILTER_SET_NAME.test(name)) {
-    return page(
-      {
-        error: {
-          title: 'Invalid name',
-          detail: 'letters, digits, ".", "_" and "-", 1-64 characters',
+uiRoutes.post(
+  '/flows/filters',
+  formPostOnly('the API is PUT /flows/filters/{name} with the token (see /docs)'),
+  csrf(),
+  async (c) => {
+    await withSession(c)
+    const session = c.get('session') ?? null
+    const form = await readForm(c)
+    const name = typeof form.name === 'string' ? form.name.trim() : ''
+    const config = typeof form.config === 'string' ? form.config : ''
+    const base = {
+      authenticated: c.get('authenticated'),
+      csrf: session?.csrf,
+      current: { name, config },
+    }
+    const page = async (extra: object, status: PageStatus = 200) =>
+      render(
+        c,
+        'Saved filter sets',
+        <FilterSetsPage {...base} names={await listFilterSets(c.env.EDGEPING_KV)} {...extra} />,
+        status,
+      )
+    if (!session || !csrfMatches(session, form.csrf)) {
+      return page({ error: { title: 'Log in first (or reload: this form is stale)' } }, 403)
+    }
+    if (!FILTER_SET_NAME.test(name)) {
+      return page(
+        {
+          error: {
+            title: 'Invalid name',
+            detail: 'letters, digits, ".", "_" and "-", 1-64 characters',
+          },
         },
-      },
-      422,
-    )
-  }
-  if (form.action === 'delete') {
-    await deleteFilterSet(c.env.EDGEPING_KV, name)
-    return page({ current: undefined, saved: `Deleted ${name}.` })
-  }
-  if (new TextEncoder().encode(config).length > MAX_FILTER_SET_BYTES) {
-    return page(
-      { error: { title: 'Too large', detail: `at most ${MAX_FILTER_SET_BYTES} bytes` } },
-      422,
-    )
-  }
-  try {
-    checkFilterConfig(config)
-  } catch (err) {
-    const p = domainProblem(err)
-    if (!p) throw err
-    return page({ error: { title: p.title, detail: p.detail } }, 422)
-  }
-  await putFilterSet(c.env.EDGEPING_KV, { name, config, updatedAt: new Date().toISOString() })
-  return page({ saved: `Saved ${name}.` })
-})
+        422,
+      )
+    }
+    if (form.action === 'delete') {
+      await deleteFilterSet(c.env.EDGEPING_KV, name)
+      return page({ current: undefined, saved: `Deleted ${name}.` })
+    }
+    if (new TextEncoder().encode(config).length > MAX_FILTER_SET_BYTES) {
+      return page(
+        { error: { title: 'Too large', detail: `at most ${MAX_FILTER_SET_BYTES} bytes` } },
+        422,
+      )
+    }
+    try {
+      checkFilterConfig(config)
+    } catch (err) {
+      const p = domainProblem(err)
+      if (!p) throw err
+      return page({ error: { title: p.title, detail: p.detail } }, 422)
+    }
+    await putFilterSet(c.env.EDGEPING_KV, { name, config, updatedAt: new Date().toISOString() })
+    return page({ saved: `Saved ${name}.` })
+  },
+)
 
 /** Browsers navigating ask for text/html first; curl sends `*\/*`. */
 export function prefersHtml(accept: string | undefined): boolean {
@@ -380,32 +398,37 @@ uiRoutes.get('/login', async (c) => {
 })
 
 // hono/csrf rejects form posts whose Origin is another site (SameSite=Strict covers the cookie).
-uiRoutes.post('/login', csrf(), async (c) => {
-  const form = await readForm(c)
-  const next = safeNext(form.next)
-  const token = typeof form.token === 'string' ? form.token : ''
-  const expected = c.env.API_TOKEN
-  c.set('session', null)
-  if (!expected || !(await constantTimeEqual(token, expected))) {
-    return render(
-      c,
-      'Log in',
-      <LoginPage next={next} failed={true} configured={Boolean(expected)} />,
-      401,
-    )
-  }
-  const { cookie } = await createSession(expected)
-  setCookie(c, SESSION_COOKIE, cookie, {
-    httpOnly: true,
-    sameSite: 'Strict',
-    secure: new URL(c.req.url).protocol === 'https:',
-    path: '/',
-    maxAge: SESSION_SECONDS,
-  })
-  return c.redirect(next, 303)
-})
+uiRoutes.post(
+  '/login',
+  formPostOnly('API clients send the token instead (see /docs)'),
+  csrf(),
+  async (c) => {
+    const form = await readForm(c)
+    const next = safeNext(form.next)
+    const token = typeof form.token === 'string' ? form.token : ''
+    const expected = c.env.API_TOKEN
+    c.set('session', null)
+    if (!expected || !(await constantTimeEqual(token, expected))) {
+      return render(
+        c,
+        'Log in',
+        <LoginPage next={next} failed={true} configured={Boolean(expected)} />,
+        401,
+      )
+    }
+    const { cookie } = await createSession(expected)
+    setCookie(c, SESSION_COOKIE, cookie, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: new URL(c.req.url).protocol === 'https:',
+      path: '/',
+      maxAge: SESSION_SECONDS,
+    })
+    return c.redirect(next, 303)
+  },
+)
 
-uiRoutes.post('/logout', csrf(), async (c) => {
+uiRoutes.post('/logout', formPostOnly('API clients have no session to end'), csrf(), async (c) => {
   await withSession(c)
   const form = await readForm(c)
   if (!csrfMatches(c.get('session') ?? null, form.csrf)) {

@@ -59,6 +59,27 @@ describe('the app skeleton', () => {
     }
   })
 
+  it('answers an API client POSTing JSON to a dashboard form path with a 415 naming the API call', async () => {
+    for (const [path, api] of [
+      ['/targets', 'PUT /targets'],
+      ['/probes', 'POST /probes/referer'],
+      ['/flows/filters', 'PUT /flows/filters/{name}'],
+      ['/ui/archive/query', 'POST /flows/archive/query'],
+    ] as const) {
+      const res = await call(path, {
+        method: 'POST',
+        token: true,
+        body: '{}',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+      })
+      expect(res.status, path).toBe(415)
+      const p = await problemOf(res)
+      expect(p.detail).toContain(
+        `POST ${path} is the dashboard's form and takes a form body from its pages, not application/json; the API is ${api} `,
+      )
+    }
+  })
+
   it('says why a dashboard form post from elsewhere is refused', async () => {
     const res = await call('/flows/filters', {
       method: 'POST',

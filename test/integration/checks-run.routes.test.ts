@@ -37,6 +37,20 @@ describe('POST /checks/run against real loopback servers', () => {
     expect(res.status).toBe(401)
   })
 
+  it('refuses a body over 64 KiB with 413', async () => {
+    const res = await call('/checks/run', {
+      method: 'POST',
+      token: true,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ probe: 'tcp', host: '127.0.0.1', title: 'x'.repeat(70_000) }),
+    })
+    expect(res.status).toBe(413)
+    expect(await problemOf(res)).toMatchObject({
+      type: '/problems/body-too-large',
+      detail: 'a check run body may be at most 65536 bytes',
+    })
+  })
+
   it('times TCP connects to a listening port', async () => {
     const round = await run({ probe: 'tcp', host: '127.0.0.1', port: TCP_PORT, pings: 5 })
     expect(round).toMatchObject({ status: 'ok', pings: 5, loss: 0 })

@@ -302,7 +302,12 @@ describe('lookup errors are problem+json', () => {
       body: '{"name":',
     })
     expect(res.status).toBe(400)
-    await problemOf(res)
+    // The same problem as every hand-read JSON body gives (the generators', the filters').
+    expect(await problemOf(res)).toMatchObject({
+      type: '/problems/malformed-json',
+      title: 'Malformed JSON body',
+      errors: [{ path: 'json', message: 'not valid JSON' }],
+    })
   })
 
   it('counts a chunked body (no Content-Length): 413 past the cap, the body handed on under it', async () => {

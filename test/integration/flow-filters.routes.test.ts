@@ -118,7 +118,8 @@ describe('saved filter sets /flows/filters', () => {
   it('refuses an oversized configuration with 413', async () => {
     const res = await put('huge', `# ${'x'.repeat(300 * 1024)}\n`)
     expect(res.status).toBe(413)
-    await problemOf(res)
+    // The one type every route's body cap gives.
+    expect((await problemOf(res)).type).toBe('/problems/body-too-large')
   })
 
   it('measures a JSON-sent configuration, not its escaped body', async () => {

@@ -177,6 +177,15 @@ describe('POST /flows/archive/query', () => {
     )
   }, 120_000)
 
+  it('refuses a body over 2 MiB with 413, unread past the cap', async () => {
+    const res = await startJob({ from: '2010-11-09', to: '2010-11-10', pad: 'x'.repeat(2_200_000) })
+    expect(res.status).toBe(413)
+    expect(await problemOf(res)).toMatchObject({
+      type: '/problems/body-too-large',
+      detail: 'an archive query body may be at most 2097152 bytes',
+    })
+  })
+
   it('refuses bad queries before queueing anything', async () => {
     const badFilter = await startJob({
       from: '2010-11-09',
