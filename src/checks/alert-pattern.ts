@@ -35,6 +35,11 @@ export function compileAlertPattern(pattern: string, type: 'loss' | 'rtt'): Comp
   if (parts.length === 0 || parts.some((p) => p === ''))
     throw new AlertPatternError(`pattern '${pattern}' has an empty element`)
   const elements = parts.map((p) => compileElement(p, type))
+  // Gaps alone compare nothing: such a pattern matched every round, an alert that never rests.
+  if (!elements.some((e) => e.kind === 'value'))
+    throw new AlertPatternError(
+      `pattern '${pattern}' has only *X* gaps: it needs at least one value to compare (==*, for any)`,
+    )
   return { elements, length: elements.filter((e) => e.kind === 'value').length }
 }
 

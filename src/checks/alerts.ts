@@ -31,7 +31,12 @@ export type AlertEvent = {
   at: string
 }
 
-const MAX_HISTORY = 100
+/**
+ * Values of each history a target keeps (SmokePing keeps as many as its longest pattern needs):
+ * a pattern that looks further back is refused when the config is stored, since it could only
+ * be matched against a cut history (see resolveTargets).
+ */
+export const MAX_HISTORY = 100
 
 /**
  * Appends a round to a target's history (with `U` for every bucket skipped since the last
@@ -48,7 +53,11 @@ export function evaluateAlerts(
   sectionTo: string | undefined,
 ): { history: TargetHistory; events: AlertEvent[] } {
   const start: TargetHistory = previous ?? { b: round.b - 1, loss: ['S'], rtt: ['S'], active: [] }
-  const gap = Math.max(0, Math.min(MAX_HISTORY, round.b - start.b - 1))
+  // Buckets count steps: after a step change (300 s to 60 s) the old bucket number is in other
+  // units, and the difference once filled the history with up to 100 U (firing `==U` alerts on
+  // a target that never missed a round). Nothing is known to be skipped then.
+  const sameStep = start.s === undefined || start.s === target.step
+  const gap = sameStep ? Math.max(0, Math.min(MAX_HISTORY, round.b - start.b - 1)) : 0
   // The exact `loss × 100 / pings` (SmokePing's), not the 3-decimal figure the round stores:
   // with 1 of 3 lost, `>33.333%` matches.
   const lossValue: HistoryValue =
@@ -61,6 +70,7 @@ export function evaluateAlerts(
   const gaps = Array<HistoryValue>(gap).fill('U')
   const history: TargetHistory = {
     b: round.b,
+    s: target.step,
     loss: [...start.loss, ...gaps, lossValue].slice(-MAX_HISTORY),
     rtt: [...start.rtt, ...gaps, rttValue].slice(-MAX_HISTORY),
     active: [],

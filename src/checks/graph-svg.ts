@@ -37,7 +37,18 @@ const CH = 200
  * from the outside in (darker = more central), the median as a dark line with a 2-pixel bar
  * coloured by that step's loss, and the legend with median and loss statistics.
  */
-export function renderSmokeGraph(g: GraphInput): string {
+export function renderSmokeGraph(given: GraphInput): string {
+  // A value that is not a finite number (NaN, Infinity from a damaged record or a bad division)
+  // is unknown, as RRD reads NaN: one would make the axis NaN and every coordinate with it, and
+  // a path with "NaN" in its data is an SVG error that stops the browser drawing the rest of it.
+  // A window of no length gets one millisecond, so x() never divides by zero.
+  const g: GraphInput = {
+    ...given,
+    end: given.end > given.start ? given.end : given.start + 1,
+    points: given.points
+      .filter((p) => Number.isFinite(p.t) && Number.isFinite(p.span))
+      .map((p) => ofThisPingCount(p, given.pings)),
+  }
   const known = g.points.filter((p) => p.loss !== null)
   const medians = known.map((p) => p.median).filter((m): m is number => m !== null)
   // SmokePing's findmax and `--rigid --upper-limit`: the axis ends exactly at the largest median
@@ -187,6 +198,29 @@ function legend(
     `<text x="${W - 12}" y="${top + 42}" text-anchor="end">${esc(`end: ${new Date(g.end).toUTCString()}`)}</text>`,
   )
   return out
+}
+
+/**
+ * A point as this graph's ping count reads it, its non-finite values unknown. A round from
+ * before the target's `pings` was edited has as many smoke slots as it had pings: pairing them
+ * as this count's bands drew them inside out (slot 6 of 10 against slot 5) in the wrong greys,
+ * and its loss was read against the wrong count (10 of 10 lost showed as 50 % and orange). Its
+ * smoke is left out, as the rollups leave it unknown, and its loss scaled to this count.
+ */
+function ofThisPingCount(p: GraphPoint, pings: number): GraphPoint {
+  const own = p.smoke.length
+  const other = own > 0 && own !== pings
+  const loss = finiteOrNull(p.loss)
+  return {
+    ...p,
+    median: finiteOrNull(p.median),
+    loss: other && loss !== null ? (loss * pings) / own : loss,
+    smoke: other ? [] : p.smoke.map(finiteOrNull),
+  }
+}
+
+function finiteOrNull(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null
 }
 
 function rect(x: number, y: number, w: number, h: number): string {

@@ -49,7 +49,11 @@ function mayLackRollup(start: number, length: number, count: number, now: number
   return start > now - count * length
 }
 
-/** The minutes in [from, to) at which `target`'s rounds are planned, oldest first. */
+/**
+ * The minutes in [from, to) whose ticks may hold `target`'s rounds, oldest first: those of its
+ * plan, and every minute before the config took effect (an older plan ran it then, at minutes
+ * this config cannot tell; only in the recent hours of a change).
+ */
 function plannedMinutes(
   stored: StoredConfig,
   target: ResolvedTarget,
@@ -58,7 +62,10 @@ function plannedMinutes(
 ): number[] {
   const s = target.step / 60
   const minutes: number[] = []
-  for (let m = lastPlannedMinute(stored, target, to - 1); m >= from; m -= s) minutes.push(m)
+  for (let m = lastPlannedMinute(stored, target, to - 1); m >= from; m -= s) {
+    if (m >= stored.since) minutes.push(m)
+  }
+  for (let m = Math.min(to, stored.since) - 1; m >= from; m--) minutes.push(m)
   return minutes.reverse()
 }
 

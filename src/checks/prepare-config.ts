@@ -1,5 +1,6 @@
 import type { StoredConfig } from './records'
 import { alertLine, resolveTargets } from './resolve-targets'
+import { roundRequests } from './run-round'
 import { type Budgets, planSchedule } from './schedule-plan'
 import type { SourceLines } from './smokeping-parse'
 import { TargetsConfigError } from './targets-error'
@@ -41,14 +42,25 @@ export function prepareConfig(
       )
     }
   }
-  const plan = planSchedule(resolved.targets, budgets)
+  const plan = planSchedule(
+    resolved.targets.map((t) => ({
+      id: t.id,
+      pings: t.pings,
+      step: t.step,
+      requests: roundRequests(t),
+    })),
+    budgets,
+  )
   return {
     v: 1,
     config,
     resolved: resolved.targets,
     multihost: resolved.multihost,
     plan,
-    since: Math.floor(nowMs / 60_000),
+    // The first whole minute after the PUT: the minute under way may already have run a round
+    // of the old plan (its tick started at :00), and a bucket starting at that minute must not
+    // get a second one from the new plan.
+    since: Math.floor(nowMs / 60_000) + 1,
     updatedAt: new Date(nowMs).toISOString(),
   }
 }

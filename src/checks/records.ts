@@ -12,6 +12,11 @@ export type StoredRound = RoundResult & { b: number; m: number }
 export type TargetHistory = {
   /** Bucket of the newest value. */
   b: number
+  /**
+   * The step (seconds) `b` counts in: buckets of another step are not comparable. Absent in
+   * histories written before it was kept.
+   */
+  s?: number
   loss: HistoryValue[]
   rtt: HistoryValue[]
   /** Alerts currently raised (an episode: raised once, cleared once). */
@@ -66,7 +71,11 @@ export type StoredConfig = {
   resolved: ResolvedTarget[]
   multihost: { id: string; hosts: string[] }[]
   plan: Plan
-  /** Epoch minute the config took effect: no backfill before it. */
+  /**
+   * First epoch minute after the config was stored: a target's new plan applies from its first
+   * bucket starting at or after it (a bucket under way keeps the round the old plan gave it), and
+   * there is no backfill before it.
+   */
   since: number
   updatedAt: string
 }

@@ -1,5 +1,6 @@
 import { isIpAddress } from '../dns/name'
-import { AlertPatternError, compileAlertPattern } from './alert-pattern'
+import { AlertPatternError, compileAlertPattern, historyNeeded } from './alert-pattern'
+import { MAX_HISTORY } from './alerts'
 import type { ProbeKind } from './kinds/kind'
 import { ICMP_MODULES, kindForModule } from './kinds/registry'
 import type { ResolvedTarget } from './kinds/resolved-target'
@@ -85,7 +86,15 @@ export function resolveTargets(config: TargetsConfig, lines?: SourceLines): Reso
   const alertNames = new Set((config.alerts?.list ?? []).map((a) => a.name))
   for (const a of config.alerts?.list ?? []) {
     try {
-      compileAlertPattern(a.pattern, a.type)
+      const compiled = compileAlertPattern(a.pattern, a.type)
+      // The history holds MAX_HISTORY values: a pattern reaching further back would silently
+      // match only its newest part (a gap cut short), or never (more elements than values).
+      const needed = historyNeeded(compiled)
+      if (needed > MAX_HISTORY) {
+        throw new AlertPatternError(
+          `pattern '${a.pattern}' looks back up to ${needed} rounds; a target's history keeps the last ${MAX_HISTORY}: use fewer elements or smaller *X* gaps`,
+        )
+      }
     } catch (err) {
       if (!(err instanceof AlertPatternError)) throw err
       throw new TargetsConfigError(

@@ -15,7 +15,10 @@ export type RoundStats = {
   mean: number | null
   /** Population standard deviation of the received RTTs. */
   stddev: number | null
-  /** Mean absolute difference of consecutive received RTTs in send order (RFC 3550 §6.4.1 spirit). */
+  /**
+   * Mean absolute difference of consecutive received RTTs in send order (RFC 3550 §6.4.1
+   * spirit); null when fewer than two came back (no pair to compare: not a perfectly steady 0).
+   */
   jitter: number | null
   /**
    * `ping1..pingN`: the received RTTs sorted ascending with the lost slots as null, floor(loss/2)
@@ -80,7 +83,7 @@ export function computeRoundStats(samples: readonly Sample[]): RoundStats {
     max: round3(sorted[n - 1] ?? 0),
     mean: round3(mean),
     stddev: round3(Math.sqrt(variance)),
-    jitter: n > 1 ? round3(diffs / (n - 1)) : 0,
+    jitter: n > 1 ? round3(diffs / (n - 1)) : null,
     smoke,
     reasons,
   }

@@ -21,6 +21,11 @@ export type RunOptions = {
   deadline: AbortSignal
   now: () => number
   concurrency?: number
+  /**
+   * Whether kinds send their baseline request (default true). False for a plan stored before
+   * baselines were counted: its ticks are packed for the pings alone.
+   */
+  baselines?: boolean
 }
 
 /**
@@ -43,14 +48,37 @@ export async function runRounds(
     })
   }
   const samples = targets.map((t) => Array<Sample | undefined>(t.pings).fill(undefined))
+  // A kind's clean baseline request runs once per round, in the slot of the first ping that
+  // needs it (so the requests in flight stay within `concurrency`); the round's other pings wait
+  // for its answer. Settled to undefined when the deadline cut it.
+  const baselines = new Map<number, Promise<string | null | undefined>>()
+  const baselineOf = (t: number, target: ResolvedTarget) => {
+    let p = baselines.get(t)
+    if (!p) {
+      p = baselineOnce(target, ports, options.deadline)
+      baselines.set(t, p)
+    }
+    return p
+  }
   await mapLimit(jobs, options.concurrency ?? PROBE_CONCURRENCY, async ({ t, i }) => {
     const target = targets[t]
     const slots = samples[t]
     if (!target || !slots || options.deadline.aborted) return
+    if (options.baselines !== false && probeKind(target.kind)?.baseline) {
+      const verdict = await baselineOf(t, target)
+      if (verdict !== null || options.deadline.aborted) return
+    }
     slots[i] = await probeOnce(target, ports, options.deadline, i)
   })
+  const verdicts = new Map<number, string | null | undefined>()
+  for (const [t, p] of baselines) verdicts.set(t, await p)
   return targets.map((target, t) => {
     const got = samples[t] ?? []
+    const verdict = verdicts.get(t)
+    if (verdict) {
+      // The pings could not be judged against the clean request: unknown, never "all blocked".
+      return { id: target.id, t: started, status: 'unknown', reason: verdict, pings: target.pings }
+    }
     if (got.some((s) => s === undefined)) {
       return {
         id: target.id,
@@ -62,6 +90,32 @@ export async function runRounds(
     }
     return { id: target.id, t: started, status: 'ok', ...computeRoundStats(got as Sample[]) }
   })
+}
+
+/**
+ * Subrequests one round of the target makes: its pings, plus the kind's baseline request. What
+ * the plan packs into a tick's subrequest budget.
+ */
+export function roundRequests(target: Pick<ResolvedTarget, 'kind' | 'pings'>): number {
+  return target.pings + (probeKind(target.kind)?.baseline ? 1 : 0)
+}
+
+/** The kind's baseline verdict: a reason, null to go ahead, undefined when the deadline cut it. */
+async function baselineOnce(
+  target: ResolvedTarget,
+  ports: ProbePorts,
+  deadline: AbortSignal,
+): Promise<string | null | undefined> {
+  const baseline = probeKind(target.kind)?.baseline
+  if (!baseline) return null
+  const signal = AbortSignal.any([AbortSignal.timeout(target.timeoutMs), deadline])
+  try {
+    const verdict = await baseline(target, ports, signal)
+    return deadline.aborted && verdict !== null ? undefined : verdict
+  } catch (err) {
+    if (deadline.aborted) return undefined
+    return `the baseline request failed (${err instanceof Error ? err.message : String(err)})`
+  }
 }
 
 async function probeOnce(

@@ -67,7 +67,12 @@ export async function runDueRounds(
     // A second invocation for the same minute (a retry, a duplicate) finds the record and stops.
     if (await ports.store.getTick(minute)) return { ...summary, skipped: 'tick already recorded' }
     const deadline = AbortSignal.timeout(options.deadlineMs)
-    const rounds = await runRounds(due, ports.probes, { deadline, now: ports.now })
+    const rounds = await runRounds(due, ports.probes, {
+      deadline,
+      now: ports.now,
+      // A plan stored before baseline requests were counted has no room for them.
+      baselines: stored.plan.baselines === true,
+    })
     const stamped: StoredRound[] = [
       ...rounds.map((r, i) => stamp(r, due[i]?.step ?? 300, minute)),
       ...over.map(({ target, reason }) => ({
@@ -101,11 +106,33 @@ export async function runDueRounds(
     deliver(events, ports)
   }
   ports.background(backfill(stored, minute, ports))
-  if (minute % 60 === HOUR_ROLLUP_MINUTE)
-    ports.background(rollupHour(stored, minute - 60 - HOUR_ROLLUP_MINUTE, ports.store))
-  if (minute % 1440 === DAY_ROLLUP_MINUTE)
-    ports.background(rollupDay(minute - 1440 - DAY_ROLLUP_MINUTE, ports.store))
+  const hour = minute - (minute % 60) - 60
+  let hourWork: Promise<void> = Promise.resolve()
+  if (minute % 60 === HOUR_ROLLUP_MINUTE) hourWork = rollupHour(stored, hour, ports.store)
+  else if (HOUR_ROLLUP_RETRIES.includes(minute % 60))
+    hourWork = unlessStored(ports.store.getHour(hour), () => rollupHour(stored, hour, ports.store))
+  ports.background(hourWork)
+  // After this tick's hour work: at 00:20 the retry of a missed 23:00 hour lands in the day.
+  const day = minute - (minute % 1440) - 1440
+  const rollDay = () => rollupDay(day, ports.store)
+  const afterHour = hourWork.catch(() => {})
+  if (minute % 1440 === DAY_ROLLUP_MINUTE) ports.background(afterHour.then(rollDay))
+  else if (DAY_ROLLUP_RETRIES.includes(minute % 1440))
+    ports.background(afterHour.then(() => unlessStored(ports.store.getDay(day), rollDay)))
   return summary
+}
+
+/**
+ * Minutes of the hour (of the day) that roll up the previous hour (day) again if its record is
+ * still missing: the cron can miss minute 10 (or 00:20), or the write can fail, and a missing
+ * record reads as an empty hour once its ticks are no longer read (after 3 hours) and leaves it
+ * out of the day. One read each; a write only when the record is missing.
+ */
+export const HOUR_ROLLUP_RETRIES: readonly number[] = [20, 30, 40, 50]
+export const DAY_ROLLUP_RETRIES: readonly number[] = [80, 140, 200, 260]
+
+async function unlessStored(found: Promise<unknown>, rollup: () => Promise<void>): Promise<void> {
+  if ((await found) === null) await rollup()
 }
 
 /** The targets whose round for the current bucket is planned at `minute`. */
@@ -126,13 +153,21 @@ function inEffect(stored: StoredConfig, target: ResolvedTarget, minute: number):
   return Math.floor(minute / s) * s >= stored.since
 }
 
-/** Targets the plan could not fit: recorded as unknown at the start of each of their buckets. */
+/**
+ * Targets the plan could not fit: recorded as unknown once per bucket, at the minute the plan
+ * chose for it (one that writes anyway, or whose writes it counted), so they never cost KV
+ * writes the budget has no room for. Plans stored before that choice record them at the start
+ * of each bucket, but only in ticks that write anyway.
+ */
 function overBudgetAt(stored: StoredConfig, minute: number) {
+  const chosen = stored.plan.unknownOffsets
   return stored.plan.unscheduled.flatMap(({ id, reason }) => {
     const target = stored.resolved.find((t) => t.id === id)
-    return target && isDue(minute, target.step, 0) && inEffect(stored, target, minute)
-      ? [{ target, reason }]
-      : []
+    if (!target || !inEffect(stored, target, minute)) return []
+    const offset = chosen ? chosen[id] : 0
+    if (offset === undefined || !isDue(minute, target.step, offset)) return []
+    if (!chosen && plannedAt(stored, minute).length === 0) return []
+    return [{ target, reason }]
   })
 }
 
@@ -224,14 +259,20 @@ async function backfill(
   }
 }
 
-/** Rolls the ticks of the hour starting at `hour` (epoch minute) into one record. */
+/**
+ * Rolls the ticks of the hour starting at `hour` (epoch minute) into one record. Minutes before
+ * the config took effect ran an older plan, which this config cannot tell: each of them is read
+ * (at most 60 reads, in the hour of a change), so the rounds recorded before a `PUT /targets`
+ * stay in the hour's record.
+ */
 export async function rollupHour(
   stored: StoredConfig,
   hour: number,
   store: CheckStore,
 ): Promise<void> {
   const minutes = Array.from({ length: 60 }, (_, i) => hour + i).filter(
-    (m) => plannedAt(stored, m).length > 0 || overBudgetAt(stored, m).length > 0,
+    (m) =>
+      m < stored.since || plannedAt(stored, m).length > 0 || overBudgetAt(stored, m).length > 0,
   )
   const ticks = await Promise.all(minutes.map((m) => store.getTick(m)))
   const byTarget = new Map<string, StoredRound[]>()

@@ -34,11 +34,14 @@ beforeAll(async () => {
     body: TARGETS,
   })
   expect(put.status, await put.clone().text()).toBe(200)
-  // Six minutes of cron ticks from now: the target's 300 s step has its slot among them.
-  const now = Date.now()
+  // A config takes effect with the first whole minute after its PUT (the minute under way may
+  // have run the old plan's round), and the dashboard shows rounds up to the real now: wait for
+  // that minute, then tick it and the next six (the 60 s step has its slot in the first).
+  const first = (Math.floor(Date.now() / 60_000) + 1) * 60_000
+  await new Promise((r) => setTimeout(r, first - Date.now() + 200))
   for (let m = 0; m <= 6; m++) {
     const tick = await fetch(
-      `${BASE}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time=${now + m * 60_000}`,
+      `${BASE}/cdn-cgi/handler/scheduled?cron=*+*+*+*+*&time=${first + m * 60_000}`,
     )
     expect(tick.status).toBe(200)
   }

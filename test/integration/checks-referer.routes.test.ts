@@ -5,10 +5,12 @@ import { call } from './helpers'
 
 const TRAP = inject('apacheTrapUrl')
 const FIXED = inject('apacheFixedUrl')
+/** Answers 503 to every request on /fail (test/servers/checks-servers.ts). */
+const HTTP = inject('checksHttpUrl')
 
-async function run(
-  url: string,
-): Promise<{ round: { status: string; loss: number; pings: number } }> {
+type Round = { status: string; loss: number; pings: number; reason?: string }
+
+async function run(url: string): Promise<{ round: Round }> {
   const u = new URL(url)
   const res = await call('/checks/run', {
     method: 'POST',
@@ -17,13 +19,13 @@ async function run(
     body: JSON.stringify({
       probe: 'referer',
       host: u.hostname,
-      urlformat: `http://%host%:${u.port}/`,
+      urlformat: `http://%host%:${u.port}${u.pathname}`,
       referer: 'http://porn.example/',
       pings: 5,
     }),
   })
   expect(res.status, await res.clone().text()).toBe(200)
-  return (await res.json()) as { round: { status: string; loss: number; pings: number } }
+  return (await res.json()) as { round: Round }
 }
 
 describe('referer check kind against Apache + ModSecurity', () => {
@@ -35,5 +37,11 @@ describe('referer check kind against Apache + ModSecurity', () => {
   it('loses nothing behind the fixed rule', async () => {
     const { round } = await run(FIXED)
     expect(round).toMatchObject({ status: 'ok', pings: 5, loss: 0 })
+  })
+
+  it('calls a round unknown, not "all blocked", when the clean request gets the same answer', async () => {
+    const { round } = await run(`${HTTP}/fail`)
+    expect(round.status).toBe('unknown')
+    expect(round.reason).toMatch(/^the blocking cannot be judged: the clean request \(no Referer\)/)
   })
 })

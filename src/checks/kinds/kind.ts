@@ -36,6 +36,17 @@ export type ProbeKind = {
   contactHost: (target: ResolvedTarget) => string
   /** What the legend says, e.g. `20 TCP connects to port 443`. */
   describe: (target: ResolvedTarget) => string
+  /**
+   * A clean request sent once per round before the pings (the referer kind's request without
+   * the header): returns why the pings cannot be judged, e.g. the clean request already gets the
+   * answer a ping counts as received. The round is then recorded `unknown` with that reason and
+   * no ping is sent. Null: go ahead. The plan counts it as one more subrequest per round.
+   */
+  baseline?: (
+    target: ResolvedTarget,
+    ports: ProbePorts,
+    signal: AbortSignal,
+  ) => Promise<string | null>
   /** `index` is the ping's number in the round (0-based): kinds that vary per ping use it. */
   probe: (
     target: ResolvedTarget,

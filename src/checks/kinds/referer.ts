@@ -13,7 +13,10 @@ import type { ResolvedTarget } from './resolved-target'
  * with a reason starting `unknown:`, unless `status` names the code on its own.
  * A variant that gets through is a lost ping, so SmokePing's loss alerts (`>0%`) catch a WAF
  * regression, and the smoke graph shows the block page's response time.
- * The full baseline-and-fingerprint analysis stays with `POST /probes/referer`.
+ * Each round first sends one clean request (no Referer): when it already gets a status in
+ * `status` (or fails, or is throttled), the round is `unknown` with the reason and no variant is
+ * sent, rather than a round where every form looks blocked. The plan counts it: pings + 1
+ * subrequests a round. The full baseline-and-fingerprint analysis stays with `POST /probes/referer`.
  */
 export const refererKind: ProbeKind = {
   name: 'referer',
@@ -34,7 +37,28 @@ export const refererKind: ProbeKind = {
   },
   contactHost: (t) => new URL(t.url ?? '').hostname,
   describe: (t) =>
-    `${t.pings} requests to ${t.url ?? ''} with letter-case variants of Referer '${t.referer ?? ''}'`,
+    `${t.pings} requests to ${t.url ?? ''} with letter-case variants of Referer '${t.referer ?? ''}', after one without it`,
+  // A ping "received" means the site answered with a status in `status`. A site that answers
+  // every request so (500 to everything, a 403 for the Worker's addresses) made every round look
+  // like a WAF blocking every form: the clean request tells the two apart, as the
+  // `POST /probes/referer` baseline does.
+  async baseline(target, ports, signal) {
+    // Without a port or with a refused host the pings report that themselves, as lost.
+    if (!ports.http) return null
+    const url = target.url ?? ''
+    if (ports.refuseHost(new URL(url).hostname)) return null
+    const r = await ports.http(url, { signal })
+    const cannot = 'the blocking cannot be judged'
+    if (!r.ok) return `${cannot}: the clean request (no Referer) failed (${r.reason})`
+    const ranges = target.status ?? '400-599'
+    const blocked = parseStatusRanges(ranges) ?? []
+    const throttled = throttleReason(r, blocked)
+    if (throttled) return `${cannot}: the clean request (no Referer) got ${throttled}`
+    if (blocked.some(([lo, hi]) => r.status >= lo && r.status <= hi)) {
+      return `${cannot}: the clean request (no Referer) also gets HTTP ${r.status}, which status ${ranges} counts as blocked, so a blocked-looking answer says nothing about the Referer`
+    }
+    return null
+  },
   async probe(target, ports, signal, index) {
     if (!ports.http) return { ok: false, reason: 'no HTTP port' }
     const url = target.url ?? ''

@@ -46,6 +46,9 @@ function TreeNode(props: { node: CheckTreeNode }) {
             {t.last && t.last.median !== null && t.last.median !== undefined
               ? ` · median ${t.last.median.toFixed(1)} ms, loss ${t.last.loss ?? '?'}/${t.pings}`
               : ''}
+            {/* Why a round is unknown (a referer check's clean request already blocked, a
+                deadline): the badge alone would not say. */}
+            {t.last?.reason ? ` · ${t.last.reason}` : ''}
           </span>
         </>
       ) : (

@@ -31,6 +31,9 @@ describe('compileAlertPattern', () => {
     ['<S', 'rtt', 'S is only valid with the == operator'],
     ['*0*,>1%', 'loss', 'X >= 1'],
     ['>1%,,>1%', 'loss', 'empty element'],
+    // gaps alone compared nothing and matched every round
+    ['*3*', 'loss', 'only *X* gaps'],
+    ['*2*,*5*', 'rtt', 'at least one value'],
   ] as const)('rejects %s (%s)', (pattern, type, message) => {
     expect(() => compileAlertPattern(pattern, type)).toThrow(message)
   })

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { evaluateAlerts } from '../../../src/checks/alerts'
 import type { ResolvedTarget } from '../../../src/checks/kinds/resolved-target'
 import type { StoredRound, TargetHistory } from '../../../src/checks/records'
+import { resolveTargets } from '../../../src/checks/resolve-targets'
+import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
+import { TargetsConfigError } from '../../../src/checks/targets-error'
 import type { AlertDef } from '../../../src/checks/targets-model'
 
 const target: ResolvedTarget = {
@@ -118,5 +121,88 @@ describe('evaluateAlerts', () => {
     )
     expect(out.history.loss).toEqual(['S', 0, 'U', 'U', 50])
     expect(out.events[0]).toMatchObject({ alert: 'slow', rtt: 'rtt: 200ms' })
+  })
+})
+
+describe('a pattern longer than the history kept', () => {
+  const text = (pattern: string) => `*** Alerts ***
+to = https://hooks.example/a
+
++ long
+type = loss
+pattern = ${pattern}
+comment = loss twice within ~120 rounds
+
+*** Targets ***
+probe = tcp
+menu = Top
+title = Top
+alerts = long
+
++ a
+menu = A
+title = A
+host = a.example
+`
+
+  it('is refused at PUT, naming the line, rather than matched against a cut history', () => {
+    const { config, lines } = parseSmokepingText(text('>0%,*120*,>0%'))
+    let err: unknown
+    try {
+      resolveTargets(config, lines)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(TargetsConfigError)
+    expect(err).toMatchObject({ code: 'bad_pattern', line: 6 })
+    expect(String(err)).toContain('looks back up to 122 rounds')
+  })
+
+  it('is refused when it has more elements than the history holds (it could never match)', () => {
+    const { config } = parseSmokepingText(text(Array(101).fill('>0%').join(',')))
+    expect(() => resolveTargets(config)).toThrow(/looks back up to 101 rounds/)
+  })
+
+  it('fits when it needs at most the 100 values kept, and matches at the far end', () => {
+    const { config } = parseSmokepingText(text('>0%,*98*,>0%'))
+    const [t] = resolveTargets(config).targets
+    if (!t) throw new Error('one target')
+    const def = config.alerts?.list ?? []
+    let history: TargetHistory | undefined
+    let fired = false
+    for (let b = 1; b <= 100; b++) {
+      const r = round(b, b === 1 || b === 100 ? 5 : 0, 10)
+      const out = evaluateAlerts(t, history, r, def, undefined)
+      history = out.history
+      fired = out.events.length > 0
+    }
+    expect(fired).toBe(true)
+  })
+})
+
+describe('the alert history across a step change', () => {
+  it('fills no U when the step changed: bucket numbers of two steps do not compare', () => {
+    const offline: AlertDef = { name: 'offline', type: 'rtt', pattern: '==U,==U,==U', comment: 'x' }
+    const t = { ...target, alerts: ['offline'] }
+    // a round at minute 10,000,000 under step 300 (bucket 2,000,000) ...
+    const before = evaluateAlerts(t, undefined, round(2_000_000, 0, 10), [offline], undefined)
+    expect(before.history.s).toBe(300)
+    // ... and the next one, two minutes later, under step 60: bucket 10,000,002
+    const fast = { ...t, step: 60 }
+    const next: StoredRound = { ...round(0, 0, 11), b: 10_000_002, m: 10_000_002 }
+    const after = evaluateAlerts(fast, before.history, next, [offline], undefined)
+    expect(after.history.rtt).toEqual(['S', 10, 11])
+    expect(after.events).toEqual([])
+  })
+
+  it('still fills the buckets a same-step history skipped', () => {
+    const h = evaluateAlerts(target, undefined, round(10, 0, 10), defs, undefined).history
+    expect(evaluateAlerts(target, h, round(13, 0, 10), defs, undefined).history.rtt).toEqual([
+      'S',
+      10,
+      'U',
+      'U',
+      10,
+    ])
   })
 })

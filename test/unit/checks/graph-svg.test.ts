@@ -148,3 +148,107 @@ describe('renderSmokeGraph', () => {
     expect(labels).toEqual(['0', '5', '10', '15', '20', '25'])
   })
 })
+
+describe('renderSmokeGraph with data SmokePing would call unknown', () => {
+  const base = { ...input, start: END - 3 * 3600_000, pings: 5 }
+  const numbersIn = (svg: string) => !/NaN|Infinity/.test(svg)
+
+  it('draws no NaN for a NaN or infinite median, loss or smoke value: they are unknown', () => {
+    const svg = renderSmokeGraph({
+      ...base,
+      points: [
+        { t: base.start, span: 300_000, median: 10, loss: 0, smoke: [8, 9, 10, 11, 12] },
+        {
+          t: base.start + 300_000,
+          span: 300_000,
+          median: Number.NaN,
+          loss: 0,
+          smoke: [8, Number.NaN, 10, Number.POSITIVE_INFINITY, 12],
+        },
+        {
+          t: base.start + 600_000,
+          span: 300_000,
+          median: 12,
+          loss: 0,
+          smoke: [12, 12, 12, 12, 12],
+        },
+        // an unknown loss makes the step unknown: its median neither drawn nor scaling the axis
+        {
+          t: base.start + 900_000,
+          span: 300_000,
+          median: 50,
+          loss: Number.NaN,
+          smoke: [50, 50, 50, 50, 50],
+        },
+      ],
+    })
+    expect(numbersIn(svg)).toBe(true)
+    // the axis from the known medians only: 12 × 1.2 = 14.4, labels every 5 ms
+    const labels = [...svg.matchAll(/text-anchor="end">([\d.]+) ms</g)].map((m) => m[1])
+    expect(labels).toEqual(['0', '5', '10'])
+    // the two known medians are drawn; the NaN one is a break in the line
+    expect(svg).toMatch(/<path id="median" [^>]*d="M[^"]*M/)
+    expect(svg).toContain('median rtt:  11.0 ms avg  12.0 ms max  10.0 ms min')
+  })
+
+  it('draws an empty window and a window of no length without NaN', () => {
+    const empty = renderSmokeGraph({ ...base, points: [] })
+    expect(numbersIn(empty)).toBe(true)
+    expect(empty).toContain('median rtt:  no data in this range')
+    expect(empty).toContain('packet loss: no data in this range')
+    expect(numbersIn(renderSmokeGraph({ ...base, end: base.start, points: [] }))).toBe(true)
+  })
+
+  it('shows an all-lost window as 100 % loss and no median, as SmokePing leaves U undrawn', () => {
+    const lost = Array.from({ length: 6 }, (_, i) => ({
+      t: base.start + i * 300_000,
+      span: 300_000,
+      median: null,
+      loss: 5,
+      smoke: [null, null, null, null, null],
+    }))
+    const svg = renderSmokeGraph({ ...base, points: lost })
+    expect(numbersIn(svg)).toBe(true)
+    expect(svg).not.toContain('id="median"')
+    expect(svg).toContain('packet loss: 100.00 % avg  100.00 % max  100.00 % min  100.00 % now')
+  })
+})
+
+describe('renderSmokeGraph across a change of pings', () => {
+  const start = END - 3 * 3600_000
+  const g = { ...input, start, pings: 20 }
+  // a round from before pings went from 10 to 20: 10 smoke slots, every ping lost
+  const old10 = { t: start, span: 300_000, median: null, loss: 10, smoke: Array(10).fill(null) }
+  const old10ok = {
+    t: start + 300_000,
+    span: 300_000,
+    median: 15,
+    loss: 0,
+    smoke: [10, 11, 12, 13, 14, 16, 17, 18, 19, 20],
+  }
+  const now20 = {
+    t: start + 600_000,
+    span: 300_000,
+    median: 15,
+    loss: 0,
+    smoke: Array.from({ length: 20 }, (_, i) => 10 + i / 2),
+  }
+
+  it("reads an older round's loss against its own ping count: 10 of 10 lost is 100 %", () => {
+    const svg = renderSmokeGraph({ ...g, points: [old10, now20] })
+    expect(svg).toContain('packet loss: 50.00 % avg  100.00 % max  0.00 % min  0.00 % now')
+  })
+
+  it("draws no smoke for an older round's slots, rather than bands paired inside out", () => {
+    const svg = renderSmokeGraph({ ...g, points: [old10ok] })
+    // its median is drawn, its 10 slots make no 20-ping band
+    expect(svg).toContain('id="median"')
+    expect(svg).not.toMatch(/<path fill="#[0-9a-f]{6}" d=/)
+    const both = renderSmokeGraph({ ...g, points: [old10ok, now20] })
+    expect(
+      [...both.matchAll(/<path fill="#[0-9a-f]{6}" d="([^"]*)"/g)].map(
+        (m) => m[1]?.split('z').length,
+      ),
+    ).toEqual(Array(10).fill(2))
+  })
+})

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { HttpPort, ProbePorts } from '../../../src/checks/kinds/ports'
-import { variantFor } from '../../../src/checks/kinds/referer'
+import { refererKind, variantFor } from '../../../src/checks/kinds/referer'
+import { prepareConfig } from '../../../src/checks/prepare-config'
 import { resolveTargets } from '../../../src/checks/resolve-targets'
-import { runRounds } from '../../../src/checks/run-round'
+import { roundRequests, runRounds } from '../../../src/checks/run-round'
 import { parseSmokepingText } from '../../../src/checks/smokeping-parse'
 import { TargetsConfigError } from '../../../src/checks/targets-error'
 
@@ -23,10 +24,18 @@ pings = 5
 /** A site whose rule blocks only the exact lower-case value, as ModSecurity's @rx does. */
 function caseSensitiveSite(seen: string[]): HttpPort {
   return async (_url, { headers }) => {
-    const referer = headers?.referer ?? ''
+    // the round's clean request (no Referer) is not a variant
+    if (headers?.referer === undefined) return { ok: true, status: 200, ms: 3 }
+    const referer = headers.referer
     seen.push(referer)
     return { ok: true, status: referer.includes('porn') ? 500 : 200, ms: 3 }
   }
+}
+
+/** A site that serves its page (200) to a request without a Referer, and `site` otherwise. */
+function withCleanPage(site: HttpPort): HttpPort {
+  return async (url, options) =>
+    options.headers?.referer === undefined ? { ok: true, status: 200, ms: 1 } : site(url, options)
 }
 
 describe('the referer check kind', () => {
@@ -60,7 +69,7 @@ describe('the referer check kind', () => {
     const { targets } = resolveTargets(config)
     const ports: ProbePorts = {
       refuseHost: () => null,
-      http: async () => ({ ok: true, status: 403, ms: 2 }),
+      http: withCleanPage(async () => ({ ok: true, status: 403, ms: 2 })),
     }
     const [round] = await runRounds(targets, ports, {
       deadline: new AbortController().signal,
@@ -81,7 +90,8 @@ describe('the referer check kind', () => {
     const { config } = parseSmokepingText(TEXT)
     const { targets } = resolveTargets(config)
     // `retryAfter` is not (yet) part of HttpOutcome: the kind reads it when a port passes it.
-    const ports: ProbePorts = { refuseHost: () => null, http: async () => answer }
+    // The clean request got the page: the throttling started with the variants.
+    const ports: ProbePorts = { refuseHost: () => null, http: withCleanPage(async () => answer) }
     const [round] = await runRounds(targets, ports, {
       deadline: new AbortController().signal,
       now: () => 0,
@@ -95,7 +105,7 @@ describe('the referer check kind', () => {
     const { targets } = resolveTargets(config)
     const ports: ProbePorts = {
       refuseHost: () => null,
-      http: async () => ({ ok: true, status: 429, ms: 2 }),
+      http: withCleanPage(async () => ({ ok: true, status: 429, ms: 2 })),
     }
     const [round] = await runRounds(targets, ports, {
       deadline: new AbortController().signal,
@@ -110,5 +120,107 @@ describe('the referer check kind', () => {
     )
     expect(() => resolveTargets(config, lines)).toThrow(TargetsConfigError)
     expect(() => resolveTargets(config, lines)).toThrow(/needs 'referer'/)
+  })
+})
+
+describe('the referer check kind: the clean baseline request', () => {
+  async function roundAgainst(http: HttpPort, text = TEXT) {
+    const { config } = parseSmokepingText(text)
+    const { targets } = resolveTargets(config)
+    const [round] = await runRounds(
+      targets,
+      { refuseHost: () => null, http },
+      {
+        deadline: new AbortController().signal,
+        now: () => 0,
+      },
+    )
+    return round
+  }
+
+  it('sends one request without a Referer before the variants', async () => {
+    const seen: (string | undefined)[] = []
+    const round = await roundAgainst(async (_url, { headers }) => {
+      seen.push(headers?.referer)
+      return { ok: true, status: headers?.referer?.includes('porn') ? 500 : 200, ms: 3 }
+    })
+    expect(seen).toHaveLength(6)
+    expect(seen[0]).toBeUndefined()
+    expect(seen.slice(1).every((v) => v !== undefined)).toBe(true)
+    expect(round).toMatchObject({ status: 'ok', pings: 5, loss: 4 })
+  })
+
+  it.each([500, 403])(
+    'makes the round unknown, not blocked, when the site answers %i to every request',
+    async (code) => {
+      const seen: (string | undefined)[] = []
+      const round = await roundAgainst(async (_url, { headers }) => {
+        seen.push(headers?.referer)
+        return { ok: true, status: code, ms: 2 }
+      })
+      expect(round).toMatchObject({ status: 'unknown', pings: 5 })
+      expect(round?.loss).toBeUndefined()
+      expect(round?.reason).toMatch(/cannot be judged/)
+      expect(round?.reason).toContain(`no Referer) also gets HTTP ${code}`)
+      // nothing to learn from the variants: none is sent
+      expect(seen).toEqual([undefined])
+    },
+  )
+
+  it('judges against the configured status list', async () => {
+    // a 404 for everything is an error, but status = 403,500 does not count it as blocked
+    const round = await roundAgainst(
+      async (_url, { headers }) => ({
+        ok: true,
+        status: headers?.referer === undefined ? 404 : 403,
+        ms: 2,
+      }),
+      `${TEXT}status = 403,500\n`,
+    )
+    expect(round).toMatchObject({ status: 'ok', loss: 0 })
+    const same = await roundAgainst(
+      async () => ({ ok: true, status: 500, ms: 2 }),
+      `${TEXT}status = 403,500\n`,
+    )
+    expect(same?.reason).toMatch(/HTTP 500, which status 403,500 counts as blocked/)
+  })
+
+  it.each([
+    ['is rate limited', { ok: true as const, status: 429, ms: 1 }, /got status 429/],
+    [
+      'fails',
+      { ok: false as const, reason: 'fetch failed (connection refused)' },
+      /failed \(fetch failed/,
+    ],
+  ])('makes the round unknown when the clean request %s', async (_, answer, reason) => {
+    const round = await roundAgainst(async () => answer)
+    expect(round).toMatchObject({ status: 'unknown' })
+    expect(round?.reason).toMatch(/cannot be judged/)
+    expect(round?.reason).toMatch(reason)
+  })
+
+  it('counts the baseline in the plan: pings + 1 subrequests a round', () => {
+    const free = { subrequests: 50, webhookReserve: 2, tickWritesPerDay: 950 }
+    const big = parseSmokepingText(TEXT.replace('pings = 5', 'pings = 48'))
+    const plan = prepareConfig(big.config, free, 0, big.lines).plan
+    expect(plan.offsets).toEqual({})
+    expect(plan.unscheduled[0]?.reason).toContain('49 requests (48 pings and 1 baseline) exceed')
+    // two referer targets of 24 pings need 50 subrequests: not in one minute
+    const two = parseSmokepingText(
+      `${TEXT.replace('pings = 5', 'pings = 24')}\n+ waf2\nmenu = W2\ntitle = W2\nhost = www2.example.test\nreferer = casino\npings = 24\n`,
+    )
+    const plan2 = prepareConfig(two.config, free, 0, two.lines).plan
+    expect(new Set(Object.values(plan2.offsets)).size).toBe(2)
+    expect(plan2.peakProbes).toBe(25)
+    expect(roundRequests({ kind: 'http', pings: 20 })).toBe(20)
+    expect(roundRequests({ kind: 'referer', pings: 20 })).toBe(21)
+  })
+
+  it('names the clean request in the legend', () => {
+    const { config } = parseSmokepingText(TEXT)
+    const { targets } = resolveTargets(config)
+    const t = targets[0]
+    if (!t) throw new Error('no target')
+    expect(refererKind.describe(t)).toMatch(/after one without it$/)
   })
 })

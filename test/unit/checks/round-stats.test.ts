@@ -56,4 +56,9 @@ describe('computeRoundStats', () => {
     const r = computeRoundStats([ok(10), lost(), ok(20), ok(20)])
     expect(r.jitter).toBe(5)
   })
+
+  it('has no jitter when a single probe came back: there is no pair to compare', () => {
+    const r = computeRoundStats([lost(), ok(12), lost(), lost()])
+    expect(r).toMatchObject({ loss: 3, median: 12, stddev: 0, jitter: null })
+  })
 })

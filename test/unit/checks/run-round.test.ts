@@ -95,4 +95,51 @@ describe('runRounds', () => {
     })
     expect(round).toMatchObject({ loss: 3, reasons: { '192.0.2.1 is private': 3 } })
   })
+
+  it("sends a kind's baseline request once per round, within the 5 in flight", async () => {
+    let inFlight = 0
+    let peak = 0
+    let clean = 0
+    const ports: ProbePorts = {
+      refuseHost: allow,
+      http: async (_url, { headers }) => {
+        if (headers?.referer === undefined) clean++
+        inFlight++
+        peak = Math.max(peak, inFlight)
+        await new Promise((r) => setTimeout(r, 2))
+        inFlight--
+        return { ok: true, status: headers?.referer === undefined ? 200 : 403, ms: 1 }
+      },
+    }
+    const waf = (id: string) =>
+      target(id, { kind: 'referer', probe: 'referer', url: 'https://192.0.2.1/', referer: 'spam' })
+    const rounds = await runRounds([waf('a'), waf('b'), waf('c')], ports, {
+      deadline: new AbortController().signal,
+      now: Date.now,
+    })
+    expect(clean).toBe(3)
+    expect(peak).toBeLessThanOrEqual(5)
+    expect(rounds.map((r) => [r.id, r.status, r.loss])).toEqual([
+      ['a', 'ok', 0],
+      ['b', 'ok', 0],
+      ['c', 'ok', 0],
+    ])
+  })
+
+  it('records a round whose baseline the deadline cut as unknown for the deadline', async () => {
+    const deadline = new AbortController()
+    const ports: ProbePorts = {
+      refuseHost: allow,
+      http: async () => {
+        deadline.abort()
+        return { ok: false, reason: 'timeout' }
+      },
+    }
+    const [round] = await runRounds(
+      [target('a', { kind: 'referer', probe: 'referer', url: 'https://192.0.2.1/', referer: 'x' })],
+      ports,
+      { deadline: deadline.signal, now: Date.now },
+    )
+    expect(round).toMatchObject({ status: 'unknown', reason: expect.stringContaining('deadline') })
+  })
 })
