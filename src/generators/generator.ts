@@ -18,6 +18,11 @@ export type GeneratorSpec<S extends z.ZodType> = {
   comment: CommentStyle
   /** Suggested file name for the output (used in the JSON form and Content-Disposition). */
   filename: string
+  /**
+   * The file name and purpose for this input, where they name something the input chooses
+   * (OpenBSD's /etc/hostname.gif1 for interface=gif1); `filename`/`purpose` otherwise.
+   */
+  named?: (input: z.output<S>) => { filename: string; purpose: string }
   schema: S
   /**
    * Checks on the raw input that must come before the schema, e.g. a depth limit that keeps a
@@ -58,6 +63,9 @@ export type Generator = {
   /** Validates `raw` (throws GeneratorInputError) and tells whether it needs the network. */
   prepare: (raw: unknown) => {
     usesNetwork: boolean
+    /** The file name and purpose for this input (see GeneratorSpec.named). */
+    filename: string
+    purpose: string
     render: (ports: GeneratorPorts) => Promise<string>
   }
 }
@@ -86,14 +94,17 @@ export function defineGenerator<S extends z.ZodType>(spec: GeneratorSpec<S>): Ge
       }
       const input = parsed.data
       const usesNetwork = spec.usesNetwork?.(input) ?? false
+      const { filename, purpose } = spec.named?.(input) ?? spec
       return {
         usesNetwork,
+        filename,
+        purpose,
         render: async (ports) => {
           const body =
             usesNetwork && spec.renderAsync
               ? await spec.renderAsync(input, ports)
               : spec.render(input)
-          return withHeader(spec, body)
+          return withHeader({ ...spec, purpose }, body)
         },
       }
     },

@@ -203,11 +203,17 @@ async function answer(c: Context<AppEnv>, g: Generator, raw: unknown) {
   )
   if (wantsJson(c, format)) {
     return c.json(
-      { kind: g.kind, title: g.title, purpose: g.purpose, filename: g.filename, text },
+      {
+        kind: g.kind,
+        title: g.title,
+        purpose: prepared.purpose,
+        filename: prepared.filename,
+        text,
+      },
       200,
     )
   }
-  c.header('Content-Disposition', `inline; filename="${g.filename}"`)
+  c.header('Content-Disposition', `inline; filename="${prepared.filename}"`)
   return c.text(text, 200)
 }
 

@@ -64,6 +64,21 @@ describe('GET /generate/{kind}', () => {
     )
   })
 
+  it('names the OpenBSD file after the interface, in Content-Disposition and the JSON', async () => {
+    const text = await call(`/generate/openbsd?${SEED}&interface=gif1`)
+    expect(text.headers.get('content-disposition')).toBe('inline; filename="hostname.gif1"')
+    const json = (await (
+      await call(`/generate/openbsd?${SEED}&interface=gif1&format=json`)
+    ).json()) as {
+      filename: string
+      purpose: string
+    }
+    expect(json).toMatchObject({
+      filename: 'hostname.gif1',
+      purpose: 'Save as /etc/hostname.gif1 (the interface name); then: sh /etc/netstart gif1',
+    })
+  })
+
   it('takes arrays as repeated or comma-separated parameters and numbers from the query', async () => {
     const res = await call(
       '/generate/resolv-conf?nameservers=2001:470:20::2&nameservers=74.82.42.42,::1&search=example.com&ndots=2&rotate=true',

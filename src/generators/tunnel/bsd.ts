@@ -90,9 +90,13 @@ export const freebsdTunnel = defineGenerator({
 export const openbsdTunnel = defineGenerator({
   kind: 'openbsd',
   title: 'OpenBSD 6in4 tunnel',
-  purpose: 'Save as /etc/hostname.gif0 (the interface name); then: sh /etc/netstart gif0',
+  purpose: 'Save as /etc/hostname.gifN (the interface name); then: sh /etc/netstart gifN',
   comment: '#',
   filename: 'hostname.gif0',
+  named: (t) => ({
+    filename: `hostname.${t.interface}`,
+    purpose: `Save as /etc/hostname.${t.interface} (the interface name); then: sh /etc/netstart ${t.interface}`,
+  }),
   schema: tunnelSchema(GIF),
   render(t) {
     return [
@@ -115,9 +119,13 @@ export const netbsdTunnel = defineGenerator({
   kind: 'netbsd',
   title: 'NetBSD 6in4 tunnel',
   purpose:
-    'Save as /etc/ifconfig.gif0 (the interface name) and add the rc.conf lines shown in the comments',
+    'Save as /etc/ifconfig.gifN (the interface name) and add the rc.conf lines shown in the comments',
   comment: '#',
   filename: 'ifconfig.gif0',
+  named: (t) => ({
+    filename: `ifconfig.${t.interface}`,
+    purpose: `Save as /etc/ifconfig.${t.interface} (the interface name) and add the rc.conf lines shown in the comments`,
+  }),
   schema: tunnelSchema(GIF),
   render(t) {
     return [

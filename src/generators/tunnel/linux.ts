@@ -47,7 +47,11 @@ export const linuxNetToolsTunnel = defineGenerator({
   render(t) {
     const dev = t.interface
     return [
-      ...commentLines('#', ['net-tools cannot set the local address: the kernel picks it']),
+      ...commentLines('#', [
+        'net-tools cannot set the local address: the kernel picks it',
+        // The kernel, not the command, names the tunnel: `interface` must be the name it picks.
+        `the kernel names the new tunnel the first free sitN (sit1 with no other sit tunnel); check that it is ${dev} with: ifconfig -a`,
+      ]),
       'ifconfig sit0 up',
       `ifconfig sit0 inet6 tunnel ::${t.brokerIpv4}`,
       `ifconfig ${dev} up`,
