@@ -117,7 +117,10 @@ const resolverField = z.string().openapi({
     'cloudflare, google, quad9, he, or (with the API token) an https DoH URL; default DOH_URL',
   example: 'cloudflare',
 })
-const formatField = z.enum(['json', 'dig']).openapi({ description: 'Overrides the Accept header' })
+const formatField = z.enum(['json', 'dig', 'short']).openapi({
+  description:
+    "Overrides the Accept header: json, dig (dig's sections), short (dig +short: the answers' data, one per line)",
+})
 const transportField = z
   .enum(['post', 'get'])
   .openapi({ description: 'RFC 8484 method towards the resolver: POST (default) or GET ?dns=' })

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { formatDig } from '../dns/dig-format'
+import { formatDig, formatShort } from '../dns/dig-format'
 import { formatReadiness } from '../dns/ipv6-readiness'
 import type { AppEnv } from '../env'
 import { bodyCap } from '../http/body-cap'
@@ -41,7 +41,7 @@ const errors = {
 const lookupResponses = {
   200: {
     description:
-      'One result per type. JSON by default; dig-style text with `Accept: text/plain` or `format=dig`. Header X-Edgeping-Cache: hit, miss or partial.',
+      "One result per type. JSON by default; dig-style text with `Accept: text/plain` or `format=dig`; `format=short` as `dig +short` (the answers' data, one per line). Header X-Edgeping-Cache: hit, miss or partial.",
     content: {
       'application/json': { schema: LookupResponseSchema },
       'text/plain': { schema: z.string() },
@@ -82,10 +82,11 @@ dnsRoutes.openapi(lookupPost, (c) => answerLookup(c, c.req.valid('json')))
 
 async function answerLookup(
   c: Context<AppEnv>,
-  params: LookupParams & { format?: 'json' | 'dig' | undefined },
+  params: LookupParams & { format?: 'json' | 'dig' | 'short' | undefined },
 ) {
   const outcome = await runLookup(c, params)
   c.header('X-Edgeping-Cache', outcome.cache)
+  if (params.format === 'short') return c.text(outcome.results.map(formatShort).join(''), 200)
   if (wantsText(c, params.format, ['dig'])) {
     const { resolver, name, types, results } = outcome
     const head = `; <<>> edgeping <<>> @${resolver.url} ${name} ${types.join(',')}\n`

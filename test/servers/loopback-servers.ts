@@ -143,11 +143,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
 }
 
 /**
- * Questions whose answers hold names with escapes (a dot, a space, UTF-8 bytes in a label): the
- * real dig's output for each, asked of the same unbound the Worker reaches through dnsdist, so
+ * Questions whose answers hold names with escapes (a dot, a space, UTF-8 bytes in a label), and
+ * some with +short: the real dig's output for each, asked of the same unbound the Worker reaches through dnsdist, so
  * the tests compare the Worker's dig form with dig's own.
  */
-export const DIG_QUESTIONS = ['odd.example.test A', 'esc-mx.example.test MX'] as const
+export const DIG_QUESTIONS = [
+  'odd.example.test A',
+  'esc-mx.example.test MX',
+  // dig +short: the answers' data alone (format=short)
+  'odd.example.test A +short',
+  'www.example.test AAAA +short',
+  'example.test TXT +short',
+  'example.test SOA +short',
+  'nx.example.test A +short',
+] as const
 
 function digOutputs(): Record<string, string> {
   const out: Record<string, string> = {}
