@@ -75,10 +75,6 @@ function flagList(r: DnsResult): string {
 }
 
 /**
- * A dig-like report of one result: header, question, answer, authority and additional sections,
- * then the timing and the resolver. The section lines are byte for byte what dig prints.
- */
-/**
  * `dig +short`: the data of every answer record, one per line, CNAMEs included (dig prints the
  * chain's targets too); nothing for an empty answer (NXDOMAIN, NODATA), as dig prints nothing.
  */
@@ -86,6 +82,10 @@ export function formatShort(result: DnsResult): string {
   return result.answer.map((r) => `${formatData(r.data)}\n`).join('')
 }
 
+/**
+ * A dig-like report of one result: header, question, answer, authority and additional sections,
+ * then the timing and the resolver. The section lines are byte for byte what dig prints.
+ */
 export function formatDig(result: DnsResult, resolver: string): string {
   const lines = [
     `;; ->>HEADER<<- opcode: QUERY, status: ${result.rcode}, id: 0`,

@@ -271,6 +271,8 @@ type HostAddresses = {
   v4: Addresses
   /** The CNAME chain the address lookups followed; empty when the host is a canonical name. */
   alias: string[]
+  /** The name (the host, or the end of its CNAME chain) does not exist (NXDOMAIN). */
+  missing?: true
 }
 
 async function hostAddresses(host: string, resolve: Resolve): Promise<HostAddresses> {
@@ -294,12 +296,29 @@ async function hostAddresses(host: string, resolve: Resolve): Promise<HostAddres
         }
       : o
   const alias = [aaaa, a].find((o) => o.ok && o.result.cnameChain.length > 0)
+  const missing = [aaaa, a].some((o) => o.ok && o.result.rcode === 'NXDOMAIN')
   return {
     host: absolute(host),
     v6: list(aaaa, 'AAAA'),
     v4: list(a, 'A'),
     alias: alias?.ok ? alias.result.cnameChain : [],
+    ...(missing ? { missing: true as const } : {}),
   }
+}
+
+/**
+ * The fix for a target without IPv6: its AAAA record, or, for a name that does not exist (a
+ * typo, or an alias of a deleted host), its removal from the set: an AAAA there, or pointing
+ * the record at the alias's missing end, would not help.
+ */
+function missingV6Fix(h: HostAddresses, what: 'NS' | 'MX', set: string, ttl: number): string {
+  const named = h.alias[0] ?? h.host
+  if (h.missing) {
+    const why =
+      h.alias.length > 0 ? `it is an alias of ${h.host}, which does not exist` : 'it does not exist'
+    return `remove ${named} from the ${what} set of ${set} or replace it with a host that exists: ${why}`
+  }
+  return `${h.host}\t${ttl}\tIN\tAAAA\t<IPv6 address of ${h.host}>`
 }
 
 /**
@@ -311,16 +330,28 @@ function aliasWarnings(found: HostAddresses[], what: 'NS' | 'MX'): string[] {
   const who =
     what === 'MX' ? 'mail servers may refuse to deliver to it' : 'resolvers may fail to use it'
   return found.flatMap((h) =>
-    h.alias.length > 0
+    h.missing
       ? [
-          `warning: ${what} target ${h.host} is an alias (CNAME to ${h.alias.at(-1)}), which RFC 2181 §10.3 forbids; ${who}: point the ${what} record at ${h.alias.at(-1)}`,
+          `warning: ${what} target ${h.host} does not exist${h.alias.length > 0 ? ` (an alias, CNAME to ${h.alias.at(-1)}, which does not exist)` : ''}`,
         ]
-      : [],
+      : h.alias.length > 0
+        ? [
+            `warning: ${what} target ${h.host} is an alias (CNAME to ${h.alias.at(-1)}), which RFC 2181 §10.3 forbids; ${who}: point the ${what} record at ${h.alias.at(-1)}`,
+          ]
+        : [],
   )
 }
 
 function unique(lines: string[]): string[] {
   return [...new Set(lines)]
+}
+
+/** Names once each, whatever their case (RFC 4343): NS1.x.test and ns1.x.test are one host. */
+function uniqueNames(names: string[]): string[] {
+  const seen = new Map<string, string>()
+  for (const n of names)
+    if (!seen.has(absolute(n).toLowerCase())) seen.set(absolute(n).toLowerCase(), n)
+  return [...seen.values()]
 }
 
 function hostEvidence(h: HostAddresses): string {
@@ -361,7 +392,9 @@ function byServer(found: HostAddresses[]): HostAddresses[] {
 /** Targets that are aliases: "point the record at the canonical name" for each. */
 function aliasFixes(found: HostAddresses[], what: 'NS' | 'MX'): string[] {
   return found.flatMap((h) =>
-    h.alias.length > 0 ? [`point the ${what} record for ${h.host} at ${h.alias.at(-1)}`] : [],
+    h.alias.length > 0 && !h.missing
+      ? [`point the ${what} record for ${h.host} at ${h.alias.at(-1)}`]
+      : [],
   )
 }
 
@@ -376,7 +409,10 @@ function withAliases(
 ): ReadinessCheck {
   const aliases = found.filter((h) => h.alias.length > 0)
   if (aliases.length === 0) return check
+  // An unknown check gets no fix (README): the alias stays in its evidence.
+  if (check.verdict === 'unknown') return check
   const fix = [...(check.fix ?? []), ...aliasFixes(found, what)]
+  if (fix.length === 0) return check
   if (check.verdict !== 'pass') return { ...check, fix }
   const are = aliases.length === 1 ? 'is an alias' : 'are aliases'
   return {
@@ -462,7 +498,7 @@ async function nsAaaaCheck(zoneNs: ZoneNs, resolve: Resolve): Promise<ReadinessC
   const of = via ? ` (NS of the enclosing zone ${zone})` : ''
   if (!zoneNs.outcome.ok) return unknownCheck('ns_aaaa', title, [zoneNs.outcome.why], viaLines)
   const ns = zoneNs.outcome.result
-  const hosts = [...new Set(nsHosts(ns))]
+  const hosts = uniqueNames(nsHosts(ns))
   if (hosts.length === 0) {
     return {
       id: 'ns_aaaa',
@@ -479,7 +515,7 @@ async function nsAaaaCheck(zoneNs: ZoneNs, resolve: Resolve): Promise<ReadinessC
   // The fix covers the whole rule: AAAA for every host without one, and, with fewer than two NS
   // hosts, a second name server (AAAA on a lone ns1 would still leave one, not two).
   const fix = [
-    ...without.map((h) => `${h.host}\t3600\tIN\tAAAA\t<IPv6 address of ${h.host}>`),
+    ...without.map((h) => missingV6Fix(h, 'NS', zone, 3600)),
     ...(servers.length < NS_NEEDED
       ? [`add a second name server with an IPv6 address to the NS set of ${zone}`]
       : []),
@@ -580,7 +616,7 @@ async function mxAaaaCheck(
       evidence,
     }
   }
-  const hosts = [...new Set(records.map((r) => r.exchange))].sort()
+  const hosts = uniqueNames(records.map((r) => r.exchange)).sort()
   const found = await mapLimit(hosts, LOOKUP_CONCURRENCY, (h) => hostAddresses(h, resolve))
   const servers = byServer(found)
   const { withV6, without, unknown } = byIpv6(servers)
@@ -589,7 +625,7 @@ async function mxAaaaCheck(
     title,
     evidence: unique([...evidence, ...found.map(hostEvidence), ...aliasWarnings(found, 'MX')]),
   }
-  const fix = without.map((h) => `${h.host}\t300\tIN\tAAAA\t<IPv6 address of ${h.host}>`)
+  const fix = without.map((h) => missingV6Fix(h, 'MX', apex, 300))
   return withAliases(mxVerdict(), found, 'MX')
 
   function mxVerdict(): ReadinessCheck {
@@ -701,14 +737,19 @@ async function webReachCheck(
   const evidence: string[] = []
   const maxConnects = options.maxConnects ?? READINESS_MAX_CONNECTS
   const triable = Math.max(1, Math.floor(maxConnects / options.ports.length))
-  const untried = addresses.slice(triable)
+  // An address the policy refuses costs no connect: it does not take a tried address's place.
+  const refusals = new Map(addresses.map((a) => [a, options.refuseAddress(a)]))
+  const allowed = addresses.filter((a) => !refusals.get(a))
+  const untried = allowed.slice(triable)
   for (const address of untried) {
     evidence.push(
       `[${address}] not tried: the report's ${maxConnects} connections are spent (${triable} addresses × ${options.ports.length} ports)`,
     )
   }
-  const reachable = await mapLimit(addresses.slice(0, triable), 2, async (address) => {
-    const refused = options.refuseAddress(address)
+  const tried = new Set(allowed.slice(0, triable))
+  const toTry = addresses.filter((a) => tried.has(a) || refusals.get(a))
+  const reachable = await mapLimit(toTry, 2, async (address) => {
+    const refused = refusals.get(address)
     if (refused) {
       evidence.push(`[${address}] not tried: ${refused}`)
       return false
@@ -750,12 +791,22 @@ async function webReachCheck(
     'allow inbound TCP 80/443 over IPv6 in the firewall (ip6tables/nftables, security groups)',
     'or remove AAAA records that point to hosts that do not serve the site',
   ]
+  if (ok === 0 && untried.length > 0) {
+    // One of the addresses not tried may answer: fail or warning, there is no telling which.
+    return {
+      id,
+      title,
+      verdict: 'unknown',
+      summary: `could not be determined: no web IPv6 address tried accepts TCP connections; ${untried.length} more were not tried`,
+      evidence,
+    }
+  }
   if (ok === 0) {
     return {
       id,
       title,
       verdict: 'fail',
-      summary: `no web IPv6 address${untried.length > 0 ? ' tried' : ''} accepts TCP connections`,
+      summary: 'no web IPv6 address accepts TCP connections',
       evidence,
       fix,
     }

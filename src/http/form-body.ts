@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { BodyData } from 'hono/utils/body'
+import { bodyCap } from './body-cap'
 import { ProblemError } from './problem'
 
 /**
@@ -21,16 +22,25 @@ export async function readForm(c: Context): Promise<BodyData> {
 }
 
 /**
+ * The largest dashboard form: a targets tree or a filter configuration of 256 KiB, URL-encoded
+ * (up to three bytes a character), fits.
+ */
+export const FORM_MAX_BYTES = 1024 * 1024
+
+/**
  * A dashboard form route takes form bodies only. Its path may be an API path too (`/targets`,
  * `/probes`, `/flows/filters`), where an API client's JSON POST got the dashboard's HTML page
  * ("Log in first"): that is a 415 problem naming the API call to use instead. hono's csrf guard
- * checks form posts only, so it let such a body through.
+ * checks form posts only, so it let such a body through. The form is at most FORM_MAX_BYTES: it
+ * is parsed before the session is checked, so an uncapped one (up to the platform's 100 MB)
+ * would be parsed in memory for anyone.
  */
 export function formPostOnly(api: string): MiddlewareHandler {
+  const cap = bodyCap(FORM_MAX_BYTES, 'a dashboard form')
   return async (c, next) => {
     const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
     if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
-      return next()
+      return cap(c, next)
     }
     const path = new URL(c.req.url).pathname
     throw new ProblemError({

@@ -214,7 +214,7 @@ export const generatorPages: MiddlewareHandler<AppEnv> = async (c, next) => {
     const output = await prepared.render(
       prepared.usesNetwork ? { lookupAddresses: lookupAddressesPort(c) } : {},
     )
-    return render(c, g.title, <GeneratorForm {...props} output={output} />)
+    return render(c, g.title, <GeneratorForm {...props} output={output} named={prepared} />)
   } catch (err) {
     const p = pageProblem(err)
     const errors = p.errors ?? [{ path: '(input)', message: p.detail ?? p.title }]

@@ -80,6 +80,22 @@ describe('the app skeleton', () => {
     }
   })
 
+  it('caps a dashboard form at 1 MiB before parsing it, logged in or not', async () => {
+    const res = await call('/login', {
+      method: 'POST',
+      body: `token=${'x'.repeat(1_100_000)}`,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        origin: 'https://edgeping.test',
+      },
+    })
+    expect(res.status).toBe(413)
+    expect(await problemOf(res)).toMatchObject({
+      type: '/problems/body-too-large',
+      detail: 'a dashboard form may be at most 1048576 bytes',
+    })
+  })
+
   it('says why a dashboard form post from elsewhere is refused', async () => {
     const res = await call('/flows/filters', {
       method: 'POST',

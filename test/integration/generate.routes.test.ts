@@ -79,6 +79,17 @@ describe('GET /generate/{kind}', () => {
     })
   })
 
+  it('names the file after the interface on the generator page too', async () => {
+    const res = await call(`/generate/openbsd?${SEED}&interface=gif1`, {
+      headers: { accept: 'text/html' },
+    })
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('<code>hostname.gif1</code>')
+    expect(html).toContain('Save as /etc/hostname.gif1 (the interface name)')
+    expect(html).not.toContain('hostname.gif0')
+  })
+
   it('takes arrays as repeated or comma-separated parameters and numbers from the query', async () => {
     const res = await call(
       '/generate/resolv-conf?nameservers=2001:470:20::2&nameservers=74.82.42.42,::1&search=example.com&ndots=2&rotate=true',

@@ -78,13 +78,16 @@ export function GeneratorForm(props: {
   fields: FormField[]
   values: Record<string, string>
   output?: string | undefined
+  /** This input's file name and purpose (OpenBSD's hostname.gif1), once it rendered. */
+  named?: { filename: string; purpose: string } | undefined
   errors?: { path: string; message: string }[] | undefined
   needsLogin: boolean
 }) {
   const g = props.generator
+  const { filename, purpose } = props.named ?? g
   return (
     <>
-      <p>{g.purpose}</p>
+      <p>{purpose}</p>
       {props.errors && props.errors.length > 0 ? (
         <div class="error" role="alert">
           <strong>Fix these fields</strong>
@@ -143,7 +146,7 @@ export function GeneratorForm(props: {
       {props.output !== undefined ? (
         <section class="card" aria-label="Generated configuration">
           <p>
-            <code>{g.filename}</code>{' '}
+            <code>{filename}</code>{' '}
             <button type="button" id="copy" data-target="output">
               Copy
             </button>{' '}

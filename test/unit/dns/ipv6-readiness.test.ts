@@ -652,3 +652,110 @@ describe("checkIpv6Readiness within a Worker's 50 subrequests", () => {
     expect(report.verdict).toBe('unknown')
   })
 })
+
+describe('checkIpv6Readiness on names that are not there', () => {
+  const gone = {
+    ...dual,
+    'dual.test': [
+      ...dual['dual.test'].filter((r) => r.type !== 'NS'),
+      rr('dual.test', 'NS', 'ns1.dual.test'),
+      rr('dual.test', 'NS', 'ns2.dual.test'),
+      rr('dual.test', 'NS', 'ns3.dual.test'),
+    ],
+    // ns2: an alias of a deleted host; ns3: no such name at all
+    'ns2.dual.test': [rr('ns2.dual.test', 'CNAME', 'old.dual.test')],
+  }
+
+  it('says to replace an NS target that does not exist, not to give it an AAAA or point at it', async () => {
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(gone), { timeoutMs: 500 }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    // ns1 alone has IPv6: one of the two needed.
+    expect(ns.verdict).toBe('fail')
+    expect(ns.fix).toEqual([
+      'remove ns2.dual.test. from the NS set of dual.test. or replace it with a host that exists: it is an alias of old.dual.test., which does not exist',
+      'remove ns3.dual.test. from the NS set of dual.test. or replace it with a host that exists: it does not exist',
+    ])
+    expect(ns.evidence).toContain(
+      'warning: NS target ns2.dual.test. does not exist (an alias, CNAME to old.dual.test., which does not exist)',
+    )
+    expect(ns.evidence).toContain('warning: NS target ns3.dual.test. does not exist')
+  })
+
+  it('looks up an NS host named twice in two letter cases once', async () => {
+    const twice = {
+      ...dual,
+      'dual.test': [...dual['dual.test'], rr('dual.test', 'NS', 'NS1.Dual.Test')],
+    }
+    const asked: string[] = []
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: createResolve(
+        fakeSender(twice, (q) =>
+          asked.push(`${q.questions?.[0]?.name.toLowerCase()} ${q.questions?.[0]?.type}`),
+        ),
+        { timeoutMs: 500 },
+      ),
+    })
+    expect(asked.filter((q) => q === 'ns1.dual.test AAAA')).toHaveLength(1)
+    expect(check(report, 'ns_aaaa').summary).toBe('all 2 name servers have IPv6 addresses')
+  })
+
+  it('gives an unknown NS check no fix, not even for an alias target', async () => {
+    const zone = {
+      ...dual,
+      'ns1.dual.test': [rr('ns1.dual.test', 'CNAME', 'real.dual.test')],
+      'real.dual.test': [rr('real.dual.test', 'AAAA', '2001:db8::5353')],
+    }
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: failingResolve(zone, { 'ns2.dual.test AAAA': 'SERVFAIL' }),
+    })
+    const ns = check(report, 'ns_aaaa')
+    expect(ns.verdict).toBe('unknown')
+    expect(ns.fix).toBeUndefined()
+  })
+})
+
+describe('the reachability check within its 16 connects', () => {
+  const many = {
+    ...dual,
+    'dual.test': [
+      ...dual['dual.test'].filter((r) => r.type !== 'AAAA'),
+      ...Array.from({ length: 10 }, (_, i) => rr('dual.test', 'AAAA', `2001:db8::${i + 1}`)),
+    ],
+  }
+
+  it('is unknown, not a fail, when no address tried answers and some were not tried', async () => {
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(many), { timeoutMs: 500 }),
+      connect: async (address) =>
+        address === '2001:db8::a' ? { ok: true, ms: 1 } : { ok: false, reason: 'refused' },
+    })
+    const reach = check(report, 'web_reach')
+    expect(reach.verdict).toBe('unknown')
+    expect(reach.fix).toBeUndefined()
+  })
+
+  it('spends no connect on an address the policy refuses', async () => {
+    let connects = 0
+    const report = await checkIpv6Readiness('dual.test', {
+      ...base,
+      resolve: createResolve(fakeSender(many), { timeoutMs: 500 }),
+      // Two of the ten are refused: the other eight fit the 16 connects on two ports.
+      refuseAddress: (a) =>
+        a === '2001:db8::1' || a === '2001:db8::2' ? 'a private address' : null,
+      connect: async () => {
+        connects++
+        return { ok: true, ms: 1 }
+      },
+    })
+    expect(connects).toBe(16)
+    const reach = check(report, 'web_reach')
+    expect(reach.evidence.filter((e) => e.includes('connections are spent'))).toEqual([])
+    expect(reach.summary).toBe('8 of 10 web IPv6 addresses tried accept TCP connections')
+  })
+})
