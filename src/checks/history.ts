@@ -156,7 +156,9 @@ async function hourAggregates(
       return aggs.filter((a): a is Aggregate => a !== undefined)
     }),
   )
-  return parts.flat().filter((a) => a.t >= from * 60_000 && a.t < to * 60_000)
+  // Every hour that overlaps [from, to), the one holding `from` included, as the day resolution
+  // keeps the day holding it (and as an RRD fetch returns the row holding its start).
+  return parts.flat().filter((a) => a.t + HOUR * 60_000 > from * 60_000 && a.t < to * 60_000)
 }
 
 /** Daily aggregates of one target in [from, to): day records, and hours for the newest days. */

@@ -228,6 +228,27 @@ describe('readSeries read plan', () => {
     expect(whole).toMatchObject({ n: 2, median: 30 })
     expect(await hourOf(MIDNIGHT + 10 * HOUR_MS + 30 * 60_000)).toEqual(whole)
   })
+
+  it('keeps the hour holding `from`, as the day resolution keeps the day holding it', async () => {
+    const now = MIDNIGHT + 11 * HOUR_MS + 10 * 60_000
+    const store = memoryStore()
+    const minute = MIDNIGHT / 60_000 + 10 * 60 + 10 + (stored.plan.offsets.a ?? 0)
+    const round = { id: 'a', t: minute * 60_000, status: 'ok' as const, pings: 20, loss: 0 }
+    await store.putTick(minute, {
+      v: 1,
+      minute,
+      rounds: [{ ...round, median: 7, min: 7, max: 7, b: 0, m: minute }],
+      hist: {},
+    })
+    // From 10:30: the 10:00 hour overlaps the range, and so does that day.
+    const from = MIDNIGHT + 10 * HOUR_MS + 30 * 60_000
+    const hours = await readSeries(stored, store, target, from, now, 'hour', now)
+    expect(hours.resolution === 'hour' && hours.points.map((p) => p.t)).toEqual([
+      MIDNIGHT + 10 * HOUR_MS,
+    ])
+    const days = await readSeries(stored, store, target, from, now, 'day', now)
+    expect(days.resolution === 'day' && days.points.map((p) => p.t)).toEqual([MIDNIGHT])
+  })
 })
 
 describe('readSeries rollups: RRD xff per data source', () => {
