@@ -5,9 +5,13 @@ import { parseIpv4 } from './ipv4'
 import { FIELD_MAX } from './record-layouts'
 import {
   countRow,
+  lineTooLong,
+  MAX_LINE,
+  stripBom,
   type TextReadOptions,
   type TextStats,
   textBatches,
+  textDecoder,
   utf8Length,
 } from './text-lines'
 
@@ -21,16 +25,23 @@ export type CsvFile = {
 }
 
 const FIELD_NAMES: ReadonlySet<string> = new Set(FLOW_FIELDS)
-const MAX_LINE = 4096
 
-/** strtoul(text, 0) without its silent garbage: decimal, 0x hex or leading-0 octal, ≤ 2³²−1. */
+/**
+ * strtoul(text, 0) without its silent garbage: decimal, 0x hex or leading-0 octal, ≤ 2³²−1. A
+ * leading 0 makes the rest octal, so `08` is 0 and garbage to strtoul: refused, not read as 8.
+ */
 function parseNumber(t: string): number | undefined {
   let v: number
   if (/^0x[0-9a-f]+$/i.test(t)) v = Number.parseInt(t.slice(2), 16)
   else if (/^0[0-7]+$/.test(t)) v = Number.parseInt(t.slice(1), 8)
-  else if (/^\d+$/.test(t)) v = Number(t)
+  else if (/^(0|[1-9]\d*)$/.test(t)) v = Number(t)
   else return undefined
   return v <= 0xffffffff ? v : undefined
+}
+
+/** A line that is no row: empty or only blanks (an editor's stray line), or a `#` comment. */
+function isBlankOrComment(text: string): boolean {
+  return text.trim() === '' || text.startsWith('#')
 }
 
 /**
@@ -43,7 +54,7 @@ export async function openFlowExportCsv(
   options: CsvReadOptions = {},
 ): Promise<CsvFile> {
   const reader = stream.getReader()
-  const decoder = new TextDecoder('utf-8')
+  const decoder = textDecoder()
   const stats: TextStats = { flows: 0, bytes: 0 }
   let pending = ''
   let ended = false
@@ -55,29 +66,21 @@ export async function openFlowExportCsv(
       if (nl >= 0) {
         const raw = pending.slice(0, nl)
         const text = raw.replace(/\r$/, '')
+        if (text.length > MAX_LINE) throw lineTooLong(stats, 'bad_csv', offset, lineNo + 1)
         pending = pending.slice(nl + 1)
         lineNo++
         const at = offset
         offset += utf8Length(raw) + 1
-        return { text, offset: at }
+        return { text: lineNo === 1 ? stripBom(text) : text, offset: at }
       }
-      if (pending.length > MAX_LINE) {
-        stats.lineTooLong = true
-        throw new FlowParseError(
-          'bad_csv',
-          offset,
-          `line ${lineNo + 1} is longer than ${MAX_LINE} characters`,
-          {
-            line: lineNo + 1,
-          },
-        )
-      }
+      if (pending.length > MAX_LINE + 1) throw lineTooLong(stats, 'bad_csv', offset, lineNo + 1)
       if (ended) {
         if (pending === '') return undefined
-        const text = pending
+        const text = pending.replace(/\r$/, '')
+        if (text.length > MAX_LINE) throw lineTooLong(stats, 'bad_csv', offset, lineNo + 1)
         pending = ''
         lineNo++
-        return { text, offset }
+        return { text: lineNo === 1 ? stripBom(text) : text, offset }
       }
       const r = await reader.read()
       if (r.done) {
@@ -137,7 +140,7 @@ export async function openFlowExportCsv(
     for (;;) {
       const line = await nextLine()
       if (!line) break
-      if (line.text === '' || line.text.startsWith('#')) continue
+      if (isBlankOrComment(line.text)) continue
       const parts = line.text.split(',')
       if (parts.length !== columns.length) {
         throw new FlowParseError(
@@ -177,7 +180,7 @@ export async function openFlowExportCsv(
       // Rows as decode() sees them: not blank, not a comment.
       let rows = 0
       for (let line = await nextLine(); line; line = await nextLine())
-        if (line.text !== '' && !line.text.startsWith('#')) rows++
+        if (!isBlankOrComment(line.text)) rows++
       return rows
     }),
     stats,

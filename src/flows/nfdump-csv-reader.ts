@@ -5,23 +5,35 @@ import { V5_FIELDS } from './record-layouts'
 import {
   countRow,
   readLines,
+  type TextLine,
   type TextReadOptions,
   type TextStats,
   textBatches,
 } from './text-lines'
 
-// nfdump -o csv (1.7): protocol names it prints, and the TCP flag letters in `flg` (CWR to FIN).
-const PROTOCOLS: Record<string, number> = {
-  ICMP: 1,
-  IGMP: 2,
-  TCP: 6,
-  UDP: 17,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  ICMP6: 58,
-  SCTP: 132,
-}
+// The protocol names nfdump 1.7 prints for 0-137 (its output_util.c protoList, by number; 0, 99,
+// 128 and 134 print as numbers, 138 and up as numbers padded with blanks). Read back as nfdump's
+// ProtoNum does: case-insensitive, the first number of a name printed twice (IPIP 4/94, IDPR
+// 35/38).
+const NFDUMP_PROTOCOL_NAMES = (
+  '0 ICMP IGMP GGP IPIP ST TCP CBT EGP IGP BBN NVPII PUP ARGUS ENCOM XNET CHAOS UDP MUX DCN ' +
+  'HMP PRM XNS Trnk1 Trnk2 Leaf1 Leaf2 RDP IRTP ISO-4 NETBK MFESP MEINP DCCP 3PC IDPR XTP DDP ' +
+  'IDPR TP++ IL IPv6 SDRP Rte6 Frag6 IDRP RSVP GRE MHRP BNA ESP AH INLSP SWIPE NARP MOBIL TLSP ' +
+  'SKIP ICMP6 NOHE6 OPTS6 HOST CFTP NET SATNT KLAN RVD IPPC FS SATM VISA IPCV CPNX CPHB WSN PVP ' +
+  'BSATM SUNND WBMON WBEXP ISOIP VMTP SVMTP VINES TTP NSIGP DGP TCF EIGRP OSPF S-RPC LARP MTP ' +
+  'AX.25 IPIP MICP SCCSP ETHIP ENCAP 99 GMTP IFMP PNNI PIM ARIS SCPS QNX A/N IPcmp SNP CpqPP ' +
+  'IPXIP VRRP PGM 0hop L2TP DDX IATP STP SRP UTI SMP SM PTP ISIS4 FIRE CRTP CRUDP 128 IPLT SPS ' +
+  'PIPE SCTP FC 134 MHEAD UDP-L MPLS'
+).split(' ')
+const PROTOCOLS: ReadonlyMap<string, number> = (() => {
+  const m = new Map<string, number>()
+  NFDUMP_PROTOCOL_NAMES.forEach((name, n) => {
+    if (!/^\d+$/.test(name) && !m.has(name.toUpperCase())) m.set(name.toUpperCase(), n)
+  })
+  return m
+})()
+/** nfdump's `flg` column: one letter per bit, CWR to FIN, or a dot (output_util.c FlagsString). */
+const FLAG_LETTERS = 'CEUAPRSF'
 const FLAG_BITS = [0x80, 0x40, 0x20, 0x10, 0x08, 0x04, 0x02, 0x01]
 
 /** An uptime far from 0 and 2³², so First = SYSUPTIME − duration never wraps. */
@@ -68,7 +80,10 @@ function utcSeconds(t: string): number | undefined {
 function flags(t: string): number | undefined {
   if (t.length !== 8) return undefined
   let v = 0
-  for (let k = 0; k < 8; k++) if (t[k] !== '.') v |= FLAG_BITS[k] as number
+  for (let k = 0; k < 8; k++) {
+    if (t[k] === FLAG_LETTERS[k]) v |= FLAG_BITS[k] as number
+    else if (t[k] !== '.') return undefined
+  }
   return v
 }
 
@@ -128,12 +143,41 @@ export async function openNfdumpCsv(
   const batch = createFlowBatch(batchSize, present)
   const c = batch.cols
   const maxFlows = options.maxFlows ?? Number.POSITIVE_INFINITY
+  /**
+   * What may follow the table: blank lines and nfdump's Summary block (`Summary`, its
+   * `flows,bytes,…` header, a line of totals). Anything else is refused by line: rows after a
+   * blank line (two outputs joined, an edited file) would otherwise be dropped without a word.
+   */
+  async function readTail(end: TextLine): Promise<void> {
+    // The lines of a Summary block still to come: its header, then its totals.
+    let summary = end.text === 'Summary' ? 2 : 0
+    let summarySeen = summary > 0
+    for (let r = await lines.next(); !r.done; r = await lines.next()) {
+      const line = r.value
+      if (summary === 2 && line.text.startsWith('flows,')) summary = 1
+      else if (summary === 1 && /^[\d.,\s]+$/.test(line.text)) summary = 0
+      else if (line.text.trim() === '') summary = 0
+      else if (line.text === 'Summary' && !summarySeen) summary = 2
+      else {
+        throw new FlowParseError(
+          'bad_csv',
+          line.offset,
+          `line ${line.no}: "${line.text.slice(0, 40)}" after the end of nfdump's table at line ${end.no}: expected only blank lines and nfdump's Summary block`,
+          { line: line.no },
+        )
+      }
+      summarySeen ||= summary > 0
+    }
+  }
   async function* decode(): AsyncGenerator<FlowBatch, void, void> {
     // Not for-await: a bad line must leave `lines` open for partial=1's drain, which reads on.
     for (let r = await lines.next(); !r.done; r = await lines.next()) {
       const line = r.value
       // The table ends where nfdump's "Summary" block starts (or at an empty line).
-      if (line.text === '' || line.text === 'Summary') break
+      if (line.text.trim() === '' || line.text === 'Summary') {
+        await readTail(line)
+        break
+      }
       const v = line.text.split(',')
       const bad = (col: string, why: string): never => {
         throw new FlowParseError('bad_csv', line.offset, `line ${line.no}, column ${col}: ${why}`, {
@@ -184,11 +228,15 @@ export async function openNfdumpCsv(
       }
       const prName = get('pr')
       const prot =
-        PROTOCOLS[prName.toUpperCase()] ??
+        PROTOCOLS.get(prName.toUpperCase()) ??
         (/^\d{1,3}$/.test(prName) && Number(prName) <= 255 ? Number(prName) : undefined)
       if (prot === undefined) bad('pr', `unknown protocol "${prName.slice(0, 20)}"`)
       const fl = flags(get('flg'))
-      if (fl === undefined) bad('flg', `"${get('flg').slice(0, 20)}" is not 8 flag letters`)
+      if (fl === undefined)
+        bad(
+          'flg',
+          `"${get('flg').slice(0, 20)}" is not 8 TCP flags, each its letter of CEUAPRSF or "."`,
+        )
       const eng = /^(\d{1,3})\/(\d{1,3})$/.exec(get('eng'))
       if (!eng || Number(eng[1]) > 255 || Number(eng[2]) > 255)
         bad('eng', `"${get('eng').slice(0, 20)}" is not engine type/id, each 0 to 255`)
@@ -236,7 +284,7 @@ export async function openNfdumpCsv(
       let rows = 0
       let table = true
       for await (const line of lines) {
-        if (line.text === '' || line.text === 'Summary') table = false
+        if (line.text.trim() === '' || line.text === 'Summary') table = false
         if (table) rows++
       }
       return rows

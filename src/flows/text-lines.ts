@@ -3,7 +3,7 @@ import { FlowLimitError, FlowParseError, type Truncation } from './flow-errors'
 
 export type TextLine = { text: string; no: number; offset: number }
 
-const MAX_LINE = 4096
+export const MAX_LINE = 4096
 
 const NON_ASCII = /[^ -~\t\r\n]/
 
@@ -26,6 +26,37 @@ export function utf8Length(text: string): number {
   return n
 }
 
+/**
+ * A decoder that keeps a leading byte order mark as U+FEFF, so utf8Length counts its 3 bytes and
+ * every byte offset after it is the file's own (the default decoder drops it silently, which put
+ * each offset 3 bytes short); stripBom then removes it from the first line's text.
+ */
+export function textDecoder(): TextDecoder {
+  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: true })
+}
+
+/** The first line without its byte order mark (its bytes still count in the offsets). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/**
+ * The error for a line longer than MAX_LINE characters (CR and LF not counted), the same whether
+ * its end was already read or not, so the answer never depends on how the upload was chunked.
+ * The rest of the file is not read on (`lineTooLong`).
+ */
+export function lineTooLong(
+  stats: { lineTooLong?: boolean },
+  code: 'bad_text' | 'bad_csv',
+  offset: number,
+  line: number,
+): FlowParseError {
+  stats.lineTooLong = true
+  return new FlowParseError(code, offset, `line ${line} is longer than ${MAX_LINE} characters`, {
+    line,
+  })
+}
+
 /** Lines of a UTF-8 stream (LF or CRLF), with 1-based numbers and byte offsets; bounded length. */
 export async function* readLines(
   stream: ReadableStream<Uint8Array>,
@@ -33,7 +64,7 @@ export async function* readLines(
   maxBytes?: number,
 ): AsyncGenerator<TextLine, void, void> {
   const reader = stream.getReader()
-  const decoder = new TextDecoder()
+  const decoder = textDecoder()
   let pending = ''
   let no = 0
   let offset = 0
@@ -42,25 +73,22 @@ export async function* readLines(
     while (nl >= 0) {
       const raw = pending.slice(0, nl)
       const text = raw.replace(/\r$/, '')
+      if (text.length > MAX_LINE) throw lineTooLong(stats, 'bad_text', offset, no + 1)
       pending = pending.slice(nl + 1)
       no++
-      yield { text, no, offset }
+      yield { text: no === 1 ? stripBom(text) : text, no, offset }
       offset += utf8Length(raw) + 1
       nl = pending.indexOf('\n')
     }
-    if (pending.length > MAX_LINE) {
-      stats.lineTooLong = true
-      throw new FlowParseError(
-        'bad_text',
-        offset,
-        `line ${no + 1} is longer than ${MAX_LINE} characters`,
-        { line: no + 1 },
-      )
-    }
+    if (pending.length > MAX_LINE + 1) throw lineTooLong(stats, 'bad_text', offset, no + 1)
     const r = await reader.read()
     if (r.done) {
       pending += decoder.decode()
-      if (pending !== '') yield { text: pending.replace(/\r$/, ''), no: no + 1, offset }
+      if (pending !== '') {
+        const text = pending.replace(/\r$/, '')
+        if (text.length > MAX_LINE) throw lineTooLong(stats, 'bad_text', offset, no + 1)
+        yield { text: no === 0 ? stripBom(text) : text, no: no + 1, offset }
+      }
       return
     }
     stats.bytes += r.value.length

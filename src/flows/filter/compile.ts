@@ -1,7 +1,7 @@
 import type { FlowBatch, FlowField, FlowPredicate } from '../flow-batch'
 import type { Expr, MatchNode, PrimitiveNode } from './ast'
 import { fieldsRead, MATCH_INFO } from './match-types'
-import { lowerNegatedFlags, lowerTerm } from './nfdump-lowering'
+import { lowerTerm } from './nfdump-lowering'
 import { compilePrimitive, lookupTable } from './primitive-test'
 import { type TimeZone, UTC } from './time-zone'
 
@@ -21,15 +21,17 @@ export type Compiled = { predicate: FlowPredicate; fields: Set<FlowField> }
  */
 export function compileExpr(expr: Expr, opts: CompileOptions = {}): Compiled {
   const fields = new Set<FlowField>()
-  const predicate = build(expr, fields, opts.random ?? Math.random, opts.zone ?? UTC)
+  const predicate = build(expr, fields, opts.random ?? Math.random, opts.zone ?? UTC, false)
   return { predicate, fields }
 }
 
+/** `inverted`: under an odd number of `not`s (nfdump's flags test depends on it: lowerTerm). */
 function build(
   e: Expr,
   fields: Set<FlowField>,
   random: () => number,
   zone: TimeZone,
+  inverted: boolean,
 ): FlowPredicate {
   switch (e.type) {
     case 'const': {
@@ -37,16 +39,14 @@ function build(
       return () => v
     }
     case 'not': {
-      const none = lowerNegatedFlags(e.item)
-      if (none) return build(none, fields, random, zone)
-      const p = build(e.item, fields, random, zone)
+      const p = build(e.item, fields, random, zone, !inverted)
       return (b, i) => !p(b, i)
     }
     case 'and':
     case 'or': {
       const pair = e.items.length === 2 ? bothSides(e.type, e.items, fields) : undefined
       if (pair) return pair
-      const ps = e.items.map((x) => build(x, fields, random, zone))
+      const ps = e.items.map((x) => build(x, fields, random, zone, inverted))
       const [a, c] = ps
       if (ps.length === 1 && a) return a
       if (ps.length === 2 && a && c) {
@@ -65,7 +65,7 @@ function build(
       }
     }
     case 'term':
-      return build(lowerTerm(e), fields, random, zone)
+      return build(lowerTerm(e, inverted), fields, random, zone, inverted)
     case 'match':
       for (const f of fieldsRead(e.matchType)) fields.add(f)
       return buildMatch(e, random, zone)

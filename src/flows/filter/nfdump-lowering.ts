@@ -35,8 +35,15 @@ const SIDES: Record<string, { src: MatchType; dst: MatchType }> = {
  * both languages and the nfdump → filter.cfg translation is the same code (flow-tools.md §8
  * mapping: host ↔ srcaddr|dstaddr, port ↔ srcport|dstport, router ip ↔ exaddr, next ip ↔
  * nexthop, in/out if ↔ input/output, duration ↔ Last − First).
+ *
+ * `inverted`: the term is under an odd number of `not`s. Only `flags` cares: nfdump's `not`
+ * toggles an invert bit on every test below it, and an inverted flags test asks "any of the
+ * listed flags set" instead of "all of them" (nftree.c, CMP_FLAGS), before the `not`s negate
+ * the result as usual. So `not flags SA` is "neither S nor A", `flags S and not flags AFRPU` is
+ * SYN only (211 flows on the seed, = flow-tools' t20), `not (flags SA or port 80)` is "neither S
+ * nor A, and not port 80", and `not not flags SA` is `flags SA` again.
  */
-export function lowerTerm(t: TermNode): Expr {
+export function lowerTerm(t: TermNode, inverted = false): Expr {
   const loc = t.loc
   const never: Expr = { type: 'const', value: false, loc }
   switch (t.key) {
@@ -106,11 +113,15 @@ export function lowerTerm(t: TermNode): Expr {
       return sides(t, p)
     }
     case 'flags': {
-      // nfdump: every listed flag must be set: (tcp_flags & bits) == bits.
+      // All listed flags set: (tcp_flags & bits) == bits; inverted, any of them set:
+      // (tcp_flags & bits) != 0.
       const bits = t.values[0]?.num ?? 0
       const p = primitive(t, 'ip-tcp-flags', [
-        { kind: 'values', items: [{ action: 'permit', lo: bits, hi: bits }], text: '', loc },
+        inverted
+          ? { kind: 'values', items: [{ action: 'deny', lo: 0, hi: 0 }], text: '', loc }
+          : { kind: 'values', items: [{ action: 'permit', lo: bits, hi: bits }], text: '', loc },
       ])
+      if (inverted) p.defaultAction = 'permit'
       p.mask = bits
       return match('ip-tcp-flags', p, loc)
     }
@@ -153,21 +164,6 @@ export function lowerTerm(t: TermNode): Expr {
       return match(m, primitive(t, type, [rule]), loc)
     }
   }
-}
-
-/**
- * `not flags X`: nfdump inverts a flags test into "none of X is set" (nftree.c CMP_FLAGS with
- * the invert bit), not "not all of X": `flags S and not flags AFRPU` is SYN-only (211 flows
- * on the seed, = flow-tools' t20). Returns undefined for anything else.
- */
-export function lowerNegatedFlags(e: Expr): Expr | undefined {
-  if (e.type !== 'term' || e.key !== 'flags') return undefined
-  const bits = e.values[0]?.num ?? 0
-  const p = primitive(e, 'ip-tcp-flags', [
-    { kind: 'values', items: [{ action: 'permit', lo: 0, hi: 0 }], text: '', loc: e.loc },
-  ])
-  p.mask = bits
-  return match('ip-tcp-flags', p, e.loc)
 }
 
 /** Table entries for `=`/`<`/`>`/`<=`/`>=` and `in [...]` lists; empty when nothing can match. */

@@ -1,6 +1,6 @@
 import type { DefinitionNode, Expr, MatchLine, MatchNode, PrimitiveNode } from './ast'
 import { FilterError } from './filter-error'
-import { lowerNegatedFlags, lowerTerm } from './nfdump-lowering'
+import { lowerTerm } from './nfdump-lowering'
 import { printDefinition, printPrimitive } from './printer'
 
 /** DNF blows up exponentially on some inputs; past this many groups we refuse. */
@@ -56,15 +56,16 @@ export function expressionToNfilter(e: Expr, name = 'expr'): NfilterText {
   return { config, definition: name }
 }
 
-/** Pushes `not` down to the leaves; terms are lowered to matches first. */
+/**
+ * Pushes `not` down to the leaves; terms are lowered to matches first. `negate` is also whether
+ * a term is under an odd number of `not`s, which nfdump's flags test depends on (lowerTerm).
+ */
 function nnf(e: Expr, negate: boolean): Expr {
   switch (e.type) {
     case 'term':
-      return nnf(lowerTerm(e), negate)
-    case 'not': {
-      const none = lowerNegatedFlags(e.item)
-      return none ? nnf(none, negate) : nnf(e.item, !negate)
-    }
+      return nnf(lowerTerm(e, negate), negate)
+    case 'not':
+      return nnf(e.item, !negate)
     case 'const':
       return { ...e, value: e.value !== negate }
     case 'match':
