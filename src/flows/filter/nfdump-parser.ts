@@ -18,6 +18,8 @@ const KEYS: Record<string, TermKey> = {
   packets: 'packets',
   bytes: 'bytes',
   flows: 'flows',
+  // nfdump(1) spells it `flow` too (`flow > 1`).
+  flow: 'flows',
   duration: 'duration',
   pps: 'pps',
   bps: 'bps',
@@ -189,7 +191,40 @@ class Parser {
     return this.parseTerm()
   }
 
-  private parseTerm(): TermNode {
+  /**
+   * One test. nfdump's two-sided directions are written out here: `src and dst net N` is
+   * `src net N and dst net N`, `src or dst port P` is `src port P or dst port P`; and an address
+   * list holding networks (`ip in [10.0.0.0/8 192.0.2.1]`) is the list of its addresses or'ed
+   * with one `net` test per network. The compiler and the flow-nfilter translation see only
+   * plain terms.
+   */
+  private parseTerm(): Expr {
+    const t = this.peek()
+    const joiner = this.peek(1)
+    if (
+      this.isWord(t, 'src') &&
+      this.isWord(joiner, 'and', 'or') &&
+      this.isWord(this.peek(2), 'dst')
+    ) {
+      this.next()
+      this.next()
+      const dst = this.parseOneTerm()
+      if (dst.type === 'term' && !dst.dir) {
+        this.fail(
+          'syntax_error',
+          `"src ${joiner.text} dst" must qualify a keyword that takes src and dst`,
+          t.loc,
+        )
+      }
+      const src = withDir(dst, 'src')
+      const items = [src, dst]
+      const loc = { start: t.loc.start, end: dst.loc.end }
+      return this.isWord(joiner, 'and') ? { type: 'and', items, loc } : { type: 'or', items, loc }
+    }
+    return this.parseOneTerm()
+  }
+
+  private parseOneTerm(): Expr {
     const first = this.next()
     if (first.kind !== 'word') {
       this.fail(
@@ -244,8 +279,22 @@ class Parser {
       case 'as': {
         if (this.isWord(this.peek(), 'in')) {
           this.next()
-          const { values, end } = this.list(key)
-          return node('=', values, true, end)
+          const { values, nets, end } = this.list(key)
+          const loc = { start: first.loc.start, end: end.end }
+          const netTerms: TermNode[] = nets.map((n) => ({
+            type: 'term',
+            key: 'net',
+            ...(dir ? { dir } : {}),
+            op: '=',
+            values: [n],
+            list: false,
+            loc,
+          }))
+          const items: Expr[] = [
+            ...(values.length > 0 ? [node('=', values, true, end)] : []),
+            ...netTerms,
+          ]
+          return items.length === 1 ? (items[0] as Expr) : { type: 'or', items, loc }
         }
         if (key === 'host') {
           const v = this.value('an IP address')
@@ -306,21 +355,36 @@ class Parser {
     return op ?? '='
   }
 
-  private list(key: TermKey): { values: TermValue[]; end: Loc } {
+  /** A `[...]` list; for addresses, `a.b.c.d/len` entries are networks, kept apart. */
+  private list(key: TermKey): { values: TermValue[]; nets: TermValue[]; end: Loc } {
     const open = this.next()
     if (open.kind !== '[') this.fail('syntax_error', 'expected "[" after "in"', open.loc)
     const values: TermValue[] = []
+    const nets: TermValue[] = []
     for (;;) {
       const t = this.next()
       if (t.kind === ']') {
-        if (values.length === 0) this.fail('syntax_error', 'empty list', t.loc)
-        return { values, end: t.loc }
+        if (values.length + nets.length === 0) this.fail('syntax_error', 'empty list', t.loc)
+        return { values, nets, end: t.loc }
       }
       if (t.kind === ',') continue
       if (t.kind === 'eof') this.fail('syntax_error', 'expected "]" to close the list', t.loc)
-      values.push(key === 'host' ? readAddress(t, this.failer) : readNumber(key, t, this.failer))
+      if (key === 'host' && t.kind === 'word' && t.text.includes('/')) {
+        nets.push(readNetwork(t, this.failer))
+      } else {
+        values.push(key === 'host' ? readAddress(t, this.failer) : readNumber(key, t, this.failer))
+      }
     }
   }
+}
+
+/** The same test with another direction (for `src and dst`, `src or dst`). */
+function withDir(e: Expr, dir: TermDir): Expr {
+  if (e.type === 'term') return { ...e, dir }
+  if (e.type === 'not') return { ...e, item: withDir(e.item, dir) }
+  if (e.type === 'and' || e.type === 'or')
+    return { ...e, items: e.items.map((i) => withDir(i, dir)) }
+  return e
 }
 
 function span(items: Expr[]): Loc {
