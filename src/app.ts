@@ -18,7 +18,7 @@ import { healthRoutes, VERSION } from './routes/health'
 import { metricsRoutes } from './routes/metrics'
 import { probeRoutes } from './routes/probes'
 import { targetsRoutes } from './routes/targets'
-import { filterSetsPage, generatorPages, targetsPage, uiRoutes } from './routes/ui'
+import { filterSetsPage, generatorPages, problemPages, targetsPage, uiRoutes } from './routes/ui'
 import { analysisPage, archivePage, archiveUiRoutes, jobPage } from './routes/ui-flows'
 
 /** Assembles the HTTP app. No I/O happens at import time. */
@@ -27,6 +27,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   // Outermost: it sees every error answer, whichever route, middleware or handler made it.
   app.use(drainUnreadBody)
   app.use(requestId({ headerName: 'X-Request-Id' }))
+  app.use(problemPages)
   app.use(detectToken)
   app.onError(onError)
   app.notFound(notFoundOrWrongMethod(app.routes))

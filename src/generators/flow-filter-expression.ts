@@ -54,7 +54,11 @@ export const flowFilterExpression = defineGenerator({
       return `${head.join('\n')}\n${config.trimEnd()}`
     } catch (err) {
       if (err instanceof FilterError) {
-        const where = err.line !== undefined ? ` (line ${err.line}, column ${err.column})` : ''
+        // A FilterError's message already begins with its place (`line 1, column 13: ...`).
+        const where =
+          err.line !== undefined && !/^line \d/.test(err.message)
+            ? ` (line ${err.line}, column ${err.column})`
+            : ''
         throw new GeneratorInputError('flow-filter-expression', [
           { path: 'expression', message: `${err.message}${where}` },
         ])

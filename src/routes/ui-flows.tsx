@@ -267,7 +267,11 @@ archiveUiRoutes.post(
       return c.redirect(job.href, 303)
     } catch (err) {
       const p = pageProblem(err)
-      const where = p.line !== undefined ? ` (line ${p.line}, column ${p.column})` : ''
+      // FilterError details already begin with their place (`line 1, column 13: ...`).
+      const where =
+        p.line !== undefined && !/^line \d/.test(p.detail ?? '')
+          ? ` (line ${p.line}, column ${p.column})`
+          : ''
       return fail(p.title, `${p.detail ?? ''}${where}`, pageStatus(p.status))
     }
   },

@@ -20,7 +20,7 @@ import {
   putFilterSet,
 } from '../kv/filter-sets'
 import { runRefererProbe } from '../probes'
-import { Layout } from '../ui/layout'
+import { ErrorBox, Layout } from '../ui/layout'
 import { findNode, RANGES, TargetPage } from '../ui/pages/checks-view'
 import { DnsPage, type DnsPageState } from '../ui/pages/dns-page'
 import { FilterSetsPage } from '../ui/pages/filter-sets-page'
@@ -72,6 +72,7 @@ export function render(c: Context<AppEnv>, title: string, body: Child, status: P
       <Layout
         title={title}
         path={new URL(c.req.url).pathname}
+        next={`${new URL(c.req.url).pathname}${new URL(c.req.url).search}`}
         authenticated={c.get('authenticated')}
         csrf={session?.csrf}
       >
@@ -106,7 +107,8 @@ uiRoutes.get('/dns', async (c) => {
     if (q.name) {
       const outcome: LookupOutcome = await runLookup(c, {
         name: q.name,
-        type: q.type,
+        // An emptied Types field means the default types, as leaving it out does.
+        type: q.type || undefined,
         resolver: q.resolver || undefined,
       })
       state.lookup = outcome
@@ -160,6 +162,10 @@ uiRoutes.post(
       csrf: session?.csrf,
     }
     if (!csrfMatches(session, form.csrf)) {
+      state.error = {
+        title: 'This form is stale',
+        detail: 'you logged in or out since it was loaded: reload the page and submit again',
+      }
       return render(c, 'Referer-block probe', <ProbePage {...state} />, 403)
     }
     let status: PageStatus = 200
@@ -362,6 +368,45 @@ uiRoutes.post(
     return page({ saved: `Saved ${name}.` })
   },
 )
+
+/**
+ * A problem answered to a browser page load (an unknown path, a deleted filter set's bookmark, a
+ * download link after the session ended, a stale form post) is shown as a page with the problem
+ * in it and a way on, not as raw problem+json. API clients (curl's `*\/*`, scripts asking JSON)
+ * keep the problem.
+ */
+export const problemPages: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next()
+  if (!c.res.headers.get('content-type')?.startsWith('application/problem+json')) return
+  if (!prefersHtml(c.req.header('accept'))) return
+  const type = c.req.header('content-type')?.split(';')[0]?.trim().toLowerCase()
+  const formPost =
+    c.req.method === 'POST' &&
+    (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data')
+  if (c.req.method !== 'GET' && !formPost) return
+  const p = (await c.res.clone().json()) as { title?: string; detail?: string; status?: number }
+  const status = c.res.status
+  const requestId = c.res.headers.get('x-request-id')
+  await withSession(c)
+  const path = new URL(c.req.url).pathname
+  c.res = await render(
+    c,
+    p.title ?? 'Error',
+    <>
+      <ErrorBox title={`${status} ${p.title ?? 'Error'}`} detail={p.detail} />
+      <p>
+        {status === 401 && !c.get('authenticated') ? (
+          <>
+            <a href={`/login?next=${encodeURIComponent(path)}`}>Log in</a> ·{' '}
+          </>
+        ) : null}
+        <a href="/">Dashboard</a> · <a href="/docs">API docs</a>
+      </p>
+    </>,
+    status as PageStatus,
+  )
+  if (requestId) c.res.headers.set('x-request-id', requestId)
+}
 
 /** Browsers navigating ask for text/html first; curl sends `*\/*`. */
 export function prefersHtml(accept: string | undefined): boolean {

@@ -6,6 +6,7 @@ const NAV = [
   ['/targets', 'Targets'],
   ['/dns', 'DNS'],
   ['/flows', 'Flows'],
+  ['/flows/archive', 'Archive'],
   ['/generate', 'Generators'],
   ['/probes', 'Probes'],
 ] as const
@@ -13,9 +14,23 @@ const NAV = [
 export type PageProps = {
   title: string
   path: string
+  /** Where login returns to: the path with its query, so a filled-in form survives. */
+  next?: string | undefined
   authenticated: boolean
   csrf?: string | undefined
   children?: Child
+}
+
+/** A ping's smoke in one colour: no request for /favicon.ico (a 404 on every page). */
+const FAVICON =
+  "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Crect width='16' height='16' rx='3' fill='%23336'/%3E%3Cpath d='M2 11h3l2-6 2 8 2-4h3' stroke='%23fff' fill='none' stroke-width='1.5'/%3E%3C/svg%3E"
+
+/** The menu entry a page belongs to: the longest one its path is under. */
+function currentNav(path: string): string | undefined {
+  const under = NAV.map(([href]) => href as string).filter(
+    (href) => path === href || (href !== '/' && path.startsWith(`${href}/`)),
+  )
+  return under.sort((a, b) => b.length - a.length)[0]
 }
 
 /** The frame of every page: navigation, login state, the content. */
@@ -27,6 +42,7 @@ export function Layout(props: PageProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · edgeping`}</title>
         <style>{STYLES}</style>
+        <link rel="icon" href={FAVICON} />
       </head>
       <body>
         <header>
@@ -35,7 +51,7 @@ export function Layout(props: PageProps) {
               edgeping
             </a>
             {NAV.map(([href, label]) => (
-              <a href={href} aria-current={props.path === href ? 'page' : undefined}>
+              <a href={href} aria-current={currentNav(props.path) === href ? 'page' : undefined}>
                 {label}
               </a>
             ))}
@@ -45,7 +61,7 @@ export function Layout(props: PageProps) {
                 <button type="submit">Log out</button>
               </form>
             ) : (
-              <a href={`/login?next=${encodeURIComponent(props.path)}`}>Log in</a>
+              <a href={`/login?next=${encodeURIComponent(props.next ?? props.path)}`}>Log in</a>
             )}
           </nav>
         </header>

@@ -29,7 +29,9 @@ button { background: var(--accent); color: var(--bg); border-color: var(--accent
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .92rem; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-td.data, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; word-break: break-all; }
+td.data, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+strong { overflow-wrap: anywhere; }
+figure { margin: 0; }
 pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px; padding: .75rem; overflow-x: auto; white-space: pre; word-break: normal; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 999px; border: 1px solid currentColor; font-size: .8rem; font-weight: 700; text-transform: uppercase; }
 .pass { color: var(--pass); } .fail { color: var(--fail); } .warning { color: var(--warn); } .info { color: var(--info); } .unknown { color: var(--muted); }

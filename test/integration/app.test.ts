@@ -96,6 +96,26 @@ describe('the app skeleton', () => {
     })
   })
 
+  it('shows a problem to a browser as a page, and keeps problem+json for API clients', async () => {
+    const page = await call('/flows/filters/nosuch', {
+      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+    })
+    expect(page.status).toBe(404)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    const html = await page.text()
+    expect(html).toContain('<div class="error" role="alert"><strong>404 ')
+    expect(html).toContain('<a href="/">Dashboard</a>')
+    const api = await call('/flows/filters/nosuch', { headers: { accept: '*/*' } })
+    expect(api.status).toBe(404)
+    await problemOf(api)
+  })
+
+  it('looks up the default types when the dashboard form sends an empty Types field', async () => {
+    const res = await call('/dns?name=www.example.test&type=', { headers: { accept: 'text/html' } })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('2001:db8::63')
+  })
+
   it('says why a dashboard form post from elsewhere is refused', async () => {
     const res = await call('/flows/filters', {
       method: 'POST',

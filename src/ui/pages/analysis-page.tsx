@@ -57,7 +57,7 @@ export function AnalysisPage(props: { saved: SavedAnalysis }) {
       ) : null}
       <section class="card" aria-label="Files">
         <h2>Files</h2>
-        <div class="table-wrap">
+        <section class="table-wrap" tabindex={0} aria-label="Files, scrollable">
           <table id="analysis-files">
             <thead>
               <tr>
@@ -84,7 +84,7 @@ export function AnalysisPage(props: { saved: SavedAnalysis }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
       </section>
     </>
   )

@@ -72,11 +72,14 @@ export function TargetPage(props: { node: CheckTreeNode; zoom: string | undefine
   const n = props.node
   const graph = (range: string, width: string) => (
     <figure>
-      <img
-        src={`/checks/${n.id}/graph.svg?range=${range}`}
-        alt={`Smoke graph of ${n.title ?? n.name}, last ${range}: median RTT coloured by loss, grey bands from the sorted samples`}
-        style={`width:${width};max-width:100%;height:auto`}
-      />
+      {/* The graph is the link to its zoomed page, as SmokePing's graphs are. */}
+      <a href={`/target/${n.id}?range=${range}`}>
+        <img
+          src={`/checks/${n.id}/graph.svg?range=${range}`}
+          alt={`Smoke graph of ${n.title ?? n.name}, last ${range}: median RTT coloured by loss, grey bands from the sorted samples`}
+          style={`width:${width};max-width:100%;height:auto`}
+        />
+      </a>
       <figcaption>
         <a href={`/target/${n.id}?range=${range}`}>last {range}</a> ·{' '}
         <a

@@ -105,7 +105,7 @@ function LookupResults(props: { outcome: LookupOutcome }) {
             {r.cnameChain.length > 0 ? ` · CNAME chain: ${r.cnameChain.join(' → ')}` : ''}
           </p>
           {r.answer.length + r.authority.length > 0 ? (
-            <div class="table-wrap">
+            <section class="table-wrap" tabindex={0} aria-label="Records, scrollable">
               <table>
                 <thead>
                   <tr>
@@ -131,7 +131,7 @@ function LookupResults(props: { outcome: LookupOutcome }) {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           ) : (
             <p>No records.</p>
           )}
@@ -153,7 +153,7 @@ function ReadinessResults(props: { report: ReadinessReport }) {
         <span class="score">{r.score}/100</span> <Badge verdict={r.verdict} /> for{' '}
         <strong>{r.domain}</strong>
       </p>
-      <div class="table-wrap">
+      <section class="table-wrap" tabindex={0} aria-label="Records, scrollable">
         <table>
           <thead>
             <tr>
@@ -191,7 +191,7 @@ function ReadinessResults(props: { report: ReadinessReport }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </section>
   )
 }

@@ -160,7 +160,7 @@ function CountsTable(props: {
   rows: { key: string; flows: number; octets: number; packets: number }[]
 }) {
   return (
-    <div class="table-wrap">
+    <section class="table-wrap" tabindex={0} aria-label="Table, scrollable">
       <table>
         <thead>
           <tr>
@@ -181,6 +181,6 @@ function CountsTable(props: {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   )
 }

@@ -86,16 +86,19 @@ export function FlowsPage(props: { authenticated: boolean; csrf?: string | undef
             </label>
           ) : null}
           <input type="hidden" id="flows-csrf" value={props.csrf ?? ''} />
-          <button type="submit">Analyze</button>
+          <button type="submit" id="flows-submit">
+            Analyze
+          </button>
         </div>
       </form>
+      <p id="flows-busy" role="status" class="muted" />
       <div id="flows-error" class="error" role="alert" hidden />
       <div id="flows-results" hidden>
         <p id="flows-saved" role="status" hidden />
         <section class="card" aria-label="Summary">
           <h2>Summary</h2>
           <p id="flows-totals" />
-          <div class="table-wrap">
+          <section class="table-wrap" tabindex={0} aria-label="Summary, scrollable">
             <table id="flows-files">
               <thead>
                 <tr>
@@ -109,12 +112,17 @@ export function FlowsPage(props: { authenticated: boolean; csrf?: string | undef
               </thead>
               <tbody />
             </table>
-          </div>
+          </section>
         </section>
         <section class="card" aria-label="Timeline">
           <h2>Timeline</h2>
           <p id="flows-seen" />
-          <div id="flows-chart" class="table-wrap" />
+          <section
+            id="flows-chart"
+            class="table-wrap"
+            tabindex={0}
+            aria-label="Timeline chart, scrollable"
+          />
         </section>
         <section class="card" aria-label="Top talkers">
           <h2>Top talkers (by octets)</h2>
@@ -221,6 +229,10 @@ const FLOWS_SCRIPT = `(() => {
   form.addEventListener('submit', async (e) => {
     e.preventDefault()
     $('flows-error').hidden = true
+    // The last answer's results must not stand under this one's error as if they were its own.
+    $('flows-results').hidden = true
+    $('flows-submit').disabled = true
+    $('flows-busy').textContent = 'Analyzing…'
     try {
       const save = $('save') && $('save').checked ? { save: '1' } : {}
       const [report, timeline, printed] = await Promise.all([
@@ -270,6 +282,9 @@ const FLOWS_SCRIPT = `(() => {
     } catch (err) {
       $('flows-error').textContent = String(err.message || err)
       $('flows-error').hidden = false
+    } finally {
+      $('flows-submit').disabled = false
+      $('flows-busy').textContent = ''
     }
   })
   $('flows-prev').addEventListener('click', () => { page--; showPage() })

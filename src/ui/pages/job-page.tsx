@@ -109,7 +109,7 @@ function Answer(props: { spec: JobSpec; r: JobResult }) {
         <section class="card" aria-label="Failed files">
           <h2 class="fail">Files not read</h2>
           <p>The totals leave these files out:</p>
-          <div class="table-wrap">
+          <section class="table-wrap" tabindex={0} aria-label="Table, scrollable">
             <table id="job-failures">
               <thead>
                 <tr>
@@ -130,7 +130,7 @@ function Answer(props: { spec: JobSpec; r: JobResult }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         </section>
       ) : null}
       {spec.output === 'timeline' ? <Timeline timeline={r.timeline} /> : null}
@@ -175,7 +175,7 @@ function Answer(props: { spec: JobSpec; r: JobResult }) {
       <section class="card" aria-label="Files">
         <details open={spec.output === 'summary'}>
           <summary>Per file ({r.files.length})</summary>
-          <div class="table-wrap">
+          <section class="table-wrap" tabindex={0} aria-label="Table, scrollable">
             <table id="job-files">
               <thead>
                 <tr>
@@ -203,7 +203,7 @@ function Answer(props: { spec: JobSpec; r: JobResult }) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </section>
         </details>
       </section>
     </>

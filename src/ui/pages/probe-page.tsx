@@ -83,7 +83,7 @@ function ProbeReport(props: { report: RefererProbeReport }) {
         {r.method} <code>{r.url}</code>, header <code>{r.header}</code>, seed {r.seed}:{' '}
         {r.baseline.note}
       </p>
-      <div class="table-wrap">
+      <section class="table-wrap" tabindex={0} aria-label="Probe results, scrollable">
         <table>
           <thead>
             <tr>
@@ -117,12 +117,20 @@ function ProbeReport(props: { report: RefererProbeReport }) {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       {r.fixRules ? (
         <>
           <h2>Fix</h2>
           <pre tabindex={0}>{r.fixRules}</pre>
         </>
+      ) : !r.baseline.usable ? (
+        // Nothing was judged: "no gaps" would read as a clean bill of health.
+        <ErrorBox
+          title="Nothing could be judged"
+          detail={`the request without the header gave no usable answer: ${r.baseline.note}`}
+        />
+      ) : r.results.some((x) => x.verdict === 'inconclusive') ? (
+        <p>No gap found, but some values were inconclusive (above): nothing is proven.</p>
       ) : (
         <p>No gaps: nothing to fix.</p>
       )}

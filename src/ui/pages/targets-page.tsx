@@ -29,7 +29,7 @@ export function TargetsPage(props: {
       {props.error ? (
         <ErrorBox
           title={props.error.title}
-          detail={`${props.error.line !== undefined ? `line ${props.error.line}: ` : ''}${props.error.detail ?? ''}`}
+          detail={`${props.error.line !== undefined && !/^line \d/.test(props.error.detail ?? '') ? `line ${props.error.line}: ` : ''}${props.error.detail ?? ''}`}
         />
       ) : null}
       {props.saved ? (
