@@ -293,6 +293,14 @@ archiveUiRoutes.post(
         403,
       )
     }
+    if (form.confirm !== 'yes') {
+      return render(
+        c,
+        title,
+        <ErrorBox title="Not deleted" detail='tick "yes, delete it" to delete the job' />,
+        422,
+      )
+    }
     try {
       const spec = await loadSpec(c.env.FLOW_ARCHIVE, c.req.param('id'))
       while (await deleteJob(c.env.FLOW_ARCHIVE, spec.id)) {

@@ -215,7 +215,8 @@ export const generatorPages: MiddlewareHandler<AppEnv> = async (c, next) => {
   try {
     const prepared = g.prepare(queryToInput(g.schema, query, []))
     if (prepared.usesNetwork && !c.get('authenticated')) {
-      return render(c, g.title, <GeneratorForm {...props} needsLogin={true} />, 401)
+      const next = `${new URL(c.req.url).pathname}${new URL(c.req.url).search}`
+      return render(c, g.title, <GeneratorForm {...props} needsLogin={true} next={next} />, 401)
     }
     const output = await prepared.render(
       prepared.usesNetwork ? { lookupAddresses: lookupAddressesPort(c) } : {},
@@ -348,6 +349,18 @@ uiRoutes.post(
       )
     }
     if (form.action === 'delete') {
+      // Save and Delete share the form: the tick guards Delete alone.
+      if (form.confirmDelete !== 'yes') {
+        return page(
+          {
+            error: {
+              title: 'Not deleted',
+              detail: `tick "delete it for good" next to Delete to delete ${name}`,
+            },
+          },
+          422,
+        )
+      }
       await deleteFilterSet(c.env.EDGEPING_KV, name)
       return page({ current: undefined, saved: `Deleted ${name}.` })
     }

@@ -260,6 +260,11 @@ describe('saved filter sets page', () => {
     await screenshot(page, 'filter-sets')
 
     await page.goto(`${BASE}/flows/filters/incident`)
+    // Delete shares the form with Save: without its tick it deletes nothing.
+    await page.getByRole('button', { name: 'Delete' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Not deleted')
+    expect((await fetch(`${BASE}/flows/filters/incident`)).status).toBe(200)
+    await page.getByLabel('delete it for good').check()
     await page.getByRole('button', { name: 'Delete' }).click()
     await expect
       .poll(() => page.getByRole('status').first().textContent())

@@ -160,8 +160,15 @@ describe('the query form', () => {
     // Deleted from its page: the job is gone for the page and the API.
     const stale = await form(`${href.replace('/flows/jobs/', '/ui/jobs/')}/delete`, { csrf: 'x' })
     expect(stale.status).toBe(403)
+    // Without the tick, nothing is deleted.
+    const unconfirmed = await form(`${href.replace('/flows/jobs/', '/ui/jobs/')}/delete`, {
+      csrf: csrfToken,
+    })
+    expect(unconfirmed.status).toBe(422)
+    expect((await page(href)).status).toBe(200)
     const del = await form(`${href.replace('/flows/jobs/', '/ui/jobs/')}/delete`, {
       csrf: csrfToken,
+      confirm: 'yes',
     })
     expect(del.status).toBe(200)
     expect(await del.text()).toContain(`Deleted job ${href.split('/').at(-1)}`)

@@ -79,6 +79,17 @@ describe('GET /generate/{kind}', () => {
     })
   })
 
+  it('asks a logged-out browser to log in for a live lookup, returning to the filled-in form', async () => {
+    const query = `origin=example.test&lookup=true&hosts=${encodeURIComponent('[{"name":"www"}]')}`
+    const res = await call(`/generate/zone-records?${query}`, { headers: { accept: 'text/html' } })
+    expect(res.status).toBe(401)
+    const html = await res.text()
+    expect(html).toContain('<strong>A live lookup needs the API token</strong>')
+    expect(html).toContain(
+      `href="/login?next=${encodeURIComponent(`/generate/zone-records?${query}`).replaceAll('&', '&amp;')}"`,
+    )
+  })
+
   it('names the file after the interface on the generator page too', async () => {
     const res = await call(`/generate/openbsd?${SEED}&interface=gif1`, {
       headers: { accept: 'text/html' },

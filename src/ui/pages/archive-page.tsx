@@ -225,7 +225,8 @@ export function ArchivePage(s: ArchivePageState) {
         <h2 id="delete-h">Delete files</h2>
         {error('delete')}
         <p class="muted">
-          Deletes the router's files that start within the range (at most 1,000 at a time).
+          Deletes the router's files that start within the range (at most 1,000 at a time); with
+          From and To both empty, every file of the router.
         </p>
         <input type="hidden" name="csrf" value={s.csrf ?? ''} />
         <TimeFields prefix="delete" router={s.router} from={s.from} to={s.to} />

@@ -13,7 +13,8 @@ export function CheckTree(props: { tree: CheckTreeNode | null }) {
   if (!props.tree) {
     return (
       <p class="muted">
-        No targets yet: <code>PUT /targets</code> with a SmokePing Targets section or JSON (see{' '}
+        No targets yet: write them in the <a href="/targets">targets editor</a>, or{' '}
+        <code>PUT /targets</code> with a SmokePing Targets section or JSON (see{' '}
         <a href="/docs">the API</a>).
       </p>
     )

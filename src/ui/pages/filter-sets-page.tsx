@@ -69,9 +69,14 @@ export function FilterSetsPage(props: {
               Save
             </button>{' '}
             {c ? (
-              <button type="submit" name="action" value="delete">
-                Delete
-              </button>
+              <>
+                <label style="display:inline">
+                  <input type="checkbox" name="confirmDelete" value="yes" /> delete it for good
+                </label>{' '}
+                <button type="submit" name="action" value="delete">
+                  Delete
+                </button>
+              </>
             ) : null}
           </p>
         ) : (

@@ -82,6 +82,8 @@ export function GeneratorForm(props: {
   named?: { filename: string; purpose: string } | undefined
   errors?: { path: string; message: string }[] | undefined
   needsLogin: boolean
+  /** This page with its query, where login returns to. */
+  next?: string | undefined
 }) {
   const g = props.generator
   const { filename, purpose } = props.named ?? g
@@ -140,7 +142,15 @@ export function GeneratorForm(props: {
           <button type="submit">Generate</button>
         </div>
         {props.needsLogin ? (
-          <p class="muted">A live lookup needs the API token: log in first.</p>
+          <div class="error" role="alert">
+            <strong>A live lookup needs the API token</strong>
+            <div>
+              <a href={`/login?next=${encodeURIComponent(props.next ?? `/generate/${g.kind}`)}`}>
+                Log in
+              </a>{' '}
+              and generate again (the form stays filled in).
+            </div>
+          </div>
         ) : null}
       </form>
       {props.output !== undefined ? (

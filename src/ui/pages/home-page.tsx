@@ -31,9 +31,9 @@ export function HomePage(props: { checks: CheckTreeNode | null }) {
       <div class="tiles">
         {tiles.map(([href, title, text]) => (
           <section class="card">
-            <h2>
+            <h3>
               <a href={href}>{title}</a>
-            </h2>
+            </h3>
             <p>{text}</p>
           </section>
         ))}

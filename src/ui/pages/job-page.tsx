@@ -75,6 +75,9 @@ export function JobPage(s: JobPageState) {
         <input type="hidden" name="csrf" value={s.csrf ?? ''} />
         <p>
           Jobs and their partial results expire with the bucket's lifecycle rule (README);{' '}
+          <label style="display:inline">
+            <input type="checkbox" name="confirm" value="yes" required /> yes, delete it
+          </label>{' '}
           <button type="submit">Delete this job now</button>
         </p>
       </form>
