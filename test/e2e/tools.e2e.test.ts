@@ -135,11 +135,20 @@ describe('flows page', () => {
     const timeline = page.getByRole('region', { name: 'Timeline' })
     await expect
       .poll(() => timeline.locator('#flows-seen').textContent())
-      .toContain('first seen 2010-11-09T01:25:41.000Z 189.22.36.165:60702 → 208.83.20.130:6667')
+      .toContain('first seen 2010-11-09 01:25:41 UTC 189.22.36.165:60702 → 208.83.20.130:6667')
     expect(await timeline.locator('svg rect').count()).toBeGreaterThan(0)
+    // The chart's time axis: the first bucket's start under the bars.
+    expect(await timeline.locator('svg text').allTextContents()).toContain(
+      '2010-11-09 01:00:00 UTC',
+    )
     const totals = await page.locator('#flows-totals').textContent()
-    expect(totals).toMatch(/^8 file\(s\), 1328 flows, \d+ matched/)
+    expect(totals).toMatch(/^8 file\(s\), 1,328 flows, \d+ matched/)
     expect(await page.locator('#flows-files tbody tr').count()).toBe(8)
+    // Top tables as the server-drawn pages title them, protocols by name.
+    const top = page.getByRole('region', { name: 'Top talkers' })
+    expect(await top.locator('caption').allTextContents()).toContain('Protocols')
+    expect(await top.locator('table', { hasText: 'Protocols' }).textContent()).toContain('tcp')
+    expect(await page.locator('#flows-prev').isDisabled()).toBe(true)
     await expect.poll(() => page.locator('#flows-print').textContent()).toContain('208.83.20.130')
     expect(await accessibilityViolations(page)).toEqual([])
     await screenshot(page, 'flows-intrusion')
@@ -205,7 +214,7 @@ describe('flows page', () => {
     await analyze(page)
     await expect
       .poll(() => page.locator('#flows-totals').textContent())
-      .toMatch(/1328 flows, [1-9]\d* matched/)
+      .toMatch(/1,328 flows, [1-9]\d* matched/)
     // The first page of 100 lines is flow-print's own output for this pipeline.
     const expected = readFileSync(
       new URL(

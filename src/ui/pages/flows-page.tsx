@@ -1,3 +1,5 @@
+import { protocolName } from '../../flows/filter/symbol-names'
+import { TOP_TITLES } from './flow-views'
 /**
  * The flow analyzer for people. The upload is streamed by the browser straight to the API
  * (report, timeline and print in parallel, the same FormData each time), so the Worker never
@@ -150,7 +152,17 @@ export function FlowsPage(props: { authenticated: boolean; csrf?: string | undef
   )
 }
 
+/** Protocol numbers the tables name (flow-print's names), for the page's script. */
+const PROTOCOL_NAMES = Object.fromEntries(
+  Array.from({ length: 256 }, (_, i) => [i, protocolName(i)]).filter(([, name]) => name),
+)
+
+// The server-drawn pages' wording and number forms (flow-views.tsx), for the script's tables.
 const FLOWS_SCRIPT = `(() => {
+  const TITLES = ${JSON.stringify(TOP_TITLES)}
+  const PROTO = ${JSON.stringify(PROTOCOL_NAMES)}
+  const fmt = (x) => Number(x).toLocaleString('en-US')
+  const when = (t) => t ? String(t).replace('T', ' ').replace(/\\.\\d+Z$/, ' UTC').replace(/Z$/, ' UTC') : '-'
   const $ = (id) => document.getElementById(id)
   const form = $('flows-form')
   const PAGE = 100
@@ -196,7 +208,9 @@ const FLOWS_SCRIPT = `(() => {
     const pages = Math.max(1, Math.ceil(lines.length / PAGE))
     page = Math.min(Math.max(page, 0), pages - 1)
     $('flows-print').textContent = lines.slice(page * PAGE, (page + 1) * PAGE).join('\\n')
-    $('flows-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + lines.length + ' lines)'
+    $('flows-page').textContent = 'page ' + (page + 1) + ' of ' + pages + ' (' + fmt(lines.length) + ' lines)'
+    $('flows-prev').disabled = page === 0
+    $('flows-next').disabled = page >= pages - 1
   }
   function chart(buckets) {
     const box = $('flows-chart')
@@ -220,10 +234,18 @@ const FLOWS_SCRIPT = `(() => {
       r.append(t)
       svg.append(r)
     })
-    const label = document.createElementNS(ns, 'text')
-    label.setAttribute('x', '0'); label.setAttribute('y', '12'); label.setAttribute('fill', 'currentColor')
-    label.textContent = String(max)
-    svg.append(label)
+    const text = (x, y, anchor, t) => {
+      const el = document.createElementNS(ns, 'text')
+      el.setAttribute('x', String(x)); el.setAttribute('y', String(y)); el.setAttribute('fill', 'currentColor')
+      el.setAttribute('text-anchor', anchor); el.setAttribute('font-size', '11')
+      el.textContent = t
+      svg.append(el)
+    }
+    svg.setAttribute('height', String(h + 32))
+    text(0, 12, 'start', fmt(max))
+    // The first and last bucket's start under the bars: the chart's time axis.
+    text(40, h + 14, 'start', when(buckets[0].start))
+    if (buckets.length > 1) text(40 + buckets.length * w, h + 28, 'end', when(buckets[buckets.length - 1].start))
     box.append(svg)
   }
   form.addEventListener('submit', async (e) => {
@@ -241,27 +263,36 @@ const FLOWS_SCRIPT = `(() => {
         call('/flows/print', printOptions(), 'text/plain'),
       ])
       const t = report.totals
-      $('flows-totals').textContent = t.files + ' file(s), ' + t.flows + ' flows, ' + t.matched + ' matched, ' + t.octets + ' octets, ' + t.packets + ' packets'
+      $('flows-totals').textContent = fmt(t.files) + ' file(s), ' + fmt(t.flows) + ' flows, ' + fmt(t.matched) + ' matched, ' + fmt(t.octets) + ' octets, ' + fmt(t.packets) + ' packets'
       const tbody = $('flows-files').querySelector('tbody')
       tbody.textContent = ''
       for (const f of report.files) {
         const tr = document.createElement('tr')
-        for (const v of [f.name, f.recordVersion, f.flows, f.matched, f.firstFlowStart || '', f.lastFlowEnd || '']) cell(tr, v)
+        for (const v of [f.name, f.recordVersion, fmt(f.flows), fmt(f.matched), when(f.firstFlowStart), when(f.lastFlowEnd)]) cell(tr, v)
         tbody.append(tr)
       }
-      const seen = (s) => s ? s.time + ' ' + (s.srcaddr || '') + ':' + (s.srcport ?? '') + ' → ' + (s.dstaddr || '') + ':' + (s.dstport ?? '') : 'none'
+      const seen = (s) => s ? when(s.time) + ' ' + (s.srcaddr || '') + ':' + (s.srcport ?? '') + ' → ' + (s.dstaddr || '') + ':' + (s.dstport ?? '') : 'none'
       $('flows-seen').textContent = 'first seen ' + seen(timeline.firstSeen) + '; last seen ' + seen(timeline.lastSeen)
       chart(timeline.buckets)
       const top = $('flows-top')
       top.textContent = ''
       for (const [key, rows] of Object.entries(report.top)) {
+        const title = TITLES[key] || key
+        const wrap = document.createElement('section')
+        wrap.className = 'table-wrap'; wrap.tabIndex = 0; wrap.setAttribute('aria-label', title + ', scrollable')
         const table = document.createElement('table')
-        const cap = document.createElement('caption'); cap.textContent = key; table.append(cap)
+        const cap = document.createElement('caption'); cap.textContent = title; table.append(cap)
         const head = document.createElement('tr')
-        for (const h of [key, 'flows', 'octets', 'packets']) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; head.append(th) }
+        for (const h of ['Key', 'Flows', 'Octets', 'Packets']) { const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; head.append(th) }
         table.append(head)
-        for (const r of rows) { const tr = document.createElement('tr'); for (const v of [r.key, r.flows, r.octets, r.packets]) cell(tr, v); table.append(tr) }
-        top.append(table)
+        for (const r of rows) {
+          const name = key === 'prot' ? (PROTO[r.key] || r.key) : String(r.key).replace(' -> ', ' → ')
+          const tr = document.createElement('tr')
+          for (const v of [name, fmt(r.flows), fmt(r.octets), fmt(r.packets)]) cell(tr, v)
+          table.append(tr)
+        }
+        wrap.append(table)
+        top.append(wrap)
       }
       const saved = $('flows-saved')
       saved.replaceChildren()
