@@ -110,6 +110,14 @@ describe('the app skeleton', () => {
     await problemOf(api)
   })
 
+  it('keeps a custom resolver URL chosen in the lookup form', async () => {
+    const url = 'https://doh.example.test/dns-query'
+    const res = await call(`/dns?name=www.example.test&resolver=${encodeURIComponent(url)}`, {
+      headers: { accept: 'text/html' },
+    })
+    expect(await res.text()).toContain(`<option value="${url}" selected="">${url}</option>`)
+  })
+
   it('looks up the default types when the dashboard form sends an empty Types field', async () => {
     const res = await call('/dns?name=www.example.test&type=', { headers: { accept: 'text/html' } })
     expect(res.status).toBe(200)

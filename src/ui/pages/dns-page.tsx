@@ -48,6 +48,13 @@ export function DnsPage(s: DnsPageState) {
                   {r === '' ? 'default' : r}
                 </option>
               ))}
+              {/* A custom DoH URL (from the address bar) stays chosen, or a resubmit would
+                  silently switch to the default resolver. */}
+              {s.resolver && !RESOLVERS.includes(s.resolver) ? (
+                <option value={s.resolver} selected>
+                  {s.resolver}
+                </option>
+              ) : null}
             </select>
           </label>
           <button type="submit">Look up</button>
