@@ -63,6 +63,21 @@ describe('dashboard pages', () => {
     await ctx.close()
   })
 
+  it('fits a long lookup and a readiness report on a phone in dark mode', async () => {
+    const phone = { viewport: { width: 390, height: 844 }, colorScheme: 'dark' as const }
+    const long = `${'a'.repeat(60)}.${'b'.repeat(60)}.example.test`
+    for (const path of [`/dns?name=${long}`, '/dns?domain=legacy.test']) {
+      const { ctx, page } = await open(path, phone)
+      await expect.poll(() => page.locator('main').textContent()).toMatch(/NXDOMAIN|\/100/)
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      )
+      expect(overflow, path).toBeLessThanOrEqual(0)
+      expect(await accessibilityViolations(page)).toEqual([])
+      await ctx.close()
+    }
+  })
+
   it('reports an IPv4-only domain as failing without logging in', async () => {
     const { ctx, page } = await open('/dns?domain=legacy.test')
     const report = page.getByRole('region', { name: 'IPv6 readiness report' })

@@ -160,8 +160,8 @@ function ReadinessResults(props: { report: ReadinessReport }) {
         <span class="score">{r.score}/100</span> <Badge verdict={r.verdict} /> for{' '}
         <strong>{r.domain}</strong>
       </p>
-      <section class="table-wrap" tabindex={0} aria-label="Records, scrollable">
-        <table>
+      <section class="table-wrap" tabindex={0} aria-label="Readiness checks, scrollable">
+        <table class="stack">
           <thead>
             <tr>
               <th scope="col">Check</th>
@@ -172,11 +172,11 @@ function ReadinessResults(props: { report: ReadinessReport }) {
           <tbody>
             {r.checks.map((c) => (
               <tr data-check={c.id}>
-                <td>{c.title}</td>
-                <td>
+                <td data-label="Check">{c.title}</td>
+                <td data-label="Verdict">
                   <Badge verdict={c.verdict} />
                 </td>
-                <td>
+                <td data-label="What we saw">
                   <div>{c.summary}</div>
                   {c.evidence.length > 0 ? (
                     <ul class="plain muted">

@@ -84,7 +84,7 @@ function ProbeReport(props: { report: RefererProbeReport }) {
         {r.baseline.note}
       </p>
       <section class="table-wrap" tabindex={0} aria-label="Probe results, scrollable">
-        <table>
+        <table class="stack">
           <thead>
             <tr>
               <th scope="col">Value</th>
@@ -96,19 +96,21 @@ function ProbeReport(props: { report: RefererProbeReport }) {
           <tbody>
             {r.results.map((x) => (
               <tr data-referer={x.referer}>
-                <td class="data">{x.referer}</td>
-                <td>
+                <td class="data" data-label="Value">
+                  {x.referer}
+                </td>
+                <td data-label="Verdict">
                   <span class={VERDICT_CLASS[x.verdict] ?? 'info'}>
                     <Badge verdict={x.verdict} />
                   </span>
                   <div>{x.summary}</div>
                 </td>
-                <td class="data">
+                <td class="data" data-label="Blocked">
                   {x.blocked
                     .map((b) => `${b.value ?? ''} (${b.status ?? b.error ?? '?'})`)
                     .join(', ')}
                 </td>
-                <td class="data">
+                <td class="data" data-label="Allowed">
                   {x.allowed
                     .map((b) => `${b.value ?? ''} (${b.status ?? b.error ?? '?'})`)
                     .join(', ')}
