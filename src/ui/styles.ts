@@ -32,6 +32,7 @@ th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(-
 td.data, code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 strong { overflow-wrap: anywhere; }
 td pre { white-space: pre-wrap; }
+.field .hint { font-weight: 400; max-width: 28rem; }
 /* Tables of long evidence read as stacked rows on a phone, each cell under its column's name. */
 @media (max-width: 40rem) {
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: auto; }

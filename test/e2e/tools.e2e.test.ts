@@ -65,6 +65,13 @@ describe('generator pages', () => {
     )
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('localIpv4')
     expect(await page.locator('#output').count()).toBe(0)
+    // The error links to its field, which says it is invalid and carries its hint.
+    await page.getByRole('alert').getByRole('link', { name: 'localIpv4' }).first().click()
+    const field = page.locator('#f-localIpv4')
+    expect(await field.getAttribute('aria-invalid')).toBe('true')
+    expect(
+      await page.locator(`#${await field.getAttribute('aria-describedby')}`).textContent(),
+    ).toMatch(/IPv4/)
     await ctx.close()
   })
 })

@@ -8,6 +8,8 @@ export type FormField = {
   options?: string[]
   required: boolean
   placeholder?: string
+  /** The schema's description, shown under the field (its label is the parameter's name). */
+  hint?: string
 }
 
 type JsonSchema = {
@@ -35,7 +37,8 @@ export function formFields(schema: JsonSchema): FormField[] {
     const type = Array.isArray(p.type) ? p.type[0] : p.type
     const base = {
       name,
-      label: p.description ? `${name}: ${p.description}` : name,
+      label: name,
+      ...(p.description ? { hint: p.description } : {}),
       required: required.has(name) && p.default === undefined,
       ...(p.default !== undefined ? { placeholder: `default ${JSON.stringify(p.default)}` } : {}),
     }
@@ -94,51 +97,76 @@ export function GeneratorForm(props: {
         <div class="error" role="alert">
           <strong>Fix these fields</strong>
           <ul>
-            {props.errors.map((e) => (
-              <li>
-                <code>{e.path}</code>: {e.message}
-              </li>
-            ))}
+            {props.errors.map((e) => {
+              // The field an error is about (`hosts.0.name` is the hosts field), as a link to it.
+              const field = props.fields.find((f) => f.name === e.path.split('.')[0])
+              return (
+                <li>
+                  {field ? (
+                    <a href={`#f-${field.name}`}>
+                      <code>{e.path}</code>
+                    </a>
+                  ) : (
+                    <code>{e.path}</code>
+                  )}
+                  : {e.message}
+                </li>
+              )
+            })}
           </ul>
         </div>
       ) : null}
       <form class="card" method="get" action={`/generate/${g.kind}`}>
         <div class="fields">
-          {props.fields.map((f) => (
-            <div class="field">
-              <label for={`f-${f.name}`}>{f.label}</label>
-              {f.kind === 'select' ? (
-                <select id={`f-${f.name}`} name={f.name}>
-                  {f.required ? null : <option value="">(default)</option>}
-                  {(f.options ?? []).map((o) => (
-                    <option value={o} selected={props.values[f.name] === o}>
-                      {o}
-                    </option>
-                  ))}
-                </select>
-              ) : f.kind === 'json' ? (
-                <textarea
-                  id={`f-${f.name}`}
-                  name={f.name}
-                  rows={4}
-                  cols={40}
-                  placeholder="JSON"
-                  required={f.required}
-                >
-                  {props.values[f.name] ?? ''}
-                </textarea>
-              ) : (
-                <input
-                  id={`f-${f.name}`}
-                  name={f.name}
-                  type={f.kind === 'number' ? 'number' : 'text'}
-                  value={props.values[f.name] ?? ''}
-                  required={f.required}
-                  placeholder={f.kind === 'list' ? 'comma-separated' : f.placeholder}
-                />
-              )}
-            </div>
-          ))}
+          {props.fields.map((f) => {
+            const invalid = props.errors?.some((e) => e.path.split('.')[0] === f.name) ?? false
+            const aria = {
+              ...(f.hint ? { 'aria-describedby': `h-${f.name}` } : {}),
+              ...(invalid ? { 'aria-invalid': 'true' as const } : {}),
+            }
+            return (
+              <div class="field">
+                <label for={`f-${f.name}`}>{f.label}</label>
+                {f.kind === 'select' ? (
+                  <select id={`f-${f.name}`} name={f.name} {...aria}>
+                    {f.required ? null : <option value="">(default)</option>}
+                    {(f.options ?? []).map((o) => (
+                      <option value={o} selected={props.values[f.name] === o}>
+                        {o}
+                      </option>
+                    ))}
+                  </select>
+                ) : f.kind === 'json' ? (
+                  <textarea
+                    id={`f-${f.name}`}
+                    name={f.name}
+                    rows={4}
+                    cols={40}
+                    placeholder="JSON"
+                    required={f.required}
+                    {...aria}
+                  >
+                    {props.values[f.name] ?? ''}
+                  </textarea>
+                ) : (
+                  <input
+                    id={`f-${f.name}`}
+                    name={f.name}
+                    type={f.kind === 'number' ? 'number' : 'text'}
+                    value={props.values[f.name] ?? ''}
+                    required={f.required}
+                    placeholder={f.kind === 'list' ? 'comma-separated' : f.placeholder}
+                    {...aria}
+                  />
+                )}
+                {f.hint ? (
+                  <small id={`h-${f.name}`} class="muted hint">
+                    {f.hint}
+                  </small>
+                ) : null}
+              </div>
+            )
+          })}
           <button type="submit">Generate</button>
         </div>
         {props.needsLogin ? (
