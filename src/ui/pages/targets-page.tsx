@@ -144,12 +144,17 @@ const RUN_SCRIPT = `(() => {
         body: JSON.stringify(body),
       })
       const out = await res.json()
-      if (!res.ok) throw new Error((out.title || res.status) + (out.detail ? ': ' + out.detail : ''))
+      if (!res.ok) {
+        // The fields by the names the form shows (the API says json.host).
+        const fields = (out.errors || []).map((e) => String(e.path || '').replace(/^json\\.?/, '') + ': ' + e.message)
+        throw new Error(fields.length ? fields.join('; ') : (out.title || res.status) + (out.detail ? ': ' + out.detail : ''))
+      }
       const r = out.round
       const ms = (x) => (x === null || x === undefined ? '-' : x.toFixed(1) + ' ms')
       $('run-result').textContent = out.target.probe + ' ' + out.target.host + ': median ' + ms(r.median) +
         ', loss ' + (r.loss ?? 0) + '/' + r.pings + ', min ' + ms(r.min) + ', max ' + ms(r.max) + ', jitter ' + ms(r.jitter) +
-        (r.reasons && Object.keys(r.reasons).length ? ' (' + Object.entries(r.reasons).map(([k, v]) => k + ' ' + v).join(', ') + ')' : '')
+        (r.reasons && Object.keys(r.reasons).length ? ' (' + Object.entries(r.reasons).map(([k, v]) => k + ' ' + v).join(', ') + ')' : '') +
+        (r.reason ? ' (' + r.status + ': ' + r.reason + ')' : '')
       $('run-samples').textContent = 'samples (sorted, ms): ' + (r.smoke || []).map((x) => (x === null ? 'lost' : x.toFixed(1))).join(' ')
       $('run-samples').hidden = false
     } catch (err) {
