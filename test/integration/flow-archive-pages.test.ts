@@ -153,6 +153,10 @@ describe('the query form', () => {
       new RegExp(`id="first-seen".*${first}.*${VICTIM}:\\d+ → ${IRC_SERVER}:6667`, 's'),
     )
     expect(html).toContain('<svg role="img"')
+    // The bars stand on the query's range (29 days of hours), not only on the hours with flows.
+    expect(html).toContain(
+      'aria-label="Matching flows per hour from 2010-11-01 00:00 to 2010-11-29 23:00 UTC: 696 hours,',
+    )
     expect(html).not.toContain('reloads itself')
     // The same job answers curl as JSON.
     const api = await call(href, { token: true })

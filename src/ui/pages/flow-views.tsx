@@ -40,14 +40,21 @@ export function Seen(props: { label: string; seen: SeenFlow | null; id: string }
   )
 }
 
-export function Timeline(props: { timeline: TimelineResult }) {
+/**
+ * `range` (unix seconds, [from, to)): the span the bars stand on, a job's query range; without
+ * it, the span of the non-empty buckets.
+ */
+export function Timeline(props: {
+  timeline: TimelineResult
+  range?: { from: number; to: number } | undefined
+}) {
   const tl = props.timeline
   return (
     <section class="card" aria-label="Timeline">
       <h2>Timeline (matching flows per {tl.bucket}, UTC)</h2>
       <Seen label="First seen" seen={tl.firstSeen} id="first-seen" />
       <Seen label="Last seen" seen={tl.lastSeen} id="last-seen" />
-      <BarChart buckets={tl.buckets} step={tl.bucket} />
+      <BarChart buckets={tl.buckets} step={tl.bucket} range={props.range} />
       <details>
         <summary>As a table</summary>
         <CountsTable
@@ -69,10 +76,16 @@ const MAX_BARS = 2000
 function withGaps(
   buckets: { start: string; flows: number }[],
   step: 'hour' | 'day',
+  range?: { from: number; to: number },
 ): { start: string; flows: number }[] {
   const ms = step === 'hour' ? 3_600_000 : 86_400_000
-  const first = Date.parse(buckets[0]?.start ?? '')
-  const last = Date.parse(buckets.at(-1)?.start ?? '')
+  let first = Date.parse(buckets[0]?.start ?? '')
+  let last = Date.parse(buckets.at(-1)?.start ?? '')
+  if (range && range.to > range.from) {
+    // The bucket holding `from` to the one holding the range's last second.
+    first = Math.min(first, Math.floor((range.from * 1000) / ms) * ms)
+    last = Math.max(last, Math.floor((range.to * 1000 - 1) / ms) * ms)
+  }
   const span = (last - first) / ms + 1
   if (!Number.isFinite(span) || span > MAX_BARS) return buckets
   const byStart = new Map(buckets.map((b) => [Date.parse(b.start), b.flows]))
@@ -86,9 +99,10 @@ function withGaps(
 export function BarChart(props: {
   buckets: { start: string; flows: number }[]
   step: 'hour' | 'day'
+  range?: { from: number; to: number } | undefined
 }) {
   if (props.buckets.length === 0) return <p class="muted">No matching flow.</p>
-  const b = withGaps(props.buckets, props.step)
+  const b = withGaps(props.buckets, props.step, props.range)
   const cut = props.step === 'hour' ? 16 : 10
   const first = (b[0]?.start ?? '').slice(0, cut).replace('T', ' ')
   const last = (b.at(-1)?.start ?? '').slice(0, cut).replace('T', ' ')

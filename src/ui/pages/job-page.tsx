@@ -136,7 +136,9 @@ function Answer(props: { spec: JobSpec; r: JobResult }) {
           </section>
         </section>
       ) : null}
-      {spec.output === 'timeline' ? <Timeline timeline={r.timeline} /> : null}
+      {spec.output === 'timeline' ? (
+        <Timeline timeline={r.timeline} range={{ from: spec.from, to: spec.to }} />
+      ) : null}
       {spec.output === 'flows' && r.flows ? (
         <section class="card" aria-label="Matching flows">
           <h2>Matching flows</h2>
