@@ -396,7 +396,7 @@ export const problemPages: MiddlewareHandler<AppEnv> = async (c, next) => {
   const formPost =
     c.req.method === 'POST' &&
     (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data')
-  if (c.req.method !== 'GET' && !formPost) return
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && !formPost) return
   const p = (await c.res.clone().json()) as { title?: string; detail?: string; status?: number }
   const status = c.res.status
   const requestId = c.res.headers.get('x-request-id')
@@ -408,9 +408,14 @@ export const problemPages: MiddlewareHandler<AppEnv> = async (c, next) => {
     <>
       <ErrorBox title={`${status} ${p.title ?? 'Error'}`} detail={p.detail} />
       <p>
-        {status === 401 && !c.get('authenticated') ? (
+        {/* Logging in helps only the dashboard's own session paths; an API URL needs the
+            Authorization header, logged in or not. */}
+        {status === 401 && !c.get('authenticated') && path.startsWith('/ui/') ? (
           <>
-            <a href={`/login?next=${encodeURIComponent(path)}`}>Log in</a> ·{' '}
+            <a href={`/login?next=${encodeURIComponent(`${path}${new URL(c.req.url).search}`)}`}>
+              Log in
+            </a>{' '}
+            ·{' '}
           </>
         ) : null}
         <a href="/">Dashboard</a> · <a href="/docs">API docs</a>
@@ -434,11 +439,14 @@ export function prefersHtml(accept: string | undefined): boolean {
 
 /** Only same-site relative paths: never an open redirect. */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' &&
-    next.startsWith('/') &&
-    !next.startsWith('//') &&
-    !next.includes('\\')
-    ? next
+  // Browsers drop tabs and newlines from a URL (`/\t/evil.example` is `//evil.example`), and a
+  // control character cannot go in a Location header at all: only a plain same-site path passes.
+  const plain = (text: string) =>
+    [...text].every((ch) => ch.charCodeAt(0) > 0x20 && ch.charCodeAt(0) !== 0x7f && ch !== '\\')
+  if (typeof next !== 'string' || !next.startsWith('/') || !plain(next)) return '/'
+  const url = new URL(next, 'https://edgeping.invalid')
+  return url.origin === 'https://edgeping.invalid' && !next.startsWith('//')
+    ? `${url.pathname}${url.search}${url.hash}`
     : '/'
 }
 

@@ -108,6 +108,14 @@ describe('the app skeleton', () => {
     const api = await call('/flows/filters/nosuch', { headers: { accept: '*/*' } })
     expect(api.status).toBe(404)
     await problemOf(api)
+    // HEAD answers as GET does; an API URL's 401 offers no login (the cookie alone never counts).
+    const head = await call('/nosuch', { method: 'HEAD', headers: { accept: 'text/html' } })
+    expect(head.headers.get('content-type')).toMatch(/^text\/html/)
+    const unauthorized = await call('/flows/jobs/00000000-0000-4000-8000-000000000000/flows', {
+      headers: { accept: 'text/html' },
+    })
+    expect(unauthorized.status).toBe(401)
+    expect(await unauthorized.text()).not.toContain('>Log in</a> ·')
   })
 
   it('keeps a custom resolver URL chosen in the lookup form', async () => {

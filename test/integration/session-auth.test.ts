@@ -27,6 +27,39 @@ beforeAll(async () => {
 
 const LIST = '/flows/archive?router=rtr1&from=0&to=1'
 
+describe('where login returns to', () => {
+  const landing = async (next: string) => {
+    const res = await call('/login', {
+      method: 'POST',
+      headers: {
+        origin: 'https://edgeping.test',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: `token=${TOKEN}&next=${encodeURIComponent(next)}`,
+      redirect: 'manual',
+    })
+    expect(res.status, next).toBe(303)
+    return res.headers.get('location')
+  }
+
+  it('returns to a same-site path with its query', async () => {
+    expect(await landing('/dns?name=a.test&type=MX')).toBe('/dns?name=a.test&type=MX')
+  })
+
+  it('never leaves the site, whatever characters hide the second slash', async () => {
+    // Browsers drop tabs and newlines from URLs: /\t/evil.example would be //evil.example.
+    for (const next of [
+      '/\t/evil.example/',
+      '/\n/evil.example/',
+      '//evil.example/',
+      '/\\evil.example',
+      'https://evil.example/',
+    ]) {
+      expect(await landing(next), JSON.stringify(next)).toBe('/')
+    }
+  })
+})
+
 describe('session credentials on API routes', () => {
   it('accepts the session cookie with its CSRF token', async () => {
     const res = await call(LIST, { headers: { cookie, 'x-csrf-token': csrf } })

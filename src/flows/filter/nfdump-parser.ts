@@ -201,25 +201,18 @@ class Parser {
   private parseTerm(): Expr {
     const t = this.peek()
     const joiner = this.peek(1)
-    if (
-      this.isWord(t, 'src') &&
-      this.isWord(joiner, 'and', 'or') &&
-      this.isWord(this.peek(2), 'dst')
-    ) {
+    const joins =
+      this.isWord(joiner, 'and', 'or') ||
+      (joiner.kind === 'op' && (joiner.text === '&&' || joiner.text === '||'))
+    if (this.isWord(t, 'src') && joins && this.isWord(this.peek(2), 'dst')) {
       this.next()
       this.next()
       const dst = this.parseOneTerm()
-      if (dst.type === 'term' && !dst.dir) {
-        this.fail(
-          'syntax_error',
-          `"src ${joiner.text} dst" must qualify a keyword that takes src and dst`,
-          t.loc,
-        )
-      }
       const src = withDir(dst, 'src')
       const items = [src, dst]
       const loc = { start: t.loc.start, end: dst.loc.end }
-      return this.isWord(joiner, 'and') ? { type: 'and', items, loc } : { type: 'or', items, loc }
+      const both = this.isWord(joiner, 'and') || joiner.text === '&&'
+      return both ? { type: 'and', items, loc } : { type: 'or', items, loc }
     }
     return this.parseOneTerm()
   }
@@ -240,6 +233,13 @@ class Parser {
       dir = word
       keyTok = this.next()
       word = keyTok.text.toLowerCase()
+      if (keyTok.kind === 'eof') {
+        this.fail(
+          'syntax_error',
+          `expected a keyword after "${dir}" (host, net, port...)`,
+          keyTok.loc,
+        )
+      }
     }
     const key = Object.hasOwn(KEYS, word) ? KEYS[word] : undefined
     if (!key || keyTok.kind !== 'word') {

@@ -219,7 +219,9 @@ const FLOWS_SCRIPT = `(() => {
     const max = Math.max(...buckets.map((b) => b.flows))
     const w = 14, h = 160, ns = 'http://www.w3.org/2000/svg'
     const svg = document.createElementNS(ns, 'svg')
-    svg.setAttribute('width', String(buckets.length * w + 40))
+    // Wide enough for the two time labels (about 140 px each) however few the buckets.
+    const width = Math.max(buckets.length * w + 40, 360)
+    svg.setAttribute('width', String(width))
     svg.setAttribute('height', String(h + 20))
     svg.setAttribute('role', 'img')
     svg.setAttribute('aria-label', 'Matching flows per bucket, ' + buckets.length + ' buckets, peak ' + max)
@@ -245,7 +247,7 @@ const FLOWS_SCRIPT = `(() => {
     text(0, 12, 'start', fmt(max))
     // The first and last bucket's start under the bars: the chart's time axis.
     text(40, h + 14, 'start', when(buckets[0].start))
-    if (buckets.length > 1) text(40 + buckets.length * w, h + 28, 'end', when(buckets[buckets.length - 1].start))
+    if (buckets.length > 1) text(width, h + 28, 'end', when(buckets[buckets.length - 1].start))
     box.append(svg)
   }
   form.addEventListener('submit', async (e) => {

@@ -60,9 +60,7 @@ export function JobPage(s: JobPageState) {
               This page reloads itself every 2 seconds until the answer is in (
               <a href={`/flows/jobs/${spec.id}`}>reload now</a>).
             </p>
-            <script
-              dangerouslySetInnerHTML={{ __html: 'setTimeout(() => location.reload(), 2000)' }}
-            />
+            <script dangerouslySetInnerHTML={{ __html: RELOAD_SCRIPT }} />
           </>
         )}
         <p class="muted">
@@ -84,6 +82,19 @@ export function JobPage(s: JobPageState) {
     </>
   )
 }
+
+/**
+ * Reloads the page every 2 s while the job runs, but not while someone is using the delete form
+ * (a reload would drop the tick they just set).
+ */
+const RELOAD_SCRIPT = `(() => {
+  const busy = () => {
+    const f = document.querySelector('form[aria-label="Delete"]')
+    return !!f && (f.contains(document.activeElement) || f.querySelector('input[name="confirm"]').checked)
+  }
+  const tick = () => (busy() ? setTimeout(tick, 2000) : location.reload())
+  setTimeout(tick, 2000)
+})()`
 
 function Answer(props: { spec: JobSpec; r: JobResult }) {
   const { spec, r } = props

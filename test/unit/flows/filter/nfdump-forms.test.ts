@@ -60,6 +60,8 @@ describe('nfdump forms', () => {
     ['not src and dst net 10.0.0.0/8', [1, 2, 3, 4]],
     ['src and dst ip in [10.0.0.0/8]', [0]],
     ['src or dst port 1001', [1]],
+    ['src && dst net 10.0.0.0/8', [0]],
+    ['src || dst net 10.0.0.0/8', [0, 1, 2]],
   ])('%s', (text, expected) => {
     expect(passed(text)).toEqual(expected)
     expect(passedViaNfilter(text)).toEqual(expected)
@@ -70,6 +72,10 @@ describe('nfdump forms', () => {
       ...parseExpression('flows > 1'),
       loc: { start: 0, end: 8 },
     })
+  })
+
+  it('says a keyword is missing after a direction at the end', () => {
+    expect(() => parseExpression('src and dst')).toThrow(/expected a keyword after "dst"/)
   })
 
   it('refuses `src and dst` before a keyword without directions', () => {
