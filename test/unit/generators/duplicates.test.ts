@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { GeneratorInputError } from '../../../src/generators/generator'
-import { generate } from './helpers'
-
-async function issuesOf(kind: string, input: Record<string, unknown>) {
-  try {
-    await generate(kind, input)
-  } catch (e) {
-    if (e instanceof GeneratorInputError) return e.issues
-    throw e
-  }
-  return []
-}
+import { generate, issuesOf } from './helpers'
 
 /** A repeated entry is a line written twice (or a slot wasted): a 422 naming the repeat. */
 describe('duplicate list entries', () => {

@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { GeneratorPorts } from '../../../src/generators/generator'
+import {
+  type FieldIssue,
+  GeneratorInputError,
+  type GeneratorPorts,
+} from '../../../src/generators/generator'
 import { findGenerator } from '../../../src/generators/registry'
 
 /** Validates and renders like the route does (header included). */
@@ -14,6 +18,17 @@ export async function generate(
   const g = findGenerator(kind)
   if (!g) throw new Error(`no generator ${kind}`)
   return g.prepare(input).render(ports)
+}
+
+/** The field issues a generator refuses `input` with; none when it renders. */
+export async function issuesOf(kind: string, input: unknown): Promise<FieldIssue[]> {
+  try {
+    await generate(kind, input)
+  } catch (e) {
+    if (e instanceof GeneratorInputError) return e.issues
+    throw e
+  }
+  return []
 }
 
 /** A fresh temporary directory. */

@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { GeneratorInputError } from '../../../src/generators/generator'
-import { generate } from './helpers'
-
-async function issuesOf(kind: string, input: Record<string, unknown>) {
-  try {
-    await generate(kind, input)
-  } catch (e) {
-    if (e instanceof GeneratorInputError) return e.issues
-    throw e
-  }
-  return []
-}
+import { generate, issuesOf } from './helpers'
 
 describe('syslog-conf selectors that log nothing', () => {
   it('refuses exact with *, which wrote local7.=* (no message has that priority)', async () => {
