@@ -4,7 +4,7 @@ import { requestId } from 'hono/request-id'
 import type { AppEnv } from './env'
 import { detectToken } from './http/auth'
 import { drainUnreadBody } from './http/drain-body'
-import { notFoundOrWrongMethod, onError } from './http/on-error'
+import { notFoundOrWrongMethod, onErrorWith } from './http/on-error'
 import { withOperationIds } from './http/operation-ids'
 import { validationHook } from './http/validation'
 import { checksRoutes } from './routes/checks'
@@ -21,6 +21,29 @@ import { targetsRoutes } from './routes/targets'
 import { filterSetsPage, generatorPages, problemPages, targetsPage, uiRoutes } from './routes/ui'
 import { analysisPage, archivePage, archiveUiRoutes, jobPage } from './routes/ui-flows'
 
+type OpenApiDocument = ReturnType<OpenAPIHono<AppEnv>['getOpenAPI31Document']>
+
+/** The request-body media types of the operation at `method path`, from the OpenAPI document. */
+function bodyMediaTypes(doc: OpenApiDocument, method: string, path: string): string[] | undefined {
+  for (const [template, item] of Object.entries(doc.paths ?? {})) {
+    // `{name}` is one segment; everything else is literal.
+    const body = template
+      .split('/')
+      .map((seg) =>
+        /^\{[^}]+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      )
+      .join('/')
+    const pattern = new RegExp(`^${body}$`)
+    if (!pattern.test(path)) continue
+    const operation = (item as Record<string, { requestBody?: { content?: object } }>)[
+      method.toLowerCase()
+    ]
+    const content = operation?.requestBody?.content
+    if (content) return Object.keys(content)
+  }
+  return undefined
+}
+
 /** Assembles the HTTP app. No I/O happens at import time. */
 export function createApp(): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
@@ -29,7 +52,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   app.use(requestId({ headerName: 'X-Request-Id' }))
   app.use(problemPages)
   app.use(detectToken)
-  app.onError(onError)
+  app.onError(onErrorWith((method, path) => bodyMediaTypes(documentOf(), method, path)))
   app.notFound(notFoundOrWrongMethod(app.routes))
 
   app.route('/health', healthRoutes)
@@ -72,11 +95,12 @@ export function createApp(): OpenAPIHono<AppEnv> {
     security: [],
   }
   // Built once per isolate (the routes do not change); every operation gets an operationId.
-  let doc: ReturnType<typeof app.getOpenAPI31Document> | undefined
-  app.get('/openapi.json', (c) => {
+  let doc: OpenApiDocument | undefined
+  const documentOf = () => {
     doc ??= withOperationIds(app.getOpenAPI31Document(docConfig))
-    return c.json(doc)
-  })
+    return doc
+  }
+  app.get('/openapi.json', (c) => c.json(documentOf()))
   app.get('/docs', swaggerUI({ url: '/openapi.json' }))
   app.get('/api', (c) =>
     c.json({ service: 'edgeping', docs: '/docs', openapi: '/openapi.json', health: '/health' }),

@@ -5,8 +5,25 @@ import { domainProblem } from './domain-errors'
 import { allowedMethods } from './method-not-allowed'
 import { ProblemError, problem } from './problem'
 
-/** The one error handler: known errors become their problem, anything else a logged 500. */
-export const onError: ErrorHandler<AppEnv> = (err, c) => {
+/** The media types an operation's request body takes (from the OpenAPI document), if known. */
+export type BodyMediaTypes = (method: string, path: string) => string[] | undefined
+
+/**
+ * The one error handler: known errors become their problem, anything else a logged 500.
+ * `mediaTypes` lets a 415 name what the route takes instead of pointing at /docs.
+ */
+export const onErrorWith =
+  (mediaTypes?: BodyMediaTypes): ErrorHandler<AppEnv> =>
+  (err, c) =>
+    handleError(err, c, mediaTypes)
+
+export const onError: ErrorHandler<AppEnv> = onErrorWith()
+
+function handleError(
+  err: Error,
+  c: Parameters<ErrorHandler<AppEnv>>[1],
+  mediaTypes?: BodyMediaTypes,
+) {
   if (err instanceof ProblemError) return problem(c, err.problem)
   const known = domainProblem(err)
   if (known) return problem(c, known)
@@ -24,10 +41,14 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     // Hono raises these for body limits, malformed JSON bodies and (zod-openapi) a body of a
     // media type the route does not declare.
     const type = c.req.header('content-type')
+    const path = new URL(c.req.url).pathname
+    const takes = err.status === 415 ? mediaTypes?.(c.req.method, path) : undefined
     const detail =
       err.status === 415
         ? type
-          ? `${c.req.method} ${new URL(c.req.url).pathname} does not take ${type.split(';')[0]}: see /docs for the media types it takes`
+          ? takes?.length
+            ? `${c.req.method} ${path} takes ${takes.join(' or ')}, not ${type.split(';')[0]}`
+            : `${c.req.method} ${path} does not take ${type.split(';')[0]}: see /docs for the media types it takes`
           : 'the body has no Content-Type: say what it is (text/plain, application/json...; curl -H "content-type: text/plain")'
         : err.status === 403 && !err.message
           ? // hono's csrf guard on the dashboard's form posts, which carries no message.

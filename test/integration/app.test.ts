@@ -96,6 +96,18 @@ describe('the app skeleton', () => {
     })
   })
 
+  it('names the media types a route takes in its 415', async () => {
+    const res = await call('/dns/lookup', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'example.test',
+    })
+    expect(res.status).toBe(415)
+    expect((await problemOf(res)).detail).toBe(
+      'POST /dns/lookup takes application/json, not text/plain',
+    )
+  })
+
   it('shows a problem to a browser as a page, and keeps problem+json for API clients', async () => {
     const page = await call('/flows/filters/nosuch', {
       headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },

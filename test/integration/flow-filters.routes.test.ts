@@ -156,8 +156,8 @@ describe('saved filter sets /flows/filters', () => {
     expect(broken.status).toBe(400)
     expect(String((await problemOf(broken)).detail)).toContain('Malformed JSON')
     const xml = await put('xml', '<x/>', { headers: { 'content-type': 'application/xml' } })
-    expect(String((await problemOf(xml)).detail)).toContain(
-      'does not take application/xml: see /docs',
+    expect(String((await problemOf(xml)).detail)).toBe(
+      'PUT /flows/filters/xml takes text/plain or application/json, not application/xml',
     )
   })
 
