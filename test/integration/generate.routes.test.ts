@@ -90,6 +90,15 @@ describe('GET /generate/{kind}', () => {
     )
   })
 
+  it('shows the shape of a JSON field as its placeholder', async () => {
+    const html = await (
+      await call('/generate/zone-records', { headers: { accept: 'text/html' } })
+    ).text()
+    expect(html).toMatch(
+      /<textarea id="f-hosts"[^>]*placeholder="\[\{&quot;name&quot;:&quot;…&quot;/,
+    )
+  })
+
   it('names the file after the interface on the generator page too', async () => {
     const res = await call(`/generate/openbsd?${SEED}&interface=gif1`, {
       headers: { accept: 'text/html' },

@@ -48,11 +48,34 @@ export function formFields(schema: JsonSchema): FormField[] {
     if (type === 'integer' || type === 'number') return { ...base, kind: 'number' }
     if (type === 'array') {
       const itemType = p.items?.type
-      return { ...base, kind: itemType === 'object' || p.items?.anyOf ? 'json' : 'list' }
+      if (itemType === 'object' || p.items?.anyOf) {
+        return { ...base, kind: 'json', placeholder: JSON.stringify(skeleton(p)) }
+      }
+      return { ...base, kind: 'list' }
     }
-    if (type === 'object') return { ...base, kind: 'json' }
+    if (type === 'object')
+      return { ...base, kind: 'json', placeholder: JSON.stringify(skeleton(p)) }
     return { ...base, kind: 'text' }
   })
+}
+
+/**
+ * The shape of a JSON field as a placeholder: its required members (or its first two) with a
+ * value of their type, so a user sees the member names without reading the docs.
+ */
+function skeleton(p: JsonSchema, depth = 0): unknown {
+  const type = Array.isArray(p.type) ? p.type[0] : p.type
+  if (depth > 3) return null
+  if (p.enum?.length) return p.enum[0]
+  if (type === 'array') return p.items ? [skeleton(p.items, depth + 1)] : []
+  if (type === 'object' || p.properties) {
+    const names = Object.keys(p.properties ?? {})
+    const shown = (p.required?.length ? p.required : names).slice(0, 3)
+    return Object.fromEntries(shown.map((n) => [n, skeleton(p.properties?.[n] ?? {}, depth + 1)]))
+  }
+  if (type === 'integer' || type === 'number') return 0
+  if (type === 'boolean') return false
+  return '…'
 }
 
 export function GeneratorList(props: { generators: readonly Generator[] }) {
@@ -142,7 +165,7 @@ export function GeneratorForm(props: {
                     name={f.name}
                     rows={4}
                     cols={40}
-                    placeholder="JSON"
+                    placeholder={f.placeholder ?? 'JSON'}
                     required={f.required}
                     {...aria}
                   >
