@@ -72,6 +72,18 @@ export async function runRounds(
   })
   const verdicts = new Map<number, string | null | undefined>()
   for (const [t, p] of baselines) verdicts.set(t, await p)
+  // The clean request once more after the variants, as POST /probes/referer rechecks: a site that
+  // began answering every request with a blocked-looking status during the round made the later
+  // variants look blocked. Cut by the deadline, it proves nothing either way and the round stands.
+  const rechecks = [...verdicts].filter(
+    ([t, v]) => v === null && samples[t]?.every((x) => x !== undefined) === true,
+  )
+  await mapLimit(rechecks, options.concurrency ?? PROBE_CONCURRENCY, async ([t]) => {
+    const target = targets[t]
+    if (!target || options.deadline.aborted) return
+    const after = await baselineOnce(target, ports, options.deadline)
+    if (after) verdicts.set(t, `${after} (the clean request sent again after the variants)`)
+  })
   return targets.map((target, t) => {
     const got = samples[t] ?? []
     const verdict = verdicts.get(t)
@@ -93,11 +105,11 @@ export async function runRounds(
 }
 
 /**
- * Subrequests one round of the target makes: its pings, plus the kind's baseline request. What
- * the plan packs into a tick's subrequest budget.
+ * Subrequests one round of the target makes: its pings, plus the kind's baseline request before
+ * and after them. What the plan packs into a tick's subrequest budget.
  */
 export function roundRequests(target: Pick<ResolvedTarget, 'kind' | 'pings'>): number {
-  return target.pings + (probeKind(target.kind)?.baseline ? 1 : 0)
+  return target.pings + (probeKind(target.kind)?.baseline ? 2 : 0)
 }
 
 /** The kind's baseline verdict: a reason, null to go ahead, undefined when the deadline cut it. */

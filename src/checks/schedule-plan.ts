@@ -70,7 +70,7 @@ export function planSchedule(targets: readonly PlanTarget[], budgets: Budgets): 
       const what =
         cost === t.pings
           ? `${t.pings} pings exceed`
-          : `${cost} requests (${t.pings} pings and ${cost - t.pings} baseline) exceed`
+          : `${cost} requests (${t.pings} pings and ${cost - t.pings} clean requests) exceed`
       plan.unscheduled.push({
         id: t.id,
         reason: `${what} the ${capacity} probes one tick may send (subrequest budget ${budgets.subrequests} minus ${budgets.webhookReserve} for webhooks)`,

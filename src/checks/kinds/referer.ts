@@ -15,8 +15,9 @@ import type { ResolvedTarget } from './resolved-target'
  * regression, and the smoke graph shows the block page's response time.
  * Each round first sends one clean request (no Referer): when it already gets a status in
  * `status` (or fails, or is throttled), the round is `unknown` with the reason and no variant is
- * sent, rather than a round where every form looks blocked. The plan counts it: pings + 1
- * subrequests a round. The full baseline-and-fingerprint analysis stays with `POST /probes/referer`.
+ * sent, rather than a round where every form looks blocked. The clean request goes again after
+ * the variants (a site that began refusing everything mid-round makes the round unknown too).
+ * The plan counts both: pings + 2 subrequests a round. The full baseline-and-fingerprint analysis stays with `POST /probes/referer`.
  */
 export const refererKind: ProbeKind = {
   name: 'referer',
@@ -37,7 +38,7 @@ export const refererKind: ProbeKind = {
   },
   contactHost: (t) => new URL(t.url ?? '').hostname,
   describe: (t) =>
-    `${t.pings} requests to ${t.url ?? ''} with letter-case variants of Referer '${t.referer ?? ''}', after one without it`,
+    `${t.pings} requests to ${t.url ?? ''} with letter-case variants of Referer '${t.referer ?? ''}', between two without it`,
   // A ping "received" means the site answered with a status in `status`. A site that answers
   // every request so (500 to everything, a 403 for the Worker's addresses) made every round look
   // like a WAF blocking every form: the clean request tells the two apart, as the

@@ -144,9 +144,10 @@ describe('the referer check kind: the clean baseline request', () => {
       seen.push(headers?.referer)
       return { ok: true, status: headers?.referer?.includes('porn') ? 500 : 200, ms: 3 }
     })
-    expect(seen).toHaveLength(6)
+    expect(seen).toHaveLength(7)
     expect(seen[0]).toBeUndefined()
-    expect(seen.slice(1).every((v) => v !== undefined)).toBe(true)
+    expect(seen.slice(1, 6).every((v) => v !== undefined)).toBe(true)
+    expect(seen[6]).toBeUndefined()
     expect(round).toMatchObject({ status: 'ok', pings: 5, loss: 4 })
   })
 
@@ -199,21 +200,36 @@ describe('the referer check kind: the clean baseline request', () => {
     expect(round?.reason).toMatch(reason)
   })
 
-  it('counts the baseline in the plan: pings + 1 subrequests a round', () => {
+  it('makes the round unknown when the site starts refusing everything during it', async () => {
+    let clean = 0
+    const round = await roundAgainst(async (_url, { headers }) => {
+      if (headers?.referer === undefined) clean++
+      // The first clean request gets the page; by the second, everything is refused.
+      return { ok: true, status: headers?.referer === undefined && clean === 1 ? 200 : 503, ms: 2 }
+    })
+    expect(round).toMatchObject({ status: 'unknown', pings: 5 })
+    expect(round?.reason).toMatch(
+      /^the blocking cannot be judged: .*\(the clean request sent again after the variants\)$/,
+    )
+  })
+
+  it('counts both clean requests in the plan: pings + 2 subrequests a round', () => {
     const free = { subrequests: 50, webhookReserve: 2, tickWritesPerDay: 950 }
     const big = parseSmokepingText(TEXT.replace('pings = 5', 'pings = 48'))
     const plan = prepareConfig(big.config, free, 0, big.lines).plan
     expect(plan.offsets).toEqual({})
-    expect(plan.unscheduled[0]?.reason).toContain('49 requests (48 pings and 1 baseline) exceed')
-    // two referer targets of 24 pings need 50 subrequests: not in one minute
+    expect(plan.unscheduled[0]?.reason).toContain(
+      '50 requests (48 pings and 2 clean requests) exceed',
+    )
+    // two referer targets of 24 pings need 52 subrequests: not in one minute
     const two = parseSmokepingText(
       `${TEXT.replace('pings = 5', 'pings = 24')}\n+ waf2\nmenu = W2\ntitle = W2\nhost = www2.example.test\nreferer = casino\npings = 24\n`,
     )
     const plan2 = prepareConfig(two.config, free, 0, two.lines).plan
     expect(new Set(Object.values(plan2.offsets)).size).toBe(2)
-    expect(plan2.peakProbes).toBe(25)
+    expect(plan2.peakProbes).toBe(26)
     expect(roundRequests({ kind: 'http', pings: 20 })).toBe(20)
-    expect(roundRequests({ kind: 'referer', pings: 20 })).toBe(21)
+    expect(roundRequests({ kind: 'referer', pings: 20 })).toBe(22)
   })
 
   it('names the clean request in the legend', () => {
@@ -221,6 +237,6 @@ describe('the referer check kind: the clean baseline request', () => {
     const { targets } = resolveTargets(config)
     const t = targets[0]
     if (!t) throw new Error('no target')
-    expect(refererKind.describe(t)).toMatch(/after one without it$/)
+    expect(refererKind.describe(t)).toMatch(/between two without it$/)
   })
 })
