@@ -1,8 +1,9 @@
-// npm run bench [-- --10m] [-- --file PATH]: flows/s and peak memory of the flow analyzer's pure
+// npm run bench [-- --10m] [-- --file PATH] [-- --worker | --worker-only]: flows/s and peak memory of the
 // modules in Node (pinned Node 24). Builds its inputs with the ft writer under .wrangler/bench/.
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, statSync } from 'node:fs'
 import { build } from 'esbuild'
+import { nativeInflateMs, REFERENCE } from './calibrate.mjs'
 import { workerBench } from './worker-e2e.mjs'
 
 const out = new URL('../.wrangler/bench/', import.meta.url).pathname
@@ -81,7 +82,37 @@ const inflaters = [
   ['node-zlib', 'node:zlib createInflate, 4 MiB chunks, 4 writes in flight'],
   ['thread', 'WebAssembly libdeflate + zlib on a worker thread'],
 ]
-for (const input of inputs()) {
+// The machine's speed today against the one flow-tools' figures come from (bench/calibrate.mjs):
+// the native zlib inflate of flow-tools' own random-v5-1m.z.ft, which §9.1 timed, when given with
+// `-- --file PATH`, else of the bench's 1 M file (which inflates about 20 % faster than
+// flow-tools' file, so the scaled flow-tools figures come out faster: the comparison errs
+// against us).
+const list = inputs()
+let calibrated
+let inflateMs
+for (const input of list.filter((i) => i.z !== false)) {
+  try {
+    inflateMs = await nativeInflateMs(input.path)
+    calibrated = input
+    break
+  } catch {
+    // not a stream version 3 file: try the next
+  }
+}
+const speedup = REFERENCE.inflateMs / inflateMs
+// flow-tools' time for a pipeline on `flows` flows here: its 1 M figure per flow up to 1 M, its
+// 10 M one (faster per flow) above.
+const flowToolsToday = (pipeline, flows) => {
+  const ref = REFERENCE.pipelines[pipeline]
+  const perFlow = flows > 1_000_000 ? ref[10_000_000] / 10_000_000 : ref[1_000_000] / 1_000_000
+  return (perFlow * flows) / speedup
+}
+console.log(
+  `\n## calibration: native zlib inflate (node:zlib createInflate, 1 MiB chunks, fastest of 5) of ${calibrated.label}: ${Math.round(inflateMs)} ms; flow-tools.md §9.1 measured ${REFERENCE.inflateMs} ms on flow-tools' random-v5-1m.z.ft, so this machine runs ${speedup.toFixed(2)}× as fast as the one of flow-tools' figures. \`${REFERENCE.pipelines.filterPrint.command}\` scaled to it: 1 M flows ${flowToolsToday('filterPrint', 1_000_000).toFixed(2)} s (twice its throughput: ${(flowToolsToday('filterPrint', 1_000_000) / 2).toFixed(3)} s), 10 M ${flowToolsToday('filterPrint', 10_000_000).toFixed(2)} s (twice: ${(flowToolsToday('filterPrint', 10_000_000) / 2).toFixed(2)} s).`,
+)
+
+// --worker-only: skip the Node cases (the Worker's figures and the calibration only).
+for (const input of args.includes('--worker-only') ? [] : list) {
   console.log(`\n## ${input.label} (${(statSync(input.path).size / 1e6).toFixed(1)} MB)`)
   console.log(
     '| case | flows | ms | flows/s | CPU ms | peak RSS MB | peak V8 heap + buffers MB |\n|---|---:|---:|---:|---:|---:|---:|',
@@ -112,7 +143,7 @@ for (const input of inputs()) {
     }
 }
 
-if (args.includes('--worker')) {
+if (args.includes('--worker') || args.includes('--worker-only')) {
   // A second file near the Workers body limit (100 MB) shows whether the isolate's memory grows
   // with the upload.
   const three = `${out}random-v5-3m.z.ft`
@@ -124,18 +155,38 @@ if (args.includes('--worker')) {
     { label: '1 M', path: `${out}random-v5-1m.z.ft`, flows: 1_000_000 },
     { label: '3 M', path: three, flows: 3_000_000 },
   ]
-  console.log('\n## end to end through wrangler dev (local workerd), generated v5 flows, zlib -6')
-  const r = await workerBench(files)
+  // A real file given with --file (flow-tools' own random-v5-1m.z.ft) runs the larger files' cases.
+  const given = list.find((i) => i.label === i.path)
+  if (given) {
+    const flows = Number(
+      JSON.parse(
+        execFileSync(node, [script, 'case', 'count', given.path, 'wasm'], { encoding: 'utf8' }),
+      ).flows,
+    )
+    files.push({
+      label: `${given.path.split('/').pop()} (${flows.toLocaleString('en-US')})`,
+      path: given.path,
+      flows,
+    })
+  }
+  const repeat = 7
+  console.log(
+    `\n## end to end through wrangler dev (local workerd), v5 flows, zlib -6; each case ${repeat} times, median (fastest-slowest)`,
+  )
+  const r = await workerBench(files, repeat)
   console.log(
     `workerd resident set before the requests: ${r.idle.rssMb.toFixed(0)} MB (peak so far ${r.idle.peakMb.toFixed(0)} MB); the isolate after the timed requests and a full GC: V8 heap in use ${r.isolateIdle.heapMb.toFixed(1)} MB, array buffers ${r.isolateIdle.buffersMb.toFixed(1)} MB. Timed with no inspector attached; each isolate peak is of a second, untimed run of the case, after a full GC`,
   )
   console.log(
-    '| flows | case | HTTP | ms | flows/s | response bytes | isolate peak: V8 heap MB | array buffers MB | both MB | workerd peak RSS MB so far |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| flows | case | HTTP | ms | flows/s | × flow-tools today | response bytes | isolate peak: V8 heap MB | array buffers MB | both MB | workerd peak RSS MB so far |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   )
+  // Throughput against the flow-tools pipeline of the same work, scaled to this machine.
+  const vsFlowTools = (row) =>
+    `${(flowToolsToday(row.pipeline, row.flows) / (row.ms / 1000)).toFixed(2)}× \`${REFERENCE.pipelines[row.pipeline].command}\``
   for (const row of r.rows) {
     const i = row.isolate
     console.log(
-      `| ${row.file} | ${row.label} | ${row.status} | ${Math.round(row.ms)} | ${Math.round(row.flows / (row.ms / 1000)).toLocaleString('en-US')} | ${row.bytes} | ${i.heapMb.toFixed(1)} | ${i.buffersMb.toFixed(1)} | ${i.totalMb.toFixed(1)} | ${row.peakMb.toFixed(0)} |`,
+      `| ${row.file} | ${row.label} | ${row.status} | ${Math.round(row.ms)} (${Math.round(row.msMin)}-${Math.round(row.msMax)}) | ${Math.round(row.flows / (row.ms / 1000)).toLocaleString('en-US')} | ${vsFlowTools(row)} | ${row.bytes} | ${i.heapMb.toFixed(1)} | ${i.buffersMb.toFixed(1)} | ${i.totalMb.toFixed(1)} | ${row.peakMb.toFixed(0)} |`,
     )
   }
 }

@@ -54,22 +54,25 @@ function formStream(path) {
   return Readable.toWeb(Readable.from(parts()))
 }
 
-// [label, route, body kind, also on the larger files]
+// [label, route, body kind, also on the larger files, the flow-tools pipeline it stands against
+// (bench/calibrate.mjs)]
 const CASES = [
-  ['Worker: decode + count (/flows/summary)', '/flows/summary', 'raw', true],
-  ['Worker: decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5', 'raw', false],
-  ['Worker: decode + flow-print -f 3 (/flows/print)', '/flows/print', 'raw', false],
+  ['decode + count (/flows/summary)', '/flows/summary', 'raw', true, 'cat'],
+  ['decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5', 'raw', false, 'stat'],
+  ['decode + flow-print -f 3 (/flows/print)', '/flows/print', 'raw', false, 'print'],
   [
-    'Worker: decode + filter ip-addr + flow-print -f 3',
+    'decode + filter ip-addr + flow-print -f 3',
     '/flows/print?def=ip-addr:ADDR=172.16.1.10',
     'raw',
     true,
+    'filterPrint',
   ],
   [
-    'Worker: the same, uploaded as multipart/form-data (curl -F)',
+    'the same, uploaded as multipart/form-data (curl -F)',
     '/flows/print?def=ip-addr:ADDR=172.16.1.10',
     'multipart',
     true,
+    'filterPrint',
   ],
 ]
 
@@ -96,14 +99,14 @@ async function post(base, path, url, kind) {
 }
 
 /**
- * Each case on each file twice: first every case timed with no inspector attached (an attached
- * debugger makes V8 run WebAssembly, the inflate, unoptimized: 1 M flows took 1.0 s instead of
- * 0.6), then every case again, each in a fresh `wrangler dev`, with the isolate's memory sampled
+ * Each case on each file twice: first every case timed `repeat` times (the median and the range
+ * are kept) with no inspector attached (an attached debugger can make V8 run WebAssembly, the
+ * inflate, unoptimized: 1 M flows once took 1.0 s instead of 0.6), then every case again, each in a fresh `wrangler dev`, with the isolate's memory sampled
  * through the inspector every 10 ms (so a row does not count garbage the one before left for V8
  * to collect; workerd's inspector has no HeapProfiler.collectGarbage). `paths` maps a label to a
  * file; the first file runs every case, the others the summary and filtered print.
  */
-export async function workerBench(paths, port = 8791, inspectorPort = 9241) {
+export async function workerBench(paths, repeat = 7, port = 8791, inspectorPort = 9241) {
   const { base, child, stop, exited } = await startWranglerDev(port, [
     '--inspector-port',
     String(inspectorPort),
@@ -115,23 +118,33 @@ export async function workerBench(paths, port = 8791, inspectorPort = 9241) {
     const runs = []
     for (const [k, { label: fileLabel, path, flows }] of paths.entries()) {
       const cases = k === 0 ? CASES : CASES.filter(([, , , alsoLarger]) => alsoLarger)
-      for (const [label, url, kind] of cases)
-        runs.push({ fileLabel, path, flows, label, url, kind })
+      for (const [label, url, kind, , pipeline] of cases)
+        runs.push({ fileLabel, path, flows, label, url, kind, pipeline })
     }
     // One untimed request first: the isolate's first compiles the WebAssembly and warms the JIT
     // (the 1 M summary took 1.3 s as the first request, 0.6-0.7 s after).
     await post(base, runs[0].path, runs[0].url, runs[0].kind)
     for (const r of runs) {
-      const t0 = performance.now()
-      const { status, bytes } = await post(base, r.path, r.url, r.kind)
+      // `repeat` requests a case: the median is its figure, with the range (the machine is shared).
+      const times = []
+      let answer
+      for (let k = 0; k < repeat; k++) {
+        const t0 = performance.now()
+        answer = await post(base, r.path, r.url, r.kind)
+        times.push(performance.now() - t0)
+      }
+      times.sort((a, b) => a - b)
       // VmHWM only grows: a row's peak is the highest so far, rows run in this order.
       rows.push({
         file: r.fileLabel,
         flows: r.flows,
         label: r.label,
-        status,
-        ms: performance.now() - t0,
-        bytes,
+        pipeline: r.pipeline,
+        status: answer.status,
+        ms: times[times.length >> 1],
+        msMin: times[0],
+        msMax: times[times.length - 1],
+        bytes: answer.bytes,
         ...workerdMemory(workerd),
       })
     }
