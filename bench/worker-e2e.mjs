@@ -1,10 +1,13 @@
 // End to end through the Worker: starts `wrangler dev` on a spare port, uploads a flow file with
-// fetch (streamed), times /flows/report (decode + count + stats) and /flows/print (decode + print),
-// then stops wrangler. Used by `npm run bench -- --worker`.
-import { createReadStream, readdirSync, readFileSync } from 'node:fs'
-import { Readable } from 'node:stream'
+// curl, times /flows/summary, /flows/report and /flows/print (plain and filtered), then stops
+// wrangler. Used by `npm run bench -- --worker`.
+import { execFile } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
+import { promisify } from 'node:util'
 import { connectInspector, isolatePeak } from './inspector.mjs'
 import { startWranglerDev } from './wrangler-dev.mjs'
+
+const run = promisify(execFile)
 
 /** The workerd process under `root` (npx → wrangler → workerd), found through /proc. */
 function findWorkerd(root) {
@@ -35,25 +38,6 @@ function workerdMemory(pid) {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 }
 }
 
-const BOUNDARY = 'edgeping-bench-boundary'
-
-function fileStream(path) {
-  return Readable.toWeb(createReadStream(path, { highWaterMark: 1 << 20 }))
-}
-
-/** The file as the one part of a multipart/form-data body, streamed as curl -F sends it. */
-function formStream(path) {
-  const enc = new TextEncoder()
-  async function* parts() {
-    yield enc.encode(
-      `--${BOUNDARY}\r\ncontent-disposition: form-data; name="f"; filename="flows.ft"\r\ncontent-type: application/octet-stream\r\n\r\n`,
-    )
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) yield chunk
-    yield enc.encode(`\r\n--${BOUNDARY}--\r\n`)
-  }
-  return Readable.toWeb(Readable.from(parts()))
-}
-
 // [label, route, body kind, also on the larger files, the flow-tools pipeline it stands against
 // (bench/calibrate.mjs)]
 const CASES = [
@@ -76,35 +60,38 @@ const CASES = [
   ],
 ]
 
-/** One upload to the Worker, its answer read to the end. */
+/**
+ * One upload to the Worker with curl, as a user sends it (`--data-binary @file`, or `-F f=@file`
+ * for multipart/form-data), its answer read to the end; curl's own total time. curl asks for no
+ * compression (fetch asks for gzip, and wrangler dev would then gzip 81 MB of text in the local
+ * runtime: seconds that would time the compression, not the Worker).
+ */
 async function post(base, path, url, kind) {
-  const multipart = kind === 'multipart'
-  const res = await fetch(base + url, {
-    method: 'POST',
-    body: multipart ? formStream(path) : fileStream(path),
-    duplex: 'half',
-    // fetch asks for gzip by default, and wrangler dev then gzips the 81 MB of text/plain in
-    // the local runtime: seconds that would time the compression, not the Worker.
-    headers: {
-      'content-type': multipart
-        ? `multipart/form-data; boundary=${BOUNDARY}`
-        : 'application/octet-stream',
-      'accept-encoding': 'identity',
-    },
-  })
-  let bytes = 0
-  const reader = res.body.getReader()
-  for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.length
-  return { status: res.status, bytes }
+  const body =
+    kind === 'multipart'
+      ? ['-F', `f=@${path}`]
+      : ['-H', 'content-type: application/octet-stream', '--data-binary', `@${path}`]
+  const { stdout } = await run('curl', [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code} %{size_download} %{time_total}',
+    ...body,
+    base + url,
+  ])
+  const [status, bytes, seconds] = stdout.trim().split(' ').map(Number)
+  return { status, bytes, ms: seconds * 1000 }
 }
 
 /**
  * Each case on each file twice: first every case timed `repeat` times (the median and the range
  * are kept) with no inspector attached (an attached debugger can make V8 run WebAssembly, the
- * inflate, unoptimized: 1 M flows once took 1.0 s instead of 0.6), then every case again, each in a fresh `wrangler dev`, with the isolate's memory sampled
- * through the inspector every 10 ms (so a row does not count garbage the one before left for V8
- * to collect; workerd's inspector has no HeapProfiler.collectGarbage). `paths` maps a label to a
- * file; the first file runs every case, the others the summary and filtered print.
+ * inflate, unoptimized: 1 M flows once took 1.0 s instead of 0.6), then every case again, each in
+ * a fresh `wrangler dev`, with the isolate's memory sampled through the inspector every 10 ms (so
+ * a row does not count garbage the one before left for V8 to collect; workerd's inspector has no
+ * HeapProfiler.collectGarbage). `paths` maps a label to a file; the first file runs every case,
+ * the others the summary and filtered print.
  */
 export async function workerBench(paths, repeat = 7, port = 8791, inspectorPort = 9241) {
   const { base, child, stop, exited } = await startWranglerDev(port, [
@@ -129,9 +116,8 @@ export async function workerBench(paths, repeat = 7, port = 8791, inspectorPort 
       const times = []
       let answer
       for (let k = 0; k < repeat; k++) {
-        const t0 = performance.now()
         answer = await post(base, r.path, r.url, r.kind)
-        times.push(performance.now() - t0)
+        times.push(answer.ms)
       }
       times.sort((a, b) => a - b)
       // VmHWM only grows: a row's peak is the highest so far, rows run in this order.
