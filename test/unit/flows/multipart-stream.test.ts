@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { FlowLimitError } from '../../../src/flows/flow-errors'
 import {
+  byteFinder,
   MultipartError,
   multipartBoundary,
   splitMultipart,
@@ -153,5 +154,52 @@ describe('splitMultipart', () => {
     expect(multipartBoundary('multipart/form-data; boundary=abc')).toBe('abc')
     expect(multipartBoundary('multipart/form-data; boundary="a b"')).toBe('a b')
     expect(multipartBoundary('application/octet-stream')).toBeUndefined()
+  })
+})
+
+describe('byteFinder', () => {
+  /** The first index of needle in hay at or after from, the slow obvious way. */
+  function naive(hay: Uint8Array, needle: Uint8Array, from: number): number {
+    outer: for (let i = from; i + needle.length <= hay.length; i++) {
+      for (let k = 0; k < needle.length; k++) if (hay[i + k] !== needle[k]) continue outer
+      return i
+    }
+    return -1
+  }
+
+  it('finds what a plain search finds: planted, overlapping, at either end, or nowhere', () => {
+    const r = rng(11)
+    const enc = new TextEncoder()
+    const needles = [
+      enc.encode('\r\n--------------------------d74496d66958873e'),
+      enc.encode('\r\n--XyZ'),
+      enc.encode('\r\n\r\n'),
+      enc.encode('\n\n'),
+      enc.encode('aab'),
+      enc.encode('abab'),
+      enc.encode('-'),
+    ]
+    let found = 0
+    for (const needle of needles) {
+      const find = byteFinder(needle)
+      for (let round = 0; round < 300; round++) {
+        // Few distinct bytes make near misses common: prefixes and suffixes of the needle.
+        const alphabet = [...new Set(needle)].concat(round % 2 ? [0, 255] : [])
+        const hay = Uint8Array.from(
+          { length: Math.floor(r() * 200) },
+          () => alphabet[Math.floor(r() * alphabet.length)] as number,
+        )
+        if (round % 3 === 0 && hay.length >= needle.length) {
+          const at = Math.floor(r() * (hay.length - needle.length + 1))
+          hay.set(needle, round % 9 === 0 ? 0 : round % 9 === 3 ? hay.length - needle.length : at)
+        }
+        const from = round % 4 === 0 ? Math.floor(r() * (hay.length + 1)) : 0
+        const want = naive(hay, needle, from)
+        expect(find(hay, from), `${needle} in ${hay} from ${from}`).toBe(want)
+        if (want >= 0) found++
+      }
+    }
+    // The haystacks are not all misses (the check could otherwise pass on a search that finds nothing).
+    expect(found).toBeGreaterThan(500)
   })
 })
