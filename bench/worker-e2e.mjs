@@ -90,8 +90,8 @@ async function post(base, path, url, kind) {
  * inflate, unoptimized: 1 M flows once took 1.0 s instead of 0.6), then every case again, each in
  * a fresh `wrangler dev`, with the isolate's memory sampled through the inspector every 10 ms (so
  * a row does not count garbage the one before left for V8 to collect; workerd's inspector has no
- * HeapProfiler.collectGarbage). `paths` maps a label to a file; the first file runs every case,
- * the others the summary and filtered print.
+ * HeapProfiler.collectGarbage). `paths` lists the files ({ label, path, flows }); the first runs
+ * every case, the others the summary and filtered print.
  */
 export async function workerBench(paths, repeat = 7, port = 8791, inspectorPort = 9241) {
   const { base, child, stop, exited } = await startWranglerDev(port, [
@@ -109,7 +109,7 @@ export async function workerBench(paths, repeat = 7, port = 8791, inspectorPort 
         runs.push({ fileLabel, path, flows, label, url, kind, pipeline })
     }
     // One untimed request first: the isolate's first compiles the WebAssembly and warms the JIT
-    // (the 1 M summary took 1.3 s as the first request, 0.6-0.7 s after).
+    // (the first request takes about twice as long as the next).
     await post(base, runs[0].path, runs[0].url, runs[0].kind)
     for (const r of runs) {
       // `repeat` requests a case: the median is its figure, with the range (the machine is shared).
@@ -117,6 +117,8 @@ export async function workerBench(paths, repeat = 7, port = 8791, inspectorPort 
       let answer
       for (let k = 0; k < repeat; k++) {
         answer = await post(base, r.path, r.url, r.kind)
+        // A refused upload would be timed as if it had been read: no figure for it.
+        if (answer.status !== 200) throw new Error(`${r.label} (${r.path}): HTTP ${answer.status}`)
         times.push(answer.ms)
       }
       times.sort((a, b) => a - b)
@@ -147,7 +149,7 @@ export async function workerBench(paths, repeat = 7, port = 8791, inspectorPort 
           buffersMb: (result.backingStorageSize ?? 0) / 1048576,
         }
         const { peak } = await isolatePeak(inspector, () => post(fresh.base, r.path, r.url, r.kind))
-        ;(rows[k] ?? {}).isolate = peak
+        rows[k].isolate = peak
       } finally {
         inspector.close()
         fresh.stop()
