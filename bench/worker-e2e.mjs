@@ -43,6 +43,13 @@ function workerdMemory(pid) {
 const CASES = [
   ['decode + count (/flows/summary)', '/flows/summary', 'raw', true, 'cat'],
   ['decode + flow-stat + top-N (/flows/report)', '/flows/report?top=5', 'raw', false, 'stat'],
+  [
+    'decode + flow-stat -f 0 alone (/flows/report?tables=none)',
+    '/flows/report?tables=none',
+    'raw',
+    false,
+    'stat',
+  ],
   ['decode + flow-print -f 3 (/flows/print)', '/flows/print', 'raw', false, 'print'],
   [
     'decode + filter ip-addr + flow-print -f 3',

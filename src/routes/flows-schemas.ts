@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { INPUT_FORMATS } from '../flows/input-sniff'
-import { TOP_SORTS } from '../flows/report/top-talkers'
+import { TOP_KEYS, TOP_SORTS, type TopKey } from '../flows/report/top-talkers'
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
@@ -95,6 +95,28 @@ export const ReportQuerySchema = z.object({
     .pipe(z.number().min(1, 'top is at least 1').max(1000, 'top is at most 1000'))
     .openapi({ description: 'Rows per top-N table, 1 to 1000', type: 'integer', example: 10 }),
   sort: z.enum(TOP_SORTS).default('octets').openapi({ description: 'Top-N order: largest first' }),
+  tables: z
+    .string({ error: `tables is given once: a comma-separated list of ${TOP_KEYS.join(', ')}` })
+    .default(TOP_KEYS.join(','))
+    .transform((text, ctx): TopKey[] => {
+      const names = text.split(',').map((k) => k.trim())
+      if (names.length === 1 && names[0] === 'none') return []
+      const unknown = names.filter((k) => !(TOP_KEYS as readonly string[]).includes(k))
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown top-N table ${unknown.map((k) => JSON.stringify(k)).join(', ')}: tables is a comma-separated list of ${TOP_KEYS.join(', ')}, or none`,
+        })
+        return z.NEVER
+      }
+      // In the usual order, each once.
+      return TOP_KEYS.filter((k) => names.includes(k))
+    })
+    .openapi({
+      type: 'string',
+      description: `Which top-N tables to count, comma-separated (${TOP_KEYS.join(', ')}; all by default), or none for the flow-stat summary alone: a table not asked for is not counted, and with none the request costs about what /flows/summary does`,
+      example: 'srcaddr,dstport',
+    }),
 })
 
 export const TimelineQuerySchema = z.object({

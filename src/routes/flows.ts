@@ -55,10 +55,9 @@ import {
   approximations,
   createTopTalkers,
   renderTopRows,
-  TOP_KEYS,
-  TOP_TALKER_FIELDS,
   type TopRow,
   topRows,
+  topTalkerFields,
 } from '../flows/report/top-talkers'
 import { assertToken, requireToken } from '../http/auth'
 import { DRAIN_MAX_BYTES } from '../http/drain-body'
@@ -571,7 +570,7 @@ flowRoutes.openapi(documented(reportRoute), async (c) => {
   const q = c.req.valid('query')
   checkSave(c, q.save)
   const stat = createStatSummary()
-  const top = createTopTalkers(q.sort)
+  const top = createTopTalkers(q.sort, undefined, q.tables)
   const { files, filterWarnings } = await summarize(
     c,
     q,
@@ -579,12 +578,12 @@ flowRoutes.openapi(documented(reportRoute), async (c) => {
       addToStatSummary(stat, b, keep)
       addToTopTalkers(top, b, keep)
     },
-    [...STAT_SUMMARY_FIELDS, ...TOP_TALKER_FIELDS],
+    [...STAT_SUMMARY_FIELDS, ...topTalkerFields(q.tables)],
     // flow-stat's durations and export times; a text input without them is refused, not averaged.
     { fields: ['first', 'last', 'unix_secs'], what: "the report's flow-stat summary" },
   )
   const tables: Record<string, TopRow[]> = {}
-  for (const k of TOP_KEYS) tables[k] = topRows(top, k, q.sort, q.top)
+  for (const k of q.tables) tables[k] = topRows(top, k, q.sort, q.top)
   const text = renderStatSummary(stat)
   const result = {
     stat: { flows: stat.flows, octets: stat.octets, packets: stat.packets, text },
@@ -599,7 +598,7 @@ flowRoutes.openapi(documented(reportRoute), async (c) => {
   const id = await maybeSave(c, q.save, 'report', q, result)
   if (wantsText(c, undefined, [])) {
     let out = savedNote(id) + filterNotes(filterWarnings) + fileNotes(files) + text
-    for (const k of TOP_KEYS)
+    for (const k of q.tables)
       out += `\n${renderTopRows(`top ${q.top} ${k} by ${q.sort}`, tables[k] ?? [])}`
     return c.text(out, 200)
   }

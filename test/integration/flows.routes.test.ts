@@ -817,6 +817,62 @@ describe('POST /flows/report', () => {
     expect(t.startsWith(text('expected/seed-all.z/stat-f0.txt'))).toBe(true)
     expect(t).toContain('# top 10 pair by octets')
   })
+
+  it('counts only the top-N tables asked for (tables=), or none for the flow-stat summary alone', async () => {
+    type Report = {
+      stat: { text: string }
+      top: Record<string, { key: string; flows: number }[]>
+      approximate: Record<string, number>
+    }
+    const report = async (query: string) => {
+      const res = await call(`/flows/report?top=4${query}`, {
+        method: 'POST',
+        body: bytes('seed-all.z.ft'),
+      })
+      expect(res.status, query).toBe(200)
+      return (await res.json()) as Report
+    }
+    const all = await report('')
+    expect(Object.keys(all.top)).toEqual([
+      'srcaddr',
+      'dstaddr',
+      'srcport',
+      'dstport',
+      'prot',
+      'pair',
+    ])
+    // Asked in any order, each once: the usual order, the same rows as in the full report.
+    const some = await report('&tables=pair,srcaddr,%20pair')
+    expect(Object.keys(some.top)).toEqual(['srcaddr', 'pair'])
+    expect(some.top.srcaddr).toEqual(all.top.srcaddr)
+    expect(some.top.pair).toEqual(all.top.pair)
+    expect(some.stat.text).toBe(text('expected/seed-all.z/stat-f0.txt'))
+    const none = await report('&tables=none')
+    expect(none.top).toEqual({})
+    expect(none.stat.text).toBe(text('expected/seed-all.z/stat-f0.txt'))
+    const plain = await call('/flows/report?tables=none', {
+      method: 'POST',
+      body: bytes('seed-all.z.ft'),
+      headers: { accept: 'text/plain' },
+    })
+    expect(await plain.text()).toBe(text('expected/seed-all.z/stat-f0.txt'))
+    for (const [query, message] of [
+      [
+        'tables=srcaddr,hosts',
+        'unknown top-N table "hosts": tables is a comma-separated list of srcaddr, dstaddr, srcport, dstport, prot, pair, or none',
+      ],
+      ['tables=', 'unknown top-N table "":'],
+      ['tables=none,prot', 'unknown top-N table "none":'],
+      ['tables=prot&tables=pair', 'tables is given once'],
+    ]) {
+      const res = await call(`/flows/report?${query}`, {
+        method: 'POST',
+        body: bytes('seed-all.z.ft'),
+      })
+      expect(res.status, query).toBe(422)
+      expect(String((await problemOf(res)).detail), query).toContain(message)
+    }
+  })
 })
 
 describe('POST /flows/timeline', () => {

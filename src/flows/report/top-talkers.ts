@@ -19,13 +19,19 @@ export type TopTalkers = {
   maxKeys: number
   /** The largest metric value dropped from each table (0 = the table is exact). */
   evictedMax: Record<TopKey, number>
+  /** The tables counted into (the others stay empty). */
+  counted: readonly TopKey[]
 }
 
 export type TopRow = { key: string; flows: number; octets: number; packets: number }
 
 const SORT_INDEX: Record<TopSort, 0 | 1 | 2> = { flows: 0, octets: 1, packets: 2 }
 
-export function createTopTalkers(sort: TopSort = 'octets', maxKeys = 50_000): TopTalkers {
+export function createTopTalkers(
+  sort: TopSort = 'octets',
+  maxKeys = 50_000,
+  counted: readonly TopKey[] = TOP_KEYS,
+): TopTalkers {
   const table = () => new CountTable(Math.min(1024, maxKeys * 2))
   // Ports and protocols are below 65,536: the key is the slot.
   return {
@@ -40,6 +46,7 @@ export function createTopTalkers(sort: TopSort = 'octets', maxKeys = 50_000): To
     sort: SORT_INDEX[sort],
     maxKeys,
     evictedMax: { srcaddr: 0, dstaddr: 0, srcport: 0, dstport: 0, prot: 0, pair: 0 },
+    counted,
   }
 }
 
@@ -67,28 +74,30 @@ function bump(
   table.insert(hi, lo, f, o, p)
 }
 
-/** The fields addToTopTalkers reads. */
-export const TOP_TALKER_FIELDS: readonly FlowField[] = [
-  'dflows',
-  'doctets',
-  'dpkts',
-  'srcaddr',
-  'dstaddr',
-  'srcport',
-  'dstport',
-  'prot',
-]
+/** The fields counting into `keys` reads (none for no tables). */
+export function topTalkerFields(keys: readonly TopKey[]): FlowField[] {
+  if (keys.length === 0) return []
+  const fields: FlowField[] = ['dflows', 'doctets', 'dpkts']
+  for (const k of keys)
+    if (k === 'pair') fields.push('srcaddr', 'dstaddr')
+    else fields.push(k)
+  return [...new Set(fields)]
+}
+
+/** The fields addToTopTalkers reads when it counts every table. */
+export const TOP_TALKER_FIELDS: readonly FlowField[] = topTalkerFields(TOP_KEYS)
 
 export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate): void {
+  if (t.counted.length === 0) return
   const c = b.cols
   const hasFlows = b.present.has('dflows')
-  const singles = (['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'] as const).filter((k) =>
-    b.present.has(k),
+  const singles = (['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'] as const).filter(
+    (k) => t.counted.includes(k) && b.present.has(k),
   )
   // Resolved once a batch: looking a table up by a changing name per flow is slow in V8.
   const tables = singles.map((k) => t.tables[k])
   const cols = singles.map((k) => c[k as FlowField])
-  const pairs = b.present.has('srcaddr') && b.present.has('dstaddr')
+  const pairs = t.counted.includes('pair') && b.present.has('srcaddr') && b.present.has('dstaddr')
   const pairTable = t.tables.pair
   for (let i = 0; i < b.length; i++) {
     if (!keep(b, i)) continue
@@ -154,7 +163,7 @@ function label(key: TopKey, hi: number, lo: number): string {
 /** Tables that overflowed: their counts may be short by at most the given amount. */
 export function approximations(t: TopTalkers): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const k of TOP_KEYS) if (t.evictedMax[k] > 0) out[k] = t.evictedMax[k]
+  for (const k of t.counted) if (t.evictedMax[k] > 0) out[k] = t.evictedMax[k]
   return out
 }
 

@@ -12,6 +12,7 @@ import {
   TOP_SORTS,
   topEntries,
   topRows,
+  topTalkerFields,
 } from '../../../src/flows/report/top-talkers'
 import { rng } from '../../support/rng'
 import * as oracle from './top-talkers-map-oracle'
@@ -67,6 +68,31 @@ describe('top talkers on typed-array tables', () => {
       })
     }
   }
+
+  it('counts only the tables asked for, the same as the full count, and reads only their fields', () => {
+    const all = createTopTalkers('octets', 500)
+    const some = createTopTalkers('octets', 500, ['dstport', 'pair'])
+    for (const b of batches(5, 20_000, 3000)) {
+      addToTopTalkers(all, b, () => true)
+      addToTopTalkers(some, b, () => true)
+    }
+    for (const k of ['dstport', 'pair'] as const)
+      expect(topEntries(some, k)).toEqual(topEntries(all, k))
+    for (const k of ['srcaddr', 'dstaddr', 'srcport', 'prot'] as const)
+      expect(topEntries(some, k)).toEqual([])
+    // The pair table overflowed in both; the tables not counted report nothing.
+    expect(approximations(all).pair).toBeGreaterThan(0)
+    expect(approximations(some)).toEqual({ pair: approximations(all).pair })
+    expect(topTalkerFields([])).toEqual([])
+    expect(topTalkerFields(['prot'])).toEqual(['dflows', 'doctets', 'dpkts', 'prot'])
+    expect(topTalkerFields(['pair', 'srcaddr'])).toEqual([
+      'dflows',
+      'doctets',
+      'dpkts',
+      'srcaddr',
+      'dstaddr',
+    ])
+  })
 
   it('puts entries back unchanged (the archive merge)', () => {
     const t = createTopTalkers('flows', 1000)
