@@ -862,7 +862,7 @@ describe('POST /flows/report', () => {
         'unknown top-N table "hosts": tables is a comma-separated list of srcaddr, dstaddr, srcport, dstport, prot, pair, or none',
       ],
       ['tables=', 'unknown top-N table "":'],
-      ['tables=none,prot', 'unknown top-N table "none":'],
+      ['tables=none,prot', 'tables=none stands alone: no table, or name the tables'],
       ['tables=prot&tables=pair', 'tables is given once'],
     ]) {
       const res = await call(`/flows/report?${query}`, {

@@ -80,6 +80,29 @@ describe('session credentials on API routes', () => {
 })
 
 describe('the saved analysis page', () => {
+  it('shows a saved report with only the top-N tables it counted', async () => {
+    const save = async (tables: string) => {
+      const res = await call(`/flows/report?save=1&top=3&tables=${tables}`, {
+        method: 'POST',
+        headers: { cookie, 'x-csrf-token': csrf },
+        body: await dayFile(25),
+      })
+      expect(res.status, await res.clone().text()).toBe(200)
+      const { id } = (await res.json()) as { id: string }
+      const page = await call(`/flows/analyses/${id}`, { headers: { ...HTML, cookie } })
+      expect(page.status).toBe(200)
+      return page.text()
+    }
+    const some = await save('srcaddr,prot')
+    expect(some).toContain('aria-label="Top talkers"')
+    expect(some).toContain('Source addresses')
+    expect(some).toContain('Protocols')
+    expect(some).not.toContain('Destination addresses')
+    const none = await save('none')
+    expect(none).toContain('flow-stat summary')
+    expect(none).not.toContain('aria-label="Top talkers"')
+  })
+
   it('shows a timeline saved through the API, and needs a login', async () => {
     const body = await dayFile(25) // 2010-11-09, the day the IRC traffic starts
     const res = await call('/flows/timeline?save=1&expr=port%206667%20or%20port%207000', {

@@ -22,6 +22,8 @@ export function AnalysisPage(props: { saved: SavedAnalysis }) {
     typeof q.filters === 'string' ? `saved set: ${q.filters}` : '',
   ].filter((x) => x !== '')
   const result = saved.result as Partial<Report & TimelineResult & { files: FileSummary[] }>
+  // A report saved with tables= holds only the tables it counted: the others are not empty, absent.
+  const counted = TOP_KEYS.filter((k) => result.top !== undefined && k in result.top)
   return (
     <>
       <section class="card" aria-label="What was asked">
@@ -40,19 +42,21 @@ export function AnalysisPage(props: { saved: SavedAnalysis }) {
             <h2>flow-stat summary</h2>
             <pre tabindex={0}>{result.stat?.text ?? ''}</pre>
           </section>
-          <section class="card" aria-label="Top talkers">
-            <h2>Top by {result.sort ?? 'octets'}</h2>
-            <div class="tiles">
-              {TOP_KEYS.map((k) => (
-                <TopTable
-                  title={TOP_TITLES[k]}
-                  rows={result.top?.[k] ?? []}
-                  bound={result.approximate?.[k]}
-                  prot={k === 'prot'}
-                />
-              ))}
-            </div>
-          </section>
+          {counted.length > 0 ? (
+            <section class="card" aria-label="Top talkers">
+              <h2>Top by {result.sort ?? 'octets'}</h2>
+              <div class="tiles">
+                {counted.map((k) => (
+                  <TopTable
+                    title={TOP_TITLES[k]}
+                    rows={result.top?.[k] ?? []}
+                    bound={result.approximate?.[k]}
+                    prot={k === 'prot'}
+                  />
+                ))}
+              </div>
+            </section>
+          ) : null}
         </>
       ) : null}
       <section class="card" aria-label="Files">
