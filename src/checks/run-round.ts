@@ -29,10 +29,19 @@ export type RunOptions = {
 }
 
 /**
+ * While other targets' probes wait, a target has at most this many in flight: a dead target,
+ * whose every probe takes its whole timeout, cannot hold every slot and keep the live targets'
+ * rounds from finishing before the deadline.
+ */
+export const PER_TARGET_IN_FLIGHT = 2
+
+/**
  * Runs one round for each target: every target's `pings` probes, at most `concurrency` in
  * flight over all targets, interleaved so no target's probes all go at once. A probe has its
  * own timeout; a probe the deadline kept from running makes the round `unknown` rather than
- * counting as loss that never happened.
+ * counting as loss that never happened. A target whose probe took its whole timeout goes after
+ * the others for the rest of the round, and no target holds more than PER_TARGET_IN_FLIGHT slots
+ * while another's probes wait: down targets cost their own rounds at most, not the tick's.
  */
 export async function runRounds(
   targets: readonly ResolvedTarget[],
@@ -60,7 +69,28 @@ export async function runRounds(
     }
     return p
   }
-  await mapLimit(jobs, options.concurrency ?? PROBE_CONCURRENCY, async ({ t, i }) => {
+  const inFlight = targets.map(() => 0)
+  const slow = new Set<number>()
+  const taken = new Uint8Array(jobs.length)
+  let first = 0 // every job before it is taken
+  // The next job: the first of a target under its cap that has not timed out, else the first of
+  // one under its cap, else (only capped targets' probes are left) the first left.
+  const next = (): { t: number; i: number } | undefined => {
+    while (first < jobs.length && taken[first]) first++
+    let pick = -1
+    let slowPick = -1
+    for (let k = first; k < jobs.length && pick < 0; k++) {
+      const t = (jobs[k] as { t: number }).t
+      if (taken[k] || (inFlight[t] as number) >= PER_TARGET_IN_FLIGHT) continue
+      if (!slow.has(t)) pick = k
+      else if (slowPick < 0) slowPick = k
+    }
+    if (pick < 0) pick = slowPick >= 0 ? slowPick : first
+    if (pick >= jobs.length) return undefined
+    taken[pick] = 1
+    return jobs[pick]
+  }
+  const run = async ({ t, i }: { t: number; i: number }) => {
     const target = targets[t]
     const slots = samples[t]
     if (!target || !slots || options.deadline.aborted) return
@@ -68,8 +98,22 @@ export async function runRounds(
       const verdict = await baselineOf(t, target)
       if (verdict !== null || options.deadline.aborted) return
     }
-    slots[i] = await probeOnce(target, ports, options.deadline, i)
-  })
+    const probe = await probeOnce(target, ports, options.deadline, i)
+    slots[i] = probe.sample
+    if (probe.timedOut) slow.add(t)
+  }
+  const worker = async () => {
+    for (let job = next(); job; job = next()) {
+      inFlight[job.t] = (inFlight[job.t] as number) + 1
+      try {
+        await run(job)
+      } finally {
+        inFlight[job.t] = (inFlight[job.t] as number) - 1
+      }
+    }
+  }
+  const workers = Math.min(options.concurrency ?? PROBE_CONCURRENCY, jobs.length)
+  await Promise.all(Array.from({ length: workers }, worker))
   const verdicts = new Map<number, string | null | undefined>()
   for (const [t, p] of baselines) verdicts.set(t, await p)
   // The clean request once more after the variants, as POST /probes/referer rechecks: a site that
@@ -130,22 +174,26 @@ async function baselineOnce(
   }
 }
 
+/** One probe's sample (undefined when the deadline cut it), and whether it took its whole timeout. */
 async function probeOnce(
   target: ResolvedTarget,
   ports: ProbePorts,
   deadline: AbortSignal,
   index: number,
-): Promise<Sample | undefined> {
+): Promise<{ sample: Sample | undefined; timedOut: boolean }> {
   const kind = probeKind(target.kind)
-  if (!kind) return { ok: false, reason: `no probe kind '${target.kind}'` }
-  const signal = AbortSignal.any([AbortSignal.timeout(target.timeoutMs), deadline])
+  if (!kind)
+    return { sample: { ok: false, reason: `no probe kind '${target.kind}'` }, timedOut: false }
+  const timeout = AbortSignal.timeout(target.timeoutMs)
+  const signal = AbortSignal.any([timeout, deadline])
   try {
     const sample = await kind.probe(target, ports, signal, index)
     // Cut short by the deadline rather than its own timeout: not a measurement.
-    if (!sample.ok && deadline.aborted) return undefined
-    return sample
+    if (!sample.ok && deadline.aborted) return { sample: undefined, timedOut: false }
+    return { sample, timedOut: !sample.ok && timeout.aborted }
   } catch (err) {
-    if (deadline.aborted) return undefined
-    return { ok: false, reason: err instanceof Error ? err.message : String(err) }
+    if (deadline.aborted) return { sample: undefined, timedOut: false }
+    const reason = err instanceof Error ? err.message : String(err)
+    return { sample: { ok: false, reason }, timedOut: timeout.aborted }
   }
 }

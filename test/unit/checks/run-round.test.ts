@@ -48,6 +48,56 @@ describe('runRounds', () => {
     ])
   })
 
+  it('keeps down targets from holding every slot: the live ones finish before the deadline', async () => {
+    // A dead host: every probe takes its whole timeout. Live hosts answer in 2 ms.
+    const dead = new Set(['a', 'd', 'e'])
+    let liveDone = 0
+    const ports: ProbePorts = {
+      refuseHost: allow,
+      connect: (host, _p, signal) =>
+        dead.has(host)
+          ? new Promise((resolve) =>
+              signal.addEventListener('abort', () => resolve({ ok: false, reason: 'timeout' })),
+            )
+          : new Promise((resolve) =>
+              setTimeout(() => {
+                liveDone++
+                resolve({ ok: true, ms: 2 })
+              }, 2),
+            ),
+    }
+    const run = async (ids: string[], deadlineMs: number) => {
+      const deadline = new AbortController()
+      const timer = setTimeout(() => deadline.abort(), deadlineMs)
+      const rounds = await runRounds(
+        ids.map((id) => target(id, { host: id, timeoutMs: 300 })),
+        ports,
+        { deadline: deadline.signal, now: Date.now },
+      )
+      clearTimeout(timer)
+      return Object.fromEntries(rounds.map((r) => [r.id, [r.status, r.loss]]))
+    }
+    // One dead target among live ones: capped at 2 in flight, it cannot starve them even before
+    // its first timeout (with every slot its own, b and c would wait 300 ms and be cut at 150).
+    expect(await run(['a', 'b', 'c'], 150)).toEqual({
+      a: ['unknown', undefined],
+      b: ['ok', 0],
+      c: ['ok', 0],
+    })
+    // Three dead targets fill all five slots at first; once their probes time out they go after
+    // the live one, which then finishes before the deadline.
+    liveDone = 0
+    expect(await run(['a', 'd', 'e', 'b'], 550)).toEqual({
+      a: ['unknown', undefined],
+      d: ['unknown', undefined],
+      e: ['unknown', undefined],
+      b: ['ok', 0],
+    })
+    expect(liveDone).toBe(5)
+    // With time for everything, the dead rounds are measured: 100 % loss, not unknown.
+    expect(await run(['a', 'b'], 3000)).toEqual({ a: ['ok', 5], b: ['ok', 0] })
+  })
+
   it('turns failures and per-probe timeouts into loss with reasons', async () => {
     let n = 0
     const ports: ProbePorts = {
