@@ -39,9 +39,9 @@ export const PER_TARGET_IN_FLIGHT = 2
  * Runs one round for each target: every target's `pings` probes, at most `concurrency` in
  * flight over all targets, interleaved so no target's probes all go at once. A probe has its
  * own timeout; a probe the deadline kept from running makes the round `unknown` rather than
- * counting as loss that never happened. A target whose probe took its whole timeout goes after
- * the others for the rest of the round, and no target holds more than PER_TARGET_IN_FLIGHT slots
- * while another's probes wait: down targets cost their own rounds at most, not the tick's.
+ * counting as loss that never happened. No target holds more than PER_TARGET_IN_FLIGHT slots while
+ * another's probes could use them, and a target whose probe took its whole timeout goes after
+ * every other for the rest of the round: down targets cost their own rounds, not the tick's.
  */
 export async function runRounds(
   targets: readonly ResolvedTarget[],
@@ -73,20 +73,25 @@ export async function runRounds(
   const slow = new Set<number>()
   const taken = new Uint8Array(jobs.length)
   let first = 0 // every job before it is taken
-  // The next job: the first of a target under its cap that has not timed out, else the first of
-  // one under its cap, else (only capped targets' probes are left) the first left.
+  // The next job, in this order: the first of a target under its cap that has not timed out; the
+  // first of one that has not timed out (capped: only capped targets' probes are left); the first
+  // of a timed-out target under its cap; the first left. Timed-out targets truly go last.
   const next = (): { t: number; i: number } | undefined => {
     while (first < jobs.length && taken[first]) first++
+    if (first >= jobs.length) return undefined
     let pick = -1
+    let overCap = -1
     let slowPick = -1
     for (let k = first; k < jobs.length && pick < 0; k++) {
+      if (taken[k]) continue
       const t = (jobs[k] as { t: number }).t
-      if (taken[k] || (inFlight[t] as number) >= PER_TARGET_IN_FLIGHT) continue
-      if (!slow.has(t)) pick = k
-      else if (slowPick < 0) slowPick = k
+      const capped = (inFlight[t] as number) >= PER_TARGET_IN_FLIGHT
+      if (!slow.has(t)) {
+        if (!capped) pick = k
+        else if (overCap < 0) overCap = k
+      } else if (!capped && slowPick < 0) slowPick = k
     }
-    if (pick < 0) pick = slowPick >= 0 ? slowPick : first
-    if (pick >= jobs.length) return undefined
+    if (pick < 0) pick = overCap >= 0 ? overCap : slowPick >= 0 ? slowPick : first
     taken[pick] = 1
     return jobs[pick]
   }

@@ -94,6 +94,29 @@ describe('runRounds', () => {
       b: ['ok', 0],
     })
     expect(liveDone).toBe(5)
+    // Once timed out, a dead target goes after a live one even when the live one is at its cap:
+    // b (20 probes of 100 ms) gets every slot from a's first timeout on and is done by about
+    // 600 ms; sharing them with a, as before, it took about 1 s.
+    const slowLive: ProbePorts = {
+      refuseHost: allow,
+      connect: (host, _p, signal) =>
+        new Promise((resolve) => {
+          if (host === 'b') setTimeout(() => resolve({ ok: true, ms: 100 }), 100)
+          else signal.addEventListener('abort', () => resolve({ ok: false, reason: 'timeout' }))
+        }),
+    }
+    const deadline = new AbortController()
+    const timer = setTimeout(() => deadline.abort(), 800)
+    const rounds = await runRounds(
+      ['a', 'b'].map((id) => target(id, { host: id, pings: 20, timeoutMs: 300 })),
+      slowLive,
+      { deadline: deadline.signal, now: Date.now },
+    )
+    clearTimeout(timer)
+    expect(rounds.map((r) => [r.id, r.status, r.loss])).toEqual([
+      ['a', 'unknown', undefined],
+      ['b', 'ok', 0],
+    ])
     // With time for everything, the dead rounds are measured: 100 % loss, not unknown.
     expect(await run(['a', 'b'], 3000)).toEqual({ a: ['ok', 5], b: ['ok', 0] })
   })
