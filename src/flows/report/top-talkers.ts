@@ -91,8 +91,9 @@ export function addToTopTalkers(t: TopTalkers, b: FlowBatch, keep: FlowPredicate
   if (t.counted.length === 0) return
   const c = b.cols
   const hasFlows = b.present.has('dflows')
-  const singles = (['srcaddr', 'dstaddr', 'srcport', 'dstport', 'prot'] as const).filter(
-    (k) => t.counted.includes(k) && b.present.has(k),
+  // Every counted table but the pair table is keyed by one column of the same name.
+  const singles = t.counted.filter(
+    (k): k is Exclude<TopKey, 'pair'> => k !== 'pair' && b.present.has(k),
   )
   // Resolved once a batch: looking a table up by a changing name per flow is slow in V8.
   const tables = singles.map((k) => t.tables[k])

@@ -53,6 +53,19 @@ function setup(connect: ProbePorts['connect']) {
   return { stored, store, sent, tick }
 }
 
+/** Ports where every host answers at once and nothing is sent or kept: `over` replaces parts. */
+function livePorts(over: Partial<SchedulerPorts> = {}): SchedulerPorts {
+  return {
+    store: memoryStore(),
+    probes: { refuseHost: () => null, connect: async () => ({ ok: true, ms: 1 }) },
+    notify: async () => {},
+    now: () => 0,
+    background: () => {},
+    log: () => {},
+    ...over,
+  }
+}
+
 describe('runDueRounds', () => {
   it('runs two 20-ping targets per tick on the free budget and records the 60-ping one as unknown', async () => {
     const { stored, store, tick } = setup(async (host) =>
@@ -170,14 +183,7 @@ describe('a config stored during a bucket', () => {
     // planned c at minute M+1: the bucket [M, M+5) already has its rounds.
     const stored = prepareConfig(config, budgets, M * 60_000 + 30_000)
     const store = memoryStore()
-    const ports: SchedulerPorts = {
-      store,
-      probes: { refuseHost: () => null, connect: async () => ({ ok: true, ms: 1 }) },
-      notify: async () => {},
-      now: () => 0,
-      background: () => {},
-      log: () => {},
-    }
+    const ports = livePorts({ store })
     const tick = (m: number) =>
       runDueRounds(stored, ports, { scheduledTime: m * 60_000, deadlineMs: 10_000 })
     expect((await tick(M + 1)).ran).toBe(0)
@@ -207,7 +213,7 @@ describe('targets the plan could not fit', () => {
     expect(stored.plan.unscheduled[0]?.reason).toContain('not recorded as unknown either')
     const store = memoryStore()
     let writes = 0
-    const ports: SchedulerPorts = {
+    const ports = livePorts({
       store: {
         ...store,
         putTick: (m, r) => {
@@ -215,12 +221,7 @@ describe('targets the plan could not fit', () => {
           return store.putTick(m, r)
         },
       },
-      probes: { refuseHost: () => null, connect: async () => ({ ok: true, ms: 1 }) },
-      notify: async () => {},
-      now: () => 0,
-      background: () => {},
-      log: () => {},
-    }
+    })
     for (let m = M; m < M + 60; m++)
       await runDueRounds(stored, ports, { scheduledTime: m * 60_000, deadlineMs: 10_000 })
     // web's 12 rounds of the hour, nothing else: a tick per minute would be 1,440 writes a day
@@ -244,14 +245,7 @@ describe('targets the plan could not fit', () => {
     )
     expect(stored.plan.unknownOffsets).toEqual({ big: 0 })
     const store = memoryStore()
-    const ports: SchedulerPorts = {
-      store,
-      probes: { refuseHost: () => null, connect: async () => ({ ok: true, ms: 1 }) },
-      notify: async () => {},
-      now: () => 0,
-      background: () => {},
-      log: () => {},
-    }
+    const ports = livePorts({ store })
     await runDueRounds(stored, ports, { scheduledTime: M * 60_000, deadlineMs: 10_000 })
     expect((await store.getTick(M))?.rounds.map((r) => [r.id, r.status])).toEqual([
       ['web', 'ok'],
@@ -280,14 +274,11 @@ describe('the hour rollup across a config change', () => {
     expect(after.plan.offsets.a).not.toBe(before.plan.offsets.a)
     const store = memoryStore()
     const background: Promise<unknown>[] = []
-    const ports: SchedulerPorts = {
+    const ports = livePorts({
       store,
       probes: { refuseHost: () => null, connect: async () => ({ ok: true, ms: 4 }) },
-      notify: async () => {},
-      now: () => 0,
       background: (p) => void background.push(p),
-      log: () => {},
-    }
+    })
     const run = async (from: number, to: number) => {
       for (let m = from; m <= to; m++) {
         await runDueRounds(m < M + 30 ? before : after, ports, {
